@@ -1,0 +1,22 @@
+//! `handbook build`: builds the site into the output folder.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::cli::BuildArgs;
+use crate::error::Result;
+
+pub(crate) fn run(root: &Path, args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let summary = crate::site::build(root, args.out.as_deref())?;
+    for warning in &summary.warnings {
+        eprintln!("{warning}");
+    }
+    println!(
+        "Built {} pages into {} in {:.2}s",
+        summary.pages,
+        summary.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

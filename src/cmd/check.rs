@@ -1,0 +1,22 @@
+//! `handbook check`: validates everything without writing anything.
+
+use std::path::Path;
+
+use crate::cli::CheckArgs;
+use crate::error::Result;
+
+pub(crate) fn run(root: &Path, args: &CheckArgs) -> Result<()> {
+    let warnings = crate::site::check(root, args.strict)?;
+    for warning in &warnings {
+        eprintln!("{warning}");
+    }
+    println!(
+        "Checked: no errors{}",
+        if warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} warning(s)", warnings.len())
+        }
+    );
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! `handbook new DIR`: a small handbook that builds at once.
+
+use crate::cli::NewArgs;
+use crate::error::Result;
+
+pub(crate) fn run(args: &NewArgs) -> Result<()> {
+    crate::scaffold::create(&args.dir)?;
+    println!(
+        "Created a new handbook in {dir}\nNext: cd {dir} && handbook build   (then open output/index.html)",
+        dir = args.dir.display()
+    );
+    Ok(())
+}

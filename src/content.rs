@@ -1,0 +1,487 @@
+//! Loading `content/`: pages and sections, with their YAML front matter
+//! typed and validated.
+//!
+//! A section is a folder; its optional `_index.md` holds the section's own
+//! front matter and introduction. Errors name the file and the line within
+//! the whole file (not within the front matter block).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::{key_line, yaml_message};
+use crate::error::Diagnostic;
+
+/// The folder under the site root that holds the pages.
+pub const CONTENT_DIR: &str = "content";
+
+/// Who a page is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Staff and volunteers.
+    Staff,
+    /// Parents and carers.
+    Parents,
+    /// Pupils.
+    Pupils,
+    /// Senior leaders.
+    Slt,
+}
+
+/// A page's front matter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The page title (required).
+    pub title: String,
+    /// Order within its section; lower comes first.
+    #[serde(default)]
+    pub weight: i64,
+    /// Who the page is for.
+    #[serde(default)]
+    pub audience: Vec<Audience>,
+    /// The course module this page belongs to.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// One sentence saying what the page is about.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// On a section's `_index.md`: also build a printable page of the
+    /// whole section.
+    #[serde(default)]
+    pub print: bool,
+}
+
+/// One Markdown file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, with `/` separators, e.g. `parents/x.md`.
+    pub source: String,
+    /// The parsed front matter.
+    pub front: FrontMatter,
+    /// The Markdown after the front matter, line endings normalised to LF.
+    pub body: String,
+    /// The line of the file on which the body starts (1-based).
+    pub body_line: usize,
+}
+
+impl Page {
+    /// The output path relative to the site root: `x.md` → `x.html`,
+    /// `dir/_index.md` → `dir/index.html`.
+    pub fn url(&self) -> String {
+        source_to_url(&self.source)
+    }
+
+    /// The page's name without folder or extension (`_index` for sections).
+    pub fn stem(&self) -> &str {
+        let name = self.source.rsplit('/').next().unwrap_or(&self.source);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The file as it is named in messages: `content/x.md`.
+    pub fn file(&self) -> PathBuf {
+        Path::new(CONTENT_DIR).join(&self.source)
+    }
+}
+
+/// Maps a content path to its output path (both relative, `/` separated).
+pub fn source_to_url(source: &str) -> String {
+    match source.strip_suffix("_index.md") {
+        Some(dir) => format!("{dir}index.html"),
+        None => match source.strip_suffix(".md") {
+            Some(stem) => format!("{stem}.html"),
+            None => source.to_string(),
+        },
+    }
+}
+
+/// A folder of pages.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Folder relative to `content/` (`""` for the root, `parents` …).
+    pub dir: String,
+    /// The `_index.md`, if there is one.
+    pub index: Option<Page>,
+    /// The pages in order (weight, then title).
+    pub pages: Vec<Page>,
+    /// Sub-folders in order.
+    pub sections: Vec<Section>,
+}
+
+impl Section {
+    /// The section's title: its `_index.md` title, else its folder name.
+    pub fn title(&self) -> String {
+        match &self.index {
+            Some(index) => index.front.title.clone(),
+            None if self.dir.is_empty() => "Home".to_string(),
+            None => self
+                .dir
+                .rsplit('/')
+                .next()
+                .unwrap_or(&self.dir)
+                .replace('-', " "),
+        }
+    }
+
+    /// The section's own page, relative to the site root.
+    pub fn url(&self) -> String {
+        if self.dir.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{}/index.html", self.dir)
+        }
+    }
+
+    fn weight(&self) -> i64 {
+        self.index.as_ref().map_or(0, |p| p.front.weight)
+    }
+
+    /// Every page of this section and its sub-sections, depth first,
+    /// including `_index.md` pages.
+    pub fn all_pages(&self) -> Vec<&Page> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out
+    }
+
+    fn collect<'a>(&'a self, out: &mut Vec<&'a Page>) {
+        out.extend(self.index.iter());
+        out.extend(self.pages.iter());
+        for section in &self.sections {
+            section.collect(out);
+        }
+    }
+}
+
+/// Other files found in `content/` (images, PDFs), copied to the output as
+/// they are.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Paths relative to `content/`, `/` separated.
+    pub files: Vec<String>,
+}
+
+/// Loads every page under `root/content`, collecting all problems.
+pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        return Err(vec![
+            Diagnostic::error(CONTENT_DIR, None, "there is no content/ folder")
+                .help("create content/ with at least content/_index.md, or run `handbook new DIR`"),
+        ]);
+    }
+    let mut problems = Vec::new();
+    let mut pages = Vec::new();
+    let mut assets = Assets::default();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(&content_dir).to_path_buf();
+                problems.push(Diagnostic::error(
+                    relative(root, &path),
+                    None,
+                    format!("cannot be read: {err}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(&content_dir, entry.path());
+        let source = rel.to_string_lossy().replace('\\', "/");
+        if !source.ends_with(".md") {
+            assets.files.push(source);
+            continue;
+        }
+        let file = Path::new(CONTENT_DIR).join(&rel);
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => match parse_page(&source, &text) {
+                    Ok(page) => pages.push(page),
+                    Err(mut errs) => problems.append(&mut errs),
+                },
+                Err(err) => {
+                    let line = crate::error::line_of(
+                        &String::from_utf8_lossy(err.as_bytes()),
+                        err.utf8_error().valid_up_to(),
+                    );
+                    problems.push(
+                        Diagnostic::error(file, Some(line), "is not valid UTF-8 text")
+                            .help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(err) => problems.push(Diagnostic::error(
+                file,
+                None,
+                format!("cannot be read: {err}"),
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((assemble(pages), assets))
+}
+
+fn relative(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// Builds the section tree from a flat list of pages.
+fn assemble(pages: Vec<Page>) -> Section {
+    let mut root = Section::default();
+    for page in pages {
+        let dir = page
+            .source
+            .rsplit_once('/')
+            .map_or(String::new(), |(dir, _)| dir.to_string());
+        let section = section_for(&mut root, &dir);
+        if page.stem() == "_index" {
+            section.index = Some(page);
+        } else {
+            section.pages.push(page);
+        }
+    }
+    sort(&mut root);
+    root
+}
+
+fn section_for<'a>(root: &'a mut Section, dir: &str) -> &'a mut Section {
+    if dir.is_empty() {
+        return root;
+    }
+    let mut current = root;
+    let mut path = String::new();
+    for part in dir.split('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
+        let i = match current.sections.iter().position(|s| s.dir == path) {
+            Some(i) => i,
+            None => {
+                current.sections.push(Section {
+                    dir: path.clone(),
+                    ..Section::default()
+                });
+                current.sections.len() - 1
+            }
+        };
+        current = &mut current.sections[i];
+    }
+    current
+}
+
+fn sort(section: &mut Section) {
+    section.pages.sort_by(|a, b| {
+        (a.front.weight, &a.front.title, &a.source).cmp(&(
+            b.front.weight,
+            &b.front.title,
+            &b.source,
+        ))
+    });
+    for sub in &mut section.sections {
+        sort(sub);
+    }
+    section.sections.sort_by_key(|s| (s.weight(), s.title()));
+}
+
+/// Splits a file into front matter and body and validates the front matter.
+pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
+    let file = Path::new(CONTENT_DIR).join(source);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n");
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(vec![
+            Diagnostic::error(&file, Some(1), "couldn't find front matter")
+                .help("start the file with a line `---`, then `title: …`, then a closing `---`"),
+        ]);
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut close = None;
+    for line in lines {
+        if line.trim_end() == "---" {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((yaml_end, body_start)) = close else {
+        return Err(vec![
+            Diagnostic::error(
+                &file,
+                Some(1),
+                "front matter is opened with `---` but never closed",
+            )
+            .help("add a line `---` after the front matter"),
+        ]);
+    };
+    let yaml = &text[yaml_start..yaml_end];
+    // The YAML block starts on line 2 of the file.
+    let file_line = |yaml_line: usize| yaml_line + 1;
+    if yaml.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::error(&file, Some(2), "front matter is empty")
+                .help("give the page at least a `title: …`"),
+        ]);
+    }
+    let front: FrontMatter = match serde_yaml::from_str(yaml) {
+        Ok(front) => front,
+        Err(err) => {
+            let line = err.location().map_or(2, |l| file_line(l.line()));
+            return Err(vec![
+                Diagnostic::error(&file, Some(line), yaml_message(&err)).help(
+                    "front matter takes: title, weight, audience, module, summary, print \
+                     (audience is a list of staff, parents, pupils, slt)",
+                ),
+            ]);
+        }
+    };
+    let mut problems = Vec::new();
+    if front.title.trim().is_empty() {
+        problems.push(
+            Diagnostic::error(
+                &file,
+                key_line(yaml, "title").map(file_line),
+                "the title is empty",
+            )
+            .help("give the page a title, e.g. `title: Scope`"),
+        );
+    }
+    if let Some(module) = &front.module
+        && !is_slug(module)
+    {
+        problems.push(
+            Diagnostic::error(
+                &file,
+                key_line(yaml, "module").map(file_line),
+                format!("module id `{module}` is not valid"),
+            )
+            .help("use lower-case letters, digits and `-`, e.g. `module: behaviour`"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Page {
+        source: source.to_string(),
+        front,
+        body: text[body_start..].to_string(),
+        body_line: crate::error::line_of(&text, body_start),
+    })
+}
+
+/// True for ids made of lower-case letters, digits and single `-`.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let page = parse_page(
+            "scope.md",
+            "---\ntitle: Scope\nweight: 20\naudience: [staff]\nmodule: scope\n---\nBody text\n",
+        )
+        .unwrap();
+        assert_eq!(page.front.title, "Scope");
+        assert_eq!(page.front.weight, 20);
+        assert_eq!(page.front.audience, vec![Audience::Staff]);
+        assert_eq!(page.body, "Body text\n");
+        assert_eq!(page.body_line, 7);
+        assert_eq!(page.url(), "scope.html");
+    }
+
+    #[test]
+    fn errors_give_the_line_in_the_file() {
+        let errs = parse_page("a.md", "---\ntitle: A\nwieght: 3\n---\n").unwrap_err();
+        let text = errs[0].to_string();
+        assert!(text.starts_with("error: content/a.md:3:"), "{text}");
+        assert!(text.contains("unknown field `wieght`"), "{text}");
+
+        let errs = parse_page("a.md", "---\ntitle: A\naudience: [teachers]\n---\n").unwrap_err();
+        assert!(
+            errs[0].to_string().contains("content/a.md:3:"),
+            "{}",
+            errs[0]
+        );
+
+        let errs = parse_page("a.md", "---\nweight: 1\n---\n").unwrap_err();
+        assert!(
+            errs[0].to_string().contains("missing field `title`"),
+            "{}",
+            errs[0]
+        );
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter() {
+        let errs = parse_page("a.md", "# Hello\n").unwrap_err();
+        assert!(errs[0].to_string().contains("couldn't find front matter"));
+        let errs = parse_page("a.md", "---\ntitle: A\n").unwrap_err();
+        assert!(errs[0].to_string().contains("never closed"));
+        let errs = parse_page("a.md", "").unwrap_err();
+        assert!(errs[0].to_string().contains("content/a.md:1"));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let page = parse_page("a.md", "\u{feff}---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
+        assert_eq!(page.body, "x\n");
+    }
+
+    #[test]
+    fn urls_follow_the_source_tree() {
+        assert_eq!(source_to_url("_index.md"), "index.html");
+        assert_eq!(source_to_url("parents/_index.md"), "parents/index.html");
+        assert_eq!(source_to_url("parents/a.md"), "parents/a.html");
+    }
+
+    #[test]
+    fn sections_are_assembled_and_sorted() {
+        let page = |source: &str, title: &str, weight: i64| Page {
+            source: source.into(),
+            front: FrontMatter {
+                title: title.into(),
+                weight,
+                audience: vec![],
+                module: None,
+                summary: None,
+                print: false,
+            },
+            body: String::new(),
+            body_line: 3,
+        };
+        let root = assemble(vec![
+            page("b.md", "B", 20),
+            page("a.md", "A", 30),
+            page("_index.md", "Home", 0),
+            page("parents/x.md", "X", 0),
+        ]);
+        assert_eq!(root.index.as_ref().unwrap().front.title, "Home");
+        let titles: Vec<_> = root.pages.iter().map(|p| p.front.title.as_str()).collect();
+        assert_eq!(titles, ["B", "A"]);
+        assert_eq!(root.sections[0].dir, "parents");
+        assert_eq!(root.sections[0].title(), "parents");
+        assert_eq!(root.all_pages().len(), 4);
+    }
+}

@@ -1,0 +1,206 @@
+//! Errors and diagnostics: what went wrong, in which file and on which line,
+//! and what the user can do about it.
+//!
+//! Problems in the user's own files are [`Diagnostic`]s and are collected so a
+//! command can report all of them at once (exit code 1). Anything else that
+//! stops a command (a folder that cannot be written, a bad argument) is an
+//! [`Error::Io`] or [`Error::Usage`] (exit code 2).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The input is wrong; the command fails.
+    Error,
+    /// Worth attention, but the command still succeeds.
+    Warning,
+}
+
+/// One problem found in the user's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line within the file, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `file` at `line`.
+    pub fn error(file: impl AsRef<Path>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.as_ref().to_path_buf(),
+            line,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning in `file` at `line`.
+    pub fn warning(
+        file: impl AsRef<Path>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, line, message)
+        }
+    }
+
+    /// Adds the advice on how to fix the problem.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors, false for warnings.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = self.file.display().to_string().replace('\\', "/");
+        match self.line {
+            Some(line) => write!(f, "{kind}: {file}:{line}: {}", self.message)?,
+            None => write!(f, "{kind}: {file}: {}", self.message)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The user's files are wrong (exit code 1). Holds at least one error.
+    Input(Vec<Diagnostic>),
+    /// Reading or writing a file failed (exit code 2).
+    Io {
+        /// What was being done, naming the path.
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The command was asked for something it cannot do (exit code 2).
+    Usage(String),
+}
+
+impl Error {
+    /// An I/O error while doing `context` (which should name the path).
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// A single input error.
+    pub fn input(diagnostic: Diagnostic) -> Self {
+        Error::Input(vec![diagnostic])
+    }
+
+    /// The process exit code for this error: 1 for bad input, 2 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 1,
+            Error::Io { .. } | Error::Usage(_) => 2,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(diagnostics) => {
+                for (i, d) in diagnostics.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                if errors > 1 {
+                    write!(f, "\n{errors} errors")?;
+                }
+                Ok(())
+            }
+            Error::Io { context, source } => write!(f, "error: {context}: {source}"),
+            Error::Usage(message) => write!(f, "error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result type used throughout handbook.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Turns a list of diagnostics into `Ok` (warnings only) or `Err` (any error).
+pub fn into_result(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(Error::Input(diagnostics))
+    } else {
+        Ok(diagnostics)
+    }
+}
+
+/// The 1-based line number of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_names_file_line_and_fix() {
+        let d = Diagnostic::error("content/scope.md", Some(3), "unknown key `wieght`")
+            .help("did you mean `weight`?");
+        assert_eq!(
+            d.to_string(),
+            "error: content/scope.md:3: unknown key `wieght`\n  help: did you mean `weight`?"
+        );
+    }
+
+    #[test]
+    fn warnings_alone_are_ok() {
+        let w = Diagnostic::warning("site.yaml", None, "review due soon");
+        assert!(into_result(vec![w.clone()]).is_ok());
+        let e = Diagnostic::error("site.yaml", None, "bad");
+        let err = into_result(vec![w, e]).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        let text = "a\nb\nc";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 2), 2);
+        assert_eq!(line_of(text, 4), 3);
+        assert_eq!(line_of(text, 99), 3);
+    }
+}

@@ -1,0 +1,683 @@
+//! Markdown to HTML with pulldown-cmark: stable heading anchors, paragraph
+//! anchors, internal `.md` links rewritten to the built pages, and syntect
+//! highlighting for fenced code (loaded only when a page has code).
+//!
+//! Besides the HTML, rendering returns what later stages need: the anchors
+//! the page defines, the internal links it makes (with their lines, for the
+//! link checker), its table of contents and its plain text (for search).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+};
+use serde::Serialize;
+
+use crate::content::source_to_url;
+
+/// How links should be written for the place the HTML will be shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// Prepended to every relative link and image (e.g. `../` when a
+    /// page's text is shown one folder deeper than the page itself).
+    pub link_prefix: &'a str,
+    /// When set, `#anchor` links are written as `prefix + page_url#anchor`,
+    /// so that they still reach the page when its text is shown elsewhere.
+    pub page_url: Option<&'a str>,
+    /// Prepended to every id the page defines (and to its own `#anchor`
+    /// links), so that several pages can share one HTML document.
+    pub id_prefix: &'a str,
+}
+
+/// One heading in a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The anchor.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// An internal link found in a page, for the link checker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The link as written, e.g. `roles.md#pupils` or `#scope`.
+    pub target: String,
+    /// The line of the source file it is on.
+    pub line: usize,
+}
+
+/// A heading and the text under it, for the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPart {
+    /// The heading's text (empty for the text before the first heading).
+    pub heading: String,
+    /// The heading's anchor (empty likewise).
+    pub anchor: String,
+    /// The plain text, whitespace collapsed.
+    pub text: String,
+}
+
+/// A problem found while rendering, at a line of the source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Line in the source file.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// The result of rendering one page's Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Level 2 and 3 headings.
+    pub toc: Vec<TocEntry>,
+    /// Every id the page defines (headings and `{#id}` anchors).
+    pub anchors: Vec<String>,
+    /// Every internal link (`.md` paths and `#anchors`).
+    pub links: Vec<LinkRef>,
+    /// The text in parts by heading.
+    pub parts: Vec<TextPart>,
+    /// Whether a fenced code block was highlighted (needs `syntax.css`).
+    pub highlighted: bool,
+    /// Words of text.
+    pub word_count: usize,
+    /// Problems such as duplicate anchors.
+    pub problems: Vec<Problem>,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Turns heading text into a readable anchor: lower case, runs of other
+/// characters become one `-` (`Staff and Volunteers` → `staff-and-volunteers`).
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+/// Splits a trailing ` {#id}` off a paragraph's or list item's text.
+fn trailing_anchor(text: &str) -> Option<(&str, &str)> {
+    let trimmed = text.trim_end();
+    let inner = trimmed.strip_suffix('}')?;
+    let open = inner.rfind("{#")?;
+    let id = &inner[open + 2..];
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then(|| (trimmed[..open].trim_end(), id))
+}
+
+/// Where links point: used to decide whether to rewrite and check them.
+fn is_external(url: &str) -> bool {
+    if url.starts_with("//") || url.starts_with('/') {
+        return true;
+    }
+    match url.find(':') {
+        Some(colon) => {
+            let scheme = &url[..colon];
+            !scheme.is_empty()
+                && !scheme.contains(['/', '#', '?'])
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        }
+        None => false,
+    }
+}
+
+/// Rewrites a relative link: `x.md#a` → `prefix + x.html#a`.
+fn rewrite_link(url: &str, options: &RenderOptions<'_>) -> String {
+    if let Some(anchor) = url.strip_prefix('#') {
+        return match options.page_url {
+            Some(page) => format!("{}{page}#{anchor}", options.link_prefix),
+            None => format!("#{}{anchor}", options.id_prefix),
+        };
+    }
+    let (path, rest) = match url.find(['#', '?']) {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let path = if path.ends_with(".md") {
+        source_to_url(path)
+    } else {
+        path.to_string()
+    };
+    format!("{}{path}{rest}", options.link_prefix)
+}
+
+/// Renders one page body. `first_line` is the line of the file on which
+/// `markdown` starts, so that problems and links carry file lines.
+pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) -> Rendered {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset) + first_line - 1;
+
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
+            .collect();
+
+    let mut out = Rendered::default();
+    let mut used: HashMap<String, usize> = HashMap::new();
+
+    // Pass 1: anchors. Paragraph and item anchors are explicit and claimed
+    // first, so heading slugs step around them.
+    let mut block_ids: HashMap<usize, String> = HashMap::new();
+    let mut stripped: HashMap<usize, String> = HashMap::new();
+    let mut open_blocks = Vec::new();
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Item) => open_blocks.push(i),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                let start = open_blocks.pop();
+                if let (Some(start), Some((Event::Text(text), _))) = (start, events.get(i - 1))
+                    && let Some((rest, id)) = trailing_anchor(text)
+                    && !block_ids.contains_key(&start)
+                {
+                    if used.contains_key(id) {
+                        out.problems.push(Problem {
+                            line: line_at(range.start),
+                            message: format!("the anchor `{{#{id}}}` is used twice on this page"),
+                            help: "give each anchor on a page a different name".to_string(),
+                        });
+                    }
+                    used.insert(id.to_string(), 1);
+                    block_ids.insert(start, id.to_string());
+                    stripped.insert(i - 1, rest.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut heading_ids: HashMap<usize, String> = HashMap::new();
+    let mut heading_start = None;
+    let mut heading_text = String::new();
+    let mut explicit_id: Option<String> = None;
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading_start = Some(i);
+                heading_text.clear();
+                explicit_id = id.as_ref().map(|id| id.to_string());
+            }
+            Event::Text(text) | Event::Code(text) if heading_start.is_some() => {
+                heading_text.push_str(text);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(start) = heading_start.take() else {
+                    continue;
+                };
+                let id = match explicit_id.take() {
+                    Some(id) => {
+                        if used.contains_key(&id) {
+                            out.problems.push(Problem {
+                                line: line_at(range.start),
+                                message: format!("the anchor `{id}` is used twice on this page"),
+                                help: "give each heading on a page a different {#id}".to_string(),
+                            });
+                        }
+                        id
+                    }
+                    None => {
+                        let base = slugify(&heading_text);
+                        let mut id = base.clone();
+                        let mut n = 0;
+                        while used.contains_key(&id) {
+                            n += 1;
+                            id = format!("{base}-{n}");
+                        }
+                        id
+                    }
+                };
+                used.insert(id.clone(), 1);
+                heading_ids.insert(start, id);
+            }
+            _ => {}
+        }
+    }
+
+    // Pass 2: HTML, links, text.
+    let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut part = TextPart {
+        heading: String::new(),
+        anchor: String::new(),
+        text: String::new(),
+    };
+    let mut in_heading: Option<(u8, String)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut in_image = 0usize;
+    for (i, (event, range)) in events.iter().enumerate() {
+        if let Some((lang, buffer)) = &mut code {
+            match event {
+                Event::Text(text) => {
+                    buffer.push_str(text);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (html, highlighted) = code_block(lang, buffer);
+                    out.highlighted |= highlighted;
+                    part.text.push_str(buffer);
+                    html_events.push(Event::Html(html.into()));
+                    code = None;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let id = heading_ids.get(&i).cloned().unwrap_or_default();
+                let n = heading_number(*level);
+                html_events.push(Event::Html(
+                    format!("<h{n} id=\"{}{id}\">", options.id_prefix).into(),
+                ));
+                in_heading = Some((n, id));
+                if !part.text.trim().is_empty() || !part.heading.is_empty() {
+                    out.parts.push(std::mem::replace(
+                        &mut part,
+                        TextPart {
+                            heading: String::new(),
+                            anchor: String::new(),
+                            text: String::new(),
+                        },
+                    ));
+                }
+                part.heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((n, id)) = in_heading.take() {
+                    html_events.push(Event::Html(format!("</h{n}>\n").into()));
+                    part.heading = part.heading.trim().to_string();
+                    part.anchor = id.clone();
+                    if n == 2 || n == 3 {
+                        out.toc.push(TocEntry {
+                            level: n,
+                            id,
+                            title: part.heading.clone(),
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::Paragraph) => match block_ids.get(&i) {
+                Some(id) => html_events.push(Event::Html(
+                    format!("<p id=\"{}{id}\">", options.id_prefix).into(),
+                )),
+                None => html_events.push(event.clone()),
+            },
+            Event::End(TagEnd::Paragraph) => {
+                part.text.push(' ');
+                html_events.push(event.clone());
+            }
+            Event::Start(Tag::Item) => match block_ids.get(&i) {
+                Some(id) => html_events.push(Event::Html(
+                    format!("<li id=\"{}{id}\">", options.id_prefix).into(),
+                )),
+                None => html_events.push(event.clone()),
+            },
+            Event::End(TagEnd::Item) => {
+                part.text.push(' ');
+                html_events.push(Event::Html("</li>\n".into()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([',', ' ']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = dest_url.as_ref();
+                let dest = if is_external(url) {
+                    url.to_string()
+                } else {
+                    if url.starts_with('#')
+                        || url
+                            .split(['#', '?'])
+                            .next()
+                            .is_some_and(|p| p.ends_with(".md"))
+                    {
+                        out.links.push(LinkRef {
+                            target: url.to_string(),
+                            line: line_at(range.start),
+                        });
+                    }
+                    rewrite_link(url, options)
+                };
+                html_events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(dest),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_image += 1;
+                let url = dest_url.as_ref();
+                let dest = if is_external(url) {
+                    url.to_string()
+                } else {
+                    rewrite_link(url, options)
+                };
+                html_events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(dest),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                html_events.push(event.clone());
+            }
+            Event::Text(text) => {
+                let text: CowStr<'_> = match stripped.get(&i) {
+                    Some(rest) => CowStr::from(rest.clone()),
+                    None => text.clone(),
+                };
+                if in_heading.is_some() {
+                    part.heading.push_str(&text);
+                } else if in_image == 0 {
+                    part.text.push_str(&text);
+                }
+                html_events.push(Event::Text(text));
+            }
+            Event::Code(text) => {
+                if in_heading.is_some() {
+                    part.heading.push_str(text);
+                } else {
+                    part.text.push_str(text);
+                }
+                html_events.push(event.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                part.text.push(' ');
+                html_events.push(event.clone());
+            }
+            _ => html_events.push(event.clone()),
+        }
+    }
+    if !part.text.trim().is_empty() || !part.heading.is_empty() {
+        out.parts.push(part);
+    }
+    for part in &mut out.parts {
+        part.text = part.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    out.word_count = out
+        .parts
+        .iter()
+        .map(|p| p.text.split_whitespace().count() + p.heading.split_whitespace().count())
+        .sum();
+    out.anchors = used.into_keys().collect();
+    out.anchors.sort();
+    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
+    out
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
+    static SYNTAXES: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();
+    SYNTAXES.get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
+}
+
+const CLASS_STYLE: syntect::html::ClassStyle =
+    syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// A fenced code block as HTML; highlighted (with CSS classes) when the
+/// language is known. Returns the HTML and whether it was highlighted.
+fn code_block(lang: &str, code: &str) -> (String, bool) {
+    let mut html = String::new();
+    if !lang.is_empty() {
+        let syntaxes = syntax_set();
+        if let Some(syntax) = syntaxes.find_syntax_by_token(lang) {
+            let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                syntaxes,
+                CLASS_STYLE,
+            );
+            let ok = syntect::util::LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
+            if ok {
+                let _ = writeln!(
+                    html,
+                    "<pre class=\"code hl-code\" data-lang=\"{}\"><code>{}</code></pre>",
+                    escape_html(lang),
+                    generator.finalize()
+                );
+                return (html, true);
+            }
+        }
+    }
+    let _ = writeln!(
+        html,
+        "<pre class=\"code\"><code>{}</code></pre>",
+        escape_html(code)
+    );
+    (html, false)
+}
+
+/// The stylesheet for highlighted code, written to the output as
+/// `syntax.css` when some page has highlighted code.
+pub fn syntax_css() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let light = themes
+        .themes
+        .get("InspiredGitHub")
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+        .unwrap_or_default();
+    let dark = themes
+        .themes
+        .get("base16-ocean.dark")
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+        .unwrap_or_default();
+    format!(
+        "/* Generated by handbook from syntect's themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, 1, &RenderOptions::default()).html
+    }
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(slugify("Staff and Volunteers"), "staff-and-volunteers");
+        assert_eq!(
+            slugify("Administrators / Moderators"),
+            "administrators-moderators"
+        );
+        assert_eq!(
+            slugify("Roles & Responsibilities"),
+            "roles-responsibilities"
+        );
+        assert_eq!(slugify("  ?? "), "section");
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let r = render(
+            "## Pupils\n\n## Pupils\n\n### Tone {#voice}\n",
+            1,
+            &RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"pupils\">Pupils</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"pupils-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"voice\">Tone</h3>"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.anchors, ["pupils", "pupils-1", "voice"]);
+    }
+
+    #[test]
+    fn paragraph_and_item_anchors() {
+        let r = html("Some text. {#intro}\n\n- One item {#one}\n- Two\n");
+        assert!(r.contains("<p id=\"intro\">Some text.</p>"), "{r}");
+        assert!(r.contains("<li id=\"one\">One item</li>"), "{r}");
+        assert!(r.contains("<li>Two</li>"), "{r}");
+        assert!(!r.contains("{#"), "{r}");
+    }
+
+    #[test]
+    fn duplicate_anchor_is_a_problem_with_its_line() {
+        let r = render("A {#x}\n\nB {#x}\n", 10, &RenderOptions::default());
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 12);
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_recorded() {
+        let r = render(
+            "See [roles](roles.md#pupils), [home](../_index.md), [x](#top)\nand [web](https://example.org).\n",
+            5,
+            &RenderOptions::default(),
+        );
+        assert!(r.html.contains("href=\"roles.html#pupils\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../index.html\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"https://example.org\""),
+            "{}",
+            r.html
+        );
+        let targets: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.line))
+            .collect();
+        assert_eq!(
+            targets,
+            [("roles.md#pupils", 5), ("../_index.md", 5), ("#top", 5)]
+        );
+    }
+
+    #[test]
+    fn links_can_be_prefixed_for_another_folder() {
+        let options = RenderOptions {
+            link_prefix: "../",
+            page_url: Some("scope.html"),
+            id_prefix: "",
+        };
+        let r = render("[a](roles.md) [b](#here)", 1, &options);
+        assert!(r.html.contains("href=\"../roles.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../scope.html#here\""), "{}", r.html);
+    }
+
+    #[test]
+    fn ids_can_be_prefixed_for_a_shared_document() {
+        let options = RenderOptions {
+            id_prefix: "scope--",
+            ..RenderOptions::default()
+        };
+        let r = render("## Tone\n\nSee [x](#tone). {#p1}\n", 1, &options);
+        assert!(r.html.contains("<h2 id=\"scope--tone\">"), "{}", r.html);
+        assert!(r.html.contains("<p id=\"scope--p1\">"), "{}", r.html);
+        assert!(r.html.contains("href=\"#scope--tone\""), "{}", r.html);
+        assert_eq!(r.anchors, ["p1", "tone"]);
+    }
+
+    #[test]
+    fn code_is_highlighted_only_with_a_known_language() {
+        let r = render("```rust\nfn main() {}\n```\n", 1, &RenderOptions::default());
+        assert!(r.highlighted);
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        let r = render("```\n<b>\n```\n", 1, &RenderOptions::default());
+        assert!(!r.highlighted);
+        assert!(r.html.contains("&lt;b&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn text_parts_follow_headings() {
+        let r = render(
+            "Intro words.\n\n## Tone\n\nBe *kind*.\n",
+            1,
+            &RenderOptions::default(),
+        );
+        assert_eq!(r.parts.len(), 2);
+        assert_eq!(r.parts[0].text, "Intro words.");
+        assert_eq!(r.parts[1].heading, "Tone");
+        assert_eq!(r.parts[1].anchor, "tone");
+        assert_eq!(r.parts[1].text, "Be kind.");
+        assert_eq!(r.word_count, 5);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let r = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: note\n");
+        assert!(r.contains("<table>"));
+        assert!(r.contains("<del>old</del>"));
+        assert!(r.contains("footnote"));
+    }
+}

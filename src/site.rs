@@ -1,0 +1,884 @@
+//! The build pipeline: load → validate → render → write.
+//!
+//! [`Site::load`] reads the configuration, content and theme;
+//! [`Site::prepare`] renders every page's Markdown (in parallel) and checks
+//! links and anchors; [`build`] renders the templates and writes the site
+//! into a temporary folder beside the output, then swaps it into place, so
+//! a failed build never leaves a half-written site.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::SiteConfig;
+use crate::content::{self, Assets, Page, Section};
+use crate::error::{Diagnostic, Error, Result, into_result};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::render::{Renderer, Theme};
+use crate::search;
+
+/// The file that marks a folder as handbook's output, so that a build never
+/// replaces a folder it did not make.
+pub const OUTPUT_MARKER: &str = ".handbook-output";
+
+/// Days before the next review when `check` starts to warn.
+pub const REVIEW_WARNING_DAYS: i64 = 60;
+
+/// A loaded site: configuration, content tree and theme.
+pub struct Site {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// `site.yaml`.
+    pub config: SiteConfig,
+    /// The content tree.
+    pub content: Section,
+    /// Non-Markdown files in `content/`.
+    pub assets: Assets,
+    /// The policy version id of this content (SPEC §5).
+    pub version_id: String,
+    /// Templates and static files.
+    pub theme: Theme,
+}
+
+/// One page of the site in reading order: a Markdown page, or a section's
+/// index (which may have no `_index.md`).
+#[derive(Clone, Copy)]
+pub struct Entry<'a> {
+    /// The section the entry belongs to (for an index, the section itself).
+    pub section: &'a Section,
+    /// The Markdown page, if there is one.
+    pub page: Option<&'a Page>,
+    /// True for a section's index page.
+    pub is_index: bool,
+}
+
+impl Entry<'_> {
+    /// The output path relative to the site root.
+    pub fn url(&self) -> String {
+        match self.page {
+            Some(page) => page.url(),
+            None => self.section.url(),
+        }
+    }
+
+    /// The title people see.
+    pub fn title(&self) -> String {
+        match self.page {
+            Some(page) => page.front.title.clone(),
+            None => self.section.title(),
+        }
+    }
+}
+
+/// A site whose pages have been rendered to HTML fragments and checked.
+pub struct Prepared<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Pages in reading order.
+    pub entries: Vec<Entry<'a>>,
+    /// The rendered Markdown of each entry (same order).
+    pub rendered: Vec<Rendered>,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+    by_source: HashMap<&'a str, usize>,
+    sections: HashMap<&'a str, &'a Section>,
+}
+
+impl Site {
+    /// Loads everything under `root`, reporting all problems at once.
+    pub fn load(root: &Path) -> Result<Site> {
+        let config = SiteConfig::load(root);
+        let content = content::load(root);
+        let (config, (content, assets)) = match (config, content) {
+            (Ok(config), Ok(content)) => (config, content),
+            (config, content) => {
+                let mut problems = Vec::new();
+                if let Err(err) = config {
+                    match err {
+                        Error::Input(mut d) => problems.append(&mut d),
+                        other => return Err(other),
+                    }
+                }
+                if let Err(mut d) = content {
+                    problems.append(&mut d);
+                }
+                return Err(Error::Input(problems));
+            }
+        };
+        let theme = Theme::load(root, &config.theme)?;
+        let version_id = crate::versions::policy_version_id(root)?;
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            content,
+            assets,
+            version_id,
+            theme,
+        })
+    }
+
+    /// Every page in reading order: each section's index, its pages, then
+    /// its sub-sections.
+    pub fn entries(&self) -> Vec<Entry<'_>> {
+        fn walk<'a>(section: &'a Section, out: &mut Vec<Entry<'a>>) {
+            out.push(Entry {
+                section,
+                page: section.index.as_ref(),
+                is_index: true,
+            });
+            for page in &section.pages {
+                out.push(Entry {
+                    section,
+                    page: Some(page),
+                    is_index: false,
+                });
+            }
+            for sub in &section.sections {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.content, &mut out);
+        out
+    }
+
+    /// Renders every page's Markdown and checks links and anchors.
+    pub fn prepare(&self) -> Result<Prepared<'_>> {
+        let entries = self.entries();
+        let rendered: Vec<Rendered> = entries
+            .par_iter()
+            .map(|entry| match entry.page {
+                Some(page) => {
+                    markdown::render(&page.body, page.body_line, &RenderOptions::default())
+                }
+                None => Rendered::default(),
+            })
+            .collect();
+        let mut by_source = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            if let Some(page) = entry.page {
+                by_source.insert(page.source.as_str(), i);
+            }
+        }
+        let mut sections = HashMap::new();
+        for entry in entries.iter().filter(|e| e.is_index) {
+            sections.insert(entry.section.dir.as_str(), entry.section);
+        }
+        let prepared = Prepared {
+            site: self,
+            entries,
+            rendered,
+            warnings: Vec::new(),
+            by_source,
+            sections,
+        };
+        let problems = prepared.validate();
+        into_result(problems)?;
+        Ok(prepared)
+    }
+}
+
+/// Resolves `target` (as written in `from`, a content path) to a content
+/// path, or `None` if it climbs out of `content/`.
+pub fn resolve_link(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl<'a> Prepared<'a> {
+    /// The rendered page for a content path.
+    pub fn page(&self, source: &str) -> Option<(&Entry<'a>, &Rendered)> {
+        self.by_source
+            .get(source)
+            .map(|&i| (&self.entries[i], &self.rendered[i]))
+    }
+
+    /// Checks that a `page#anchor` reference (content path without `.md`)
+    /// resolves; returns what is wrong and how to fix it if not.
+    pub fn check_reference(
+        &self,
+        from: &str,
+        target: &str,
+    ) -> std::result::Result<(), (String, String)> {
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (target, None),
+        };
+        let source = if path.is_empty() {
+            Some(from.to_string())
+        } else {
+            resolve_link(from, path)
+        };
+        let Some(source) = source else {
+            return Err((
+                format!("the link `{target}` points outside content/"),
+                "link to a page inside content/, relative to this file".to_string(),
+            ));
+        };
+        let Some((_, rendered)) = self.page(&source) else {
+            let name = source.rsplit('/').next().unwrap_or(&source);
+            let similar: Vec<&str> = self
+                .by_source
+                .keys()
+                .filter(|s| s.rsplit('/').next() == Some(name) || strsim_close(s, &source))
+                .copied()
+                .collect();
+            let help = if similar.is_empty() {
+                format!("links are relative to this page's folder; there is no content/{source}")
+            } else {
+                format!(
+                    "there is no content/{source}; did you mean content/{}?",
+                    similar[0]
+                )
+            };
+            return Err((
+                format!("the link `{target}` points to a page that does not exist"),
+                help,
+            ));
+        };
+        if let Some(anchor) = anchor
+            && !anchor.is_empty()
+            && !rendered.anchors.iter().any(|a| a == anchor)
+        {
+            let known: Vec<String> = rendered
+                .anchors
+                .iter()
+                .take(12)
+                .map(|a| format!("#{a}"))
+                .collect();
+            let help = if known.is_empty() {
+                format!("content/{source} has no headings or {{#id}} anchors")
+            } else {
+                format!("anchors on content/{source}: {}", known.join(", "))
+            };
+            return Err((
+                format!("the link `{target}` points to an anchor that does not exist"),
+                help,
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
+            let Some(page) = entry.page else { continue };
+            for problem in &rendered.problems {
+                problems.push(
+                    Diagnostic::error(page.file(), Some(problem.line), problem.message.clone())
+                        .help(problem.help.clone()),
+                );
+            }
+            for link in &rendered.links {
+                let target = link.target.replacen(".md", "", 1);
+                let target = if link.target.starts_with('#') {
+                    link.target.clone()
+                } else {
+                    // Keep `.md` for resolution; strip any query string.
+                    let (path, rest) = match link.target.find('#') {
+                        Some(i) => link.target.split_at(i),
+                        None => (link.target.as_str(), ""),
+                    };
+                    let path = path.split('?').next().unwrap_or(path);
+                    let _ = target;
+                    format!("{path}{rest}")
+                };
+                if let Err((message, help)) = self.check_reference(&page.source, &target) {
+                    problems
+                        .push(Diagnostic::error(page.file(), Some(link.line), message).help(help));
+                }
+            }
+        }
+        problems
+    }
+
+    fn entry_context(&self, i: usize) -> Value {
+        let entry = &self.entries[i];
+        let rendered = &self.rendered[i];
+        let url = entry.url();
+        let section = entry.section;
+        let site = self.site;
+
+        let breadcrumbs: Vec<Value> = {
+            let mut crumbs = Vec::new();
+            let own = if entry.is_index {
+                parent_dir(&section.dir)
+            } else {
+                Some(section.dir.as_str())
+            };
+            if let Some(dir) = own {
+                let mut dirs = vec![dir];
+                let mut d = dir;
+                while let Some(parent) = parent_dir(d) {
+                    dirs.push(parent);
+                    d = parent;
+                }
+                dirs.reverse();
+                for dir in dirs {
+                    if let Some(s) = self.sections.get(dir) {
+                        crumbs.push(json!({"title": s.title(), "url": s.url()}));
+                    }
+                }
+            }
+            crumbs
+        };
+        let top_dir = section.dir.split('/').next().unwrap_or("");
+        let mut nav_sections = vec![json!({
+            "title": site.content.title(),
+            "url": "index.html",
+            "current": url == "index.html",
+        })];
+        for s in &site.content.sections {
+            nav_sections.push(json!({
+                "title": s.title(),
+                "url": s.url(),
+                "current": !top_dir.is_empty() && s.dir == top_dir,
+            }));
+        }
+        let nav_pages: Vec<Value> = section
+            .pages
+            .iter()
+            .map(|p| {
+                json!({
+                    "title": p.front.title,
+                    "url": p.url(),
+                    "summary": p.front.summary,
+                    "current": p.url() == url,
+                })
+            })
+            .collect();
+        let link = |j: Option<usize>| {
+            j.and_then(|j| self.entries.get(j))
+                .map(|e| json!({"title": e.title(), "url": e.url()}))
+        };
+        let prev = link(i.checked_sub(1));
+        let next = link(Some(i + 1));
+        let front = entry.page.map(|p| &p.front);
+        let words = rendered.word_count;
+        let section_index = section.index.as_ref();
+        json!({
+            "root": root_prefix(&url),
+            "page": {
+                "title": entry.title(),
+                "summary": front.and_then(|f| f.summary.clone()),
+                "audience": front.map(|f| f.audience.clone()).unwrap_or_default(),
+                "module": front.and_then(|f| f.module.clone()),
+                "url": url,
+                "source": entry.page.map(|p| p.source.clone()),
+                "content": rendered.html,
+                "toc": rendered.toc,
+                "word_count": words,
+                "reading_minutes": words.div_ceil(200).max(1),
+            },
+            "section": {
+                "title": section.title(),
+                "summary": section_index.and_then(|p| p.front.summary.clone()),
+                "url": section.url(),
+                "content": self.section_content(section),
+                "print_url": print_url(section),
+            },
+            "nav": {
+                "sections": nav_sections,
+                "pages": nav_pages,
+                "prev": prev,
+                "next": next,
+                "breadcrumbs": breadcrumbs,
+            },
+            "page_has_code": rendered.highlighted,
+        })
+    }
+
+    fn section_content(&self, section: &Section) -> String {
+        section
+            .index
+            .as_ref()
+            .and_then(|p| self.by_source.get(p.source.as_str()))
+            .map(|&i| self.rendered[i].html.clone())
+            .unwrap_or_default()
+    }
+
+    fn common_context(&self) -> tera::Context {
+        let config = &self.site.config;
+        let parents = self
+            .site
+            .content
+            .sections
+            .iter()
+            .find(|s| s.dir == "parents")
+            .map(|s| json!({"title": s.title(), "url": s.url()}));
+        let mut context = tera::Context::new();
+        context.insert(
+            "site",
+            &json!({
+                "id": config.id,
+                "title": config.title,
+                "organisation": config.organisation,
+                "aim": config.aim,
+                "schools": config.schools,
+                "office_email": config.office_email,
+                "base_url": config.base_url(),
+                "language": config.language,
+            }),
+        );
+        context.insert(
+            "version",
+            &json!({
+                "id": self.site.version_id,
+                "label": config.version,
+                "reviewed": config.reviewed.display(),
+                "next_review": config.next_review.display(),
+                "reviewed_iso": config.reviewed.iso(),
+                "next_review_iso": config.next_review.iso(),
+            }),
+        );
+        context.insert("course", &Value::Null);
+        context.insert("parents", &parents);
+        context.insert(
+            "generator",
+            &format!("handbook {}", env!("CARGO_PKG_VERSION")),
+        );
+        context
+    }
+
+    /// Renders every output file and hands each to `sink` (path relative to
+    /// the output folder, bytes). Pages are rendered in parallel.
+    pub fn render_all(
+        &self,
+        renderer: &Renderer,
+        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    ) -> Result<usize> {
+        let common = self.common_context();
+        let results: Vec<std::result::Result<(), Error>> = (0..self.entries.len())
+            .into_par_iter()
+            .map(|i| {
+                let entry = &self.entries[i];
+                let template = if !entry.is_index {
+                    "page.html"
+                } else if entry.section.dir.is_empty() {
+                    "index.html"
+                } else {
+                    "section.html"
+                };
+                let mut context = common.clone();
+                extend(&mut context, self.entry_context(i));
+                let html = renderer.render(template, &context).map_err(|mut d| {
+                    if let Some(page) = entry.page {
+                        d.message = format!("rendering {}: {}", page.file().display(), d.message);
+                    }
+                    Error::input(d)
+                })?;
+                sink(&entry.url(), html.as_bytes())
+            })
+            .collect();
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(()) => {}
+                Err(Error::Input(mut d)) => problems.append(&mut d),
+                Err(other) => return Err(other),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+        let mut count = self.entries.len();
+
+        // Printable pages for sections that ask for one.
+        for (i, entry) in self.entries.iter().enumerate() {
+            if !entry.is_index || print_url(entry.section).is_none() {
+                continue;
+            }
+            let section = entry.section;
+            let pages: Vec<Value> = section
+                .pages
+                .iter()
+                .map(|p| {
+                    let prefix = format!("{}--", p.stem());
+                    let options = RenderOptions {
+                        id_prefix: &prefix,
+                        ..RenderOptions::default()
+                    };
+                    let r = markdown::render(&p.body, p.body_line, &options);
+                    json!({"title": p.front.title, "anchor": p.stem(), "url": p.url(), "content": r.html})
+                })
+                .collect();
+            let mut context = common.clone();
+            extend(&mut context, self.entry_context(i));
+            let url = print_url(section).unwrap_or_default();
+            context.insert("root", &root_prefix(&url));
+            context.insert("print", &json!({"pages": pages}));
+            context.insert(
+                "page",
+                &json!({"title": format!("{} (printable)", section.title()), "summary": null, "url": url}),
+            );
+            let html = renderer
+                .render("print.html", &context)
+                .map_err(Error::input)?;
+            sink(&url, html.as_bytes())?;
+            count += 1;
+        }
+
+        // Search, not-found, search index, static files and assets.
+        for (template, title) in [("search.html", "Search"), ("404.html", "Page not found")] {
+            let mut context = common.clone();
+            context.insert("root", "");
+            context.insert(
+                "page",
+                &json!({"title": title, "summary": null, "url": template}),
+            );
+            context.insert("section", &json!({"title": self.site.content.title(), "url": "index.html", "content": "", "print_url": print_url(&self.site.content)}));
+            context.insert(
+                "nav",
+                &json!({"sections": [], "pages": [], "prev": null, "next": null, "breadcrumbs": []}),
+            );
+            context.insert("page_has_code", &false);
+            let html = renderer.render(template, &context).map_err(Error::input)?;
+            sink(template, html.as_bytes())?;
+            count += 1;
+        }
+        let mut index = Vec::new();
+        for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
+            if entry.page.is_some() {
+                index.extend(search::entries(
+                    &entry.title(),
+                    &entry.url(),
+                    &rendered.parts,
+                ));
+            }
+        }
+        sink("search-index.js", search::to_script(&index).as_bytes())?;
+        if self.rendered.iter().any(|r| r.highlighted) {
+            sink("syntax.css", markdown::syntax_css().as_bytes())?;
+        }
+        for (name, bytes) in &self.site.theme.statics {
+            sink(name, bytes)?;
+        }
+        for asset in &self.site.assets.files {
+            let path = self.site.root.join(content::CONTENT_DIR).join(asset);
+            let bytes = std::fs::read(&path)
+                .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
+            sink(asset, &bytes)?;
+        }
+        Ok(count)
+    }
+}
+
+fn extend(context: &mut tera::Context, value: Value) {
+    if let Value::Object(map) = value {
+        for (key, value) in map {
+            context.insert(key, &value);
+        }
+    }
+}
+
+fn parent_dir(dir: &str) -> Option<&str> {
+    if dir.is_empty() {
+        None
+    } else {
+        Some(dir.rsplit_once('/').map_or("", |(parent, _)| parent))
+    }
+}
+
+fn print_url(section: &Section) -> Option<String> {
+    let wants = section.index.as_ref().is_some_and(|p| p.front.print);
+    wants.then(|| {
+        if section.dir.is_empty() {
+            "print.html".to_string()
+        } else {
+            format!("{}/print.html", section.dir)
+        }
+    })
+}
+
+/// The relative prefix from a page at `url` back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn strsim_close(a: &str, b: &str) -> bool {
+    let a = a.trim_end_matches(".md");
+    let b = b.trim_end_matches(".md");
+    a.len().abs_diff(b.len()) <= 2 && (a.starts_with(b) || b.starts_with(a))
+}
+
+/// The date used for review warnings: today, or `HANDBOOK_TODAY`
+/// (YYYY-MM-DD) when set, so that tests and previews can pin it.
+pub fn today() -> chrono::NaiveDate {
+    std::env::var("HANDBOOK_TODAY")
+        .ok()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// A warning when the next review is within [`REVIEW_WARNING_DAYS`] or past.
+pub fn review_warning(config: &SiteConfig, today: chrono::NaiveDate) -> Option<Diagnostic> {
+    let due = config.next_review.date();
+    let days = (due - today).num_days();
+    let line = crate::config::key_line(
+        &std::fs::read_to_string(crate::config::CONFIG_FILE).unwrap_or_default(),
+        "next_review",
+    );
+    let help = "review the policy, publish the new version and set next_review in site.yaml";
+    if days < 0 {
+        Some(
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                line,
+                format!(
+                    "the policy's review was due {} ({}), {} days ago",
+                    config.next_review,
+                    config.next_review.iso(),
+                    -days
+                ),
+            )
+            .help(help),
+        )
+    } else if days <= REVIEW_WARNING_DAYS {
+        Some(
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                line,
+                format!(
+                    "the policy's next review is due {} ({}), in {days} days",
+                    config.next_review,
+                    config.next_review.iso()
+                ),
+            )
+            .help(help),
+        )
+    } else {
+        None
+    }
+}
+
+/// What `check` found: warnings (errors come back as `Err`).
+pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
+    let site = Site::load(root)?;
+    let prepared = site.prepare()?;
+    let renderer = Renderer::new(&site.theme)?;
+    prepared.render_all(&renderer, &|_, _| Ok(()))?;
+    let mut warnings = prepared.warnings;
+    if let Some(mut warning) = review_warning(&site.config, today()) {
+        warning.line = crate::config::key_line(
+            &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+            "next_review",
+        );
+        warnings.push(warning);
+    }
+    if strict && !warnings.is_empty() {
+        for warning in &mut warnings {
+            warning.severity = crate::error::Severity::Error;
+        }
+        return Err(Error::Input(warnings));
+    }
+    Ok(warnings)
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// Pages written.
+    pub pages: usize,
+    /// Where.
+    pub out: PathBuf,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site under `root` into `out` (default `root/output`).
+pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
+    let out = out.map_or_else(|| root.join("output"), Path::to_path_buf);
+    guard_output(root, &out)?;
+    let site = Site::load(root)?;
+    let prepared = site.prepare()?;
+    let renderer = Renderer::new(&site.theme)?;
+    let mut pages = 0;
+    write_atomically(&out, |dir| {
+        let made: std::sync::Mutex<BTreeSet<PathBuf>> = std::sync::Mutex::new(BTreeSet::new());
+        pages = prepared.render_all(&renderer, &|rel, bytes| {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                let fresh = made
+                    .lock()
+                    .map(|mut m| m.insert(parent.to_path_buf()))
+                    .unwrap_or(true);
+                if fresh {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+                }
+            }
+            std::fs::write(&path, bytes)
+                .map_err(|err| Error::io(format!("writing {}", path.display()), err))
+        })?;
+        Ok(())
+    })?;
+    let mut warnings = prepared.warnings;
+    if let Some(mut warning) = review_warning(&site.config, today()) {
+        warning.line = crate::config::key_line(
+            &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+            "next_review",
+        );
+        warnings.push(warning);
+    }
+    Ok(BuildSummary {
+        pages,
+        out,
+        warnings,
+    })
+}
+
+/// Refuses to replace a folder that handbook did not make, or the site
+/// itself.
+fn guard_output(root: &Path, out: &Path) -> Result<()> {
+    let root_abs = std::fs::canonicalize(root)
+        .map_err(|err| Error::io(format!("reading {}", root.display()), err))?;
+    let out_abs = absolute(out);
+    if root_abs.starts_with(&out_abs) || out_abs.starts_with(root_abs.join(content::CONTENT_DIR)) {
+        return Err(Error::Usage(format!(
+            "will not build into {}: it would replace the handbook's own files; choose another --out",
+            out.display()
+        )));
+    }
+    if out.is_dir() {
+        let empty = std::fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !out.join(OUTPUT_MARKER).exists() {
+            return Err(Error::Usage(format!(
+                "{} exists and was not made by `handbook build`; remove it or choose another --out",
+                out.display()
+            )));
+        }
+    } else if out.exists() {
+        return Err(Error::Usage(format!(
+            "{} exists and is not a folder; choose another --out",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(path) = std::fs::canonicalize(path) {
+        return path;
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Writes into a fresh folder beside `out` and swaps it into place only if
+/// `write` succeeds; otherwise `out` is left as it was.
+pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".handbook-build-")
+        .tempdir_in(parent)
+        .map_err(|err| {
+            Error::io(
+                format!("creating a build folder in {}", parent.display()),
+                err,
+            )
+        })?;
+    write(staging.path())?;
+    std::fs::write(
+        staging.path().join(OUTPUT_MARKER),
+        "This folder is written by `handbook build` and replaced by every build.\n",
+    )
+    .map_err(|err| Error::io("writing the output marker", err))?;
+    let staged = staging.keep();
+    if out.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".handbook-old-")
+            .tempdir_in(parent)
+            .map_err(|err| Error::io(format!("creating a folder in {}", parent.display()), err))?;
+        let old_path = old.path().join("output");
+        std::fs::rename(out, &old_path)
+            .map_err(|err| Error::io(format!("moving the old {} aside", out.display()), err))?;
+        if let Err(err) = std::fs::rename(&staged, out) {
+            let _ = std::fs::rename(&old_path, out);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(Error::io(
+                format!("moving the new site into {}", out.display()),
+                err,
+            ));
+        }
+        drop(old);
+    } else {
+        std::fs::rename(&staged, out).map_err(|err| {
+            let _ = std::fs::remove_dir_all(&staged);
+            Error::io(format!("moving the new site into {}", out.display()), err)
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_relative_to_the_page() {
+        assert_eq!(
+            resolve_link("parents/a.md", "b.md").unwrap(),
+            "parents/b.md"
+        );
+        assert_eq!(
+            resolve_link("parents/a.md", "../scope.md").unwrap(),
+            "scope.md"
+        );
+        assert_eq!(resolve_link("a.md", "./x/y.md").unwrap(), "x/y.md");
+        assert!(resolve_link("a.md", "../../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("parents/x.html"), "../");
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+
+    #[test]
+    fn failed_write_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write_atomically(&out, |d| {
+            std::fs::write(d.join("index.html"), "one").unwrap();
+            Ok(())
+        })
+        .unwrap();
+        let err = write_atomically(&out, |d| {
+            std::fs::write(d.join("index.html"), "two").unwrap();
+            Err(Error::Usage("boom".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+}
