@@ -1,0 +1,362 @@
+/* handbook search page.
+   Reads window.HANDBOOK_SEARCH (set by search-index.js, loaded just before
+   this file) and the ?q= parameter, and lists matching parts of the site.
+   Plain classic script: works on https, plain http and file://.
+   Index entries: {t: page title, u: page url (relative to the site root),
+   h: heading text or "", a: heading anchor or "", x: plain text of the part}. */
+(function () {
+  "use strict";
+
+  var MAX_RESULTS = 50;
+  var SNIPPET_LENGTH = 200;
+  var DELAY_MS = 200;
+
+  var input = document.getElementById("search-q");
+  var region = document.getElementById("search-results");
+  if (!input || !region) {
+    return;
+  }
+  var root = region.getAttribute("data-root") || "";
+  var baseTitle = document.title;
+  var entries = prepare(window.HANDBOOK_SEARCH);
+  var timer = null;
+  var lastQuery = null;
+
+  /* Lower-case text without changing its length, so that positions found
+     in the folded text can be used on the original. */
+  function fold(s) {
+    s = String(s == null ? "" : s);
+    var lower = s.toLowerCase();
+    if (lower.length !== s.length) {
+      lower = "";
+      for (var i = 0; i < s.length; i++) {
+        var c = s.charAt(i).toLowerCase();
+        lower += c.length === 1 ? c : s.charAt(i);
+      }
+    }
+    return lower
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .replace(/[\u201c\u201d]/g, "\"")
+      .replace(/[\u2010-\u2014]/g, "-");
+  }
+
+  function prepare(data) {
+    var list = [];
+    var seen = {};
+    if (!data || typeof data.length !== "number") {
+      return null;
+    }
+    for (var i = 0; i < data.length; i++) {
+      var d = data[i] || {};
+      var u = String(d.u || "");
+      list.push({
+        t: String(d.t || ""), u: u, h: String(d.h || ""), a: String(d.a || ""), x: String(d.x || ""),
+        ft: fold(d.t), fh: fold(d.h), fx: fold(d.x),
+        first: !seen[u],
+        order: i
+      });
+      seen[u] = true;
+    }
+    return list;
+  }
+
+  function getParam(name) {
+    var parts = window.location.search.replace(/^\?/, "").split("&");
+    for (var i = 0; i < parts.length; i++) {
+      var kv = parts[i].split("=");
+      if (decode(kv[0]) === name) {
+        return decode(kv.slice(1).join("="));
+      }
+    }
+    return "";
+  }
+
+  function decode(s) {
+    try {
+      return decodeURIComponent(String(s).replace(/\+/g, " "));
+    } catch (e) {
+      return String(s);
+    }
+  }
+
+  function termsOf(query) {
+    var raw = fold(query).split(/[\s,;:!?()"\[\]{}<>\/\\|]+/);
+    var terms = [];
+    var seen = {};
+    for (var i = 0; i < raw.length; i++) {
+      var t = raw[i].replace(/^[.'\-*_]+|[.'\-*_]+$/g, "");
+      if (t && !seen[t]) {
+        seen[t] = true;
+        terms.push(t);
+      }
+    }
+    var longer = [];
+    for (var j = 0; j < terms.length; j++) {
+      if (terms[j].length > 1) {
+        longer.push(terms[j]);
+      }
+    }
+    return longer.length ? longer : terms;
+  }
+
+  function trim(s) {
+    return s.replace(/^\s+|\s+$/g, "");
+  }
+
+  function count(haystack, needle) {
+    var n = 0;
+    var pos = haystack.indexOf(needle);
+    while (pos >= 0 && n < 10) {
+      n++;
+      pos = haystack.indexOf(needle, pos + needle.length);
+    }
+    return n;
+  }
+
+  function atWordStart(haystack, pos) {
+    return pos === 0 || /[^a-z0-9\u00c0-\uffff]/.test(haystack.charAt(pos - 1));
+  }
+
+  /* Every term must appear in the title, the heading or the text (AND).
+     Heading and title matches rank above matches in the text only. */
+  function score(e, terms, phrase) {
+    var s = 0;
+    var outsideTitle = false;
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      var inT = e.ft.indexOf(term) >= 0;
+      var hPos = e.fh.indexOf(term);
+      var xPos = e.fx.indexOf(term);
+      if (!inT && hPos < 0 && xPos < 0) {
+        return 0;
+      }
+      if (hPos >= 0) {
+        s += atWordStart(e.fh, hPos) ? 24 : 16;
+        outsideTitle = true;
+      }
+      if (inT && e.first) {
+        s += 12;
+      }
+      if (xPos >= 0) {
+        s += (atWordStart(e.fx, xPos) ? 2 : 1) + count(e.fx, term) * 0.5;
+        outsideTitle = true;
+      }
+    }
+    /* A page title matches every part of that page: list the page once. */
+    if (!outsideTitle && !e.first) {
+      return 0;
+    }
+    /* The whole query is the heading or the page title: best of all. */
+    if (trim(e.fh) === phrase || (e.first && trim(e.ft) === phrase)) {
+      s += 40;
+    }
+    if (terms.length > 1) {
+      if (e.fh.indexOf(phrase) >= 0 || (e.first && e.ft.indexOf(phrase) >= 0)) {
+        s += 20;
+      } else if (e.fx.indexOf(phrase) >= 0) {
+        s += 6;
+      }
+    }
+    return s;
+  }
+
+  function search(query) {
+    var terms = termsOf(query);
+    var phrase = terms.join(" ");
+    var found = [];
+    if (!terms.length) {
+      return found;
+    }
+    for (var i = 0; i < entries.length; i++) {
+      var s = score(entries[i], terms, phrase);
+      if (s > 0) {
+        found.push({ e: entries[i], s: s });
+      }
+    }
+    found.sort(function (a, b) {
+      return b.s - a.s || a.e.order - b.e.order;
+    });
+    return found;
+  }
+
+  /* Ranges [start, end) of every term in folded text, merged. */
+  function ranges(folded, terms) {
+    var list = [];
+    for (var i = 0; i < terms.length; i++) {
+      var pos = folded.indexOf(terms[i]);
+      while (pos >= 0) {
+        list.push([pos, pos + terms[i].length]);
+        pos = folded.indexOf(terms[i], pos + terms[i].length);
+      }
+    }
+    list.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    for (var j = 0; j < list.length; j++) {
+      var last = merged[merged.length - 1];
+      if (last && list[j][0] <= last[1]) {
+        last[1] = Math.max(last[1], list[j][1]);
+      } else {
+        merged.push([list[j][0], list[j][1]]);
+      }
+    }
+    return merged;
+  }
+
+  /* Appends text to el with the matched terms in <mark>; text only, never HTML. */
+  function appendMarked(el, text, folded, terms) {
+    var r = ranges(folded, terms);
+    var at = 0;
+    for (var i = 0; i < r.length; i++) {
+      if (r[i][0] > at) {
+        el.appendChild(document.createTextNode(text.slice(at, r[i][0])));
+      }
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(r[i][0], r[i][1]);
+      el.appendChild(mark);
+      at = r[i][1];
+    }
+    if (at < text.length) {
+      el.appendChild(document.createTextNode(text.slice(at)));
+    }
+  }
+
+  function snippet(el, e, terms) {
+    var text = e.x;
+    var first = -1;
+    for (var i = 0; i < terms.length; i++) {
+      var p = e.fx.indexOf(terms[i]);
+      if (p >= 0 && (first < 0 || p < first)) {
+        first = p;
+      }
+    }
+    var start = first > 60 ? first - 60 : 0;
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      start = space >= 0 && space < first ? space + 1 : start;
+    }
+    var end = Math.min(text.length, start + SNIPPET_LENGTH);
+    if (end < text.length) {
+      var back = text.lastIndexOf(" ", end);
+      end = back > start + SNIPPET_LENGTH / 2 ? back : end;
+    }
+    if (start > 0) {
+      el.appendChild(document.createTextNode("… "));
+    }
+    appendMarked(el, text.slice(start, end), e.fx.slice(start, end), terms);
+    if (end < text.length) {
+      el.appendChild(document.createTextNode(" …"));
+    }
+  }
+
+  function clear(el) {
+    while (el.firstChild) {
+      el.removeChild(el.firstChild);
+    }
+  }
+
+  function say(text) {
+    var p = document.createElement("p");
+    p.className = "search-status";
+    p.textContent = text;
+    region.appendChild(p);
+  }
+
+  function show(query) {
+    var q = trim(query);
+    if (q === lastQuery) {
+      return;
+    }
+    lastQuery = q;
+    clear(region);
+    document.title = q ? "\u201c" + q + "\u201d \u2013 " + baseTitle : baseTitle;
+    if (!entries) {
+      say("Search is not available: the search index did not load. Please use the contents on the home page.");
+      return;
+    }
+    if (!q) {
+      say("Type one or more words to search the whole site.");
+      return;
+    }
+    var terms = termsOf(q);
+    var found = search(q);
+    var quoted = "\u201c" + q + "\u201d";
+    if (!found.length) {
+      say("No results for " + quoted + ". Try fewer words, or a different word.");
+      return;
+    }
+    if (found.length > MAX_RESULTS) {
+      say("Showing the best " + MAX_RESULTS + " of " + found.length + " results for " + quoted + ".");
+    } else {
+      say(found.length + (found.length === 1 ? " result" : " results") + " for " + quoted + ".");
+    }
+    var list = document.createElement("ol");
+    list.className = "search-list";
+    /* Only the count above is announced, not the whole list. */
+    list.setAttribute("aria-live", "off");
+    for (var i = 0; i < found.length && i < MAX_RESULTS; i++) {
+      var e = found[i].e;
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + e.u + (e.a ? "#" + e.a : "");
+      if (e.h) {
+        appendMarked(a, e.h, e.fh, terms);
+      } else {
+        appendMarked(a, e.t, e.ft, terms);
+      }
+      li.appendChild(a);
+      if (e.h) {
+        var where = document.createElement("span");
+        where.className = "search-page";
+        where.textContent = e.t;
+        li.appendChild(where);
+      }
+      if (e.x) {
+        var p = document.createElement("p");
+        p.className = "search-snippet";
+        snippet(p, e, terms);
+        li.appendChild(p);
+      }
+      list.appendChild(li);
+    }
+    region.appendChild(list);
+  }
+
+  function remember(q) {
+    if (!window.history || typeof window.history.replaceState !== "function") {
+      return;
+    }
+    try {
+      var url = q ? "?q=" + encodeURIComponent(q).replace(/%20/g, "+") : window.location.pathname;
+      window.history.replaceState(null, "", url);
+    } catch (e) {
+      /* Some browsers refuse this on file://; the search still works. */
+    }
+  }
+
+  function update() {
+    timer = null;
+    show(input.value);
+    remember(trim(input.value));
+  }
+
+  input.addEventListener("input", function () {
+    if (timer) {
+      window.clearTimeout(timer);
+    }
+    timer = window.setTimeout(update, DELAY_MS);
+  });
+
+  if (input.form) {
+    input.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (timer) {
+        window.clearTimeout(timer);
+      }
+      update();
+    });
+  }
+
+  var initial = getParam("q");
+  input.value = initial;
+  show(initial);
+})();
