@@ -1,0 +1,294 @@
+/* handbook course: the reader's progress, kept in this browser only.
+   The one file that touches storage. Loaded on every course page before the
+   page's own script; defines window.HandbookProgress.
+
+   Storage: localStorage, one key per site and policy version,
+     "handbook:<site id>:<policy version id>"
+   so a new version of the policy starts a fresh course. The value is JSON:
+     { "site": "...", "version": "...", "label": "January 2025",
+       "modules": { "<module id>": { "best": 90, "last": 60, "passed": true,
+                                     "attempts": 2, "at": "2025-03-01T10:00:00.000Z" } },
+       "declaration": { "at": "2025-03-01T10:30:00.000Z" } | null }
+   A passed module stays passed even if a later attempt fails; "best" is the
+   best score, "last" the latest one, "at" the time of the latest attempt.
+
+   If the browser refuses storage (some browsers on file://, private
+   browsing, storage full or turned off), progress is kept in memory for as
+   long as the page is open and a note on the page says so.
+
+   "data" below is the parsed #course-data object:
+     { site, version, label, modules: [ { id, title, url, pass_mark } ] }
+   Plain classic script, ES5: works on https, plain http and file://. */
+(function () {
+  "use strict";
+
+  var PREFIX = "handbook:";
+  var memory = {};          // key -> record, used when storage fails
+  var storageFailed = false;
+
+  function key(data) {
+    return PREFIX + data.site + ":" + data.version;
+  }
+
+  function emptyRecord(data) {
+    return {
+      site: data.site,
+      version: data.version,
+      label: data.label,
+      modules: {},
+      declaration: null
+    };
+  }
+
+  function storage() {
+    try {
+      var s = window.localStorage;
+      return s || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function noteFailure() {
+    storageFailed = true;
+    showNote();
+  }
+
+  /* Shows the gentle note in #storage-note (if the page has one). */
+  function showNote() {
+    var note = document.getElementById("storage-note");
+    if (!note || !note.hidden) {
+      return;
+    }
+    while (note.firstChild) {
+      note.removeChild(note.firstChild);
+    }
+    var p = document.createElement("p");
+    p.textContent = "This browser is not letting the course save your progress " +
+      "(this can happen in private browsing, or when the course is opened from a file). " +
+      "Your answers still count while this page is open, but your progress will be " +
+      "forgotten when you leave it. To keep it, open the course from the school's " +
+      "website in a normal browser window.";
+    note.appendChild(p);
+    note.hidden = false;
+  }
+
+  /* Makes any parsed value into a well-formed record. */
+  function clean(data, value) {
+    var record = emptyRecord(data);
+    if (!value || typeof value !== "object") {
+      return record;
+    }
+    if (value.label) {
+      record.label = String(value.label);
+    }
+    var modules = value.modules && typeof value.modules === "object" ? value.modules : {};
+    for (var id in modules) {
+      if (Object.prototype.hasOwnProperty.call(modules, id)) {
+        var m = modules[id] || {};
+        record.modules[id] = {
+          best: toScore(m.best),
+          last: toScore(m.last),
+          passed: m.passed === true,
+          attempts: Math.max(0, parseInt(m.attempts, 10) || 0),
+          at: m.at ? String(m.at) : null
+        };
+      }
+    }
+    if (value.declaration && typeof value.declaration === "object" && value.declaration.at) {
+      record.declaration = { at: String(value.declaration.at) };
+    }
+    return record;
+  }
+
+  function toScore(n) {
+    n = Number(n);
+    if (!isFinite(n)) {
+      return 0;
+    }
+    return Math.max(0, Math.min(100, Math.floor(n)));
+  }
+
+  function read(data) {
+    var k = key(data);
+    var s = storage();
+    if (s && !storageFailed) {
+      try {
+        var text = s.getItem(k);
+        var record = text ? clean(data, JSON.parse(text)) : emptyRecord(data);
+        memory[k] = record;
+        return record;
+      } catch (e) {
+        noteFailure();
+      }
+    } else if (!s) {
+      noteFailure();
+    }
+    if (!memory[k]) {
+      memory[k] = emptyRecord(data);
+    }
+    return memory[k];
+  }
+
+  function write(data, record) {
+    var k = key(data);
+    memory[k] = record;
+    var s = storage();
+    if (!s || storageFailed) {
+      noteFailure();
+      return false;
+    }
+    try {
+      s.setItem(k, JSON.stringify(record));
+      return true;
+    } catch (e) {
+      noteFailure();
+      return false;
+    }
+  }
+
+  function now() {
+    return new Date().toISOString();
+  }
+
+  var HandbookProgress = {
+    /* Parses the #course-data element; null when the page has none. */
+    readData: function () {
+      var el = document.getElementById("course-data");
+      if (!el) {
+        return null;
+      }
+      try {
+        var data = JSON.parse(el.textContent);
+        if (!data || !data.site || !data.version) {
+          return null;
+        }
+        if (!data.modules || typeof data.modules.length !== "number") {
+          data.modules = [];
+        }
+        return data;
+      } catch (e) {
+        return null;
+      }
+    },
+
+    /* The storage key for this site and version. */
+    key: key,
+
+    /* The whole record for this site and version (a fresh one if none). */
+    load: function (data) {
+      return read(data);
+    },
+
+    /* With a module id: that module's record or null.
+       Without: the whole record, like load(). */
+    get: function (data, moduleId) {
+      var record = read(data);
+      if (moduleId === undefined) {
+        return record;
+      }
+      return Object.prototype.hasOwnProperty.call(record.modules, moduleId) ?
+        record.modules[moduleId] : null;
+    },
+
+    /* Records one attempt at a module's quiz. Returns the module's record. */
+    saveModule: function (data, moduleId, score, passed) {
+      var record = read(data);   // read again: another tab may have saved
+      var old = record.modules[moduleId];
+      score = toScore(score);
+      var m = {
+        best: old ? Math.max(old.best, score) : score,
+        last: score,
+        passed: (old && old.passed) || passed === true,
+        attempts: (old ? old.attempts : 0) + 1,
+        at: now()
+      };
+      record.modules[moduleId] = m;
+      write(data, record);
+      return m;
+    },
+
+    /* Records that the declaration was signed now. Returns {at}. */
+    saveDeclaration: function (data) {
+      var record = read(data);
+      if (!record.declaration) {
+        record.declaration = { at: now() };
+      }
+      write(data, record);
+      return record.declaration;
+    },
+
+    /* The modules (from data.modules) not yet passed, in course order. */
+    remaining: function (data) {
+      var record = read(data);
+      var list = [];
+      for (var i = 0; i < data.modules.length; i++) {
+        var m = record.modules[data.modules[i].id];
+        if (!m || !m.passed) {
+          list.push(data.modules[i]);
+        }
+      }
+      return list;
+    },
+
+    /* True when every module of the course is passed. */
+    allPassed: function (data) {
+      return data.modules.length > 0 && HandbookProgress.remaining(data).length === 0;
+    },
+
+    /* Progress stored for other versions of the same site, newest first:
+       [ { key, version, label, record } ]. For the "what changed since
+       your last version" notice. Empty when storage is unavailable. */
+    otherVersions: function (data) {
+      var s = storage();
+      var list = [];
+      if (!s) {
+        return list;
+      }
+      var prefix = PREFIX + data.site + ":";
+      var current = key(data);
+      try {
+        for (var i = 0; i < s.length; i++) {
+          var k = s.key(i);
+          if (k && k.indexOf(prefix) === 0 && k !== current) {
+            var version = k.slice(prefix.length);
+            if (version.indexOf(":") !== -1) {
+              continue;   // a longer site id that happens to start the same
+            }
+            var record = null;
+            try {
+              record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)));
+            } catch (e) {
+              continue;
+            }
+            list.push({ key: k, version: version, label: record.label, record: record });
+          }
+        }
+      } catch (e) {
+        return list;
+      }
+      list.sort(function (a, b) {
+        return latest(b.record) < latest(a.record) ? -1 : 1;
+      });
+      return list;
+    },
+
+    /* False once the browser has refused storage on this page. */
+    storageWorks: function () {
+      return !storageFailed;
+    }
+  };
+
+  function latest(record) {
+    var at = record.declaration ? record.declaration.at : "";
+    for (var id in record.modules) {
+      if (Object.prototype.hasOwnProperty.call(record.modules, id) &&
+          record.modules[id].at && record.modules[id].at > at) {
+        at = record.modules[id].at;
+      }
+    }
+    return at || "";
+  }
+
+  window.HandbookProgress = HandbookProgress;
+})();
