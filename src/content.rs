@@ -64,6 +64,9 @@ pub struct Page {
     pub body: String,
     /// The line of the file on which the body starts (1-based).
     pub body_line: usize,
+    /// The front matter as written (it starts on line 2 of the file), for
+    /// finding the line of a key in later messages.
+    pub front_text: String,
 }
 
 impl Page {
@@ -343,7 +346,8 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
             return Err(vec![
                 Diagnostic::error(&file, Some(line), yaml_message(&err)).help(
                     "front matter takes: title, weight, audience, module, summary, print \
-                     (audience is a list of staff, parents, pupils, slt)",
+                     (audience is a list of staff, parents, pupils, slt); put a value that \
+                     contains `: ` or starts with a quote mark in double quotes",
                 ),
             ]);
         }
@@ -379,6 +383,7 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
         front,
         body: text[body_start..].to_string(),
         body_line: crate::error::line_of(&text, body_start),
+        front_text: yaml.to_string(),
     })
 }
 
@@ -470,6 +475,7 @@ mod tests {
             },
             body: String::new(),
             body_line: 3,
+            front_text: String::new(),
         };
         let root = assemble(vec![
             page("b.md", "B", 20),

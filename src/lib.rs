@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
+pub mod quiz;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -31,7 +31,7 @@ course:
 title: Example Policy
 print: true
 audience: [staff, parents]
-summary: A starter policy: replace these pages with your own.
+summary: \"A starter policy: replace these pages with your own.\"
 ---
 This handbook was made with `handbook new`. Each page in `content/` is one
 part of the policy. {#about}

@@ -16,6 +16,7 @@ use crate::config::SiteConfig;
 use crate::content::{self, Assets, Page, Section};
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
+use crate::quiz::{self, Quiz};
 use crate::render::{Renderer, Theme};
 use crate::search;
 
@@ -40,6 +41,8 @@ pub struct Site {
     pub version_id: String,
     /// Templates and static files.
     pub theme: Theme,
+    /// The course's module quizzes, in course order.
+    pub quizzes: Vec<Quiz>,
 }
 
 /// One page of the site in reading order: a Markdown page, or a section's
@@ -91,9 +94,11 @@ impl Site {
     pub fn load(root: &Path) -> Result<Site> {
         let config = SiteConfig::load(root);
         let content = content::load(root);
-        let (config, (content, assets)) = match (config, content) {
-            (Ok(config), Ok(content)) => (config, content),
-            (config, content) => {
+        let pass_mark = config.as_ref().map_or(80, |c| c.course.pass_mark);
+        let quizzes = quiz::load(root, pass_mark);
+        let (config, (content, assets), quizzes) = match (config, content, quizzes) {
+            (Ok(config), Ok(content), Ok(quizzes)) => (config, content, quizzes),
+            (config, content, quizzes) => {
                 let mut problems = Vec::new();
                 if let Err(err) = config {
                     match err {
@@ -102,6 +107,9 @@ impl Site {
                     }
                 }
                 if let Err(mut d) = content {
+                    problems.append(&mut d);
+                }
+                if let Err(mut d) = quizzes {
                     problems.append(&mut d);
                 }
                 return Err(Error::Input(problems));
@@ -116,6 +124,7 @@ impl Site {
             assets,
             version_id,
             theme,
+            quizzes,
         })
     }
 
@@ -174,8 +183,10 @@ impl Site {
             by_source,
             sections,
         };
-        let problems = prepared.validate();
-        into_result(problems)?;
+        let mut problems = prepared.validate();
+        problems.append(&mut prepared.validate_course());
+        let mut prepared = prepared;
+        prepared.warnings = into_result(problems)?;
         Ok(prepared)
     }
 }
@@ -223,7 +234,7 @@ impl<'a> Prepared<'a> {
         };
         let Some(source) = source else {
             return Err((
-                format!("the link `{target}` points outside content/"),
+                "points outside content/".to_string(),
                 "link to a page inside content/, relative to this file".to_string(),
             ));
         };
@@ -243,10 +254,7 @@ impl<'a> Prepared<'a> {
                     similar[0]
                 )
             };
-            return Err((
-                format!("the link `{target}` points to a page that does not exist"),
-                help,
-            ));
+            return Err(("points to a page that does not exist".to_string(), help));
         };
         if let Some(anchor) = anchor
             && !anchor.is_empty()
@@ -263,10 +271,7 @@ impl<'a> Prepared<'a> {
             } else {
                 format!("anchors on content/{source}: {}", known.join(", "))
             };
-            return Err((
-                format!("the link `{target}` points to an anchor that does not exist"),
-                help,
-            ));
+            return Err(("points to an anchor that does not exist".to_string(), help));
         }
         Ok(())
     }
@@ -282,20 +287,15 @@ impl<'a> Prepared<'a> {
                 );
             }
             for link in &rendered.links {
-                let target = link.target.replacen(".md", "", 1);
-                let target = if link.target.starts_with('#') {
-                    link.target.clone()
-                } else {
-                    // Keep `.md` for resolution; strip any query string.
-                    let (path, rest) = match link.target.find('#') {
-                        Some(i) => link.target.split_at(i),
-                        None => (link.target.as_str(), ""),
-                    };
-                    let path = path.split('?').next().unwrap_or(path);
-                    let _ = target;
-                    format!("{path}{rest}")
+                // Resolve without any query string: `x.md?y#a` → `x.md#a`.
+                let target = match link.target.split_once('#') {
+                    Some((path, anchor)) => {
+                        format!("{}#{anchor}", path.split('?').next().unwrap_or(path))
+                    }
+                    None => link.target.split('?').next().unwrap_or("").to_string(),
                 };
                 if let Err((message, help)) = self.check_reference(&page.source, &target) {
+                    let message = format!("the link `{}` {message}", link.target);
                     problems
                         .push(Diagnostic::error(page.file(), Some(link.line), message).help(help));
                 }
@@ -304,13 +304,217 @@ impl<'a> Prepared<'a> {
         problems
     }
 
+    /// Checks the quizzes against the content: modules have pages and
+    /// every `policy_ref` resolves. Pages naming a module without a quiz
+    /// get a warning.
+    fn validate_course(&self) -> Vec<Diagnostic> {
+        let modules: std::collections::HashSet<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.page.and_then(|p| p.front.module.clone()))
+            .collect();
+        let resolve = |reference: &str| {
+            let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+            self.check_reference("", &format!("{page}.md#{anchor}"))
+        };
+        let mut problems = quiz::validate_refs(&self.site.quizzes, &modules, &resolve);
+        if !self.site.quizzes.is_empty() {
+            for entry in &self.entries {
+                let Some(page) = entry.page else { continue };
+                let Some(module) = &page.front.module else {
+                    continue;
+                };
+                if !self.site.quizzes.iter().any(|q| &q.module == module) {
+                    problems.push(
+                        Diagnostic::warning(
+                            page.file(),
+                            crate::config::key_line(&page_front_text(page), "module")
+                                .map(|l| l + 1),
+                            format!(
+                                "module `{module}` has no quiz, so this page is not in the course"
+                            ),
+                        )
+                        .help(format!(
+                            "add quizzes/{module}.yaml, or correct the module name"
+                        )),
+                    );
+                }
+            }
+        }
+        problems
+    }
+
+    /// The pages of a course module, in reading order.
+    pub fn module_pages(&self, module: &str) -> Vec<&'a Page> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.page)
+            .filter(|p| p.front.module.as_deref() == Some(module))
+            .collect()
+    }
+
+    fn reading_minutes(&self, pages: &[&Page]) -> usize {
+        let words: usize = pages
+            .iter()
+            .filter_map(|p| self.by_source.get(p.source.as_str()))
+            .map(|&i| self.rendered[i].word_count)
+            .sum();
+        words.div_ceil(200).max(1)
+    }
+
+    /// The `course` object templates receive, or null without quizzes.
+    fn course_context(&self) -> Value {
+        let quizzes = &self.site.quizzes;
+        if quizzes.is_empty() {
+            return Value::Null;
+        }
+        let modules: Vec<Value> = quizzes
+            .iter()
+            .map(|q| {
+                let pages = self.module_pages(&q.module);
+                json!({
+                    "id": q.module,
+                    "title": q.title,
+                    "url": format!("course/{}.html", q.module),
+                    "pass_mark": q.pass_mark,
+                    "question_count": q.questions.len(),
+                    "reading_minutes": self.reading_minutes(&pages),
+                    "pages": pages.iter().map(|p| json!({"title": p.front.title, "url": p.url()})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let data = json!({
+            "site": self.site.config.id,
+            "version": self.site.version_id,
+            "label": self.site.config.version,
+            "modules": quizzes.iter().map(|q| json!({
+                "id": q.module,
+                "title": q.title,
+                "url": format!("course/{}.html", q.module),
+                "pass_mark": q.pass_mark,
+            })).collect::<Vec<_>>(),
+        });
+        json!({
+            "url": "course/index.html",
+            "declaration_url": "course/declaration.html",
+            "modules": modules,
+            "data_json": script_json(&data),
+        })
+    }
+
+    /// The `module` object for one module page.
+    fn module_context(&self, index: usize) -> Value {
+        let quiz = &self.site.quizzes[index];
+        let pages = self.module_pages(&quiz.module);
+        let page_values: Vec<Value> = pages
+            .iter()
+            .map(|p| {
+                let url = p.url();
+                let prefix = format!("{}--", p.stem());
+                let options = RenderOptions {
+                    link_prefix: "../",
+                    page_url: Some(&url),
+                    id_prefix: &prefix,
+                };
+                let rendered = markdown::render(&p.body, p.body_line, &options);
+                json!({"title": p.front.title, "url": url, "content": rendered.html})
+            })
+            .collect();
+        let policy = |reference: &str| {
+            let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+            let source = format!("{page}.md");
+            let title = self
+                .page(&source)
+                .map(|(e, _)| e.title())
+                .unwrap_or_default();
+            (
+                format!("{}#{anchor}", content::source_to_url(&source)),
+                title,
+            )
+        };
+        let questions: Vec<Value> = quiz
+            .questions
+            .iter()
+            .map(|q| {
+                let (url, title) = policy(&q.policy_ref);
+                json!({
+                    "id": q.id,
+                    "prompt": q.prompt,
+                    "kind": q.kind,
+                    "explain": q.explain,
+                    "policy_url": url,
+                    "policy_title": title,
+                    "options": q.choices(),
+                })
+            })
+            .collect();
+        let data = json!({
+            "module": quiz.module,
+            "pass_mark": quiz.pass_mark,
+            "questions": questions,
+        });
+        let neighbour = |j: Option<usize>| {
+            j.and_then(|j| self.site.quizzes.get(j))
+                .map(|q| json!({"title": q.title, "url": format!("course/{}.html", q.module)}))
+        };
+        json!({
+            "id": quiz.module,
+            "title": quiz.title,
+            "pass_mark": quiz.pass_mark,
+            "reading_minutes": self.reading_minutes(&pages),
+            "pages": page_values,
+            "questions": questions,
+            "quiz_json": script_json(&data),
+            "prev": neighbour(index.checked_sub(1)),
+            "next": neighbour(Some(index + 1)),
+        })
+    }
+
+    /// Context for a page made by handbook rather than from content.
+    fn generated_context(&self, url: &str, title: &str) -> Value {
+        json!({
+            "root": root_prefix(url),
+            "page": {"title": title, "summary": null, "url": url},
+            "section": {
+                "title": self.site.content.title(),
+                "summary": null,
+                "url": "index.html",
+                "content": "",
+                "print_url": print_url(&self.site.content),
+            },
+            "nav": {
+                "sections": self.nav_sections(url, ""),
+                "pages": [],
+                "prev": null,
+                "next": null,
+                "breadcrumbs": [{"title": self.site.content.title(), "url": "index.html"}],
+            },
+            "page_has_code": false,
+        })
+    }
+
+    fn nav_sections(&self, url: &str, top_dir: &str) -> Vec<Value> {
+        let site = self.site;
+        let mut nav_sections = vec![json!({
+            "title": site.content.title(),
+            "url": "index.html",
+            "current": url == "index.html",
+        })];
+        for s in &site.content.sections {
+            nav_sections.push(json!({
+                "title": s.title(),
+                "url": s.url(),
+                "current": !top_dir.is_empty() && s.dir == top_dir,
+            }));
+        }
+        nav_sections
+    }
+
     fn entry_context(&self, i: usize) -> Value {
         let entry = &self.entries[i];
         let rendered = &self.rendered[i];
         let url = entry.url();
         let section = entry.section;
-        let site = self.site;
-
         let breadcrumbs: Vec<Value> = {
             let mut crumbs = Vec::new();
             let own = if entry.is_index {
@@ -335,18 +539,7 @@ impl<'a> Prepared<'a> {
             crumbs
         };
         let top_dir = section.dir.split('/').next().unwrap_or("");
-        let mut nav_sections = vec![json!({
-            "title": site.content.title(),
-            "url": "index.html",
-            "current": url == "index.html",
-        })];
-        for s in &site.content.sections {
-            nav_sections.push(json!({
-                "title": s.title(),
-                "url": s.url(),
-                "current": !top_dir.is_empty() && s.dir == top_dir,
-            }));
-        }
+        let nav_sections = self.nav_sections(&url, top_dir);
         let nav_pages: Vec<Value> = section
             .pages
             .iter()
@@ -395,6 +588,11 @@ impl<'a> Prepared<'a> {
                 "prev": prev,
                 "next": next,
                 "breadcrumbs": breadcrumbs,
+                "subsections": section.sections.iter().map(|s| json!({
+                    "title": s.title(),
+                    "url": s.url(),
+                    "summary": s.index.as_ref().and_then(|p| p.front.summary.clone()),
+                })).collect::<Vec<_>>(),
             },
             "page_has_code": rendered.highlighted,
         })
@@ -443,7 +641,7 @@ impl<'a> Prepared<'a> {
                 "next_review_iso": config.next_review.iso(),
             }),
         );
-        context.insert("course", &Value::Null);
+        context.insert("course", &self.course_context());
         context.insert("parents", &parents);
         context.insert(
             "generator",
@@ -530,20 +728,52 @@ impl<'a> Prepared<'a> {
             count += 1;
         }
 
+        // The course: home, one page per module, the declaration.
+        if !self.site.quizzes.is_empty() {
+            let mut pages = vec![
+                (
+                    "course.html",
+                    "course/index.html".to_string(),
+                    "Staff course".to_string(),
+                    None,
+                ),
+                (
+                    "declaration.html",
+                    "course/declaration.html".to_string(),
+                    "Declaration".to_string(),
+                    None,
+                ),
+            ];
+            for (i, quiz) in self.site.quizzes.iter().enumerate() {
+                pages.push((
+                    "module.html",
+                    format!("course/{}.html", quiz.module),
+                    quiz.title.clone(),
+                    Some(i),
+                ));
+            }
+            let rendered: Vec<Result<()>> = pages
+                .par_iter()
+                .map(|(template, url, title, module)| {
+                    let mut context = common.clone();
+                    extend(&mut context, self.generated_context(url, title));
+                    if let Some(i) = module {
+                        context.insert("module", &self.module_context(*i));
+                    }
+                    let html = renderer.render(template, &context).map_err(Error::input)?;
+                    sink(url, html.as_bytes())
+                })
+                .collect();
+            for result in rendered {
+                result?;
+            }
+            count += pages.len();
+        }
+
         // Search, not-found, search index, static files and assets.
         for (template, title) in [("search.html", "Search"), ("404.html", "Page not found")] {
             let mut context = common.clone();
-            context.insert("root", "");
-            context.insert(
-                "page",
-                &json!({"title": title, "summary": null, "url": template}),
-            );
-            context.insert("section", &json!({"title": self.site.content.title(), "url": "index.html", "content": "", "print_url": print_url(&self.site.content)}));
-            context.insert(
-                "nav",
-                &json!({"sections": [], "pages": [], "prev": null, "next": null, "breadcrumbs": []}),
-            );
-            context.insert("page_has_code", &false);
+            extend(&mut context, self.generated_context(template, title));
             let html = renderer.render(template, &context).map_err(Error::input)?;
             sink(template, html.as_bytes())?;
             count += 1;
@@ -581,6 +811,19 @@ fn extend(context: &mut tera::Context, value: Value) {
             context.insert(key, &value);
         }
     }
+}
+
+/// JSON for a `<script type="application/json">` element: `</` is escaped
+/// so the data cannot end the element.
+fn script_json(value: &Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".to_string())
+        .replace("</", "<\\/")
+}
+
+/// The front matter block of a page as text (for finding a key's line).
+fn page_front_text(page: &Page) -> String {
+    page.front_text.clone()
 }
 
 fn parent_dir(dir: &str) -> Option<&str> {

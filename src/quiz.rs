@@ -1,0 +1,617 @@
+//! Quiz files (`quizzes/*.yaml`, one per course module): typed with serde
+//! and checked for every inconsistency a quiz author can make, each with
+//! the file, the line and a fix.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::yaml_message;
+use crate::content::is_slug;
+use crate::error::Diagnostic;
+
+/// The folder under the site root that holds the quizzes.
+pub const QUIZ_DIR: &str = "quizzes";
+
+/// The kinds of question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// One right option (radio buttons).
+    Single,
+    /// One or more right options (checkboxes).
+    Multiple,
+    /// A statement that is true or false.
+    TrueFalse,
+}
+
+/// One option of a question.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// What the option says.
+    pub text: String,
+    /// Whether it is a right answer.
+    #[serde(default)]
+    pub correct: bool,
+}
+
+/// One question.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Unique within its quiz.
+    pub id: String,
+    /// The question.
+    pub prompt: String,
+    /// single, multiple or true_false.
+    pub kind: Kind,
+    /// The options (not for true_false).
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    /// The right answer of a true_false question.
+    #[serde(default)]
+    pub answer: Option<bool>,
+    /// Why the right answer is right.
+    pub explain: String,
+    /// The paragraph it comes from: `page#anchor`.
+    pub policy_ref: String,
+}
+
+impl Question {
+    /// The options as shown: true_false questions get "True" and "False".
+    pub fn choices(&self) -> Vec<Choice> {
+        match (self.kind, self.answer) {
+            (Kind::TrueFalse, answer) => vec![
+                Choice {
+                    text: "True".to_string(),
+                    correct: answer == Some(true),
+                },
+                Choice {
+                    text: "False".to_string(),
+                    correct: answer == Some(false),
+                },
+            ],
+            _ => self.options.clone(),
+        }
+    }
+}
+
+/// A quiz file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuizFile {
+    module: String,
+    title: String,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    pass_mark: Option<i64>,
+    #[serde(default)]
+    questions: Vec<Question>,
+}
+
+/// A course module's quiz, loaded and checked.
+#[derive(Debug, Clone)]
+pub struct Quiz {
+    /// The module id.
+    pub module: String,
+    /// The module's title.
+    pub title: String,
+    /// Order in the course.
+    pub weight: i64,
+    /// Pass mark in percent (the site default when the file gives none).
+    pub pass_mark: i64,
+    /// The questions in order.
+    pub questions: Vec<Question>,
+    /// `quizzes/<file>.yaml`, for messages.
+    pub file: PathBuf,
+    /// For each question, the line it starts on.
+    pub lines: Vec<usize>,
+    /// The line of `module:`.
+    pub module_line: usize,
+}
+
+/// Loads every `quizzes/*.yaml`, sorted by weight then module id, checking
+/// what can be checked without the content (see [`validate_refs`]).
+pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
+    let dir = root.join(QUIZ_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut quizzes = Vec::new();
+    let mut problems = Vec::new();
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(err) => {
+            return Err(vec![Diagnostic::error(
+                QUIZ_DIR,
+                None,
+                format!("cannot be read: {err}"),
+            )]);
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
+        }
+        let file = Path::new(QUIZ_DIR).join(&name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                problems.push(
+                    Diagnostic::error(&file, None, format!("cannot be read: {err}"))
+                        .help("save the quiz as UTF-8 text"),
+                );
+                continue;
+            }
+        };
+        match parse(&file, &text, default_pass_mark) {
+            Ok(quiz) => quizzes.push(quiz),
+            Err(mut errs) => problems.append(&mut errs),
+        }
+    }
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for quiz in &quizzes {
+        if let Some(first) = seen.insert(quiz.module.clone(), quiz.file.clone()) {
+            problems.push(
+                Diagnostic::error(
+                    &quiz.file,
+                    Some(1),
+                    format!(
+                        "module `{}` also has a quiz in {}",
+                        quiz.module,
+                        first.display()
+                    ),
+                )
+                .help("keep one quiz file per module, or give this one another `module:`"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    quizzes.sort_by(|a, b| (a.weight, &a.module).cmp(&(b.weight, &b.module)));
+    Ok(quizzes)
+}
+
+/// Parses and checks one quiz file.
+pub fn parse(file: &Path, text: &str, default_pass_mark: i64) -> Result<Quiz, Vec<Diagnostic>> {
+    let text = text.replace("\r\n", "\n");
+    let raw: QuizFile = serde_yaml::from_str(&text).map_err(|err| {
+        vec![
+            Diagnostic::error(
+                file,
+                Some(err.location().map_or(1, |l| l.line())),
+                yaml_message(&err),
+            )
+            .help(
+                "a quiz takes module, title, weight, pass_mark and questions; a question takes \
+             id, prompt, kind (single, multiple or true_false), options (text, correct), answer, \
+             explain and policy_ref — see docs/authoring.md",
+            ),
+        ]
+    })?;
+    let lines = question_lines(&text, raw.questions.len());
+    let mut problems = Vec::new();
+    let top = |key: &str| crate::config::key_line(&text, key);
+    if !is_slug(&raw.module) {
+        problems.push(
+            Diagnostic::error(
+                file,
+                top("module"),
+                format!("module id `{}` is not valid", raw.module),
+            )
+            .help("use lower-case letters, digits and `-`, e.g. `module: behaviour`"),
+        );
+    }
+    if raw.title.trim().is_empty() {
+        problems.push(
+            Diagnostic::error(file, top("title"), "the quiz has an empty title")
+                .help("give the module a title"),
+        );
+    }
+    let pass_mark = raw.pass_mark.unwrap_or(default_pass_mark);
+    if !(0..=100).contains(&pass_mark) {
+        problems.push(
+            Diagnostic::error(
+                file,
+                top("pass_mark"),
+                format!("pass mark {pass_mark} is outside 0–100"),
+            )
+            .help("give the pass mark as a percentage, e.g. `pass_mark: 80`"),
+        );
+    }
+    if raw.questions.is_empty() {
+        problems.push(
+            Diagnostic::error(
+                file,
+                top("questions").or(Some(1)),
+                "the quiz has no questions",
+            )
+            .help("add at least one question under `questions:`"),
+        );
+    }
+    let mut ids = HashSet::new();
+    for (i, q) in raw.questions.iter().enumerate() {
+        let start = lines[i];
+        let end = lines.get(i + 1).copied().unwrap_or(usize::MAX);
+        let at = |key: &str| Some(field_line(&text, start, end, key).unwrap_or(start));
+        let mut problem = |key: &str, message: String, help: &str| {
+            problems.push(Diagnostic::error(file, at(key), message).help(help.to_string()));
+        };
+        if !is_slug(&q.id) {
+            problem(
+                "id",
+                format!("question id `{}` is not valid", q.id),
+                "use lower-case letters, digits and `-`",
+            );
+        } else if !ids.insert(q.id.clone()) {
+            problem(
+                "id",
+                format!("question id `{}` is used twice", q.id),
+                "give every question in the quiz its own id",
+            );
+        }
+        if q.prompt.trim().is_empty() {
+            problem(
+                "prompt",
+                format!("question `{}` has an empty prompt", q.id),
+                "write the question in `prompt:`",
+            );
+        }
+        if q.explain.trim().is_empty() {
+            problem(
+                "explain",
+                format!("question `{}` has an empty explanation", q.id),
+                "say in `explain:` why the right answer is right",
+            );
+        }
+        if !q.policy_ref.contains('#') || q.policy_ref.starts_with('#') {
+            problem(
+                "policy_ref",
+                format!(
+                    "question `{}`: policy_ref `{}` is not of the form page#anchor",
+                    q.id, q.policy_ref
+                ),
+                "point to the paragraph the answer comes from, e.g. `policy_ref: behaviour#journalists`",
+            );
+        }
+        for (n, option) in q.options.iter().enumerate() {
+            if option.text.trim().is_empty() {
+                problem(
+                    "options",
+                    format!("question `{}`: option {} is empty", q.id, n + 1),
+                    "give every option some text",
+                );
+            }
+        }
+        let correct = q.options.iter().filter(|o| o.correct).count();
+        match q.kind {
+            Kind::Single => {
+                if q.options.len() < 2 {
+                    problem(
+                        "options",
+                        format!("question `{}` needs at least two options", q.id),
+                        "add the options under `options:`",
+                    );
+                } else if correct != 1 {
+                    problem(
+                        "options",
+                        format!(
+                            "question `{}` is `single` but has {correct} correct options",
+                            q.id
+                        ),
+                        "mark exactly one option `correct: true`, or make the question `kind: multiple`",
+                    );
+                }
+                if q.answer.is_some() {
+                    problem(
+                        "answer",
+                        format!(
+                            "question `{}`: `answer` is only for true_false questions",
+                            q.id
+                        ),
+                        "mark the right option with `correct: true` instead",
+                    );
+                }
+            }
+            Kind::Multiple => {
+                if q.options.len() < 2 {
+                    problem(
+                        "options",
+                        format!("question `{}` needs at least two options", q.id),
+                        "add the options under `options:`",
+                    );
+                } else if correct == 0 {
+                    problem(
+                        "options",
+                        format!("question `{}` is `multiple` but no option is correct", q.id),
+                        "mark the right options with `correct: true`",
+                    );
+                }
+                if q.answer.is_some() {
+                    problem(
+                        "answer",
+                        format!(
+                            "question `{}`: `answer` is only for true_false questions",
+                            q.id
+                        ),
+                        "mark the right options with `correct: true` instead",
+                    );
+                }
+            }
+            Kind::TrueFalse => {
+                if q.answer.is_none() {
+                    problem(
+                        "kind",
+                        format!("question `{}` is true_false but has no `answer`", q.id),
+                        "add `answer: true` or `answer: false`",
+                    );
+                }
+                if !q.options.is_empty() {
+                    problem(
+                        "options",
+                        format!("question `{}` is true_false and cannot have options", q.id),
+                        "remove `options:`; the course shows True and False",
+                    );
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Quiz {
+        module: raw.module,
+        title: raw.title,
+        weight: raw.weight,
+        pass_mark,
+        questions: raw.questions,
+        file: file.to_path_buf(),
+        lines,
+        module_line: top("module").unwrap_or(1),
+    })
+}
+
+/// The 1-based line each question starts on. Questions are the list items
+/// under `questions:`; their dash sits at one indentation.
+fn question_lines(text: &str, count: usize) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let fallback = crate::config::key_line(text, "questions").unwrap_or(1);
+    let mut out = Vec::new();
+    if let Some(q) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("questions:") && !l.starts_with(' '))
+    {
+        let mut indent = None;
+        for (i, line) in lines.iter().enumerate().skip(q + 1) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let width = line.len() - trimmed.len();
+            if !trimmed.starts_with('-') {
+                if width == 0 {
+                    break;
+                }
+                continue;
+            }
+            let level = *indent.get_or_insert(width);
+            if width == level {
+                out.push(i + 1);
+            }
+        }
+    }
+    out.resize(count.max(out.len()), fallback);
+    out
+}
+
+/// The line of `key:` between lines `start` and `end` (1-based, end
+/// exclusive), if written there.
+fn field_line(text: &str, start: usize, end: usize, key: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .take(end.saturating_sub(start))
+        .find(|(_, line)| {
+            let line = line.trim_start().trim_start_matches("- ");
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// Checks what needs the content: every module has policy pages, and every
+/// `policy_ref` resolves. `resolve` answers for a `page#anchor` (content
+/// path without `.md`) whether it exists, and if not, why and how to fix it.
+pub fn validate_refs(
+    quizzes: &[Quiz],
+    modules_with_pages: &HashSet<String>,
+    resolve: &dyn Fn(&str) -> Result<(), (String, String)>,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for quiz in quizzes {
+        if !modules_with_pages.contains(&quiz.module) {
+            problems.push(
+                Diagnostic::error(
+                    &quiz.file,
+                    Some(quiz.module_line),
+                    format!("module `{}` has no policy pages", quiz.module),
+                )
+                .help(format!(
+                    "add `module: {}` to the front matter of the pages this quiz is about",
+                    quiz.module
+                )),
+            );
+        }
+        for (q, &line) in quiz.questions.iter().zip(&quiz.lines) {
+            if let Err((message, help)) = resolve(&q.policy_ref) {
+                problems.push(
+                    Diagnostic::error(&quiz.file, Some(line), format!("question `{}`: policy_ref `{}` {message}", q.id, q.policy_ref))
+                        .help(format!("{help} (policy_ref is page#anchor, the page's path in content/ without .md)")),
+                );
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "module: behaviour
+title: Behaviour online
+questions:
+  - id: friend
+    prompt: A former pupil sends a friend request. What do you do?
+    kind: single
+    options:
+      - text: Accept it.
+      - text: Decline and report it.
+        correct: true
+    explain: Staff must not friend past pupils.
+    policy_ref: roles#staff
+  - id: anon
+    prompt: Anonymous posts are encouraged.
+    kind: true_false
+    answer: false
+    explain: Users must declare who they are.
+    policy_ref: behaviour#declare
+";
+
+    fn errors(text: &str) -> String {
+        parse(Path::new("quizzes/q.yaml"), text, 80)
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn parses_a_good_quiz() {
+        let quiz = parse(Path::new("quizzes/q.yaml"), GOOD, 80).unwrap();
+        assert_eq!(quiz.pass_mark, 80);
+        assert_eq!(quiz.lines, [4, 13]);
+        let choices = quiz.questions[1].choices();
+        assert_eq!(choices.len(), 2);
+        assert!(choices[1].correct);
+    }
+
+    #[test]
+    fn duplicate_id_names_the_second_line() {
+        let text = GOOD.replace("id: anon", "id: friend");
+        assert!(
+            errors(&text).contains("quizzes/q.yaml:13: question id `friend` is used twice"),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn single_needs_exactly_one_correct() {
+        let text = GOOD.replace(
+            "      - text: Accept it.\n",
+            "      - text: Accept it.\n        correct: true\n",
+        );
+        assert!(
+            errors(&text).contains(
+                "quizzes/q.yaml:7: question `friend` is `single` but has 2 correct options"
+            ),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn multiple_needs_a_correct_option() {
+        let text = GOOD
+            .replace("kind: single", "kind: multiple")
+            .replace("        correct: true\n", "");
+        assert!(
+            errors(&text).contains("is `multiple` but no option is correct"),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn empty_prompt_and_option() {
+        let text = GOOD.replace("prompt: Anonymous posts are encouraged.", "prompt: \"\"");
+        assert!(
+            errors(&text).contains("quizzes/q.yaml:14: question `anon` has an empty prompt"),
+            "{}",
+            errors(&text)
+        );
+        let text = GOOD.replace("text: Accept it.", "text: \" \"");
+        assert!(
+            errors(&text).contains("option 1 is empty"),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn pass_mark_out_of_range() {
+        let text = GOOD.replace(
+            "title: Behaviour online",
+            "title: Behaviour online\npass_mark: 101",
+        );
+        assert!(
+            errors(&text).contains("quizzes/q.yaml:3: pass mark 101 is outside 0–100"),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_kinds() {
+        assert!(errors(&GOOD.replace("kind: single", "kind: essay")).contains("quizzes/q.yaml:6"));
+        assert!(
+            errors(&GOOD.replace("explain: Users", "explan: Users"))
+                .contains("unknown field `explan`")
+        );
+    }
+
+    #[test]
+    fn true_false_rules() {
+        let text = GOOD.replace("    answer: false\n", "");
+        assert!(
+            errors(&text).contains("has no `answer`"),
+            "{}",
+            errors(&text)
+        );
+    }
+
+    #[test]
+    fn references_are_checked() {
+        let quiz = parse(Path::new("quizzes/q.yaml"), GOOD, 80).unwrap();
+        let modules: HashSet<String> = ["behaviour".to_string()].into();
+        let resolve = |r: &str| {
+            if r == "roles#staff" {
+                Ok(())
+            } else {
+                Err(("no such anchor".to_string(), "fix it".to_string()))
+            }
+        };
+        let problems = validate_refs(&[quiz.clone()], &modules, &resolve);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().contains(
+            "quizzes/q.yaml:13: question `anon`: policy_ref `behaviour#declare` no such anchor"
+        ));
+        let problems = validate_refs(&[quiz], &HashSet::new(), &|_| Ok(()));
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("module `behaviour` has no policy pages")
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! `handbook check` and `build` on invalid sites: every fixture under
+//! tests/fixtures/invalid is laid over the small valid site, and must fail
+//! with exit code 1 and the file, line and message in `expected`.
+
+use std::path::Path;
+
+use crate::support::{TempSite, handbook, project_root, text};
+
+fn overlay(site: &TempSite, fixture: &Path, base: &Path) {
+    for entry in walkdir::WalkDir::new(fixture) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.file_name() != "expected" {
+            let rel = entry.path().strip_prefix(base).unwrap();
+            site.write(
+                &rel.to_string_lossy(),
+                &std::fs::read_to_string(entry.path()).unwrap(),
+            );
+        }
+    }
+}
+
+#[test]
+fn every_invalid_fixture_fails_with_file_and_line() {
+    let fixtures = project_root().join("tests/fixtures/invalid");
+    let mut names: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "fixtures are present");
+    for fixture in names {
+        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(fixture.join("expected")).unwrap();
+        let site = TempSite::new();
+        overlay(&site, &fixture, &fixture);
+        for command in [vec!["check"], vec!["build"]] {
+            let output = site.run(&command);
+            let shown = text(&output);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{name}: `{command:?}` should exit 1\n{shown}"
+            );
+            for line in expected.lines().filter(|l| !l.is_empty()) {
+                assert!(
+                    shown.contains(line),
+                    "{name}: `{command:?}` should say\n  {line}\nbut said\n{shown}"
+                );
+            }
+            assert!(!shown.contains("panicked"), "{name}: {shown}");
+        }
+        assert!(
+            !site.path().join("output").exists(),
+            "{name}: a failed build writes no output"
+        );
+    }
+}
+
+#[test]
+fn check_passes_on_the_small_site_and_lists_all_errors() {
+    let site = TempSite::new();
+    let output = site.run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(!text(&output).contains("warning"), "{}", text(&output));
+
+    site.write(
+        "content/parents/commenting.md",
+        "---\ntitle: C\n---\n[a](nope.md) and [b](../scope.md#nope)\n",
+    );
+    site.write(
+        "content/roles.md",
+        "---\ntitle: R\nmodule: roles\ncolour: red\n---\n",
+    );
+    let output = site.run(&["check"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        shown.contains("content/roles.md:4: unknown field `colour`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("content/parents/commenting.md:4: the link `nope.md`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("content/parents/commenting.md:4: the link `../scope.md#nope`"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn review_date_warns_and_strict_fails() {
+    let site = TempSite::new();
+    let config = site
+        .read("site.yaml")
+        .replace("next_review: 2027-01", "next_review: 2026-02");
+    site.write("site.yaml", &config);
+    let output = site.run(&["check"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("warning: site.yaml:8: the policy's next review is due February 2026 (2026-02), in 17 days"), "{shown}");
+
+    let output = site.run(&["check", "--strict"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("error: site.yaml:8"),
+        "{}",
+        text(&output)
+    );
+
+    site.write(
+        "site.yaml",
+        &config
+            .replace("reviewed: 2026-01", "reviewed: 2024-01")
+            .replace("next_review: 2026-02", "next_review: 2025-12"),
+    );
+    let shown = text(&site.run(&["check"]));
+    assert!(
+        shown.contains("review was due December 2025 (2025-12), 45 days ago"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn missing_site_yaml_is_explained() {
+    let site = TempSite::empty();
+    let output = site.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).contains("no site.yaml in this folder"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn the_real_handbook_checks_clean() {
+    let root = project_root();
+    let output = handbook(&["check", "--root", &root.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+}

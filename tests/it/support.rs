@@ -1,0 +1,210 @@
+//! Helpers shared by the integration tests: temporary sites and a way to
+//! run the built binary on them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The date the tests pretend it is, so review warnings are stable.
+pub const TODAY: &str = "2026-01-15";
+
+/// Runs `handbook` with `args`, pinning the date.
+pub fn handbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .env("HANDBOOK_TODAY", TODAY)
+        .output()
+        .expect("the handbook binary runs")
+}
+
+/// The text a command printed on stdout and stderr.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The project's own folder (where the real handbook lives).
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A site in a temporary folder.
+pub struct TempSite {
+    dir: tempfile::TempDir,
+}
+
+impl TempSite {
+    /// An empty folder.
+    pub fn empty() -> TempSite {
+        TempSite {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    /// A small valid site: three pages, a sub-section and two quizzes.
+    pub fn new() -> TempSite {
+        let site = TempSite::empty();
+        for (path, text) in BASE_SITE {
+            site.write(path, text);
+        }
+        site
+    }
+
+    /// The site's folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Reads a file.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel))
+            .unwrap_or_else(|err| panic!("reading {rel}: {err}"))
+    }
+
+    /// Runs `handbook <args> --root <site>`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let root = self.path().to_string_lossy().into_owned();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--root", &root]);
+        handbook(&all)
+    }
+}
+
+/// The files of the small valid site.
+pub const BASE_SITE: &[(&str, &str)] = &[
+    (
+        "site.yaml",
+        "id: test-school/online-safety
+title: Online Safety Policy
+organisation: Test Primary School
+aim: \"Safe and happy online.\"
+schools: [North, South]
+version: Spring 2026
+reviewed: 2026-01
+next_review: 2027-01
+office_email: office@example.org
+theme: default
+language: en-GB
+course:
+  pass_mark: 80
+",
+    ),
+    (
+        "content/_index.md",
+        "---
+title: Online Safety Policy
+print: true
+audience: [staff, parents]
+summary: How we keep everyone safe online.
+---
+Reviewed January 2026. {#reviewed}
+",
+    ),
+    (
+        "content/scope.md",
+        "---
+title: Scope
+weight: 10
+audience: [staff]
+module: scope
+summary: Who this policy covers.
+---
+This policy applies to all staff. {#all-staff}
+
+## Volunteers
+
+Volunteers follow it too. See [roles](roles.md#staff). {#volunteers-too}
+",
+    ),
+    (
+        "content/roles.md",
+        "---
+title: Roles and responsibilities
+weight: 20
+audience: [staff]
+module: roles
+---
+## Staff
+
+- Report concerns to the DSL. {#report}
+- Attend training. {#training}
+
+```rust
+fn main() {}
+```
+",
+    ),
+    (
+        "content/parents/_index.md",
+        "---
+title: For parents and carers
+weight: 50
+audience: [parents]
+---
+Pages for families.
+",
+    ),
+    (
+        "content/parents/commenting.md",
+        "---
+title: Commenting about the school
+audience: [parents]
+---
+Please comment kindly. Back to [the policy](../scope.md).
+",
+    ),
+    (
+        "quizzes/scope.yaml",
+        "module: scope
+title: Scope
+weight: 10
+questions:
+  - id: who
+    prompt: Who does the policy apply to?
+    kind: single
+    options:
+      - text: Only teachers.
+      - text: All staff.
+        correct: true
+    explain: It applies to all staff.
+    policy_ref: scope#all-staff
+  - id: volunteers
+    prompt: Volunteers follow the policy.
+    kind: true_false
+    answer: true
+    explain: Volunteers follow it too.
+    policy_ref: scope#volunteers-too
+",
+    ),
+    (
+        "quizzes/roles.yaml",
+        "module: roles
+title: Roles
+weight: 20
+pass_mark: 50
+questions:
+  - id: staff-duties
+    prompt: Which are staff duties?
+    kind: multiple
+    options:
+      - text: Report concerns to the DSL.
+        correct: true
+      - text: Attend training.
+        correct: true
+      - text: Post pupils' photos on personal accounts.
+    explain: Staff report concerns and attend training.
+    policy_ref: roles#report
+",
+    ),
+];
