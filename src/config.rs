@@ -181,7 +181,7 @@ impl SiteConfig {
     /// Parses and validates the text of `site.yaml`.
     pub fn parse(text: &str) -> Result<SiteConfig> {
         let config: SiteConfig = serde_yaml::from_str(text).map_err(|err| {
-            let line = err.location().map(|l| l.line());
+            let line = error_line(text, &err);
             Error::input(
                 Diagnostic::error(CONFIG_FILE, line, yaml_message(&err)).help(
                     "site.yaml takes: id, title, organisation, aim, schools, version, \
@@ -279,6 +279,22 @@ pub(crate) fn yaml_message(err: &serde_yaml::Error) -> String {
         Some(i) => message[..i].to_string(),
         None => message,
     }
+}
+
+/// The line a YAML error is about. Errors raised while converting a value
+/// (such as a bad date) come without a position; then the line that holds
+/// the value quoted in the message is the one.
+pub(crate) fn error_line(text: &str, err: &serde_yaml::Error) -> Option<usize> {
+    let located = err.location().map(|l| l.line()).filter(|&line| line > 1);
+    located
+        .or_else(|| {
+            let message = err.to_string();
+            let quoted = message.split('`').nth(1).filter(|q| !q.is_empty())?;
+            text.lines()
+                .position(|line| line.contains(quoted))
+                .map(|i| i + 1)
+        })
+        .or(err.location().map(|l| l.line()))
 }
 
 /// The 1-based line on which `key:` is first written, if it is.

@@ -149,16 +149,29 @@ fn template_error(
         message.push_str(&inner.to_string());
         source = inner.source();
     }
-    let file = name
-        .and_then(|n| origins.get(n).cloned())
-        .or_else(|| {
+    // Tera points at the problem as `--> NAME:LINE:COLUMN`.
+    let pointed = message.find("--> ").and_then(|i| {
+        let rest = &message[i + 4..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let mut parts = rest[..end].split(':');
+        let template = parts.next()?.to_string();
+        let line = parts.next().and_then(|l| l.parse::<usize>().ok());
+        Some((template, line))
+    });
+    let (file, line) = match (&pointed, name) {
+        (Some((template, line)), _) if origins.contains_key(template) => {
+            (origins[template].clone(), *line)
+        }
+        (_, Some(name)) => (
             origins
-                .iter()
-                .find(|(n, _)| message.contains(n.as_str()))
-                .map(|(_, p)| p.clone())
-        })
-        .unwrap_or_else(|| PathBuf::from("templates"));
-    Diagnostic::error(file, None, message.trim().to_string())
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(name)),
+            None,
+        ),
+        _ => (PathBuf::from("templates"), None),
+    };
+    Diagnostic::error(file, line, message.trim().to_string())
         .help("fix the template; docs/templates.md lists what each template receives")
 }
 

@@ -64,14 +64,34 @@ fn check_passes_on_the_small_site_and_lists_all_errors() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(!text(&output).contains("warning"), "{}", text(&output));
 
+    // Links: every broken one is listed.
     site.write(
         "content/parents/commenting.md",
         "---\ntitle: C\n---\n[a](nope.md) and [b](../scope.md#nope)\n",
     );
+    let output = site.run(&["check"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        shown.contains("content/parents/commenting.md:4: the link `nope.md`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("content/parents/commenting.md:4: the link `../scope.md#nope`"),
+        "{shown}"
+    );
+    assert!(shown.contains("2 errors"), "{shown}");
+
+    // Loading: every broken file is listed, and site.yaml's problems too.
     site.write(
         "content/roles.md",
         "---\ntitle: R\nmodule: roles\ncolour: red\n---\n",
     );
+    site.write("content/scope.md", "no front matter\n");
+    let config = site
+        .read("site.yaml")
+        .replace("theme: default", "theme: default\nfont: Comic Sans");
+    site.write("site.yaml", &config);
     let output = site.run(&["check"]);
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1));
@@ -80,11 +100,11 @@ fn check_passes_on_the_small_site_and_lists_all_errors() {
         "{shown}"
     );
     assert!(
-        shown.contains("content/parents/commenting.md:4: the link `nope.md`"),
+        shown.contains("content/scope.md:1: couldn't find front matter"),
         "{shown}"
     );
     assert!(
-        shown.contains("content/parents/commenting.md:4: the link `../scope.md#nope`"),
+        shown.contains("site.yaml:11: unknown field `font`"),
         "{shown}"
     );
 }
