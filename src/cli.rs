@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::ReviewDate;
+
 /// handbook turns a school policy written in Markdown into a policy handbook
 /// website and staff training course, and keeps the record of who has read it.
 #[derive(Debug, Parser)]
@@ -30,6 +32,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new handbook in DIR that builds at once.
     New(NewArgs),
+    /// Record the current content as a published version in versions.yaml
+    /// (and keep its source under versions/ for "what changed" pages).
+    Publish(PublishArgs),
 }
 
 /// Options for `handbook build`.
@@ -53,4 +58,33 @@ pub struct CheckArgs {
 pub struct NewArgs {
     /// The folder to create (it must not exist or must be empty).
     pub dir: PathBuf,
+}
+
+/// Options for `handbook publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// What changed in this version, in a sentence or two (shown in the
+    /// version history).
+    #[arg(long, value_name = "TEXT")]
+    pub summary: String,
+    /// A minor change (a typo, formatting): staff who completed the previous
+    /// version still count as complete.
+    #[arg(long)]
+    pub minor: bool,
+    /// The label people see, e.g. "January 2027" (default: site.yaml's
+    /// `version`; site.yaml is updated to match).
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+    /// When this review took place: 2027-01 or 2027-01-15 (updates site.yaml).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub reviewed: Option<ReviewDate>,
+    /// When the next review is due: 2029-01 or 2029-01-15 (updates site.yaml).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub next_review: Option<ReviewDate>,
+}
+
+fn parse_date(text: &str) -> Result<ReviewDate, String> {
+    ReviewDate::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a date; write a month like 2027-01 or a day like 2027-01-31")
+    })
 }

@@ -150,6 +150,10 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Whether a reference (a link or a quiz's `policy_ref`) resolves; if not,
+/// what is wrong and how to fix it.
+pub type Resolution = std::result::Result<(), (String, String)>;
+
 /// Result type used throughout handbook.
 pub type Result<T> = std::result::Result<T, Error>;
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod diff;
 pub mod error;
 pub mod markdown;
 pub mod quiz;

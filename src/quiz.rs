@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::yaml_message;
 use crate::content::is_slug;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Resolution};
 
 /// The folder under the site root that holds the quizzes.
 pub const QUIZ_DIR: &str = "quizzes";
@@ -434,7 +434,7 @@ fn field_line(text: &str, start: usize, end: usize, key: &str) -> Option<usize> 
 pub fn validate_refs(
     quizzes: &[Quiz],
     modules_with_pages: &HashSet<String>,
-    resolve: &dyn Fn(&str) -> Result<(), (String, String)>,
+    resolve: &dyn Fn(&str) -> Resolution,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for quiz in quizzes {
@@ -602,7 +602,7 @@ questions:
                 Err(("no such anchor".to_string(), "fix it".to_string()))
             }
         };
-        let problems = validate_refs(&[quiz.clone()], &modules, &resolve);
+        let problems = validate_refs(std::slice::from_ref(&quiz), &modules, &resolve);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].to_string().contains(
             "quizzes/q.yaml:13: question `anon`: policy_ref `behaviour#declare` no such anchor"

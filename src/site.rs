@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::config::SiteConfig;
@@ -19,6 +20,7 @@ use crate::markdown::{self, RenderOptions, Rendered};
 use crate::quiz::{self, Quiz};
 use crate::render::{Renderer, Theme};
 use crate::search;
+use crate::versions::PublishedVersion;
 
 /// The file that marks a folder as handbook's output, so that a build never
 /// replaces a folder it did not make.
@@ -43,6 +45,8 @@ pub struct Site {
     pub theme: Theme,
     /// The course's module quizzes, in course order.
     pub quizzes: Vec<Quiz>,
+    /// The published versions, oldest first (`versions.yaml`).
+    pub published: Vec<PublishedVersion>,
 }
 
 /// One page of the site in reading order: a Markdown page, or a section's
@@ -117,6 +121,7 @@ impl Site {
         };
         let theme = Theme::load(root, &config.theme)?;
         let version_id = crate::versions::policy_version_id(root)?;
+        let published = crate::versions::load_published(root)?;
         Ok(Site {
             root: root.to_path_buf(),
             config,
@@ -125,6 +130,7 @@ impl Site {
             version_id,
             theme,
             quizzes,
+            published,
         })
     }
 
@@ -218,11 +224,7 @@ impl<'a> Prepared<'a> {
 
     /// Checks that a `page#anchor` reference (content path without `.md`)
     /// resolves; returns what is wrong and how to fix it if not.
-    pub fn check_reference(
-        &self,
-        from: &str,
-        target: &str,
-    ) -> std::result::Result<(), (String, String)> {
+    pub fn check_reference(&self, from: &str, target: &str) -> crate::error::Resolution {
         let (path, anchor) = match target.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (target, None),
@@ -387,6 +389,12 @@ impl<'a> Prepared<'a> {
             "site": self.site.config.id,
             "version": self.site.version_id,
             "label": self.site.config.version,
+            "history": self.site.history().iter().map(|v| json!({
+                "id": v.id,
+                "label": v.label,
+                "minor": v.minor,
+                "changes_url": v.changes_url,
+            })).collect::<Vec<_>>(),
             "modules": quizzes.iter().map(|q| json!({
                 "id": q.module,
                 "title": q.title,
@@ -639,6 +647,7 @@ impl<'a> Prepared<'a> {
                 "next_review": config.next_review.display(),
                 "reviewed_iso": config.reviewed.iso(),
                 "next_review_iso": config.next_review.iso(),
+                "published": self.site.is_published(),
             }),
         );
         context.insert("course", &self.course_context());
@@ -770,6 +779,9 @@ impl<'a> Prepared<'a> {
             count += pages.len();
         }
 
+        // The version history and a "what changed" page per version.
+        count += self.render_versions(renderer, &common, sink)?;
+
         // Search, not-found, search index, static files and assets.
         for (template, title) in [("search.html", "Search"), ("404.html", "Page not found")] {
             let mut context = common.clone();
@@ -810,6 +822,146 @@ fn extend(context: &mut tera::Context, value: Value) {
         for (key, value) in map {
             context.insert(key, &value);
         }
+    }
+}
+
+/// A version in the site's history: a published one, or the current
+/// content when it is not published yet (a draft).
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// The version id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Publication date, or null for a draft.
+    pub published: Option<String>,
+    /// When it was reviewed.
+    pub reviewed: String,
+    /// When the next review is due.
+    pub next_review: String,
+    /// What changed.
+    pub summary: String,
+    /// Minor change.
+    pub minor: bool,
+    /// Not published yet.
+    pub draft: bool,
+    /// The version the site is built from.
+    pub current: bool,
+    /// Its "what changed" page (root-relative), if it has a predecessor.
+    pub changes_url: Option<String>,
+}
+
+impl Site {
+    /// True when the current content is a published version.
+    pub fn is_published(&self) -> bool {
+        self.published.iter().any(|v| v.id == self.version_id)
+    }
+
+    /// Every version oldest first: the published ones, then the current
+    /// content if it is not published.
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        let mut out: Vec<HistoryEntry> = self
+            .published
+            .iter()
+            .enumerate()
+            .map(|(i, v)| HistoryEntry {
+                id: v.id.clone(),
+                label: v.label.clone(),
+                published: Some(v.published.clone()),
+                reviewed: display_date(&v.reviewed),
+                next_review: display_date(&v.next_review),
+                summary: v.summary.clone(),
+                minor: v.minor,
+                draft: false,
+                current: v.id == self.version_id,
+                changes_url: (i > 0).then(|| format!("changes/{}.html", v.id)),
+            })
+            .collect();
+        if !self.is_published() && !self.published.is_empty() {
+            out.push(HistoryEntry {
+                id: self.version_id.clone(),
+                label: self.config.version.clone(),
+                published: None,
+                reviewed: self.config.reviewed.display(),
+                next_review: self.config.next_review.display(),
+                summary: "Changes not yet published.".to_string(),
+                minor: false,
+                draft: true,
+                current: true,
+                changes_url: Some(format!("changes/{}.html", self.version_id)),
+            });
+        }
+        out
+    }
+}
+
+fn display_date(iso: &str) -> String {
+    crate::config::ReviewDate::parse(iso).map_or_else(|| iso.to_string(), |d| d.display())
+}
+
+impl Prepared<'_> {
+    /// `versions.html` and `changes/<id>.html`; returns the pages written.
+    fn render_versions(
+        &self,
+        renderer: &Renderer,
+        common: &tera::Context,
+        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    ) -> Result<usize> {
+        let site = self.site;
+        let history = site.history();
+        if !renderer.has("versions.html") {
+            return Ok(0);
+        }
+        let mut newest_first = history.clone();
+        newest_first.reverse();
+        let mut context = common.clone();
+        extend(
+            &mut context,
+            self.generated_context("versions.html", "Version history"),
+        );
+        context.insert("history", &newest_first);
+        let html = renderer
+            .render("versions.html", &context)
+            .map_err(Error::input)?;
+        sink("versions.html", html.as_bytes())?;
+        let mut count = 1;
+        if history.len() < 2 || !renderer.has("changes.html") {
+            return Ok(count);
+        }
+        let mut files = Vec::with_capacity(history.len());
+        for entry in &history {
+            files.push(if entry.draft {
+                crate::versions::policy_files(&site.root)?
+            } else {
+                crate::versions::archived_files(&site.root, &entry.id)?
+            });
+        }
+        for i in 1..history.len() {
+            let entry = &history[i];
+            let previous = &history[i - 1];
+            let pages = crate::diff::compare(&files[i - 1], &files[i]);
+            let url = format!("changes/{}.html", entry.id);
+            let mut context = common.clone();
+            extend(
+                &mut context,
+                self.generated_context(&url, &format!("What changed in {}", entry.label)),
+            );
+            context.insert(
+                "change",
+                &json!({
+                    "version": entry,
+                    "previous": previous,
+                    "pages": pages,
+                    "quizzes_changed": crate::diff::quizzes_changed(&files[i - 1], &files[i]),
+                }),
+            );
+            let html = renderer
+                .render("changes.html", &context)
+                .map_err(Error::input)?;
+            sink(&url, html.as_bytes())?;
+            count += 1;
+        }
+        Ok(count)
     }
 }
 

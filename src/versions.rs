@@ -1,20 +1,304 @@
 //! Policy versions: the version id that identifies exactly what staff read
-//! (SPEC §5), computed from the site's `content/` and `quizzes/`.
+//! (SPEC §5), the published versions in `versions.yaml`, and `publish`,
+//! which records the current content as a new version and keeps a copy of
+//! its source under `versions/<id>/` so later versions can be compared with
+//! it without git.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::config::{ReviewDate, SiteConfig, yaml_message};
+use crate::error::{Diagnostic, Error, Result};
 
-/// The folders whose files make up a policy version.
-pub const VERSIONED_DIRS: [&str; 2] = ["content", "quizzes"];
+/// The file that lists the published versions.
+pub const VERSIONS_FILE: &str = "versions.yaml";
 
-/// The first 16 hex digits of SHA-256 over every file under `content/` and
-/// `quizzes/` in path order: each as its path relative to the root (`/`
-/// separators), a NUL byte, its bytes with CRLF turned into LF, a NUL byte.
-/// Hidden files (editor swap files and the like) are not part of it.
-pub fn policy_version_id(root: &Path) -> Result<String> {
+/// The folder that keeps each published version's policy source.
+pub const ARCHIVE_DIR: &str = "versions";
+
+/// One published version, as recorded in `versions.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedVersion {
+    /// The policy version id (16 hex digits).
+    pub id: String,
+    /// The label people see, e.g. "January 2025".
+    pub label: String,
+    /// The day it was published (YYYY-MM-DD).
+    pub published: String,
+    /// When the policy was reviewed.
+    pub reviewed: String,
+    /// When the next review is due.
+    pub next_review: String,
+    /// What changed, in a sentence or two.
+    pub summary: String,
+    /// A minor change (a typo, formatting): earlier completions still count.
+    #[serde(default)]
+    pub minor: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionsFile {
+    #[serde(default)]
+    versions: Vec<PublishedVersion>,
+}
+
+/// The published versions, oldest first (empty when there is no
+/// `versions.yaml`).
+pub fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
+    let path = root.join(VERSIONS_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(Error::io(format!("reading {}", path.display()), err)),
+    };
+    let file: VersionsFile = serde_yaml::from_str(&text).map_err(|err| {
+        Error::input(
+            Diagnostic::error(VERSIONS_FILE, crate::config::error_line(&text, &err), yaml_message(&err))
+                .help("versions.yaml is written by `handbook publish`; restore it from git rather than editing it"),
+        )
+    })?;
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for version in &file.versions {
+        let line = text
+            .lines()
+            .position(|l| l.contains(&version.id))
+            .map(|i| i + 1);
+        if !is_version_id(&version.id) {
+            problems.push(
+                Diagnostic::error(
+                    VERSIONS_FILE,
+                    line,
+                    format!("`{}` is not a version id", version.id),
+                )
+                .help("a version id is 16 lower-case hex digits, as written by `handbook publish`"),
+            );
+        } else if !seen.insert(version.id.clone()) {
+            problems.push(
+                Diagnostic::error(
+                    VERSIONS_FILE,
+                    line,
+                    format!("version `{}` is listed twice", version.id),
+                )
+                .help("remove the second entry"),
+            );
+        }
+        if chrono::NaiveDate::parse_from_str(&version.published, "%Y-%m-%d").is_err() {
+            problems.push(
+                Diagnostic::error(
+                    VERSIONS_FILE,
+                    line,
+                    format!("version `{}` has no valid published date", version.id),
+                )
+                .help("write the date as YYYY-MM-DD"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(file.versions)
+    } else {
+        Err(Error::Input(problems))
+    }
+}
+
+/// True for 16 lower-case hex digits.
+pub fn is_version_id(id: &str) -> bool {
+    id.len() == 16
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+}
+
+/// The policy files (under `content/` and `quizzes/`) of the site at
+/// `root`: path relative to the root → text (CRLF turned into LF).
+pub fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (rel, path) in versioned_files(root)? {
+        let bytes = std::fs::read(&path)
+            .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
+        out.insert(
+            rel,
+            String::from_utf8_lossy(&crlf_to_lf(&bytes)).into_owned(),
+        );
+    }
+    Ok(out)
+}
+
+/// The kept source of a published version (`versions/<id>/`).
+pub fn archived_files(root: &Path, id: &str) -> Result<BTreeMap<String, String>> {
+    policy_files(&root.join(ARCHIVE_DIR).join(id))
+}
+
+/// What `publish` is asked to record.
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    /// What changed.
+    pub summary: String,
+    /// A minor change: earlier completions still count.
+    pub minor: bool,
+    /// A new label (default: site.yaml's `version`).
+    pub label: Option<String>,
+    /// A new review date.
+    pub reviewed: Option<ReviewDate>,
+    /// A new next-review date.
+    pub next_review: Option<ReviewDate>,
+    /// The publication date.
+    pub today: chrono::NaiveDate,
+}
+
+/// Records the current content as a published version: updates site.yaml
+/// (label and dates, when given), keeps the source under `versions/<id>/`
+/// and appends the entry to `versions.yaml`. The caller checks the site
+/// first.
+pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion> {
+    if request.summary.trim().is_empty() {
+        return Err(Error::Usage(
+            "say what changed with --summary \"…\" (it is shown in the version history)"
+                .to_string(),
+        ));
+    }
+    let id = policy_version_id(root)?;
+    let published = load_published(root)?;
+    if let Some(existing) = published.iter().find(|v| v.id == id) {
+        return Err(Error::input(
+            Diagnostic::error(
+                VERSIONS_FILE,
+                None,
+                format!(
+                    "this content is already published as version {} (“{}”, {})",
+                    id, existing.label, existing.published
+                ),
+            )
+            .help("change the policy in content/ or quizzes/ first; nothing was written"),
+        ));
+    }
+    if published.is_empty() && request.minor {
+        return Err(Error::Usage(
+            "the first published version cannot be --minor: there is nothing earlier for it to amend".to_string(),
+        ));
+    }
+
+    // site.yaml follows the published version: label and review dates.
+    let config_path = root.join(crate::config::CONFIG_FILE);
+    let config_text = std::fs::read_to_string(&config_path)
+        .map_err(|err| Error::io(format!("reading {}", config_path.display()), err))?;
+    let mut updated = config_text.clone();
+    if let Some(label) = &request.label {
+        updated = set_key(&updated, "version", label);
+    }
+    if let Some(date) = &request.reviewed {
+        updated = set_key(&updated, "reviewed", &date.iso());
+    }
+    if let Some(date) = &request.next_review {
+        updated = set_key(&updated, "next_review", &date.iso());
+    }
+    let config = SiteConfig::parse(&updated)?;
+    if let Some(last) = published.last()
+        && last.label == config.version
+        && !request.minor
+    {
+        return Err(Error::Usage(format!(
+            "the label “{}” is the previous version's; give this version its own with --label",
+            config.version
+        )));
+    }
+
+    let entry = PublishedVersion {
+        id: id.clone(),
+        label: config.version.clone(),
+        published: request.today.format("%Y-%m-%d").to_string(),
+        reviewed: config.reviewed.iso(),
+        next_review: config.next_review.iso(),
+        summary: request.summary.trim().to_string(),
+        minor: request.minor,
+    };
+
+    // Keep the source first, then record the version: a crash in between
+    // leaves an unlisted copy, never a listed version without its source.
+    let archive = root.join(ARCHIVE_DIR).join(&id);
+    if !archive.exists() {
+        let parent = root.join(ARCHIVE_DIR);
+        std::fs::create_dir_all(&parent)
+            .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".publishing-")
+            .tempdir_in(&parent)
+            .map_err(|err| Error::io(format!("creating a folder in {}", parent.display()), err))?;
+        for (rel, path) in versioned_files(root)? {
+            let target = staging.path().join(&rel);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+            }
+            std::fs::copy(&path, &target)
+                .map_err(|err| Error::io(format!("copying {}", path.display()), err))?;
+        }
+        let kept = staging.keep();
+        std::fs::rename(&kept, &archive)
+            .map_err(|err| Error::io(format!("creating {}", archive.display()), err))?;
+    }
+    let mut all = published;
+    all.push(entry.clone());
+    let yaml = serde_yaml::to_string(&VersionsFile { versions: all })
+        .map_err(|err| Error::Usage(format!("could not write versions.yaml: {err}")))?;
+    let header = "# Published versions of this policy, oldest first.\n\
+                  # Written by `handbook publish`; commit it with versions/.\n";
+    write_replacing(&root.join(VERSIONS_FILE), &format!("{header}{yaml}"))?;
+    if updated != config_text {
+        write_replacing(&config_path, &updated)?;
+    }
+    Ok(entry)
+}
+
+/// Replaces a top-level `key: value` line, keeping any comment after it.
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let rendered = serde_yaml::to_string(value).unwrap_or_else(|_| format!("{value:?}\n"));
+    let rendered = rendered.trim_end();
+    let mut found = false;
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let is_key = line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'));
+            if is_key && !found {
+                found = true;
+                let comment = line.find(" #").map(|i| &line[i..]).unwrap_or("");
+                format!("{key}: {rendered}{comment}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        lines.push(format!("{key}: {rendered}"));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Writes a file through a temporary file and a rename, so that it is
+/// never left half-written.
+fn write_replacing(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    file.persist(path)
+        .map_err(|err| Error::io(format!("writing {}", path.display()), err.error))?;
+    Ok(())
+}
+
+/// Every file under `content/` and `quizzes/` (hidden ones excepted), in
+/// path order: path relative to the root, full path.
+fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
     for dir in VERSIONED_DIRS {
         let base = root.join(dir);
@@ -34,6 +318,18 @@ pub fn policy_version_id(root: &Path) -> Result<String> {
         }
     }
     files.sort();
+    Ok(files)
+}
+
+/// The folders whose files make up a policy version.
+pub const VERSIONED_DIRS: [&str; 2] = ["content", "quizzes"];
+
+/// The first 16 hex digits of SHA-256 over every file under `content/` and
+/// `quizzes/` in path order: each as its path relative to the root (`/`
+/// separators), a NUL byte, its bytes with CRLF turned into LF, a NUL byte.
+/// Hidden files (editor swap files and the like) are not part of it.
+pub fn policy_version_id(root: &Path) -> Result<String> {
+    let files = versioned_files(root)?;
     let mut hasher = Sha256::new();
     for (rel, path) in files {
         let bytes = std::fs::read(&path)

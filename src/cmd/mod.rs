@@ -7,6 +7,7 @@ use crate::error::Result;
 mod build;
 mod check;
 mod new;
+mod publish;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),
         Command::New(args) => new::run(args),
+        Command::Publish(args) => publish::run(&cli.root, args),
     }
 }

@@ -5,3 +5,4 @@ mod build;
 mod check;
 mod seed;
 mod support;
+mod versions;

@@ -1,0 +1,49 @@
+//! `handbook publish`: records the current content as a published version.
+
+use std::path::Path;
+
+use crate::cli::PublishArgs;
+use crate::error::{Error, Result};
+use crate::versions::{self, PublishRequest};
+
+pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
+    // Only a site that passes `check` can be published.
+    if let Err(err) = crate::site::check(root, false) {
+        return Err(match err {
+            Error::Input(mut problems) => {
+                problems.push(
+                    crate::error::Diagnostic::error(
+                        versions::VERSIONS_FILE,
+                        None,
+                        "not published: `handbook check` found the errors above",
+                    )
+                    .help("fix them, then publish again"),
+                );
+                Error::Input(problems)
+            }
+            other => other,
+        });
+    }
+    let version = versions::publish(
+        root,
+        &PublishRequest {
+            summary: args.summary.clone(),
+            minor: args.minor,
+            label: args.label.clone(),
+            reviewed: args.reviewed,
+            next_review: args.next_review,
+            today: crate::site::today(),
+        },
+    )?;
+    let kind = if version.minor {
+        "a minor change: staff who completed the previous version still count as complete"
+    } else {
+        "a major change: staff who completed an earlier version will need to read it again"
+    };
+    println!(
+        "Published version {} “{}” on {} ({kind}).\n\
+         Next: commit versions.yaml, versions/{}/ and site.yaml, then build and deploy the site.",
+        version.id, version.label, version.published, version.id
+    );
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Every kind of page the site has, in one list. The accessibility gate and
+//! the no-other-host check visit each entry in order (state such as quiz
+//! progress carries over from one entry to the next, in one browser).
+//!
+//! A new page type joins both checks by adding one line to [`PAGES`]
+//! (and, if it needs something done first, a [`Setup`]).
+
+use super::{Browser, quiz};
+
+/// Something to do on (or before) a page before it is checked.
+#[derive(Clone, Copy, Debug)]
+pub enum Setup {
+    /// Nothing: check the page as it loads.
+    None,
+    /// Wait for an element (e.g. search results) to appear.
+    WaitFor(&'static str),
+    /// On a module page: answer every question wrongly and submit, so the
+    /// result and the feedback are shown.
+    FailQuiz,
+    /// On a module page: answer every question right and submit.
+    PassQuiz,
+    /// Before opening the page: pass every module of the course.
+    PassAllModules,
+    /// On the declaration page: tick the box and sign.
+    SignDeclaration,
+}
+
+/// One kind of page.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// What it is, for messages.
+    pub kind: &'static str,
+    /// Its address relative to the site root.
+    pub path: &'static str,
+    /// The HTTP status the server answers with.
+    pub status: u16,
+    pub setup: Setup,
+}
+
+const fn page(kind: &'static str, path: &'static str) -> Page {
+    Page {
+        kind,
+        path,
+        status: 200,
+        setup: Setup::None,
+    }
+}
+
+const fn with(kind: &'static str, path: &'static str, setup: Setup) -> Page {
+    Page {
+        kind,
+        path,
+        status: 200,
+        setup,
+    }
+}
+
+/// Every page type, in the order the checks visit them.
+pub const PAGES: &[Page] = &[
+    page("home", "index.html"),
+    page("policy page", "scope.html"),
+    page("policy page (appendix)", "appendix-a.html"),
+    page("printable policy", "print.html"),
+    with(
+        "search with results",
+        "search.html?q=social+media",
+        Setup::WaitFor("#search-results a[href]"),
+    ),
+    page("search, empty", "search.html"),
+    Page {
+        kind: "404 page",
+        path: "no-such-page.html",
+        status: 404,
+        setup: Setup::None,
+    },
+    page("course home, not started", "course/index.html"),
+    page("module page", "course/scope.html"),
+    with(
+        "module page, failed attempt with feedback",
+        "course/scope.html",
+        Setup::FailQuiz,
+    ),
+    with(
+        "module page, passed attempt with feedback",
+        "course/scope.html",
+        Setup::PassQuiz,
+    ),
+    page("course home, in progress", "course/index.html"),
+    page("declaration, not yet available", "course/declaration.html"),
+    with(
+        "declaration, ready to sign",
+        "course/declaration.html",
+        Setup::PassAllModules,
+    ),
+    with(
+        "declaration, signed",
+        "course/declaration.html",
+        Setup::SignDeclaration,
+    ),
+    page("course home, complete", "course/index.html"),
+];
+
+/// Opens the page, does its setup, and leaves it ready to be checked.
+pub async fn visit(b: &Browser, page: &Page) {
+    if let Setup::PassAllModules = page.setup {
+        quiz::pass_all_modules(b).await;
+    }
+    b.open(page.path).await;
+    match page.setup {
+        Setup::None | Setup::PassAllModules => {}
+        Setup::WaitFor(css) => {
+            b.wait_visible(css).await;
+        }
+        Setup::FailQuiz => {
+            quiz::ready(b).await;
+            let data = quiz::quiz_data(b).await;
+            quiz::answer_by_clicking(b, &data, quiz::Question::wrong).await;
+            let (passed, _) = quiz::submit(b).await;
+            assert!(!passed, "{}: every answer wrong fails", page.kind);
+            b.wait_visible("#quiz .feedback").await;
+        }
+        Setup::PassQuiz => {
+            quiz::ready(b).await;
+            let data = quiz::quiz_data(b).await;
+            quiz::answer_by_clicking(b, &data, quiz::Question::correct).await;
+            let (passed, _) = quiz::submit(b).await;
+            assert!(passed, "{}: every answer right passes", page.kind);
+            b.wait_visible("#quiz .feedback").await;
+        }
+        Setup::SignDeclaration => {
+            quiz::sign_declaration(b).await;
+        }
+    }
+    // Let any announcement (aria-live) or late script settle into the DOM.
+    b.wait_until("document.readyState === 'complete'", page.kind)
+        .await;
+}
