@@ -19,4 +19,5 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod site;
+pub mod tool;
 pub mod versions;
