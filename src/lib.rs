@@ -17,4 +17,5 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod site;
+pub mod token;
 pub mod versions;
