@@ -14,6 +14,7 @@ pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod render;
+pub mod roster;
 pub mod scaffold;
 pub mod search;
 pub mod site;
