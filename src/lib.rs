@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod ledger;
 pub mod markdown;
 pub mod render;
 pub mod roster;

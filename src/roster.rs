@@ -89,17 +89,17 @@ impl Roster {
             if let Some(known) = COLUMNS.iter().find(|c| **c == name) {
                 if columns.insert(known, i).is_some() {
                     problems.push(
-                        Diagnostic::error(shown, Some(1), format!("column `{known}` is given twice"))
-                            .help("keep one of them"),
+                        Diagnostic::error(
+                            shown,
+                            Some(1),
+                            format!("column `{known}` is given twice"),
+                        )
+                        .help("keep one of them"),
                     );
                 }
             }
         }
-        let found = headers
-            .iter()
-            .map(str::trim)
-            .collect::<Vec<_>>()
-            .join(",");
+        let found = headers.iter().map(str::trim).collect::<Vec<_>>().join(",");
         for required in ["id", "name"] {
             if !columns.contains_key(required) {
                 problems.push(
@@ -188,7 +188,9 @@ impl Roster {
                     Ok(n) if n >= 1 => n,
                     _ => {
                         problem(
-                            format!("generation `{generation_text}` is not a whole number from 1 up"),
+                            format!(
+                                "generation `{generation_text}` is not a whole number from 1 up"
+                            ),
                             "leave it empty (or 1) for a first code; add 1 each time you replace \
                              the person's code",
                         );
@@ -258,7 +260,9 @@ impl Roster {
 /// (csv's own line count is off by one on CRLF files, and its offset may
 /// point at the previous line's end, so both are corrected here.)
 fn line_at(bytes: &[u8], offset: u64) -> usize {
-    let mut at = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
+    let mut at = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
     while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
         at += 1;
     }
@@ -268,8 +272,10 @@ fn line_at(bytes: &[u8], offset: u64) -> usize {
 fn csv_problem(shown: &Path, bytes: &[u8], err: &csv::Error) -> Diagnostic {
     let line = err.position().map(|p| line_at(bytes, p.byte()));
     match err.kind() {
-        csv::ErrorKind::Utf8 { .. } => Diagnostic::error(shown, line, "this line is not UTF-8 text")
-            .help("save the roster as \"CSV UTF-8\" from your spreadsheet program"),
+        csv::ErrorKind::Utf8 { .. } => {
+            Diagnostic::error(shown, line, "this line is not UTF-8 text")
+                .help("save the roster as \"CSV UTF-8\" from your spreadsheet program")
+        }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => Diagnostic::error(
@@ -317,7 +323,10 @@ mod tests {
     fn missing_columns_are_named() {
         let err = parse("id,email\nT1,a@b\n").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("roster.csv:1: the header row has no `name` column"), "{text}");
+        assert!(
+            text.contains("roster.csv:1: the header row has no `name` column"),
+            "{text}"
+        );
         assert_eq!(err.exit_code(), 1);
     }
 
@@ -342,7 +351,10 @@ mod tests {
         );
         assert!(text.contains("roster.csv:5: generation `two`"), "{text}");
         assert!(text.contains("roster.csv:6: generation `0`"), "{text}");
-        assert!(text.contains("roster.csv:7: id `T5#2` contains `#`"), "{text}");
+        assert!(
+            text.contains("roster.csv:7: id `T5#2` contains `#`"),
+            "{text}"
+        );
         assert!(text.contains("roster.csv:8: `T6` has no name"), "{text}");
     }
 
@@ -350,7 +362,8 @@ mod tests {
     fn crlf_and_blank_lines_keep_line_numbers_right() {
         let err = parse("id,name\r\nT1,One\r\n\r\nT1,Two\r\n").unwrap_err();
         assert!(
-            err.to_string().contains("roster.csv:4: id `T1` is on line 2 and again on line 4"),
+            err.to_string()
+                .contains("roster.csv:4: id `T1` is on line 2 and again on line 4"),
             "{err}"
         );
     }
@@ -368,6 +381,9 @@ mod tests {
         let err = parse("id,name\nT1,\"One\nT2,Two\n").unwrap_err();
         assert_eq!(err.exit_code(), 1);
         let err = Roster::parse(b"id,name\nT1,\xff\xfe\n", Path::new("r.csv")).unwrap_err();
-        assert!(err.to_string().contains("r.csv:2: this line is not UTF-8"), "{err}");
+        assert!(
+            err.to_string().contains("r.csv:2: this line is not UTF-8"),
+            "{err}"
+        );
     }
 }

@@ -65,12 +65,14 @@ impl MasterKey {
     pub fn generate() -> Result<MasterKey> {
         use rand::TryRng as _;
         let mut bytes = [0u8; 32];
-        rand::rngs::SysRng.try_fill_bytes(&mut bytes).map_err(|err| {
-            Error::io(
-                "asking the operating system for random bytes",
-                std::io::Error::other(err.to_string()),
-            )
-        })?;
+        rand::rngs::SysRng
+            .try_fill_bytes(&mut bytes)
+            .map_err(|err| {
+                Error::io(
+                    "asking the operating system for random bytes",
+                    std::io::Error::other(err.to_string()),
+                )
+            })?;
         Ok(MasterKey(bytes))
     }
 
@@ -123,11 +125,15 @@ impl MasterKey {
         };
         MasterKey::parse(&text).map_err(|problem| {
             Error::input(
-                Diagnostic::error(MASTER_KEY_FILE, Some(1), format!("the master key {problem}"))
-                    .help(
-                        "restore the file from your backup: one line of 64 hex digits. \
+                Diagnostic::error(
+                    MASTER_KEY_FILE,
+                    Some(1),
+                    format!("the master key {problem}"),
+                )
+                .help(
+                    "restore the file from your backup: one line of 64 hex digits. \
                          Do not make a new key unless you mean to re-issue every code",
-                    ),
+                ),
             )
         })
     }
@@ -368,7 +374,9 @@ impl<'de> Deserialize<'de> for Scores {
                         )));
                     }
                     if scores.iter().any(|(m, _)| *m == module) {
-                        return Err(de::Error::custom(format!("module `{module}` is given twice")));
+                        return Err(de::Error::custom(format!(
+                            "module `{module}` is given twice"
+                        )));
                     }
                     scores.push((module, score));
                 }
@@ -393,7 +401,11 @@ pub fn sign(key: &SigningKey, kid: &str, claims: &Claims) -> String {
     let header = URL_SAFE_NO_PAD.encode(header_json(kid));
     let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
     let mut token = format!("{header}.{payload}");
-    let tag = key.mac().chain_update(token.as_bytes()).finalize().into_bytes();
+    let tag = key
+        .mac()
+        .chain_update(token.as_bytes())
+        .finalize()
+        .into_bytes();
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(tag));
     token
@@ -577,7 +589,10 @@ mod tests {
             sub: "T042".to_string(),
             iat: 1767225600,
             pv: "0123456789abcdef".to_string(),
-            mods: Scores(vec![("scope".to_string(), 100), ("behaviour".to_string(), 80)]),
+            mods: Scores(vec![
+                ("scope".to_string(), 100),
+                ("behaviour".to_string(), 80),
+            ]),
             decl: true,
         }
     }
@@ -672,9 +687,16 @@ mod tests {
         );
         assert_eq!(MasterKey::parse(&text).unwrap(), master);
         assert_eq!(MasterKey::parse(&text.to_uppercase()).unwrap(), master);
-        assert!(MasterKey::parse("abc").unwrap_err().contains("3 hex digits"));
+        assert!(
+            MasterKey::parse("abc")
+                .unwrap_err()
+                .contains("3 hex digits")
+        );
         assert!(MasterKey::parse(&text.replace('a', "g")).is_err());
-        assert_ne!(MasterKey::generate().unwrap(), MasterKey::generate().unwrap());
+        assert_ne!(
+            MasterKey::generate().unwrap(),
+            MasterKey::generate().unwrap()
+        );
     }
 
     fn b64(text: &str) -> String {
