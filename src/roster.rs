@@ -86,17 +86,13 @@ impl Roster {
         let mut columns: HashMap<&str, usize> = HashMap::new();
         for (i, header) in headers.iter().enumerate() {
             let name = header.trim().to_lowercase();
-            if let Some(known) = COLUMNS.iter().find(|c| **c == name) {
-                if columns.insert(known, i).is_some() {
-                    problems.push(
-                        Diagnostic::error(
-                            shown,
-                            Some(1),
-                            format!("column `{known}` is given twice"),
-                        )
+            if let Some(known) = COLUMNS.iter().find(|c| **c == name)
+                && columns.insert(known, i).is_some()
+            {
+                problems.push(
+                    Diagnostic::error(shown, Some(1), format!("column `{known}` is given twice"))
                         .help("keep one of them"),
-                    );
-                }
+                );
             }
         }
         let found = headers.iter().map(str::trim).collect::<Vec<_>>().join(",");
