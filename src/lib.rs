@@ -15,6 +15,7 @@ pub mod error;
 pub mod ledger;
 pub mod markdown;
 pub mod render;
+pub mod report;
 pub mod roster;
 pub mod scaffold;
 pub mod search;

@@ -149,12 +149,21 @@ pub struct Input {
 /// A token that was not imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
-    /// Where it was: `file:line`.
-    pub source: String,
+    /// The input it was in: the file name as given, or `stdin`.
+    pub file: String,
+    /// The line it starts on.
+    pub line: usize,
     /// The staff id it claims, when it could be read.
     pub staff_id: Option<String>,
     /// Why.
     pub reason: Reason,
+}
+
+impl Rejected {
+    /// Where it was: `file:line`.
+    pub fn source(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
 }
 
 /// What an import did.
@@ -222,7 +231,8 @@ impl<'a> Checker<'a> {
     /// Checks one token: accepted, or the reason it is not.
     pub fn check(&mut self, text: &str) -> std::result::Result<Accepted<'a>, Rejected> {
         let reject = |staff_id: Option<&str>, reason| Rejected {
-            source: String::new(),
+            file: String::new(),
+            line: 0,
             staff_id: staff_id.map(str::to_string),
             reason,
         };
@@ -359,7 +369,8 @@ where
                     }
                 }
                 Err(mut rejected) => {
-                    rejected.source = source;
+                    rejected.file.clone_from(&input.name);
+                    rejected.line = found.line;
                     summary.rejected.push(rejected);
                 }
             }
