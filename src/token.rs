@@ -569,6 +569,23 @@ pub fn master_key_path(root: &Path) -> PathBuf {
     root.join(MASTER_KEY_FILE)
 }
 
+/// Makes `.handbook/` under `root` if needed, with a `.gitignore` of `*` so
+/// that nothing in it (key, roster, ledger) is ever committed.
+pub fn ensure_private_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(PRIVATE_DIR);
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# handbook's private files: the master key, roster and ledger. Never commit them.\n*\n",
+        )
+        .map_err(|err| Error::io(format!("writing {}", ignore.display()), err))?;
+    }
+    Ok(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

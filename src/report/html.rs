@@ -212,14 +212,14 @@ fn chart(out: &mut String, school: &School<'_>, i: usize) {
         } else {
             (bar_w * count / total).max(2)
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<text x=\"0\" y=\"{ty}\" font-size=\"15\" fill=\"#1a1a1a\">{label}</text>\
              <rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"24\" fill=\"#ffffff\" \
              stroke=\"#6b6b6b\"/>\
              <rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"24\" fill=\"{fill}\"/>\
              <text x=\"{tx}\" y=\"{ty}\" font-size=\"15\" fill=\"#1a1a1a\">{count} of {all} \
-             ({pct}%)</text>\n",
+             ({pct}%)</text>",
             ty = y + 17,
             label = status.label(),
             fill = colour(*status),
@@ -253,7 +253,11 @@ fn outstanding(out: &mut String, report: &Report<'_>) {
          <th scope=\"col\">Name</th><th scope=\"col\">School</th><th scope=\"col\">Role</th>\
          <th scope=\"col\">Status</th><th scope=\"col\">E-mail</th></tr></thead>\n<tbody>\n",
         rows.len(),
-        if rows.len() == 1 { "person is" } else { "people are" }
+        if rows.len() == 1 {
+            "person is"
+        } else {
+            "people are"
+        }
     );
     for (school, row) in &rows {
         let p = row.person;
@@ -359,6 +363,9 @@ mod tests {
         assert!(html.contains("cy@example.org") || html.contains("on behalf"));
         assert!(html.contains("mailto:bob@example.org"));
         assert!(!html.contains("mailto:ann@example.org"));
-        assert_eq!(html.matches("<table>").count(), html.matches("<caption>").count());
+        assert_eq!(
+            html.matches("<table>").count(),
+            html.matches("<caption>").count()
+        );
     }
 }

@@ -318,7 +318,8 @@ impl<'a> Report<'a> {
     /// ledger entry for ids no longer on the roster (status `not_on_roster`).
     pub fn to_csv(&self) -> Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let fail = |err: csv::Error| Error::io("writing the CSV report", std::io::Error::other(err));
+        let fail =
+            |err: csv::Error| Error::io("writing the CSV report", std::io::Error::other(err));
         writer
             .write_record([
                 "school",
@@ -381,9 +382,12 @@ impl<'a> Report<'a> {
             record.extend(completion_fields(Some(c)));
             writer.write_record(&record).map_err(fail)?;
         }
-        writer
-            .into_inner()
-            .map_err(|err| Error::io("writing the CSV report", std::io::Error::other(err.to_string())))
+        writer.into_inner().map_err(|err| {
+            Error::io(
+                "writing the CSV report",
+                std::io::Error::other(err.to_string()),
+            )
+        })
     }
 }
 
@@ -477,7 +481,10 @@ mod tests {
         assert_eq!(names, ["Hill", "Dale", "(no school given)"]);
         let hill = &report.schools[0];
         assert_eq!(
-            hill.roles.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(),
+            hill.roles
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .collect::<Vec<_>>(),
             ["Office", "Teacher"]
         );
         let teachers = &hill.roles[1].1;
@@ -500,7 +507,10 @@ mod tests {
         let text = report.to_text();
         assert!(text.contains("All schools"), "{text}");
         assert!(text.contains("3 people still to complete"), "{text}");
-        assert!(text.contains("1 ledger entry is for ids no longer"), "{text}");
+        assert!(
+            text.contains("1 ledger entry is for ids no longer"),
+            "{text}"
+        );
         let csv = String::from_utf8(report.to_csv().unwrap()).unwrap();
         assert!(
             csv.contains("Dale,Volunteer,T3,Cy Cole,cy@example.org,complete,minor,Version minor,1970-01-03,scope 100%,on behalf,"),
