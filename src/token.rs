@@ -573,8 +573,16 @@ pub fn master_key_path(root: &Path) -> PathBuf {
 /// that nothing in it (key, roster, ledger) is ever committed.
 pub fn ensure_private_dir(root: &Path) -> Result<PathBuf> {
     let dir = root.join(PRIVATE_DIR);
-    std::fs::create_dir_all(&dir)
-        .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+    if !dir.is_dir() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        // Only the owner may look inside.
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&dir)
+            .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+    }
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(
