@@ -1,8 +1,10 @@
-//! Integration tests: each module runs the `handbook` binary on temporary
-//! sites and checks what a user would see.
+//! Integration tests: one test binary, one module per feature. Each runs
+//! the `handbook` binary on temporary sites and checks what a user would see.
 
 mod build;
 mod check;
+mod js;
 mod seed;
 mod support;
+mod tokens;
 mod versions;
