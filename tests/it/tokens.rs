@@ -757,3 +757,20 @@ fn an_import_killed_midway_leaves_a_consistent_ledger() {
         .unwrap();
     assert_eq!(journal, "wal");
 }
+
+#[test]
+fn a_misspelt_school_is_warned_about() {
+    let site = site();
+    site.write(
+        ".handbook/roster.csv",
+        format!("{ROSTER}T006,Fay Fox,,Hill Shool,Teacher,\n"),
+    );
+    let run = site.run(&["report"]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains(
+            "warning: .handbook/roster.csv:6: school `Hill Shool` is not one of the schools in site.yaml"
+        ),
+        "{run:?}"
+    );
+}
