@@ -4,6 +4,10 @@
 //! The build flows one way: [`config`] and [`content`] load the site,
 //! [`markdown`] renders each page, [`site`] validates and assembles it,
 //! [`render`] applies the Tera theme and [`site`] writes it atomically.
+//!
+//! The records side: [`token`] makes staff codes and checks completion
+//! tokens, [`roster`] reads the staff list, [`ledger`] imports tokens into
+//! the SQLite ledger, and [`report`] says who has read the current version.
 
 #![warn(missing_docs, unreachable_pub)]
 

@@ -27,6 +27,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let config = SiteConfig::load(root)?;
     let master = MasterKey::load(root)?;
     let roster = Roster::load(&args.roster, &args.roster)?;
+    super::warn_unknown_schools(&config, &roster);
     let base = config.base_url();
     if base.is_none() {
         eprintln!(

@@ -75,3 +75,38 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|err| Error::io(format!("writing {}", path.display()), err))
 }
+
+/// Warns (on stderr) about roster schools that site.yaml's `schools` does
+/// not list: usually a typing mistake that would split a school in two in
+/// the report.
+fn warn_unknown_schools(config: &crate::config::SiteConfig, roster: &crate::roster::Roster) {
+    if config.schools.is_empty() {
+        return;
+    }
+    let mut warned: Vec<&str> = Vec::new();
+    for person in roster.people() {
+        let school = person.school.as_str();
+        if school.is_empty()
+            || warned.contains(&school)
+            || config
+                .schools
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(school))
+        {
+            continue;
+        }
+        warned.push(school);
+        eprintln!(
+            "{}",
+            crate::error::Diagnostic::warning(
+                &roster.file,
+                Some(person.line),
+                format!("school `{school}` is not one of the schools in site.yaml"),
+            )
+            .help(format!(
+                "check the spelling, or add it to `schools:` in site.yaml (it lists: {})",
+                config.schools.join(", ")
+            ))
+        );
+    }
+}

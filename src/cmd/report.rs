@@ -28,6 +28,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
             Vec::new()
         }
     };
+    super::warn_unknown_schools(&config, &roster);
     let report = Report::build(&roster, &completions, &policy, &config.schools);
     print!("{}", report.to_text());
     if let Some(path) = &args.html {

@@ -127,6 +127,10 @@ impl Ledger {
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|err| sqlite_error(path, "opening", err))?;
+        // A large import is one transaction: a 64 MiB page cache keeps its
+        // pages in memory instead of spilling them to the WAL and back.
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|err| sqlite_error(path, "opening", err))?;
         schema::migrate(&mut conn).map_err(|err| match err {

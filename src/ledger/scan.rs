@@ -2,6 +2,10 @@
 //! ones, whose lines are broken with `=` and whose `=` signs are written
 //! `=3D`), pasted lists, HTML, CSV exports.
 //!
+//! Parts of a saved e-mail sent as base64 (`Content-Transfer-Encoding:
+//! base64`, common for messages with non-English characters) are decoded
+//! and searched too; their tokens are placed on the line the part starts.
+//!
 //! A candidate is a run of base64url characters and dots that starts with
 //! `eyJ` (the base64url of `{"`, how every JWT header begins) and has at
 //! least one dot. Candidates are not judged here: a truncated or garbled one
@@ -98,6 +102,80 @@ fn hex_digit(b: u8) -> Option<u8> {
 
 /// Every token-shaped string in `input`, in order.
 pub fn find_tokens(input: &[u8]) -> Vec<Found> {
+    let mut found = find_in_text(input);
+    let parts = base64_parts(input);
+    if !parts.is_empty() {
+        for (line, bytes) in parts {
+            found.extend(find_in_text(&bytes).into_iter().map(|f| Found {
+                token: f.token,
+                line,
+            }));
+        }
+        found.sort_by_key(|f| f.line);
+    }
+    found
+}
+
+/// The decoded body of each base64 MIME part, with the line it starts on.
+fn base64_parts(input: &[u8]) -> Vec<(usize, Vec<u8>)> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    const HEADER: &[u8] = b"content-transfer-encoding:";
+    enum State {
+        Searching,
+        Headers,
+        Body { start: usize, data: Vec<u8> },
+    }
+    let mut parts = Vec::new();
+    let mut state = State::Searching;
+    let lines = input
+        .split(|&b| b == b'\n')
+        .chain(std::iter::once(&b""[..]));
+    for (i, line) in lines.enumerate() {
+        let line = line.trim_ascii();
+        if let State::Body { start, data } = &mut state {
+            if !line.is_empty()
+                && line
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+            {
+                data.extend_from_slice(line);
+                continue;
+            }
+            if let Ok(bytes) = LENIENT.decode(&data) {
+                parts.push((*start, bytes));
+            }
+            state = State::Searching;
+        }
+        match state {
+            State::Headers if line.is_empty() => {
+                state = State::Body {
+                    start: i + 2,
+                    data: Vec::new(),
+                };
+            }
+            State::Searching | State::Headers
+                if line.len() > HEADER.len()
+                    && line[..HEADER.len()].eq_ignore_ascii_case(HEADER)
+                    && line[HEADER.len()..]
+                        .trim_ascii()
+                        .eq_ignore_ascii_case(b"base64") =>
+            {
+                state = State::Headers;
+            }
+            _ => {}
+        }
+    }
+    parts
+}
+
+fn find_in_text(input: &[u8]) -> Vec<Found> {
     let text = Normalised::new(input);
     let bytes = &text.bytes;
     let mut found = Vec::new();
@@ -250,6 +328,23 @@ mod tests {
             tokens(&text),
             vec![(cut.to_string(), 1), (none.to_string(), 3)]
         );
+    }
+
+    #[test]
+    fn decodes_base64_mime_parts() {
+        use base64::Engine as _;
+        let body = format!("Bonjour, voici mon jeton\u{2019}: {T}\r\nMerci\r\n");
+        let encoded = base64::engine::general_purpose::STANDARD.encode(body);
+        let mut wrapped = String::new();
+        for chunk in encoded.as_bytes().chunks(76) {
+            wrapped.push_str(std::str::from_utf8(chunk).unwrap());
+            wrapped.push_str("\r\n");
+        }
+        let mail = format!(
+            "Subject: done\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{wrapped}\r\n--b--\r\n"
+        );
+        assert_eq!(tokens(&mail), vec![(T.to_string(), 7)]);
     }
 
     #[test]
