@@ -45,6 +45,7 @@ fn main() {
             ("behaviour".to_string(), 80),
             ("accounts".to_string(), 80),
         ]),
+        archived_modules: BTreeMap::new(),
     };
 
     let started = Instant::now();
