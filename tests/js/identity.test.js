@@ -77,6 +77,10 @@ function load(page) {
         loc.hash = '';
       }
     };
+    context.window.listeners = {};
+    context.window.addEventListener = function (name, fn) {
+      context.window.listeners[name] = fn;
+    };
     context.window.sessionStorage = fakeStorage('sessionStorage', log);
     context.window.localStorage = fakeStorage('localStorage', log);
     context.document = {
@@ -198,6 +202,16 @@ test('an ordinary fragment is left alone', function () {
   var page = load({ hash: '#course-modules-heading', pathname: '/course/index.html' });
   assert.strictEqual(page.window.location.hash, '#course-modules-heading');
   assert.strictEqual(page.log.length, 0, page.log.join('\n'));
+});
+
+test('a personal link opened in a tab already on the page (hashchange)', function () {
+  var page = load({ hash: '', pathname: '/course/index.html' });
+  var w = page.window;
+  assert.strictEqual(w.HandbookIdentity.get(DATA), null);
+  w.location.hash = '#id=T042&code=' + CODE;
+  w.listeners.hashchange();
+  assert.strictEqual(w.location.hash, '');
+  assert.strictEqual(w.HandbookIdentity.get(DATA).id, 'T042');
 });
 
 var SPEC_RECORD = {

@@ -11,7 +11,8 @@
    anywhere: the code only signs the completion token in this page.
 
    - On any page that loads this script, a "#id=...&code=..." fragment is
-     read, checked and removed from the address bar.
+     read, checked and removed from the address bar (also when it arrives
+     later, by "hashchange": a link opened in a tab already on the page).
    - An #identity section with a data-identity-auto attribute (the course
      home) is filled in at once: the form, or "Signed in for this browser
      session as T042 - not you? Change".
@@ -504,8 +505,18 @@
     if (data && data.site) {
       readFragment(data);
       var section = document.getElementById("identity");
-      if (section && section.hasAttribute("data-identity-auto")) {
-        mount(section, data, {});
+      var form = section && section.hasAttribute("data-identity-auto") ? mount(section, data, {}) : null;
+      /* A personal link opened in a tab that already shows this page only
+         changes the fragment: the page is not loaded again. */
+      if (root.addEventListener) {
+        root.addEventListener("hashchange", function () {
+          if (parseFragment(root.location.hash)) {
+            readFragment(data);
+            if (form) {
+              form.refresh();
+            }
+          }
+        });
       }
     }
   }
