@@ -201,16 +201,18 @@
     section.setAttribute("aria-labelledby", "token-heading");
     section.appendChild(el("h3", { id: "token-heading", "class": "token-heading", tabindex: "-1" },
       "Your completion token"));
+    var link = mailto(data, identity, token);
     section.appendChild(el("p", null,
       "This is your proof that you completed the course, signed with your personal code. " +
-      "Send it to the school office in one of the three ways below."));
+      (link ? "Send it to the school office: copy it, download it as a file, or e-mail it from here." :
+        "Send it to the school office: copy it, or download it as a file.")));
 
     var field = el("div", { "class": "token-field" });
     field.appendChild(el("label", { "for": "token-text" }, "Completion token for " + identity.id));
     var area = el("textarea", {
       id: "token-text",
       "class": "token-text",
-      rows: "5",
+      rows: "6",
       readonly: "readonly",
       spellcheck: "false",
       autocomplete: "off",
@@ -239,7 +241,6 @@
     downloadItem.appendChild(download);
     actions.appendChild(downloadItem);
 
-    var link = mailto(data, identity, token);
     var emailItem = el("li");
     var email = el("a", { id: "token-email", "class": "button-link" }, "E-mail it to the office");
     emailItem.appendChild(email);
