@@ -27,6 +27,7 @@ mod hosts;
 mod pages;
 mod quiz;
 mod server;
+mod token_flow;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
