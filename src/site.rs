@@ -1181,13 +1181,13 @@ pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
         pages = prepared.render_all(&renderer, &|rel, bytes| {
             let path = dir.join(rel);
             if let Some(parent) = path.parent() {
-                let fresh = made
-                    .lock()
-                    .map(|mut m| m.insert(parent.to_path_buf()))
-                    .unwrap_or(true);
-                if fresh {
+                // Hold the lock until the folder exists: pages of one folder
+                // are written in parallel, and none may write before it is made.
+                let mut made = made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if !made.contains(parent) {
                     std::fs::create_dir_all(parent)
                         .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+                    made.insert(parent.to_path_buf());
                 }
             }
             std::fs::write(&path, bytes)

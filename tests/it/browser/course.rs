@@ -354,6 +354,18 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
                 "overall progress shows every module: `{progress}`"
             );
 
+            let declaration = b
+                .wait_visible("#declaration-state")
+                .await
+                .attr("data-state")
+                .await
+                .unwrap();
+            assert_eq!(
+                declaration.as_deref(),
+                Some("signed"),
+                "after a reload, the course home shows the declaration signed"
+            );
+
             // The declaration still shows the course complete, also after a reload.
             b.open("course/declaration.html").await;
             b.wait_visible("#course-complete").await;

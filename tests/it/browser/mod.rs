@@ -85,15 +85,15 @@ pub fn axe_path() -> PathBuf {
 /// Finds the tools, or says what is missing.
 fn find_tools(needs: Needs) -> Result<Tools, String> {
     let mut missing = Vec::new();
-    let chromium = std::env::var_os("HANDBOOK_CHROMIUM")
-        .map(PathBuf::from)
-        .or_else(|| {
-            ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-                .iter()
-                .map(PathBuf::from)
-                .find(|p| p.is_file())
-        })
-        .or_else(|| find_in_path("chromium"));
+    let chromium = match std::env::var_os("HANDBOOK_CHROMIUM") {
+        // Named explicitly: that one or nothing.
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .or_else(|| find_in_path("chromium")),
+    };
     if chromium.is_none() {
         missing.push("chromium (apt-get install chromium)".to_string());
     }
@@ -185,8 +185,7 @@ where
                     "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
                 );
             }
-            println!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            eprintln!("SKIPPED: {name}: missing {missing}");
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
             return;
         }
     };
