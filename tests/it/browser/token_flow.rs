@@ -164,8 +164,7 @@ where
                     "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
                 );
             }
-            println!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            eprintln!("SKIPPED: {name}: missing {missing}");
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
             return;
         }
     };
