@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod new;
 mod publish;
+mod serve;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(&cli.root, args),
         Command::New(args) => new::run(args),
         Command::Publish(args) => publish::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args),
     }
 }
