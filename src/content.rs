@@ -52,6 +52,10 @@ pub struct FrontMatter {
     /// whole section.
     #[serde(default)]
     pub print: bool,
+    /// An interactive tool shown on the page: its YAML file, relative to
+    /// the page (see docs/tools.md).
+    #[serde(default)]
+    pub tool: Option<String>,
 }
 
 /// Accepts one audience or a list of them.
@@ -529,6 +533,7 @@ mod tests {
                 module: None,
                 summary: None,
                 print: false,
+                tool: None,
             },
             body: String::new(),
             body_line: 3,

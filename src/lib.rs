@@ -21,4 +21,5 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod tool;
 pub mod versions;

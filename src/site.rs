@@ -20,6 +20,7 @@ use crate::markdown::{self, RenderOptions, Rendered};
 use crate::quiz::{self, Quiz};
 use crate::render::{Renderer, Theme};
 use crate::search;
+use crate::tool::{self, Tool};
 use crate::versions::PublishedVersion;
 
 /// The file that marks a folder as handbook's output, so that a build never
@@ -95,6 +96,8 @@ pub struct Prepared<'a> {
     titles: Vec<String>,
     /// Section folder → the position of its index in `entries`.
     starts: HashMap<&'a str, usize>,
+    /// Each page's tool, by the page's content path.
+    tools: HashMap<String, Tool>,
 }
 
 impl Site {
@@ -210,10 +213,12 @@ impl Site {
             urls,
             titles,
             starts,
+            tools: HashMap::new(),
         };
+        let mut prepared = prepared;
         let mut problems = prepared.validate();
         problems.append(&mut prepared.validate_course());
-        let mut prepared = prepared;
+        problems.append(&mut prepared.load_tools());
         prepared.warnings = into_result(problems)?;
         Ok(prepared)
     }
@@ -325,6 +330,31 @@ impl<'a> Prepared<'a> {
                 }
             }
         }
+        problems
+    }
+
+    /// Loads and checks every page's tool.
+    fn load_tools(&mut self) -> Vec<Diagnostic> {
+        let content_dir = self.site.root.join(content::CONTENT_DIR);
+        let mut problems = Vec::new();
+        let mut tools = HashMap::new();
+        for entry in &self.entries {
+            let Some(page) = entry.page else { continue };
+            let Some(name) = &page.front.tool else {
+                continue;
+            };
+            match tool::load(&content_dir, &page.source, name) {
+                Ok(tool) => {
+                    problems.append(&mut tool.validate(self));
+                    tools.insert(page.source.clone(), tool);
+                }
+                Err(mut problem) => {
+                    problem.line = crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    problems.push(problem);
+                }
+            }
+        }
+        self.tools = tools;
         problems
     }
 
@@ -666,6 +696,11 @@ impl<'a> Prepared<'a> {
             },
         );
         context.insert("page_has_code", &rendered.highlighted);
+        let tool = entry
+            .page
+            .and_then(|p| self.tools.get(&p.source))
+            .map(|t| t.context(self));
+        context.insert("tool", &tool);
         context
     }
 
@@ -880,7 +915,12 @@ impl<'a> Prepared<'a> {
         for (name, bytes) in &self.site.theme.statics {
             sink(name, bytes)?;
         }
+        let tool_files: std::collections::HashSet<&str> =
+            self.tools.values().map(|t| t.source.as_str()).collect();
         for asset in &self.site.assets.files {
+            if tool_files.contains(asset.as_str()) {
+                continue;
+            }
             let path = self.site.root.join(content::CONTENT_DIR).join(asset);
             let bytes = std::fs::read(&path)
                 .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
@@ -1127,9 +1167,44 @@ impl Prepared<'_> {
     }
 }
 
+impl tool::PolicyLookup for Prepared<'_> {
+    fn resolve(&self, reference: &str) -> crate::error::Resolution {
+        let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+        self.check_reference("", &format!("{page}.md#{anchor}"))
+    }
+
+    fn page_text(&self, page: &str) -> Option<String> {
+        let (_, rendered) = self.page(&format!("{page}.md"))?;
+        let text: Vec<&str> = rendered
+            .parts
+            .iter()
+            .flat_map(|p| [p.heading.as_str(), p.text.as_str()])
+            .collect();
+        Some(
+            text.join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+
+    fn link(&self, reference: &str) -> (String, String) {
+        let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+        let source = format!("{page}.md");
+        let title = self
+            .page(&source)
+            .map(|(e, _)| e.title())
+            .unwrap_or_default();
+        (
+            format!("{}#{anchor}", content::source_to_url(&source)),
+            title,
+        )
+    }
+}
+
 /// JSON for a `<script type="application/json">` element: `</` is escaped
 /// so the data cannot end the element.
-fn script_json(value: &Value) -> String {
+pub(crate) fn script_json(value: &Value) -> String {
     serde_json::to_string(value)
         .unwrap_or_else(|_| "null".to_string())
         .replace("</", "<\\/")

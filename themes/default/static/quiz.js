@@ -77,7 +77,14 @@
       if (!optionsBox || items.length !== (q.options || []).length) {
         return false;
       }
-      questions.push({ data: q, fieldset: fieldset, optionsBox: optionsBox, items: items });
+      // The prompt as shown (the legend without "Question N:").
+      var legend = fieldset.querySelector("legend");
+      var prompt = q.prompt || "";
+      if (!prompt && legend) {
+        var number = legend.querySelector(".question-number");
+        prompt = legend.textContent.slice(number ? number.textContent.length : 0).replace(/^\s+|\s+$/g, "");
+      }
+      questions.push({ data: q, prompt: prompt, fieldset: fieldset, optionsBox: optionsBox, items: items });
     }
     return true;
   }
@@ -226,7 +233,7 @@
     for (var k = 0; k < missing.length; k++) {
       (function (q) {
         var li = el("li");
-        var a = el("a", null, "Question " + (q.number) + ": " + q.data.prompt);
+        var a = el("a", null, "Question " + q.number + (q.prompt ? ": " + q.prompt : ""));
         a.href = "#q-" + q.data.id;
         a.addEventListener("click", function (event) {
           event.preventDefault();
@@ -446,6 +453,11 @@
 
   shuffleAll();
   showPrevious();
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      showPrevious();
+    }
+  });
   if (submitButton) {
     submitButton.hidden = false;
   }

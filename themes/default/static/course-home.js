@@ -1,0 +1,154 @@
+/* handbook course: the course home (course/index.html).
+   Fills in each module's status ([data-module-status]), the overall
+   progress (#course-progress, #course-progress-bar), a "Start with" /
+   "Continue with" link to the first module not yet passed, and the state of
+   the declaration (#declaration-state, #declaration-link).
+   Needs progress.js loaded first. Plain classic script, ES5. */
+(function () {
+  "use strict";
+
+  var Progress = window.HandbookProgress;
+  if (!Progress) {
+    return;
+  }
+  var data = Progress.readData();
+  if (!data) {
+    return;
+  }
+  var lang = document.documentElement.getAttribute("lang") || undefined;
+  var STATES = ["passed", "failed", "not-started"];
+
+  function formatDate(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) {
+      return "";
+    }
+    try {
+      return d.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
+    } catch (e) {
+      return d.toDateString();
+    }
+  }
+
+  function byAttribute(name, value) {
+    var all = document.querySelectorAll("[" + name + "]");
+    var found = [];
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getAttribute(name) === value) {
+        found.push(all[i]);
+      }
+    }
+    return found;
+  }
+
+  function update() {
+    var record = Progress.load(data);
+    var total = data.modules.length;
+    var passed = 0;
+    var firstOpen = null;
+
+    /* Each module's status. */
+    for (var i = 0; i < total; i++) {
+      var mod = data.modules[i];
+      var m = Object.prototype.hasOwnProperty.call(record.modules, mod.id) ? record.modules[mod.id] : null;
+      var state;
+      var text;
+      if (m && m.passed) {
+        state = "passed";
+        text = "Passed (" + m.best + "%)";
+        passed++;
+      } else if (m && m.attempts > 0) {
+        state = "failed";
+        text = "Not passed yet (" + m.best + "%)";
+      } else {
+        state = "not-started";
+        text = "Not started";
+      }
+      if (state !== "passed" && !firstOpen) {
+        firstOpen = { module: mod, started: state === "failed" };
+      }
+      var els = byAttribute("data-module-status", mod.id);
+      for (var j = 0; j < els.length; j++) {
+        els[j].textContent = text;
+        els[j].setAttribute("data-state", state);
+        els[j].hidden = false;
+      }
+      var items = byAttribute("data-module", mod.id);
+      for (var k = 0; k < items.length; k++) {
+        for (var s = 0; s < STATES.length; s++) {
+          items[k].classList.remove("module-item--" + STATES[s]);
+        }
+        items[k].classList.add("module-item--" + state);
+      }
+    }
+
+    /* Overall progress. */
+    var summary = document.getElementById("course-progress");
+    if (summary) {
+      summary.textContent = passed + " of " + total + " module" + (total === 1 ? "" : "s") + " passed";
+    }
+    var bar = document.getElementById("course-progress-bar");
+    if (bar) {
+      bar.max = total || 1;
+      bar.value = passed;
+    }
+    var cont = document.getElementById("course-continue");
+    if (cont) {
+      cont.hidden = true;
+      var link = cont.querySelector("a");
+      // The module list's own link already has the right relative address.
+      var target = firstOpen ? byAttribute("data-module", firstOpen.module.id)[0] : null;
+      var targetLink = target ? target.querySelector("a[href]") : null;
+      if (link && targetLink) {
+        link.href = targetLink.getAttribute("href");
+        link.textContent = (passed === 0 && !firstOpen.started ? "Start with: " : "Continue with: ") +
+          firstOpen.module.title;
+        cont.hidden = false;
+      }
+    }
+    var panel = document.getElementById("course-progress-panel");
+    if (panel) {
+      panel.hidden = false;
+    }
+
+    /* The declaration. */
+    var declState = document.getElementById("declaration-state");
+    var declLink = document.getElementById("declaration-link");
+    var left = total - passed;
+    var stateName;
+    var stateText;
+    var linkText;
+    if (record.declaration) {
+      var when = formatDate(record.declaration.at);
+      stateName = "signed";
+      stateText = "Course complete: you signed the declaration" + (when ? " on " + when : "") + ".";
+      linkText = "See your completed declaration";
+    } else if (left === 0 && total > 0) {
+      stateName = "ready";
+      stateText = "You have passed every module. You can now sign the declaration.";
+      linkText = "Sign the declaration";
+    } else {
+      stateName = "locked";
+      stateText = "Pass " + (left === 1 ? "1 more module" : left + " more modules") +
+        " to unlock the declaration.";
+      linkText = "Go to the declaration";
+    }
+    if (declState) {
+      declState.textContent = stateText;
+      declState.setAttribute("data-state", stateName);
+      declState.hidden = false;
+    }
+    if (declLink) {
+      declLink.textContent = linkText;
+    }
+  }
+
+  update();
+  /* Coming back with the Back button can show this page as it was left
+     (the back/forward cache): bring the progress up to date. */
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      update();
+    }
+  });
+})();
