@@ -100,11 +100,39 @@ impl LiveSite {
         })
     }
 
+    /// The changed paths (relative to the root) that can change the site:
+    /// sources ([`is_source`]) that exist now or that the last build read.
+    /// A file that came and went between two builds (an editor's temporary
+    /// file, vim's `4913`) does not count.
+    pub fn relevant(&self, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+        changed
+            .iter()
+            .filter(|rel| is_source(rel))
+            .filter(|rel| self.root.join(rel).exists() || self.knew(rel))
+            .cloned()
+            .collect()
+    }
+
+    /// True unless `rel` is under `content/` and the last build had no such
+    /// page or file.
+    fn knew(&self, rel: &Path) -> bool {
+        let (Some(state), Ok(inner)) = (&self.state, rel.strip_prefix(content::CONTENT_DIR)) else {
+            return true;
+        };
+        let source = inner.to_string_lossy().replace('\\', "/");
+        state.site.assets.files.contains(&source)
+            || state
+                .site
+                .entries()
+                .iter()
+                .any(|e| e.page.is_some_and(|p| p.source == source) || e.section.dir == source)
+    }
+
     /// Rebuilds into `dir` (an existing, empty folder) after the files
     /// `changed` (paths relative to the root) changed: incrementally when
     /// only one page's text changed, else in full.
     pub fn rebuild(&mut self, changed: &BTreeSet<PathBuf>, dir: &Path) -> Result<Outcome> {
-        if let Some(source) = single_page(changed)
+        if let Some(source) = single_page(&self.relevant(changed))
             && let Some(outcome) = self.rebuild_page(&source, dir)?
         {
             return Ok(outcome);
@@ -384,14 +412,22 @@ mod tests {
             )
             .unwrap();
         assert_eq!(outcome.page, None);
-        // Hidden files (editor swap files) do not count as a second change.
+        // Hidden files (editor swap files) and files that came and went
+        // do not count as a second change.
         let outcome = live
             .rebuild(
-                &changed(&["content/roles.md", "content/.roles.md.swp"]),
+                &changed(&[
+                    "content/roles.md",
+                    "content/.roles.md.swp",
+                    "content/roles.md.tmp~",
+                    "content/4913",
+                ]),
                 &dir("4"),
             )
             .unwrap();
         assert_eq!(outcome.page.as_deref(), Some("roles.md"));
+        assert!(live.relevant(&changed(&["content/4913"])).is_empty());
+        assert_eq!(live.relevant(&changed(&["content/scope.md"])).len(), 1);
     }
 
     #[test]

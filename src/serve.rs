@@ -37,7 +37,11 @@ pub const PREFIX: &str = "/__handbook/";
 /// is one rebuild.
 const QUIET: Duration = Duration::from_millis(30);
 
-/// …but never wait longer than this after the first change.
+/// When the last change ends a save (a file closed after writing, or a
+/// file renamed into place), a shorter wait is enough.
+const QUIET_AFTER_SAVE: Duration = Duration::from_millis(5);
+
+/// …and never wait longer than this after the first change.
 const MAX_WAIT: Duration = Duration::from_millis(100);
 
 /// Threads answering ordinary requests (each reload stream has its own).
@@ -211,9 +215,12 @@ pub fn run(options: &Options) -> Result<()> {
         let mut stop = false;
         let mut next = Some(message);
         while let Some(message) = next.take() {
+            let mut saved = false;
             match message {
                 Message::Stop => stop = true,
-                Message::Fs(Ok(event)) => collect(&root, event, &mut changed, &mut everything),
+                Message::Fs(Ok(event)) => {
+                    saved = collect(&root, event, &mut changed, &mut everything);
+                }
                 Message::Fs(Err(_)) => everything = true,
             }
             if stop {
@@ -223,13 +230,15 @@ pub fn run(options: &Options) -> Result<()> {
             if changed.is_empty() && !everything {
                 break;
             }
+            let quiet = if saved { QUIET_AFTER_SAVE } else { QUIET };
             if waited < MAX_WAIT {
-                next = messages.recv_timeout(QUIET.min(MAX_WAIT - waited)).ok();
+                next = messages.recv_timeout(quiet.min(MAX_WAIT - waited)).ok();
             }
         }
         if stop {
             break;
         }
+        let changed = live.relevant(&changed);
         if changed.is_empty() && !everything {
             continue;
         }
@@ -325,29 +334,36 @@ impl Builder {
 }
 
 /// Adds the paths of a file-system event (relative to the root) to
-/// `changed`; sets `everything` when the event cannot be trusted.
+/// `changed`; sets `everything` when the event cannot be trusted. Returns
+/// true when the event ends a save of a source file.
 fn collect(
     root: &Path,
     event: notify::Event,
     changed: &mut BTreeSet<PathBuf>,
     everything: &mut bool,
-) {
-    match event.kind {
+) -> bool {
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+    let saved = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => true,
         // Opening and reading (the build itself does that), and metadata
         // such as access times, change nothing.
-        EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(_)) => return,
-        _ => {}
-    }
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return false,
+        _ => false,
+    };
     if event.need_rescan() {
         *everything = true;
     }
+    let mut source = false;
     for path in event.paths {
         if let Ok(rel) = path.strip_prefix(root)
             && incremental::is_source(rel)
         {
             changed.insert(rel.to_path_buf());
+            source = true;
         }
     }
+    saved && source
 }
 
 /// A short account of what changed, for the terminal.
