@@ -141,6 +141,20 @@ pub fn run(options: &Options) -> Result<()> {
         let _ = stop.send(Message::Stop);
     });
 
+    // Watch before the first build, so that no change made after it is
+    // missed.
+    let watch = sender.clone();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = watch.send(Message::Fs(event));
+    })
+    .map_err(|err| {
+        Error::Usage(format!(
+            "cannot watch {} for changes: {err}",
+            root.display()
+        ))
+    })?;
+    let mut watched = BTreeSet::new();
+    watch_sources(&mut watcher, &root, &mut watched, &BTreeSet::new())?;
     let shared = Arc::new(Shared::default());
     let mut live = LiveSite::new(&root);
     let mut builder = Builder {
@@ -191,18 +205,6 @@ pub fn run(options: &Options) -> Result<()> {
         });
     }
 
-    let watch = sender.clone();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = watch.send(Message::Fs(event));
-    })
-    .map_err(|err| {
-        Error::Usage(format!(
-            "cannot watch {} for changes: {err}",
-            root.display()
-        ))
-    })?;
-    let mut watched = BTreeSet::new();
-    watch_sources(&mut watcher, &root, &mut watched, &BTreeSet::new())?;
     println!("Watching for changes. Press Ctrl-C to stop.");
     if options.open {
         open_browser(&url);

@@ -1529,7 +1529,7 @@ mod tests {
         });
         let direct = to_tera(value.clone());
         let serialised = tera::Value::from_serializable(&value);
-        assert_eq!(format!("{direct:?}"), format!("{serialised:?}"));
+        assert_eq!(direct, serialised);
     }
 
     #[test]

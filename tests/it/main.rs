@@ -4,5 +4,6 @@
 mod build;
 mod check;
 mod seed;
+mod serve;
 mod support;
 mod versions;
