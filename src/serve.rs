@@ -83,6 +83,10 @@ struct Shared {
     status: Mutex<Status>,
     changed: Condvar,
     streams: AtomicUsize,
+    /// Listening on a loopback address: answer only requests addressed to
+    /// this computer by name or number, so that a web page elsewhere cannot
+    /// read the preview through a DNS name pointed at 127.0.0.1.
+    local_only: bool,
 }
 
 impl Shared {
@@ -155,7 +159,10 @@ pub fn run(options: &Options) -> Result<()> {
     })?;
     let mut watched = BTreeSet::new();
     watch_sources(&mut watcher, &root, &mut watched, &BTreeSet::new())?;
-    let shared = Arc::new(Shared::default());
+    let shared = Arc::new(Shared {
+        local_only: options.bind.is_loopback(),
+        ..Shared::default()
+    });
     let mut live = LiveSite::new(&root);
     let mut builder = Builder {
         folder: folder.clone(),
@@ -458,6 +465,13 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
         let _ = request.respond(response);
         return;
     }
+    if shared.local_only && !addressed_locally(&request) {
+        let _ = request.respond(text_response(
+            403,
+            "This preview answers only to addresses of this computer, such as http://127.0.0.1/ or http://localhost/.\n",
+        ));
+        return;
+    }
     let target = request.url().to_string();
     let path = target.split(['?', '#']).next().unwrap_or("");
     if let Some(own) = path.strip_prefix(PREFIX) {
@@ -512,6 +526,32 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
 }
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+/// True when the request's Host (if any) names this computer: `localhost`
+/// or a loopback address, with any port.
+fn addressed_locally(request: &tiny_http::Request) -> bool {
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase())
+    else {
+        return true;
+    };
+    host_is_local(&host)
+}
+
+/// True for `localhost`, `127.x.x.x` and `[::1]`, with or without a port.
+fn host_is_local(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
 
 /// A response header. Names and values here are constants, numbers or
 /// percent-encoded paths: ASCII, which is all `from_bytes` asks.
@@ -950,6 +990,28 @@ mod tests {
         assert!(out.contains("content/a.md:3: &lt;bad&gt;"));
         assert!(out.ends_with("</script></body></html>"));
         assert!(inject("no body", 1, None, false).starts_with("no body<script"));
+    }
+
+    #[test]
+    fn only_local_host_names_are_answered_on_loopback() {
+        for host in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "localhost",
+            "[::1]:1111",
+            "127.0.0.2",
+        ] {
+            assert!(host_is_local(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "192.168.1.5:1111",
+            "[fe80::1]:80",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!host_is_local(host), "{host}");
+        }
     }
 
     #[test]

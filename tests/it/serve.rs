@@ -352,6 +352,28 @@ fn nothing_outside_the_build_folder_is_served() {
 }
 
 #[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = TempSite::new();
+    let server = Server::start(&site);
+    let ask = |host: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(
+            stream,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    assert!(ask(&format!("localhost:{}", server.port)).starts_with("HTTP/1.1 200"));
+    // A page elsewhere that points its own name at 127.0.0.1 reads nothing.
+    let reply = ask("rebound.example:80");
+    assert!(reply.starts_with("HTTP/1.1 403"), "{reply}");
+    assert!(!reply.contains("Online Safety Policy"));
+}
+
+#[test]
 fn an_edit_is_rebuilt_and_equals_a_full_build() {
     let site = TempSite::new();
     let server = Server::start(&site);
@@ -465,7 +487,7 @@ fn the_event_stream_announces_each_build() {
         .unwrap();
     write!(
         stream,
-        "GET /__handbook/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__handbook/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .unwrap();
     let mut reader = BufReader::new(stream);
