@@ -108,6 +108,18 @@ impl Server {
         );
     }
 
+    /// Waits until the server has printed nothing for a second (no
+    /// rebuild under way), keeping what it printed.
+    fn settle(&self) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            match self.lines.recv_timeout(Duration::from_secs(1)) {
+                Ok(line) => self.backlog.borrow_mut().push(line),
+                Err(_) => return,
+            }
+        }
+    }
+
     fn get(&self, path: &str) -> Reply {
         get(self.port, path)
     }
@@ -399,6 +411,7 @@ fn an_edit_is_rebuilt_and_equals_a_full_build() {
     assert!(line.contains(" ms ("), "{line}");
 
     // What is served is exactly what `handbook build` writes.
+    server.settle();
     let out = site.path().join("built");
     let output = site.run(&["build", "--out", &out.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
