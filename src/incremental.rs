@@ -113,6 +113,19 @@ impl LiveSite {
             .collect()
     }
 
+    /// True if one of the changed paths is a page of the last build that
+    /// is missing now: some editors move the old file aside before they
+    /// write the new one, so it may be back in a moment.
+    pub fn lost_page(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        changed.iter().any(|rel| {
+            rel.starts_with(content::CONTENT_DIR)
+                && rel.extension().is_some_and(|e| e == "md")
+                && !self.root.join(rel).exists()
+                && self.state.is_some()
+                && self.knew(rel)
+        })
+    }
+
     /// True unless `rel` is under `content/` and the last build had no such
     /// page or file.
     fn knew(&self, rel: &Path) -> bool {
@@ -427,6 +440,13 @@ mod tests {
             .unwrap();
         assert_eq!(outcome.page.as_deref(), Some("roles.md"));
         assert!(live.relevant(&changed(&["content/4913"])).is_empty());
+        assert!(!live.lost_page(&changed(&["content/roles.md"])));
+        std::fs::rename(
+            root.path().join("content/roles.md"),
+            root.path().join("content/roles.md~"),
+        )
+        .unwrap();
+        assert!(live.lost_page(&changed(&["content/roles.md", "content/roles.md~"])));
         assert_eq!(live.relevant(&changed(&["content/scope.md"])).len(), 1);
     }
 

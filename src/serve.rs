@@ -244,6 +244,22 @@ pub fn run(options: &Options) -> Result<()> {
                 next = messages.recv_timeout(quiet.min(MAX_WAIT - waited)).ok();
             }
         }
+        // An editor that moves the old file aside before writing the new
+        // one leaves the page missing for a moment: give it until MAX_WAIT
+        // to come back rather than build a site without it.
+        while !stop && live.lost_page(&changed) {
+            let Some(left) = MAX_WAIT.checked_sub(first_event.elapsed()) else {
+                break;
+            };
+            match messages.recv_timeout(QUIET.min(left)) {
+                Ok(Message::Fs(Ok(event))) => {
+                    collect(&root, event, &mut changed, &mut everything);
+                }
+                Ok(Message::Fs(Err(_))) => everything = true,
+                Ok(Message::Stop) => stop = true,
+                Err(_) => {}
+            }
+        }
         if stop {
             break;
         }
