@@ -35,6 +35,20 @@ impl Server {
     }
 
     fn start_with(site: &TempSite, args: &[&str]) -> Server {
+        let mut server = Server::spawn(site, args);
+        let built = server.line_with("Built ");
+        let folder = built
+            .split(" into ")
+            .nth(1)
+            .and_then(|rest| rest.split(" (").next())
+            .expect("the build line names the folder");
+        server.folder = PathBuf::from(folder);
+        server
+    }
+
+    /// Starts the server and reads its address, whether or not the first
+    /// build succeeds.
+    fn spawn(site: &TempSite, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
@@ -77,13 +91,6 @@ impl Server {
             .trim_end_matches('/')
             .parse()
             .expect("a port number");
-        let built = server.line_with("Built ");
-        let folder = built
-            .split(" into ")
-            .nth(1)
-            .and_then(|rest| rest.split(" (").next())
-            .expect("the build line names the folder");
-        server.folder = PathBuf::from(folder);
         server
     }
 
@@ -488,6 +495,24 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
             .body
             .contains("No build errors")
     );
+}
+
+#[test]
+fn a_site_that_does_not_build_at_first_is_served_once_fixed() {
+    let site = TempSite::new();
+    let good = site.read("content/roles.md");
+    site.write(
+        "content/roles.md",
+        &good.replace("## Staff", "## Staff\n\nSee [x](gone.md)."),
+    );
+    let server = Server::spawn(&site, &[]);
+    let reply = server.get("/");
+    assert_eq!(reply.status, 503);
+    assert!(reply.body.contains("content/roles.md:9"), "{}", reply.body);
+    assert!(reply.body.contains("gone.md"), "{}", reply.body);
+    site.write("content/roles.md", &good);
+    server.wait_for("/", "the site", |r| r.status == 200);
+    assert!(server.get("/roles.html").body.contains("Report concerns"));
 }
 
 #[test]
