@@ -781,17 +781,19 @@ impl<'a> Prepared<'a> {
 
     /// The search index as a script.
     fn search_script(&self) -> String {
-        let mut index = Vec::new();
-        for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
-            if entry.page.is_some() {
-                index.extend(search::entries(
-                    &entry.title(),
-                    &entry.url(),
-                    &rendered.parts,
-                ));
-            }
-        }
-        search::to_script(&index)
+        search::script(
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.page.is_some())
+                .map(|(i, _)| {
+                    (
+                        self.titles[i].as_str(),
+                        self.urls[i].as_str(),
+                        &self.rendered[i].parts[..],
+                    )
+                }),
+        )
     }
 
     /// Renders every output file and hands each to `sink` (path relative to
