@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn script_sets_a_global_and_cannot_close_a_script_tag() {
-        let parts = vec![TextPart {
+        let parts = [TextPart {
             heading: "Tone".into(),
             anchor: "tone".into(),
             text: "Use </script> carefully".into(),
