@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn script_sets_a_global_and_cannot_close_a_script_tag() {
-        let parts = [TextPart {
+        let parts = vec![TextPart {
             heading: "Tone".into(),
             anchor: "tone".into(),
             text: "Use </script> carefully".into(),
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn the_borrowed_script_is_the_same() {
-        let parts = vec![
+        let parts = [
             TextPart {
                 heading: String::new(),
                 anchor: String::new(),
