@@ -32,6 +32,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new handbook in DIR that builds at once.
     New(NewArgs),
+    /// Preview the site as you edit: build it into a private temporary
+    /// folder (removed on exit; output/ is not touched), serve it at
+    /// http://127.0.0.1:1111/, rebuild when site.yaml, content/, quizzes/,
+    /// themes/, templates/ or static/ change, and reload open pages. A
+    /// change that does not build keeps the last good site and shows the
+    /// error on the page. Ctrl-C stops.
+    Serve(ServeArgs),
     /// Record the current content as a published version in versions.yaml
     /// (and keep its source under versions/ for "what changed" pages).
     Publish(PublishArgs),
@@ -67,6 +74,23 @@ pub struct CheckArgs {
     /// Treat warnings (such as a review date that is due) as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Options for `handbook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on; 0 picks a free one. The address is printed
+    /// on the first line.
+    #[arg(long, default_value_t = 1111, value_name = "N")]
+    pub port: u16,
+    /// The address to listen on. The default keeps the preview on this
+    /// computer; another address (such as 0.0.0.0) lets anyone on the
+    /// network read it, drafts included.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the web browser once it is built.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options for `handbook new`.

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::{key_line, yaml_message};
@@ -38,8 +39,8 @@ pub struct FrontMatter {
     /// Order within its section; lower comes first.
     #[serde(default)]
     pub weight: i64,
-    /// Who the page is for.
-    #[serde(default)]
+    /// Who the page is for (`audience: staff` is short for `[staff]`).
+    #[serde(default, deserialize_with = "one_or_many")]
     pub audience: Vec<Audience>,
     /// The course module this page belongs to.
     #[serde(default)]
@@ -55,6 +56,38 @@ pub struct FrontMatter {
     /// the page (see docs/tools.md).
     #[serde(default)]
     pub tool: Option<String>,
+}
+
+/// Accepts one audience or a list of them.
+fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<Audience>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<Audience>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("staff, parents, pupils or slt, or a list of them")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Audience::deserialize(serde::de::value::StrDeserializer::<E>::new(value))
+                .map(|one| vec![one])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(one) = seq.next_element()? {
+                out.push(one);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_any(Visitor)
 }
 
 /// One Markdown file.
@@ -178,8 +211,13 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
                 .help("create content/ with at least content/_index.md, or run `handbook new DIR`"),
         ]);
     }
-    let mut problems = Vec::new();
-    let mut pages = Vec::new();
+    // Walk first (in name order), then read and parse the pages in
+    // parallel; the results keep the walk's order.
+    enum Found {
+        Page(String, PathBuf),
+        Problem(Diagnostic),
+    }
+    let mut found = Vec::new();
     let mut assets = Assets::default();
     let walker = walkdir::WalkDir::new(&content_dir)
         .sort_by_file_name()
@@ -190,11 +228,11 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(&content_dir).to_path_buf();
-                problems.push(Diagnostic::error(
+                found.push(Found::Problem(Diagnostic::error(
                     relative(root, &path),
                     None,
                     format!("cannot be read: {err}"),
-                ));
+                )));
                 continue;
             }
         };
@@ -207,35 +245,52 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
             assets.files.push(source);
             continue;
         }
-        let file = Path::new(CONTENT_DIR).join(&rel);
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => match parse_page(&source, &text) {
-                    Ok(page) => pages.push(page),
-                    Err(mut errs) => problems.append(&mut errs),
-                },
-                Err(err) => {
-                    let line = crate::error::line_of(
-                        &String::from_utf8_lossy(err.as_bytes()),
-                        err.utf8_error().valid_up_to(),
-                    );
-                    problems.push(
-                        Diagnostic::error(file, Some(line), "is not valid UTF-8 text")
-                            .help("save the file as UTF-8"),
-                    );
-                }
-            },
-            Err(err) => problems.push(Diagnostic::error(
-                file,
-                None,
-                format!("cannot be read: {err}"),
-            )),
+        found.push(Found::Page(source, entry.into_path()));
+    }
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = found
+        .into_par_iter()
+        .map(|found| match found {
+            Found::Page(source, path) => read_page(&source, &path),
+            Found::Problem(problem) => Err(vec![problem]),
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut pages = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(mut errs) => problems.append(&mut errs),
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok((assemble(pages), assets))
+}
+
+/// Reads and parses the page at `path`, whose content path is `source`.
+pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
+    let file = Path::new(CONTENT_DIR).join(source);
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => parse_page(source, &text),
+            Err(err) => {
+                let line = crate::error::line_of(
+                    &String::from_utf8_lossy(err.as_bytes()),
+                    err.utf8_error().valid_up_to(),
+                );
+                Err(vec![
+                    Diagnostic::error(file, Some(line), "is not valid UTF-8 text")
+                        .help("save the file as UTF-8"),
+                ])
+            }
+        },
+        Err(err) => Err(vec![Diagnostic::error(
+            file,
+            None,
+            format!("cannot be read: {err}"),
+        )]),
+    }
 }
 
 fn relative(base: &Path, path: &Path) -> PathBuf {
@@ -415,6 +470,8 @@ mod tests {
         assert_eq!(page.front.title, "Scope");
         assert_eq!(page.front.weight, 20);
         assert_eq!(page.front.audience, vec![Audience::Staff]);
+        let one = parse_page("a.md", "---\ntitle: A\naudience: parents\n---\n").unwrap();
+        assert_eq!(one.front.audience, vec![Audience::Parents]);
         assert_eq!(page.body, "Body text\n");
         assert_eq!(page.body_line, 7);
         assert_eq!(page.url(), "scope.html");

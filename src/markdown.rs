@@ -438,14 +438,19 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
     if !part.text.trim().is_empty() || !part.heading.is_empty() {
         out.parts.push(part);
     }
+    out.word_count = 0;
     for part in &mut out.parts {
-        part.text = part.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut text = String::with_capacity(part.text.len());
+        for word in part.text.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+            out.word_count += 1;
+        }
+        part.text = text;
+        out.word_count += part.heading.split_whitespace().count();
     }
-    out.word_count = out
-        .parts
-        .iter()
-        .map(|p| p.text.split_whitespace().count() + p.heading.split_whitespace().count())
-        .sum();
     out.anchors = used.into_keys().collect();
     out.anchors.sort();
     pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());

@@ -107,6 +107,7 @@ impl Renderer {
     /// Compiles every template of the theme once.
     pub fn new(theme: &Theme) -> Result<Renderer> {
         let mut tera = tera::Tera::new();
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(
             theme
                 .templates
@@ -135,6 +136,27 @@ impl Renderer {
             .render(name, context)
             .map_err(|err| template_error(&self.origins, &err, Some(name)))
     }
+}
+
+/// Tera's HTML escaping (the same five characters, the same entities),
+/// writing unescaped runs whole rather than byte by byte.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 fn template_error(
@@ -204,6 +226,23 @@ mod tests {
             renderer.render("page.html", &context).unwrap(),
             "site &lt;b&gt;"
         );
+    }
+
+    #[test]
+    fn escaping_matches_tera() {
+        for text in [
+            "",
+            "plain",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "é > ü",
+            "&&''\"\"<<>>",
+        ] {
+            let mut ours = Vec::new();
+            let mut theirs = Vec::new();
+            escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut theirs).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
     }
 
     #[test]

@@ -40,16 +40,95 @@ pub fn entries(title: &str, url: &str, parts: &[TextPart]) -> Vec<Entry> {
 }
 
 fn truncate(text: &str, max: usize) -> String {
+    cut(text, max).to_string()
+}
+
+/// `text` cut to at most `max` bytes, at a space when there is one.
+fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
-        return text.to_string();
+        return text;
     }
     let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     match text[..end].rfind(' ') {
-        Some(space) => text[..space].to_string(),
-        None => text[..end].to_string(),
+        Some(space) => &text[..space],
+        None => &text[..end],
+    }
+}
+
+/// [`Entry`], borrowed.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    t: &'a str,
+    u: &'a str,
+    h: &'a str,
+    a: &'a str,
+    x: &'a str,
+}
+
+/// The same script as [`to_script`] over the [`entries`] of each page
+/// (title, URL, parts), written straight from the pages' text: for a large
+/// site that saves copying the whole index twice.
+pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])>) -> String {
+    let mut out = Escaped {
+        out: b"window.HANDBOOK_SEARCH = [".to_vec(),
+        after_lt: false,
+    };
+    let mut first = true;
+    for (title, url, parts) in pages {
+        for part in parts {
+            if !first {
+                out.out.push(b',');
+            }
+            first = false;
+            let entry = EntryRef {
+                t: title,
+                u: url,
+                h: &part.heading,
+                a: &part.anchor,
+                x: cut(&part.text, MAX_TEXT),
+            };
+            // Writing to memory cannot fail.
+            let _ = serde_json::to_writer(&mut out, &entry);
+        }
+    }
+    out.out.extend_from_slice(b"];\n");
+    String::from_utf8(out.out).unwrap_or_default()
+}
+
+/// Writes JSON with every `</` turned into `<\/`, so that the data could
+/// never end a script element.
+struct Escaped {
+    out: Vec<u8>,
+    after_lt: bool,
+}
+
+impl std::io::Write for Escaped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            let lt_before = if i == 0 {
+                self.after_lt
+            } else {
+                buf[i - 1] == b'<'
+            };
+            if b == b'/' && lt_before {
+                self.out.extend_from_slice(&buf[start..i]);
+                self.out.push(b'\\');
+                start = i;
+            }
+        }
+        self.out.extend_from_slice(&buf[start..]);
+        if let Some(&last) = buf.last() {
+            self.after_lt = last == b'<';
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -74,6 +153,33 @@ mod tests {
         let script = to_script(&entries("Tone", "tone.html", &parts));
         assert!(script.starts_with("window.HANDBOOK_SEARCH = [{"));
         assert!(!script.contains("</script>"));
+    }
+
+    #[test]
+    fn the_borrowed_script_is_the_same() {
+        let parts = [
+            TextPart {
+                heading: String::new(),
+                anchor: String::new(),
+                text: "Intro with </script> and <</ and \"quotes\" é".into(),
+            },
+            TextPart {
+                heading: "Tone <".into(),
+                anchor: "tone".into(),
+                text: "/ starts here ".repeat(200),
+            },
+        ];
+        let pages = [
+            ("A </b>", "a.html", &parts[..]),
+            ("B", "b/c.html", &parts[1..]),
+            ("C", "c.html", &[][..]),
+        ];
+        let mut all = Vec::new();
+        for (t, u, p) in pages {
+            all.extend(entries(t, u, p));
+        }
+        assert_eq!(script(pages.into_iter()), to_script(&all));
+        assert_eq!(script(std::iter::empty()), to_script(&[]));
     }
 
     #[test]

@@ -91,7 +91,11 @@ pub struct Prepared<'a> {
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
     by_source: HashMap<&'a str, usize>,
-    sections: HashMap<&'a str, &'a Section>,
+    /// Each entry's URL and title, made once for every page's navigation.
+    urls: Vec<String>,
+    titles: Vec<String>,
+    /// Section folder → the position of its index in `entries`.
+    starts: HashMap<&'a str, usize>,
     /// Each page's tool, by the page's content path.
     tools: HashMap<String, Tool>,
 }
@@ -100,7 +104,11 @@ impl Site {
     /// Loads everything under `root`, reporting all problems at once.
     pub fn load(root: &Path) -> Result<Site> {
         let config = SiteConfig::load(root);
-        let content = content::load(root);
+        // The version id reads every file again: do it while the pages parse.
+        let (content, version_id) = rayon::join(
+            || content::load(root),
+            || crate::versions::policy_version_id(root),
+        );
         let pass_mark = config.as_ref().map_or(80, |c| c.course.pass_mark);
         let quizzes = quiz::load(root, pass_mark);
         let (config, (content, assets), quizzes) = match (config, content, quizzes) {
@@ -123,7 +131,7 @@ impl Site {
             }
         };
         let theme = Theme::load(root, &config.theme)?;
-        let version_id = crate::versions::policy_version_id(root)?;
+        let version_id = version_id?;
         let published = crate::versions::load_published(root)?;
         Ok(Site {
             root: root.to_path_buf(),
@@ -174,23 +182,37 @@ impl Site {
                 None => Rendered::default(),
             })
             .collect();
+        self.prepare_rendered(rendered)
+    }
+
+    /// Like [`Site::prepare`], with each page's Markdown already rendered
+    /// (`rendered` in [`Site::entries`] order), as `serve` keeps it between
+    /// rebuilds.
+    pub fn prepare_rendered(&self, rendered: Vec<Rendered>) -> Result<Prepared<'_>> {
+        let entries = self.entries();
         let mut by_source = HashMap::new();
         for (i, entry) in entries.iter().enumerate() {
             if let Some(page) = entry.page {
                 by_source.insert(page.source.as_str(), i);
             }
         }
-        let mut sections = HashMap::new();
-        for entry in entries.iter().filter(|e| e.is_index) {
-            sections.insert(entry.section.dir.as_str(), entry.section);
-        }
+        let urls = entries.iter().map(Entry::url).collect();
+        let titles = entries.iter().map(Entry::title).collect();
+        let starts = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_index)
+            .map(|(i, e)| (e.section.dir.as_str(), i))
+            .collect();
         let prepared = Prepared {
             site: self,
             entries,
             rendered,
             warnings: Vec::new(),
             by_source,
-            sections,
+            urls,
+            titles,
+            starts,
             tools: HashMap::new(),
         };
         let mut prepared = prepared;
@@ -550,105 +572,138 @@ impl<'a> Prepared<'a> {
         nav_sections
     }
 
-    fn entry_context(&self, i: usize) -> Value {
+    /// The context of entry `i`: `root`, `page`, `section`, `nav` and
+    /// `page_has_code` (see docs/templates.md). Built from borrowed data
+    /// and serialised once, as it is made for every page.
+    fn entry_context(&self, i: usize) -> tera::Context {
         let entry = &self.entries[i];
         let rendered = &self.rendered[i];
-        let url = entry.url();
+        let url = self.urls[i].as_str();
         let section = entry.section;
-        let breadcrumbs: Vec<Value> = {
-            let mut crumbs = Vec::new();
-            let own = if entry.is_index {
-                parent_dir(&section.dir)
-            } else {
-                Some(section.dir.as_str())
-            };
-            if let Some(dir) = own {
-                let mut dirs = vec![dir];
-                let mut d = dir;
-                while let Some(parent) = parent_dir(d) {
-                    dirs.push(parent);
-                    d = parent;
-                }
-                dirs.reverse();
-                for dir in dirs {
-                    if let Some(s) = self.sections.get(dir) {
-                        crumbs.push(json!({"title": s.title(), "url": s.url()}));
-                    }
+        let start = self.starts.get(section.dir.as_str()).copied().unwrap_or(i);
+        let link = |j: usize| Link {
+            title: &self.titles[j],
+            url: &self.urls[j],
+        };
+        let mut breadcrumbs = Vec::new();
+        let own = if entry.is_index {
+            parent_dir(&section.dir)
+        } else {
+            Some(section.dir.as_str())
+        };
+        if let Some(dir) = own {
+            let mut dirs = vec![dir];
+            let mut d = dir;
+            while let Some(parent) = parent_dir(d) {
+                dirs.push(parent);
+                d = parent;
+            }
+            dirs.reverse();
+            for dir in dirs {
+                if let Some(&j) = self.starts.get(dir) {
+                    breadcrumbs.push(link(j));
                 }
             }
-            crumbs
-        };
+        }
         let top_dir = section.dir.split('/').next().unwrap_or("");
-        let nav_sections = self.nav_sections(&url, top_dir);
-        let nav_pages: Vec<Value> = section
-            .pages
+        let mut sections = vec![NavSection {
+            title: &self.titles[0],
+            url: "index.html",
+            current: url == "index.html",
+        }];
+        for s in &self.site.content.sections {
+            if let Some(&j) = self.starts.get(s.dir.as_str()) {
+                sections.push(NavSection {
+                    title: &self.titles[j],
+                    url: &self.urls[j],
+                    current: !top_dir.is_empty() && s.dir == top_dir,
+                });
+            }
+        }
+        // A page's sidebar lists a window of its section's pages, so that
+        // a page's size does not grow with its section (the section's own
+        // page lists them all). The section's pages follow its index.
+        let (window, pages_before, pages_after) = nav_window(
+            section.pages.len(),
+            (!entry.is_index)
+                .then(|| i.checked_sub(start + 1))
+                .flatten(),
+        );
+        let pages = window
+            .map(|k| {
+                let j = start + 1 + k;
+                NavPage {
+                    title: &self.titles[j],
+                    url: &self.urls[j],
+                    summary: section.pages[k].front.summary.as_deref(),
+                    current: j == i,
+                }
+            })
+            .collect();
+        let subsections = section
+            .sections
             .iter()
-            .map(|p| {
-                json!({
-                    "title": p.front.title,
-                    "url": p.url(),
-                    "summary": p.front.summary,
-                    "current": p.url() == url,
+            .filter_map(|s| {
+                let j = *self.starts.get(s.dir.as_str())?;
+                Some(SubSection {
+                    title: &self.titles[j],
+                    url: &self.urls[j],
+                    summary: s.index.as_ref().and_then(|p| p.front.summary.as_deref()),
                 })
             })
             .collect();
-        let link = |j: Option<usize>| {
-            j.and_then(|j| self.entries.get(j))
-                .map(|e| json!({"title": e.title(), "url": e.url()}))
-        };
-        let prev = link(i.checked_sub(1));
-        let next = link(Some(i + 1));
         let front = entry.page.map(|p| &p.front);
         let words = rendered.word_count;
-        let section_index = section.index.as_ref();
-        json!({
-            "root": root_prefix(&url),
-            "page": {
-                "title": entry.title(),
-                "summary": front.and_then(|f| f.summary.clone()),
-                "audience": front.map(|f| f.audience.clone()).unwrap_or_default(),
-                "module": front.and_then(|f| f.module.clone()),
-                "url": url,
-                "source": entry.page.map(|p| p.source.clone()),
-                "content": rendered.html,
-                "toc": rendered.toc,
-                "word_count": words,
-                "reading_minutes": words.div_ceil(200).max(1),
+        let mut context = tera::Context::new();
+        context.insert("root", &root_prefix(url));
+        context.insert(
+            "page",
+            &PageContext {
+                title: &self.titles[i],
+                summary: front.and_then(|f| f.summary.as_deref()),
+                audience: front.map_or(&[], |f| &f.audience),
+                module: front.and_then(|f| f.module.as_deref()),
+                url,
+                source: entry.page.map(|p| p.source.as_str()),
+                content: &rendered.html,
+                toc: &rendered.toc,
+                word_count: words,
+                reading_minutes: words.div_ceil(200).max(1),
             },
-            "section": {
-                "title": section.title(),
-                "summary": section_index.and_then(|p| p.front.summary.clone()),
-                "url": section.url(),
-                "content": self.section_content(section),
-                "print_url": print_url(section),
+        );
+        context.insert(
+            "section",
+            &SectionContext {
+                title: &self.titles[start],
+                summary: section
+                    .index
+                    .as_ref()
+                    .and_then(|p| p.front.summary.as_deref()),
+                url: &self.urls[start],
+                content: &self.rendered[start].html,
+                print_url: print_url(section),
             },
-            "nav": {
-                "sections": nav_sections,
-                "pages": nav_pages,
-                "prev": prev,
-                "next": next,
-                "breadcrumbs": breadcrumbs,
-                "subsections": section.sections.iter().map(|s| json!({
-                    "title": s.title(),
-                    "url": s.url(),
-                    "summary": s.index.as_ref().and_then(|p| p.front.summary.clone()),
-                })).collect::<Vec<_>>(),
+        );
+        context.insert(
+            "nav",
+            &NavContext {
+                sections,
+                pages,
+                pages_before,
+                pages_after,
+                prev: i.checked_sub(1).map(link),
+                next: (i + 1 < self.entries.len()).then(|| link(i + 1)),
+                breadcrumbs,
+                subsections,
             },
-            "page_has_code": rendered.highlighted,
-            "tool": entry
-                .page
-                .and_then(|p| self.tools.get(&p.source))
-                .map(|t| t.context(self)),
-        })
-    }
-
-    fn section_content(&self, section: &Section) -> String {
-        section
-            .index
-            .as_ref()
-            .and_then(|p| self.by_source.get(p.source.as_str()))
-            .map(|&i| self.rendered[i].html.clone())
-            .unwrap_or_default()
+        );
+        context.insert("page_has_code", &rendered.highlighted);
+        let tool = entry
+            .page
+            .and_then(|p| self.tools.get(&p.source))
+            .map(|t| t.context(self));
+        context.insert("tool", &tool);
+        context
     }
 
     fn common_context(&self) -> tera::Context {
@@ -695,15 +750,14 @@ impl<'a> Prepared<'a> {
         context
     }
 
-    /// Renders every output file and hands each to `sink` (path relative to
-    /// the output folder, bytes). Pages are rendered in parallel.
-    pub fn render_all(
+    /// Renders every content page and section index in parallel.
+    fn render_entries(
         &self,
         renderer: &Renderer,
+        common: &tera::Context,
         sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
-    ) -> Result<usize> {
-        let common = self.common_context();
-        let results: Vec<std::result::Result<(), Error>> = (0..self.entries.len())
+    ) -> Vec<Result<()>> {
+        (0..self.entries.len())
             .into_par_iter()
             .map(|i| {
                 let entry = &self.entries[i];
@@ -715,7 +769,7 @@ impl<'a> Prepared<'a> {
                     "section.html"
                 };
                 let mut context = common.clone();
-                extend(&mut context, self.entry_context(i));
+                context.extend(self.entry_context(i));
                 let html = renderer.render(template, &context).map_err(|mut d| {
                     if let Some(page) = entry.page {
                         d.message = format!("rendering {}: {}", page.file().display(), d.message);
@@ -724,7 +778,40 @@ impl<'a> Prepared<'a> {
                 })?;
                 sink(&entry.url(), html.as_bytes())
             })
-            .collect();
+            .collect()
+    }
+
+    /// The search index as a script.
+    fn search_script(&self) -> String {
+        search::script(
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.page.is_some())
+                .map(|(i, _)| {
+                    (
+                        self.titles[i].as_str(),
+                        self.urls[i].as_str(),
+                        &self.rendered[i].parts[..],
+                    )
+                }),
+        )
+    }
+
+    /// Renders every output file and hands each to `sink` (path relative to
+    /// the output folder, bytes). Pages are rendered in parallel.
+    pub fn render_all(
+        &self,
+        renderer: &Renderer,
+        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    ) -> Result<usize> {
+        let common = self.common_context();
+        // The search index is written while the pages render.
+        let (results, search_written) = rayon::join(
+            || self.render_entries(renderer, &common, sink),
+            || sink("search-index.js", self.search_script().as_bytes()),
+        );
+        search_written?;
         let mut problems = Vec::new();
         for result in results {
             match result {
@@ -758,7 +845,7 @@ impl<'a> Prepared<'a> {
                 })
                 .collect();
             let mut context = common.clone();
-            extend(&mut context, self.entry_context(i));
+            context.extend(self.entry_context(i));
             let url = print_url(section).unwrap_or_default();
             context.insert("root", &root_prefix(&url));
             context.insert("print", &json!({"pages": pages}));
@@ -826,17 +913,6 @@ impl<'a> Prepared<'a> {
             sink(template, html.as_bytes())?;
             count += 1;
         }
-        let mut index = Vec::new();
-        for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
-            if entry.page.is_some() {
-                index.extend(search::entries(
-                    &entry.title(),
-                    &entry.url(),
-                    &rendered.parts,
-                ));
-            }
-        }
-        sink("search-index.js", search::to_script(&index).as_bytes())?;
         if self.rendered.iter().any(|r| r.highlighted) {
             sink("syntax.css", markdown::syntax_css().as_bytes())?;
         }
@@ -858,10 +934,99 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// `page` in an entry's context.
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    summary: Option<&'a str>,
+    audience: &'a [content::Audience],
+    module: Option<&'a str>,
+    url: &'a str,
+    source: Option<&'a str>,
+    content: &'a str,
+    toc: &'a [markdown::TocEntry],
+    word_count: usize,
+    reading_minutes: usize,
+}
+
+/// `section` in an entry's context.
+#[derive(Serialize)]
+struct SectionContext<'a> {
+    title: &'a str,
+    summary: Option<&'a str>,
+    url: &'a str,
+    content: &'a str,
+    print_url: Option<String>,
+}
+
+/// `nav` in an entry's context.
+#[derive(Serialize)]
+struct NavContext<'a> {
+    sections: Vec<NavSection<'a>>,
+    pages: Vec<NavPage<'a>>,
+    pages_before: usize,
+    pages_after: usize,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    breadcrumbs: Vec<Link<'a>>,
+    subsections: Vec<SubSection<'a>>,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavSection<'a> {
+    title: &'a str,
+    url: &'a str,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SubSection<'a> {
+    title: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+}
+
 fn extend(context: &mut tera::Context, value: Value) {
     if let Value::Object(map) = value {
         for (key, value) in map {
-            context.insert(key, &value);
+            context.insert_value(key, to_tera(value));
+        }
+    }
+}
+
+/// Converts JSON to Tera's value directly (the same value `insert` makes
+/// by serialising, without the serialiser's overhead).
+fn to_tera(value: Value) -> tera::Value {
+    match value {
+        Value::Null => tera::Value::none(),
+        Value::Bool(b) => b.into(),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.into(),
+            (None, Some(i)) => i.into(),
+            _ => n.as_f64().unwrap_or_default().into(),
+        },
+        Value::String(s) => s.as_str().into(),
+        Value::Array(items) => items.into_iter().map(to_tera).collect::<Vec<_>>().into(),
+        Value::Object(map) => {
+            let mut out = tera::Map::with_capacity(map.len());
+            for (key, value) in map {
+                out.insert(key.into(), to_tera(value));
+            }
+            out.into()
         }
     }
 }
@@ -1062,6 +1227,22 @@ fn parent_dir(dir: &str) -> Option<&str> {
     }
 }
 
+/// The most of its section's pages a page's navigation lists.
+pub const NAV_PAGES: usize = 25;
+
+/// Which of a section's `len` pages the navigation of the page at
+/// `current` lists (all of them for the section's own page, `None`), and
+/// how many are left out before and after.
+fn nav_window(len: usize, current: Option<usize>) -> (std::ops::Range<usize>, usize, usize) {
+    match current {
+        Some(current) if len > NAV_PAGES => {
+            let start = current.saturating_sub(NAV_PAGES / 2).min(len - NAV_PAGES);
+            (start..start + NAV_PAGES, start, len - start - NAV_PAGES)
+        }
+        _ => (0..len, 0, 0),
+    }
+}
+
 fn print_url(section: &Section) -> Option<String> {
     let wants = section.index.as_ref().is_some_and(|p| p.front.print);
     wants.then(|| {
@@ -1177,22 +1358,7 @@ pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
     let renderer = Renderer::new(&site.theme)?;
     let mut pages = 0;
     write_atomically(&out, |dir| {
-        let made: std::sync::Mutex<BTreeSet<PathBuf>> = std::sync::Mutex::new(BTreeSet::new());
-        pages = prepared.render_all(&renderer, &|rel, bytes| {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                // Hold the lock until the folder exists: pages of one folder
-                // are written in parallel, and none may write before it is made.
-                let mut made = made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if !made.contains(parent) {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
-                    made.insert(parent.to_path_buf());
-                }
-            }
-            std::fs::write(&path, bytes)
-                .map_err(|err| Error::io(format!("writing {}", path.display()), err))
-        })?;
+        pages = write_files(&prepared, &renderer, dir)?;
         Ok(())
     })?;
     let mut warnings = prepared.warnings;
@@ -1207,6 +1373,29 @@ pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
         pages,
         out,
         warnings,
+    })
+}
+
+/// Renders every output file into `dir` (which must exist); returns the
+/// number of pages.
+pub fn write_files(prepared: &Prepared<'_>, renderer: &Renderer, dir: &Path) -> Result<usize> {
+    // Folders already made. A folder is recorded only once it exists, so a
+    // thread never writes into a folder another thread is still creating.
+    let made: std::sync::RwLock<BTreeSet<PathBuf>> = std::sync::RwLock::new(BTreeSet::new());
+    prepared.render_all(renderer, &|rel, bytes| {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            let known = made.read().is_ok_and(|m| m.contains(parent));
+            if !known {
+                std::fs::create_dir_all(parent)
+                    .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+                if let Ok(mut m) = made.write() {
+                    m.insert(parent.to_path_buf());
+                }
+            }
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|err| Error::io(format!("writing {}", path.display()), err))
     })
 }
 
@@ -1296,6 +1485,7 @@ pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> Result<()>) -> 
                 err,
             ));
         }
+        remove_all(old.path());
         drop(old);
     } else {
         std::fs::rename(&staged, out).map_err(|err| {
@@ -1306,9 +1496,45 @@ pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> Result<()>) -> 
     Ok(())
 }
 
+/// Removes a folder's contents, sub-folders in parallel (an old output
+/// folder can hold tens of thousands of files). Best effort.
+fn remove_all(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.par_iter().for_each(|path| {
+            if path.is_dir() && !path.is_symlink() {
+                if let Ok(children) = std::fs::read_dir(path) {
+                    let children: Vec<PathBuf> = children.flatten().map(|e| e.path()).collect();
+                    children.par_iter().for_each(|child| {
+                        let _ = if child.is_dir() && !child.is_symlink() {
+                            std::fs::remove_dir_all(child)
+                        } else {
+                            std::fs::remove_file(child)
+                        };
+                    });
+                }
+                let _ = std::fs::remove_dir_all(path);
+            } else {
+                let _ = std::fs::remove_file(path);
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_converts_to_the_value_tera_would_make() {
+        let value = json!({
+            "s": "a <b>", "n": null, "t": true, "u": 7, "i": -3, "f": 1.5,
+            "list": [1, "two", {"three": [3]}], "big": u64::MAX,
+        });
+        let direct = to_tera(value.clone());
+        let serialised = tera::Value::from_serializable(&value);
+        assert_eq!(direct, serialised);
+    }
 
     #[test]
     fn links_resolve_relative_to_the_page() {
@@ -1322,6 +1548,17 @@ mod tests {
         );
         assert_eq!(resolve_link("a.md", "./x/y.md").unwrap(), "x/y.md");
         assert!(resolve_link("a.md", "../../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn page_navigation_is_a_window_of_its_section() {
+        assert_eq!(nav_window(10, Some(3)), (0..10, 0, 0));
+        assert_eq!(nav_window(500, None), (0..500, 0, 0));
+        assert_eq!(nav_window(500, Some(0)), (0..NAV_PAGES, 0, 500 - NAV_PAGES));
+        assert_eq!(nav_window(500, Some(499)), (475..500, 475, 0));
+        let (range, before, after) = nav_window(500, Some(250));
+        assert!(range.contains(&250));
+        assert_eq!((range.len(), before + after), (NAV_PAGES, 500 - NAV_PAGES));
     }
 
     #[test]

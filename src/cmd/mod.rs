@@ -15,6 +15,7 @@ mod new;
 mod publish;
 mod record;
 mod report;
+mod serve;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&cli.root, args),
         Command::Record(args) => record::run(&cli.root, args),
         Command::Report(args) => report::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args),
     }
 }
 

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod js;
 mod seed;
+mod serve;
 mod support;
 mod tokens;
 mod versions;

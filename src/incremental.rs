@@ -1,0 +1,499 @@
+//! Rebuilds for `handbook serve`: the last good site stays loaded, so that
+//! an edit to one page costs that page's Markdown rather than a whole build.
+//!
+//! A change to a single content page whose front matter is unchanged
+//! reloads and re-renders that page's Markdown only, then validates the
+//! site again (links, anchors, quiz references) and renders every output
+//! file with the templates already compiled. Every other change (site.yaml,
+//! a quiz, a template, a new or removed page, new front matter, several
+//! files at once) is a full build. Either way the result is exactly what
+//! `handbook build` writes: every page shows the policy version id, a hash
+//! of all the content, so every page's HTML changes with any edit and all
+//! the output files are rendered again (templates are cheap; Markdown,
+//! loading and compiling are what is saved).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::content::{self, Page, Section};
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::render::Renderer;
+use crate::site::{self, Site};
+
+/// The folders and files under the site root that a build reads.
+pub const SOURCES: [&str; 8] = [
+    "site.yaml",
+    "versions.yaml",
+    "content",
+    "quizzes",
+    "themes",
+    "templates",
+    "static",
+    "versions",
+];
+
+/// A site kept in memory between rebuilds.
+pub struct LiveSite {
+    root: PathBuf,
+    state: Option<State>,
+}
+
+/// The last good build.
+struct State {
+    site: Site,
+    renderer: Renderer,
+    /// Each entry's rendered Markdown, in [`Site::entries`] order.
+    rendered: Vec<Rendered>,
+}
+
+/// What a rebuild did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Pages written.
+    pub pages: usize,
+    /// The one page whose Markdown was rendered again, for an incremental
+    /// rebuild; `None` for a full build.
+    pub page: Option<String>,
+    /// Warnings (errors come back as `Err`).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl LiveSite {
+    /// A site under `root`, not yet built.
+    pub fn new(root: &Path) -> LiveSite {
+        LiveSite {
+            root: root.to_path_buf(),
+            state: None,
+        }
+    }
+
+    /// The site's title, once it has built.
+    pub fn title(&self) -> Option<&str> {
+        self.state.as_ref().map(|s| s.site.config.title.as_str())
+    }
+
+    /// Builds the whole site into `dir` (an existing, empty folder).
+    pub fn build_full(&mut self, dir: &Path) -> Result<Outcome> {
+        self.state = None;
+        let site = Site::load(&self.root)?;
+        let renderer = Renderer::new(&site.theme)?;
+        let prepared = site.prepare()?;
+        let pages = site::write_files(&prepared, &renderer, dir)?;
+        let site::Prepared {
+            rendered,
+            mut warnings,
+            ..
+        } = prepared;
+        if let Some(warning) = review_warning(&self.root, &site) {
+            warnings.push(warning);
+        }
+        self.state = Some(State {
+            site,
+            renderer,
+            rendered,
+        });
+        Ok(Outcome {
+            pages,
+            page: None,
+            warnings,
+        })
+    }
+
+    /// The changed paths (relative to the root) that can change the site:
+    /// sources ([`is_source`]) that exist now or that the last build read.
+    /// A file that came and went between two builds (an editor's temporary
+    /// file, vim's `4913`) does not count.
+    pub fn relevant(&self, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+        changed
+            .iter()
+            .filter(|rel| is_source(rel))
+            .filter(|rel| self.root.join(rel).exists() || self.knew(rel))
+            .cloned()
+            .collect()
+    }
+
+    /// True if one of the changed paths is a page of the last build that
+    /// is missing now: some editors move the old file aside before they
+    /// write the new one, so it may be back in a moment.
+    pub fn lost_page(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        changed.iter().any(|rel| {
+            rel.starts_with(content::CONTENT_DIR)
+                && rel.extension().is_some_and(|e| e == "md")
+                && !self.root.join(rel).exists()
+                && self.state.is_some()
+                && self.knew(rel)
+        })
+    }
+
+    /// True unless `rel` is under `content/` and the last build had no such
+    /// page or file.
+    fn knew(&self, rel: &Path) -> bool {
+        let (Some(state), Ok(inner)) = (&self.state, rel.strip_prefix(content::CONTENT_DIR)) else {
+            return true;
+        };
+        let source = inner.to_string_lossy().replace('\\', "/");
+        state.site.assets.files.contains(&source)
+            || state
+                .site
+                .entries()
+                .iter()
+                .any(|e| e.page.is_some_and(|p| p.source == source) || e.section.dir == source)
+    }
+
+    /// Rebuilds into `dir` (an existing, empty folder) after the files
+    /// `changed` (paths relative to the root) changed: incrementally when
+    /// only one page's text changed, else in full.
+    pub fn rebuild(&mut self, changed: &BTreeSet<PathBuf>, dir: &Path) -> Result<Outcome> {
+        if let Some(source) = single_page(&self.relevant(changed))
+            && let Some(outcome) = self.rebuild_page(&source, dir)?
+        {
+            return Ok(outcome);
+        }
+        self.build_full(dir)
+    }
+
+    /// Re-renders one page; `None` when that needs a full build.
+    fn rebuild_page(&mut self, source: &str, dir: &Path) -> Result<Option<Outcome>> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(None);
+        };
+        let path = self.root.join(content::CONTENT_DIR).join(source);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let Some(index) = state
+            .site
+            .entries()
+            .iter()
+            .position(|e| e.page.is_some_and(|p| p.source == source))
+        else {
+            return Ok(None);
+        };
+        // A broken page is reported like a full build would; the site in
+        // memory is left as it was.
+        let page = content::read_page(source, &path).map_err(Error::Input)?;
+        let Some(old) = page_mut(&mut state.site.content, source) else {
+            return Ok(None);
+        };
+        if old.front_text != page.front_text || old.body_line != page.body_line {
+            return Ok(None);
+        }
+        old.body = page.body;
+        let rendered = markdown::render(&old.body, old.body_line, &RenderOptions::default());
+        let version_id = crate::versions::policy_version_id(&self.root);
+        let mut all = std::mem::take(&mut state.rendered);
+        all[index] = rendered;
+        let result = version_id.and_then(|id| {
+            state.site.version_id = id;
+            let prepared = state.site.prepare_rendered(all)?;
+            let pages = site::write_files(&prepared, &state.renderer, dir)?;
+            let site::Prepared {
+                rendered, warnings, ..
+            } = prepared;
+            Ok((pages, rendered, warnings))
+        });
+        match result {
+            Ok((pages, rendered, mut warnings)) => {
+                state.rendered = rendered;
+                if let Some(warning) = review_warning(&self.root, &state.site) {
+                    warnings.push(warning);
+                }
+                Ok(Some(Outcome {
+                    pages,
+                    page: Some(source.to_string()),
+                    warnings,
+                }))
+            }
+            Err(err) => {
+                // The site in memory now holds the broken page: start
+                // afresh next time.
+                self.state = None;
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The review-date warning, if due, pointing at site.yaml's line.
+fn review_warning(root: &Path, site: &Site) -> Option<Diagnostic> {
+    let mut warning = site::review_warning(&site.config, site::today())?;
+    warning.line = crate::config::key_line(
+        &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+        "next_review",
+    );
+    Some(warning)
+}
+
+/// True if a change to `rel` (relative to the site root) can change the
+/// site: it is one of [`SOURCES`] or inside one, and no part of it is
+/// hidden (every loader skips hidden files, such as editors' swap files).
+pub fn is_source(rel: &Path) -> bool {
+    let mut parts = rel.components();
+    let Some(std::path::Component::Normal(first)) = parts.next() else {
+        return false;
+    };
+    let first = first.to_string_lossy();
+    if !SOURCES.contains(&first.as_ref()) {
+        return false;
+    }
+    rel.components().all(|c| match c {
+        std::path::Component::Normal(part) => !part.to_string_lossy().starts_with('.'),
+        _ => false,
+    })
+}
+
+/// The content path of the changed page, when the change is to one
+/// Markdown file in `content/` and nothing else.
+fn single_page(changed: &BTreeSet<PathBuf>) -> Option<String> {
+    let mut sources = changed.iter().filter(|p| is_source(p));
+    let only = sources.next()?;
+    if sources.next().is_some() {
+        return None;
+    }
+    let rel = only.strip_prefix(content::CONTENT_DIR).ok()?;
+    let source = rel.to_str()?.replace('\\', "/");
+    source.ends_with(".md").then_some(source)
+}
+
+fn page_mut<'a>(section: &'a mut Section, source: &str) -> Option<&'a mut Page> {
+    if section.index.as_ref().is_some_and(|p| p.source == source) {
+        return section.index.as_mut();
+    }
+    if let Some(i) = section.pages.iter().position(|p| p.source == source) {
+        return section.pages.get_mut(i);
+    }
+    section
+        .sections
+        .iter_mut()
+        .find_map(|sub| page_mut(sub, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &[(&str, &str)] = &[
+        (
+            "site.yaml",
+            "id: t/p\ntitle: Policy\norganisation: School\naim: \"Safe.\"\nschools: []\n\
+             version: One\nreviewed: 2026-01\nnext_review: 2099-01\noffice_email: \"\"\n\
+             theme: default\nlanguage: en-GB\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Policy\nprint: true\n---\nIntro. {#intro}\n",
+        ),
+        (
+            "content/scope.md",
+            "---\ntitle: Scope\nweight: 10\nmodule: scope\n---\nAll staff. {#all}\n\n## Volunteers\n\nThem too.\n",
+        ),
+        (
+            "content/roles.md",
+            "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#all).\n",
+        ),
+        (
+            "content/parents/_index.md",
+            "---\ntitle: Parents\nprint: true\n---\nFor families.\n",
+        ),
+        (
+            "content/parents/a.md",
+            "---\ntitle: A\n---\nBack to [roles](../roles.md).\n",
+        ),
+        (
+            "quizzes/scope.yaml",
+            "module: scope\ntitle: Scope\nquestions:\n  - id: who\n    prompt: Who?\n    \
+             kind: true_false\n    answer: true\n    explain: All.\n    policy_ref: scope#all\n",
+        ),
+    ];
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in SITE {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn changed(paths: &[&str]) -> BTreeSet<PathBuf> {
+        paths.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn an_edit_to_one_page_gives_the_same_files_as_a_full_build() {
+        let root = site();
+        let out = tempfile::tempdir().unwrap();
+        let mut live = LiveSite::new(root.path());
+        let first = out.path().join("1");
+        std::fs::create_dir(&first).unwrap();
+        live.build_full(&first).unwrap();
+
+        for (file, text) in [
+            (
+                "content/scope.md",
+                "---\ntitle: Scope\nweight: 10\nmodule: scope\n---\nAll staff, always. {#all}\n\n\
+                 ## Volunteers\n\nThem too.\n\n## Visitors\n\nAnd visitors.\n",
+            ),
+            (
+                "content/_index.md",
+                "---\ntitle: Policy\nprint: true\n---\nA new introduction. {#intro}\n",
+            ),
+            (
+                "content/parents/a.md",
+                "---\ntitle: A\n---\nBack to [the roles](../roles.md) and [scope](../scope.md#visitors).\n",
+            ),
+        ] {
+            std::fs::write(root.path().join(file), text).unwrap();
+            let incremental = out.path().join(format!("inc-{}", file.replace('/', "-")));
+            std::fs::create_dir(&incremental).unwrap();
+            let outcome = live.rebuild(&changed(&[file]), &incremental).unwrap();
+            let source = file.strip_prefix("content/").unwrap();
+            assert_eq!(
+                outcome.page.as_deref(),
+                Some(source),
+                "{file} is incremental"
+            );
+
+            let full = out.path().join(format!("full-{}", file.replace('/', "-")));
+            std::fs::create_dir(&full).unwrap();
+            LiveSite::new(root.path()).build_full(&full).unwrap();
+            let (a, b) = (files(&incremental), files(&full));
+            assert_eq!(
+                a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+                b.iter().map(|f| &f.0).collect::<Vec<_>>()
+            );
+            for ((name, x), (_, y)) in a.iter().zip(&b) {
+                assert!(x == y, "{name} differs after editing {file}");
+            }
+        }
+        let scope =
+            std::fs::read_to_string(out.path().join("inc-content-scope.md/scope.html")).unwrap();
+        assert!(scope.contains("All staff, always."));
+    }
+
+    #[test]
+    fn front_matter_and_other_changes_build_in_full() {
+        let root = site();
+        let out = tempfile::tempdir().unwrap();
+        let mut live = LiveSite::new(root.path());
+        let dir = |n: &str| {
+            let d = out.path().join(n);
+            std::fs::create_dir(&d).unwrap();
+            d
+        };
+        live.build_full(&dir("0")).unwrap();
+        std::fs::write(
+            root.path().join("content/roles.md"),
+            "---\ntitle: Roles and duties\nweight: 20\n---\nSee [scope](scope.md#all).\n",
+        )
+        .unwrap();
+        let outcome = live
+            .rebuild(&changed(&["content/roles.md"]), &dir("1"))
+            .unwrap();
+        assert_eq!(
+            outcome.page, None,
+            "a new title changes other pages' navigation"
+        );
+        let outcome = live.rebuild(&changed(&["site.yaml"]), &dir("2")).unwrap();
+        assert_eq!(outcome.page, None);
+        let outcome = live
+            .rebuild(
+                &changed(&["content/roles.md", "content/scope.md"]),
+                &dir("3"),
+            )
+            .unwrap();
+        assert_eq!(outcome.page, None);
+        // Hidden files (editor swap files) and files that came and went
+        // do not count as a second change.
+        let outcome = live
+            .rebuild(
+                &changed(&[
+                    "content/roles.md",
+                    "content/.roles.md.swp",
+                    "content/roles.md.tmp~",
+                    "content/4913",
+                ]),
+                &dir("4"),
+            )
+            .unwrap();
+        assert_eq!(outcome.page.as_deref(), Some("roles.md"));
+        assert!(live.relevant(&changed(&["content/4913"])).is_empty());
+        assert!(!live.lost_page(&changed(&["content/roles.md"])));
+        std::fs::rename(
+            root.path().join("content/roles.md"),
+            root.path().join("content/roles.md~"),
+        )
+        .unwrap();
+        assert!(live.lost_page(&changed(&["content/roles.md", "content/roles.md~"])));
+        assert_eq!(live.relevant(&changed(&["content/scope.md"])).len(), 1);
+    }
+
+    #[test]
+    fn a_broken_edit_is_an_error_and_the_fix_builds() {
+        let root = site();
+        let out = tempfile::tempdir().unwrap();
+        let mut live = LiveSite::new(root.path());
+        let dir = |n: &str| {
+            let d = out.path().join(n);
+            std::fs::create_dir(&d).unwrap();
+            d
+        };
+        live.build_full(&dir("0")).unwrap();
+        std::fs::write(
+            root.path().join("content/roles.md"),
+            "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#nowhere).\n",
+        )
+        .unwrap();
+        let err = live
+            .rebuild(&changed(&["content/roles.md"]), &dir("1"))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("content/roles.md:5"), "{text}");
+        assert!(text.contains("#nowhere"), "{text}");
+        std::fs::write(
+            root.path().join("content/roles.md"),
+            "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#all), fixed.\n",
+        )
+        .unwrap();
+        live.rebuild(&changed(&["content/roles.md"]), &dir("2"))
+            .unwrap();
+        assert!(
+            std::fs::read_to_string(out.path().join("2/roles.html"))
+                .unwrap()
+                .contains("fixed.")
+        );
+    }
+
+    #[test]
+    fn only_site_sources_count() {
+        assert!(is_source(Path::new("site.yaml")));
+        assert!(is_source(Path::new("content/a/b.md")));
+        assert!(is_source(Path::new("themes/default/templates/page.html")));
+        assert!(!is_source(Path::new("output/index.html")));
+        assert!(!is_source(Path::new("content/.b.md.swp")));
+        assert!(!is_source(Path::new(".handbook/roster.csv")));
+        assert!(!is_source(Path::new("README.md")));
+    }
+}
