@@ -28,6 +28,7 @@ mod pages;
 mod quiz;
 mod server;
 mod token_flow;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

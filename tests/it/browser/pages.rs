@@ -5,7 +5,7 @@
 //! A new page type joins both checks by adding one line to [`PAGES`]
 //! (and, if it needs something done first, a [`Setup`]).
 
-use super::{Browser, quiz, token_flow};
+use super::{Browser, quiz, token_flow, tools};
 
 /// Something to do on (or before) a page before it is checked.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +29,15 @@ pub enum Setup {
     /// On the signed declaration page: give the staff id and code, so the
     /// completion token is shown.
     GiveIdentity,
+    /// On "Who do I tell?": choose by keyboard through to an answer.
+    TreeAnswer,
+    /// On the account application: check it empty, so the errors show.
+    FormErrors,
+    /// On the account application: fill it in and check it, so the
+    /// finished application shows.
+    FormSummary,
+    /// On the checklist: tick two items.
+    TickTwo,
 }
 
 /// One kind of page.
@@ -114,6 +123,32 @@ pub const PAGES: &[Page] = &[
         Setup::GiveIdentity,
     ),
     page("course home, complete", "course/index.html"),
+    page("parents' landing page", "parents/index.html"),
+    page("parents' page", "parents/keeping-children-safe-online.html"),
+    page("tools landing page", "tools/index.html"),
+    page("decision tree, first question", "tools/who-do-i-tell.html"),
+    with(
+        "decision tree, answer shown",
+        "tools/who-do-i-tell.html",
+        Setup::TreeAnswer,
+    ),
+    page("form, fresh", "tools/account-application.html"),
+    with(
+        "form, checked empty with errors",
+        "tools/account-application.html",
+        Setup::FormErrors,
+    ),
+    with(
+        "form, finished application",
+        "tools/account-application.html",
+        Setup::FormSummary,
+    ),
+    with(
+        "checklist, two items ticked",
+        "tools/personal-use-checklist.html",
+        Setup::TickTwo,
+    ),
+    page("version history", "versions.html"),
 ];
 
 /// Opens the page, does its setup, and leaves it ready to be checked.
@@ -151,6 +186,18 @@ pub async fn visit(b: &Browser, page: &Page) {
         }
         Setup::GiveIdentity => {
             token_flow::give_identity(b).await;
+        }
+        Setup::TreeAnswer => {
+            tools::tree_to_answer(b).await;
+        }
+        Setup::FormErrors => {
+            tools::form_submit_empty(b).await;
+        }
+        Setup::FormSummary => {
+            tools::form_submit_valid(b).await;
+        }
+        Setup::TickTwo => {
+            tools::tick_two(b).await;
         }
     }
     // Let any announcement (aria-live) or late script settle into the DOM.
