@@ -367,10 +367,7 @@ impl<'a> Prepared<'a> {
             .iter()
             .filter_map(|e| e.page.and_then(|p| p.front.module.clone()))
             .collect();
-        let resolve = |reference: &str| {
-            let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
-            self.check_reference("", &format!("{page}.md#{anchor}"))
-        };
+        let resolve = |reference: &str| tool::PolicyLookup::resolve(self, reference);
         let mut problems = quiz::validate_refs(&self.site.quizzes, &modules, &resolve);
         if !self.site.quizzes.is_empty() {
             for entry in &self.entries {
@@ -482,23 +479,11 @@ impl<'a> Prepared<'a> {
                 json!({"title": p.front.title, "url": url, "content": rendered.html})
             })
             .collect();
-        let policy = |reference: &str| {
-            let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
-            let source = format!("{page}.md");
-            let title = self
-                .page(&source)
-                .map(|(e, _)| e.title())
-                .unwrap_or_default();
-            (
-                format!("{}#{anchor}", content::source_to_url(&source)),
-                title,
-            )
-        };
         let questions: Vec<Value> = quiz
             .questions
             .iter()
             .map(|q| {
-                let (url, title) = policy(&q.policy_ref);
+                let (url, title) = tool::PolicyLookup::link(self, &q.policy_ref);
                 json!({
                     "id": q.id,
                     "prompt": q.prompt,
