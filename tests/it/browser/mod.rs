@@ -23,6 +23,7 @@ mod a11y;
 mod course;
 mod driver;
 mod handbook;
+mod history;
 mod hosts;
 mod pages;
 mod quiz;

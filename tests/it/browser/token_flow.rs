@@ -34,7 +34,7 @@ T107,Kim Example,kim@school.example,,Volunteer,
 ";
 
 /// Copies `from` into `to`, folders and all.
-fn copy_tree(from: &Path, to: &Path) {
+pub(super) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("reading the project");
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -78,7 +78,7 @@ fn copy_real_site(to: &Path) {
 }
 
 /// Runs `handbook ARGS --root ROOT` with `stdin`; panics unless it exits 0.
-fn handbook_in(root: &Path, args: &[&str], stdin: &[u8]) -> Output {
+pub(super) fn handbook_in(root: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(args)
         .arg("--root")
@@ -156,7 +156,15 @@ fn run_on<F>(name: &str, output: &Path, test: F)
 where
     F: AsyncFnOnce(&Browser),
 {
-    let tools = match find_tools(Needs::Browser) {
+    run_on_with(name, output, Needs::Browser, test)
+}
+
+/// [`run_on`] with axe-core too, when `needs` asks for it.
+pub(super) fn run_on_with<F>(name: &str, output: &Path, needs: Needs, test: F)
+where
+    F: AsyncFnOnce(&Browser),
+{
+    let tools = match find_tools(needs) {
         Ok(tools) => tools,
         Err(missing) => {
             if in_ci() {
@@ -186,7 +194,7 @@ where
             base: server.url(SUB_PATH),
             output: output.to_path_buf(),
             server,
-            axe: None,
+            axe: tools.axe.clone(),
             _driver: driver,
         };
         test(&browser).await;
