@@ -27,6 +27,7 @@ mod history;
 mod hosts;
 mod pages;
 mod quiz;
+mod report;
 mod server;
 mod token_flow;
 mod tools;
