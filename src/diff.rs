@@ -254,20 +254,14 @@ pub fn words(old: &str, new: &str) -> String {
     for change in diff.iter_all_changes() {
         let tag = change.tag();
         let value = change.value();
-        // Whitespace between two changed words stays inside the change.
-        let tag = if value.trim().is_empty() && run.is_some() && run != Some(ChangeTag::Equal) {
-            run.unwrap_or(tag)
-        } else {
-            tag
-        };
         if run != Some(tag) {
             close(&mut html, run);
             match tag {
                 ChangeTag::Insert => {
-                    html.push_str("<ins><span class=\"visually-hidden\">added: </span>")
+                    html.push_str("<ins><span class=\"visually-hidden\"> added: </span>")
                 }
                 ChangeTag::Delete => {
-                    html.push_str("<del><span class=\"visually-hidden\">removed: </span>")
+                    html.push_str("<del><span class=\"visually-hidden\"> removed: </span>")
                 }
                 ChangeTag::Equal => {}
             }
@@ -297,19 +291,23 @@ mod tests {
             "Staff must report it to the headteacher.",
         );
         assert!(
-            html.contains("<del><span class=\"visually-hidden\">removed: </span>DSL</del>"),
+            html.contains("<del><span class=\"visually-hidden\"> removed: </span>DSL</del>"),
             "{html}"
         );
         assert!(
-            html.contains("<ins><span class=\"visually-hidden\">added: </span>headteacher</ins>."),
+            html.contains("<ins><span class=\"visually-hidden\"> added: </span>headteacher</ins>."),
             "{html}"
         );
         assert!(html.starts_with("Staff must report it to the "), "{html}");
         let html = words("all staff.", "all staff and governors.");
         assert_eq!(
             html,
-            "all staff<ins><span class=\"visually-hidden\">added: </span> and governors</ins>."
+            "all staff<ins><span class=\"visually-hidden\"> added: </span> and governors</ins>."
         );
+        // A replaced word keeps the space after it outside both marks.
+        let html = words("This policy should be read.", "This policy must be read.");
+        assert!(html.contains("</ins> be read."), "{html}");
+        assert!(html.contains("should</del><ins>"), "{html}");
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
     }
     let changes = site.read(&format!("output/changes/{}.html", ids[1]));
     assert!(
-        changes.contains("This policy applies to all staff<ins><span class=\"visually-hidden\">added: </span> and governors</ins>."),
+        changes.contains("This policy applies to all staff<ins><span class=\"visually-hidden\"> added: </span> and governors</ins>."),
         "the changed sentence is shown with its insertion marked: {changes}"
     );
     insta::assert_snapshot!("what_changed_major", main_of(&changes));
