@@ -42,6 +42,22 @@ pub enum Command {
     /// Record the current content as a published version in versions.yaml
     /// (and keep its source under versions/ for "what changed" pages).
     Publish(PublishArgs),
+    /// Manage the master key from which every staff code is made.
+    Keys(KeysArgs),
+    /// Issue each person on ROSTER.csv their personal code and link (CSV),
+    /// and optionally a printable letter each (HTML).
+    Codes(CodesArgs),
+    /// Import completion tokens from files, folders (searched through) or
+    /// `-` (standard input): saved e-mails, pasted lists, any text. Exits 1
+    /// if any token was rejected; the valid ones are still recorded.
+    Import(ImportArgs),
+    /// Record a completion on someone's behalf (a paper sign-off). It is
+    /// marked as such in the ledger and the report.
+    Record(RecordArgs),
+    /// The compliance report: who on the roster has completed the current
+    /// version, per school and role. Prints a summary; --html and --csv
+    /// write the full report.
+    Report(ReportArgs),
 }
 
 /// Options for `handbook build`.
@@ -111,4 +127,90 @@ fn parse_date(text: &str) -> Result<ReviewDate, String> {
     ReviewDate::parse(text).ok_or_else(|| {
         format!("`{text}` is not a date; write a month like 2027-01 or a day like 2027-01-31")
     })
+}
+
+/// Options for `handbook keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// What to do with the key.
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// The `handbook keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create .handbook/master.key (32 random bytes, readable by you only).
+    /// Refuses to replace an existing key.
+    Init,
+}
+
+/// Where the roster and the ledger are, for `import`, `record` and `report`.
+#[derive(Debug, Args)]
+pub struct RecordsArgs {
+    /// The staff roster (default: .handbook/roster.csv under the root).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// The ledger (default: .handbook/ledger.sqlite under the root).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// Options for `handbook codes`.
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// The staff roster: a CSV file whose header row has id,name and
+    /// optionally email,school,role,generation.
+    #[arg(value_name = "ROSTER.csv")]
+    pub roster: PathBuf,
+    /// Write the codes CSV here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write a printable letter for each person (one HTML page each).
+    #[arg(long, value_name = "FILE")]
+    pub letters: Option<PathBuf>,
+}
+
+/// Options for `handbook import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or folders to search for tokens, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Roster and ledger.
+    #[command(flatten)]
+    pub records: RecordsArgs,
+}
+
+/// Options for `handbook record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The person's id, as on the roster.
+    pub id: String,
+    /// The date on the paper sign-off, e.g. 2026-01-31.
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+    /// Why it is recorded by hand, e.g. "paper sign-off, staff meeting".
+    #[arg(long, value_name = "TEXT")]
+    pub note: String,
+    /// The policy version signed for (default: the current version).
+    #[arg(long, value_name = "ID")]
+    pub version: Option<String>,
+    /// Roster and ledger.
+    #[command(flatten)]
+    pub records: RecordsArgs,
+}
+
+/// Options for `handbook report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write the full report as a web page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the report as CSV (for training records) here.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Roster and ledger.
+    #[command(flatten)]
+    pub records: RecordsArgs,
 }

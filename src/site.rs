@@ -441,6 +441,8 @@ impl<'a> Prepared<'a> {
             "site": self.site.config.id,
             "version": self.site.version_id,
             "label": self.site.config.version,
+            "site_title": self.site.config.title,
+            "office_email": self.site.config.office_email,
             "history": self.site.history().iter().map(|v| json!({
                 "id": v.id,
                 "label": v.label,

@@ -1,13 +1,20 @@
 //! One module per subcommand. Each turns parsed arguments into calls on the
 //! library and prints what the user needs to see.
 
-use crate::cli::{Cli, Command};
-use crate::error::Result;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, RecordsArgs};
+use crate::error::{Error, Result};
 
 mod build;
 mod check;
+mod codes;
+mod import;
+mod keys;
 mod new;
 mod publish;
+mod record;
+mod report;
 mod serve;
 
 /// Runs the command the user asked for.
@@ -17,6 +24,91 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(&cli.root, args),
         Command::New(args) => new::run(args),
         Command::Publish(args) => publish::run(&cli.root, args),
+        Command::Keys(args) => keys::run(&cli.root, args),
+        Command::Codes(args) => codes::run(&cli.root, args),
+        Command::Import(args) => import::run(&cli.root, args),
+        Command::Record(args) => record::run(&cli.root, args),
+        Command::Report(args) => report::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
+    }
+}
+
+/// The roster to use: `--roster FILE` as given, or `.handbook/roster.csv`
+/// under the root. Returns the path to read and the name to show.
+fn roster_path(root: &Path, records: &RecordsArgs) -> (PathBuf, PathBuf) {
+    match &records.roster {
+        Some(path) => (path.clone(), path.clone()),
+        None => (
+            root.join(crate::roster::ROSTER_FILE),
+            PathBuf::from(crate::roster::ROSTER_FILE),
+        ),
+    }
+}
+
+/// The ledger to use: `--ledger FILE`, or `.handbook/ledger.sqlite` under
+/// the root (then the private folder is made if needed).
+fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
+    match &records.ledger {
+        Some(path) => Ok(path.clone()),
+        None => {
+            crate::token::ensure_private_dir(root)?;
+            Ok(root.join(crate::ledger::LEDGER_FILE))
+        }
+    }
+}
+
+/// Writes `bytes` to `path`, readable by the owner only on unix (codes and
+/// letters are secrets), replacing any earlier file.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|err| Error::io(format!("writing {}", path.display()), err))
+}
+
+/// Writes a report file (not secret beyond the usual).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|err| Error::io(format!("writing {}", path.display()), err))
+}
+
+/// Warns (on stderr) about roster schools that site.yaml's `schools` does
+/// not list: usually a typing mistake that would split a school in two in
+/// the report.
+fn warn_unknown_schools(config: &crate::config::SiteConfig, roster: &crate::roster::Roster) {
+    if config.schools.is_empty() {
+        return;
+    }
+    let mut warned: Vec<&str> = Vec::new();
+    for person in roster.people() {
+        let school = person.school.as_str();
+        if school.is_empty()
+            || warned.contains(&school)
+            || config
+                .schools
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(school))
+        {
+            continue;
+        }
+        warned.push(school);
+        eprintln!(
+            "{}",
+            crate::error::Diagnostic::warning(
+                &roster.file,
+                Some(person.line),
+                format!("school `{school}` is not one of the schools in site.yaml"),
+            )
+            .help(format!(
+                "check the spelling, or add it to `schools:` in site.yaml (it lists: {})",
+                config.schools.join(", ")
+            ))
+        );
     }
 }

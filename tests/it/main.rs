@@ -1,9 +1,12 @@
-//! Integration tests: each module runs the `handbook` binary on temporary
-//! sites and checks what a user would see.
+//! Integration tests: one test binary, one module per feature. Each runs
+//! the `handbook` binary on temporary sites and checks what a user would see.
 
+mod browser;
 mod build;
 mod check;
+mod js;
 mod seed;
 mod serve;
 mod support;
+mod tokens;
 mod versions;

@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod records;
+pub use records::*;
+
 /// The date the tests pretend it is, so review warnings are stable.
 pub const TODAY: &str = "2026-01-15";
 

@@ -42,7 +42,10 @@ pub async fn axe_violations(b: &Browser) -> Vec<String> {
         panic!("axe failed to run: {error}");
     }
     let mut lines = Vec::new();
-    for v in report["violations"].as_array().expect("a list of violations") {
+    for v in report["violations"]
+        .as_array()
+        .expect("a list of violations")
+    {
         let mut line = format!(
             "[{}] {} ({}): {}\n    {}",
             v["impact"].as_str().unwrap_or("?"),
@@ -52,7 +55,12 @@ pub async fn axe_violations(b: &Browser) -> Vec<String> {
             v["helpUrl"].as_str().unwrap_or(""),
         );
         for node in v["nodes"].as_array().into_iter().flatten().take(10) {
-            let html: String = node["html"].as_str().unwrap_or("").chars().take(300).collect();
+            let html: String = node["html"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect();
             line.push_str(&format!(
                 "\n    - {}\n      {}\n      {}",
                 node["target"].as_str().unwrap_or("?"),

@@ -83,85 +83,88 @@ async fn find_module(b: &Browser, wanted: impl Fn(&Quiz) -> bool) -> (String, Qu
 
 #[test]
 fn passes_a_module_by_keyboard_alone() {
-    run("passes_a_module_by_keyboard_alone", Needs::Browser, async |b| {
-        // A module with both radio buttons and checkboxes, if there is one.
-        let (_, data) = find_module(b, |q| {
-            q.questions.iter().any(|x| x.kind == "multiple")
-                && q.questions.iter().any(|x| x.kind != "multiple")
-        })
-        .await;
-        quiz::ready(b).await;
+    run(
+        "passes_a_module_by_keyboard_alone",
+        Needs::Browser,
+        async |b| {
+            // A module with both radio buttons and checkboxes, if there is one.
+            let (_, data) = find_module(b, |q| {
+                q.questions.iter().any(|x| x.kind == "multiple")
+                    && q.questions.iter().any(|x| x.kind != "multiple")
+            })
+            .await;
+            quiz::ready(b).await;
 
-        let order = question_order(b).await;
-        assert_eq!(
-            order.len(),
-            data.questions.len(),
-            "one fieldset per question in #quiz-data"
-        );
-        // Put the focus on the first option; from here on, keys only.
-        b.js(
-            "document.querySelector('#quiz input[data-option]').focus();",
-            vec![],
-        )
-        .await;
-        for (n, id) in order.iter().enumerate() {
-            let q = data
-                .questions
-                .iter()
-                .find(|q| &q.id == id)
-                .unwrap_or_else(|| panic!("question `{id}` is in #quiz-data"));
-            let dom = quiz::dom_order(b, id).await;
-            let right = q.correct();
-            assert_focus_on(b, id, dom[0]).await;
-            if q.kind == "multiple" {
-                for (pos, &option) in dom.iter().enumerate() {
-                    assert_focus_on(b, id, option).await;
-                    if right.contains(&option) {
-                        b.press(&[Key::Space]).await;
-                    }
-                    if pos + 1 < dom.len() {
-                        b.press(&[Key::Tab]).await;
-                    }
-                }
-            } else {
-                let target = dom
-                    .iter()
-                    .position(|o| right.contains(o))
-                    .expect("a right option");
-                if target == 0 {
-                    b.press(&[Key::Space]).await;
-                } else {
-                    // Arrow keys move through a radio group and choose.
-                    b.press(&vec![Key::Down; target]).await;
-                }
-                assert_focus_on(b, id, dom[target]).await;
-            }
+            let order = question_order(b).await;
             assert_eq!(
-                checked_options(b, id).await,
-                right,
-                "question {} (`{id}`) answered right by keyboard",
-                n + 1
+                order.len(),
+                data.questions.len(),
+                "one fieldset per question in #quiz-data"
             );
-            b.press(&[Key::Tab]).await;
-        }
-        let (tag, _, name, _, _) = focused(b).await;
-        assert_eq!(
-            (tag.as_str(), name.as_str()),
-            ("button", "quiz-submit"),
-            "Tab after the last question reaches “Check my answers”"
-        );
-        b.press(&[Key::Enter]).await;
-        let (passed, score) = quiz::result(b).await;
-        assert!(
-            passed && score == 100,
-            "passed by keyboard: passed={passed} score={score}"
-        );
-        let (tag, _, name, _, in_result) = focused(b).await;
-        assert!(
-            in_result,
-            "after submitting, the focus moves to the result (it is on <{tag}> `{name}`)"
-        );
-        let live = b
+            // Put the focus on the first option; from here on, keys only.
+            b.js(
+                "document.querySelector('#quiz input[data-option]').focus();",
+                vec![],
+            )
+            .await;
+            for (n, id) in order.iter().enumerate() {
+                let q = data
+                    .questions
+                    .iter()
+                    .find(|q| &q.id == id)
+                    .unwrap_or_else(|| panic!("question `{id}` is in #quiz-data"));
+                let dom = quiz::dom_order(b, id).await;
+                let right = q.correct();
+                assert_focus_on(b, id, dom[0]).await;
+                if q.kind == "multiple" {
+                    for (pos, &option) in dom.iter().enumerate() {
+                        assert_focus_on(b, id, option).await;
+                        if right.contains(&option) {
+                            b.press(&[Key::Space]).await;
+                        }
+                        if pos + 1 < dom.len() {
+                            b.press(&[Key::Tab]).await;
+                        }
+                    }
+                } else {
+                    let target = dom
+                        .iter()
+                        .position(|o| right.contains(o))
+                        .expect("a right option");
+                    if target == 0 {
+                        b.press(&[Key::Space]).await;
+                    } else {
+                        // Arrow keys move through a radio group and choose.
+                        b.press(&vec![Key::Down; target]).await;
+                    }
+                    assert_focus_on(b, id, dom[target]).await;
+                }
+                assert_eq!(
+                    checked_options(b, id).await,
+                    right,
+                    "question {} (`{id}`) answered right by keyboard",
+                    n + 1
+                );
+                b.press(&[Key::Tab]).await;
+            }
+            let (tag, _, name, _, _) = focused(b).await;
+            assert_eq!(
+                (tag.as_str(), name.as_str()),
+                ("button", "quiz-submit"),
+                "Tab after the last question reaches “Check my answers”"
+            );
+            b.press(&[Key::Enter]).await;
+            let (passed, score) = quiz::result(b).await;
+            assert!(
+                passed && score == 100,
+                "passed by keyboard: passed={passed} score={score}"
+            );
+            let (tag, _, name, _, in_result) = focused(b).await;
+            assert!(
+                in_result,
+                "after submitting, the focus moves to the result (it is on <{tag}> `{name}`)"
+            );
+            let live = b
             .js(
                 "var r = document.getElementById('quiz-result');\
                  var live = r.closest('[aria-live]') || document.querySelector('#quiz [aria-live], [aria-live]');\
@@ -169,12 +172,13 @@ fn passes_a_module_by_keyboard_alone() {
                 vec![],
             )
             .await;
-        assert_eq!(
-            live,
-            serde_json::Value::Bool(true),
-            "the result is announced in an aria-live region"
-        );
-    });
+            assert_eq!(
+                live,
+                serde_json::Value::Bool(true),
+                "the result is announced in an aria-live region"
+            );
+        },
+    );
 }
 
 #[test]
@@ -350,6 +354,18 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
                 "overall progress shows every module: `{progress}`"
             );
 
+            let declaration = b
+                .wait_visible("#declaration-state")
+                .await
+                .attr("data-state")
+                .await
+                .unwrap();
+            assert_eq!(
+                declaration.as_deref(),
+                Some("signed"),
+                "after a reload, the course home shows the declaration signed"
+            );
+
             // The declaration still shows the course complete, also after a reload.
             b.open("course/declaration.html").await;
             b.wait_visible("#course-complete").await;
@@ -361,68 +377,72 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
 
 #[test]
 fn options_are_shuffled_per_attempt() {
-    run("options_are_shuffled_per_attempt", Needs::Browser, async |b| {
-        let (_, data) = find_module(b, |q| {
-            q.questions
-                .iter()
-                .any(|x| x.kind != "true_false" && x.options.len() >= 3)
-        })
-        .await;
-        quiz::ready(b).await;
-        let shuffled: Vec<&Question> = data
-            .questions
-            .iter()
-            .filter(|x| x.kind != "true_false" && x.options.len() >= 3)
-            .collect();
-        assert!(
-            !shuffled.is_empty(),
-            "the real quiz bank has a question with 3 or more options"
-        );
-        let mut orders = Vec::new();
-        for q in &shuffled {
-            orders.push(quiz::dom_order(b, &q.id).await);
-        }
-        let first = orders.clone();
-        let mut changed = false;
-        for attempt in 1..=8 {
-            quiz::answer_by_clicking(b, &data, Question::correct).await;
-            quiz::submit(b).await;
-            b.click("#quiz-retry").await;
+    run(
+        "options_are_shuffled_per_attempt",
+        Needs::Browser,
+        async |b| {
+            let (_, data) = find_module(b, |q| {
+                q.questions
+                    .iter()
+                    .any(|x| x.kind != "true_false" && x.options.len() >= 3)
+            })
+            .await;
             quiz::ready(b).await;
-            // A new attempt starts clean.
-            let left = b
-                .js(
-                    "return document.querySelectorAll('#quiz input:checked').length +\
-                            document.querySelectorAll('#quiz .feedback').length;",
-                    vec![],
-                )
-                .await;
-            assert_eq!(
-                left,
-                serde_json::json!(0),
-                "attempt {attempt}: no answer or feedback left from the last attempt"
+            let shuffled: Vec<&Question> = data
+                .questions
+                .iter()
+                .filter(|x| x.kind != "true_false" && x.options.len() >= 3)
+                .collect();
+            assert!(
+                !shuffled.is_empty(),
+                "the real quiz bank has a question with 3 or more options"
             );
-            let mut now = Vec::new();
+            let mut orders = Vec::new();
             for q in &shuffled {
-                let order = quiz::dom_order(b, &q.id).await;
-                let mut sorted = order.clone();
-                sorted.sort();
+                orders.push(quiz::dom_order(b, &q.id).await);
+            }
+            let first = orders.clone();
+            let mut changed = false;
+            for attempt in 1..=8 {
+                quiz::answer_by_clicking(b, &data, Question::correct).await;
+                quiz::submit(b).await;
+                b.click("#quiz-retry").await;
+                quiz::ready(b).await;
+                // A new attempt starts clean.
+                let left = b
+                    .js(
+                        "return document.querySelectorAll('#quiz input:checked').length +\
+                            document.querySelectorAll('#quiz .feedback').length;",
+                        vec![],
+                    )
+                    .await;
                 assert_eq!(
-                    sorted,
-                    (0..q.options.len()).collect::<Vec<_>>(),
-                    "question `{}`: every option once",
-                    q.id
+                    left,
+                    serde_json::json!(0),
+                    "attempt {attempt}: no answer or feedback left from the last attempt"
                 );
-                now.push(order);
+                let mut now = Vec::new();
+                for q in &shuffled {
+                    let order = quiz::dom_order(b, &q.id).await;
+                    let mut sorted = order.clone();
+                    sorted.sort();
+                    assert_eq!(
+                        sorted,
+                        (0..q.options.len()).collect::<Vec<_>>(),
+                        "question `{}`: every option once",
+                        q.id
+                    );
+                    now.push(order);
+                }
+                if now != first {
+                    changed = true;
+                    break;
+                }
             }
-            if now != first {
-                changed = true;
-                break;
-            }
-        }
-        assert!(
-            changed,
-            "over 8 retries the options never changed order: {first:?}"
-        );
-    });
+            assert!(
+                changed,
+                "over 8 retries the options never changed order: {first:?}"
+            );
+        },
+    );
 }

@@ -42,6 +42,7 @@ impl Driver {
         let port = free_port();
         let child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
+            .arg("--verbose")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("a log file"))
             .stderr(log)
@@ -54,7 +55,7 @@ impl Driver {
             port,
             profile,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return driver;
@@ -67,7 +68,7 @@ impl Driver {
             }
             if Instant::now() > deadline {
                 panic!(
-                    "chromedriver did not listen on port {port} within 20s:\n{}",
+                    "chromedriver did not listen on port {port} within 60s:\n{}",
                     driver.log()
                 );
             }
@@ -87,6 +88,9 @@ impl Driver {
             "--disable-component-update".to_string(),
             "--disable-sync".to_string(),
             "--no-first-run".to_string(),
+            // The theme scrolls smoothly unless the reader asks for less
+            // motion; an animated scroll would move elements under clicks.
+            "--force-prefers-reduced-motion".to_string(),
             format!("--user-data-dir={}", user_data.display()),
             format!("--window-size={},{}", WINDOW.0, WINDOW.1),
         ];
@@ -113,8 +117,8 @@ impl Driver {
             });
         client
             .update_timeouts(TimeoutConfiguration::new(
-                Some(Duration::from_secs(60)),
-                Some(Duration::from_secs(30)),
+                Some(Duration::from_secs(120)),
+                Some(Duration::from_secs(120)),
                 Some(Duration::from_secs(0)),
             ))
             .await
@@ -127,7 +131,7 @@ impl Driver {
         let text = std::fs::read_to_string(self.profile.path().join("chromedriver.log"))
             .unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
+        lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
     /// Sends `signal` to every process of the group.
@@ -144,7 +148,14 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("chromedriver log (last lines):\n{}", self.log());
+            let keep =
+                std::env::temp_dir().join(format!("handbook-chromedriver-{}.log", self.port));
+            let _ = std::fs::copy(self.profile.path().join("chromedriver.log"), &keep);
+            eprintln!(
+                "chromedriver log (last lines; all of it in {}):\n{}",
+                keep.display(),
+                self.log()
+            );
         }
         self.signal_group("TERM");
         let deadline = Instant::now() + Duration::from_secs(3);

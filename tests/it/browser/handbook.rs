@@ -13,7 +13,9 @@ use super::{Browser, Needs, SUB_PATH, file_url, run};
 /// The words of a built page's `<main>`, lower-cased.
 fn main_words(html: &str) -> BTreeSet<String> {
     let start = html.find("<main").unwrap_or(0);
-    let end = html[start..].find("</main>").map_or(html.len(), |e| start + e);
+    let end = html[start..]
+        .find("</main>")
+        .map_or(html.len(), |e| start + e);
     let mut text = String::new();
     let mut in_tag = false;
     for c in html[start..end].chars() {
@@ -119,13 +121,7 @@ fn search_finds_a_word_on_the_right_page() {
                 &format!("the result opens {expected}"),
             )
             .await;
-            let text = b
-                .find("main")
-                .await
-                .text()
-                .await
-                .unwrap()
-                .to_lowercase();
+            let text = b.find("main").await.text().await.unwrap().to_lowercase();
             assert!(text.contains(&word), "{page} contains `{word}`");
         },
     );
@@ -186,9 +182,7 @@ async fn walk_the_site(b: &Browser, home: &str, label: &str) {
     .await;
     let links = result_links(b).await;
     assert!(
-        links
-            .iter()
-            .any(|l| path_of(l) == format!("{root}{page}")),
+        links.iter().any(|l| path_of(l) == format!("{root}{page}")),
         "{label}: searching `{word}` lists {root}{page}; results: {links:#?}"
     );
 }
@@ -219,15 +213,24 @@ fn works_from_a_sub_path_the_host_root_and_from_disk() {
         Needs::Browser,
         async |b| {
             b.server.take_log();
-            walk_the_site(b, &b.url("index.html"), &format!("from the sub-path {SUB_PATH}"))
-                .await;
+            walk_the_site(
+                b,
+                &b.url("index.html"),
+                &format!("from the sub-path {SUB_PATH}"),
+            )
+            .await;
             let bad: Vec<_> = b
                 .server
                 .take_log()
                 .into_iter()
-                .filter(|h| h.path != "/favicon.ico" && (h.status != 200 || !h.path.starts_with(SUB_PATH)))
+                .filter(|h| {
+                    h.path != "/favicon.ico" && (h.status != 200 || !h.path.starts_with(SUB_PATH))
+                })
                 .collect();
-            assert!(bad.is_empty(), "from the sub-path, requests that failed: {bad:?}");
+            assert!(
+                bad.is_empty(),
+                "from the sub-path, requests that failed: {bad:?}"
+            );
 
             let at_root = Server::start(&b.output, "/");
             walk_the_site(b, &at_root.url("/index.html"), "from the root of a host").await;
@@ -236,7 +239,10 @@ fn works_from_a_sub_path_the_host_root_and_from_disk() {
                 .into_iter()
                 .filter(|h| h.path != "/favicon.ico" && h.status != 200)
                 .collect();
-            assert!(bad.is_empty(), "from the host root, requests that failed: {bad:?}");
+            assert!(
+                bad.is_empty(),
+                "from the host root, requests that failed: {bad:?}"
+            );
 
             let home = file_url(&b.output.join("index.html"));
             walk_the_site(b, &home, "opened from disk (file://)").await;

@@ -75,23 +75,38 @@ fn http_host(url: &str) -> Option<&str> {
 fn absolute_subresources_in_html(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     let lower = html.to_ascii_lowercase();
-    for tag in ["<link", "<script", "<img", "<iframe", "<source", "<video", "<audio", "<embed", "<object"] {
+    for tag in [
+        "<link", "<script", "<img", "<iframe", "<source", "<video", "<audio", "<embed", "<object",
+    ] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(tag) {
             let start = from + i;
             let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
             let element = &lower[start..end];
             let is_link_not_fetched = tag == "<link"
-                && ["canonical", "alternate", "author", "license", "help", "next", "prev", "search"]
-                    .iter()
-                    .any(|rel| {
-                        element.contains(&format!("rel=\"{rel}\"")) || element.contains(&format!("rel={rel}"))
-                    });
+                && [
+                    "canonical",
+                    "alternate",
+                    "author",
+                    "license",
+                    "help",
+                    "next",
+                    "prev",
+                    "search",
+                ]
+                .iter()
+                .any(|rel| {
+                    element.contains(&format!("rel=\"{rel}\""))
+                        || element.contains(&format!("rel={rel}"))
+                });
             if !is_link_not_fetched {
                 for attr in ["src=", "href=", "data=", "srcset="] {
                     if let Some(a) = element.find(attr) {
                         let value = element[a + attr.len()..].trim_start_matches(['"', '\'']);
-                        if value.starts_with("http://") || value.starts_with("https://") || value.starts_with("//") {
+                        if value.starts_with("http://")
+                            || value.starts_with("https://")
+                            || value.starts_with("//")
+                        {
                             found.push(html[start..end.min(start + 200)].to_string());
                         }
                     }
@@ -105,68 +120,85 @@ fn absolute_subresources_in_html(html: &str) -> Vec<String> {
 
 #[test]
 fn no_page_type_asks_any_other_host() {
-    run("no_page_type_asks_any_other_host", Needs::Browser, async |b| {
-        let mut failures = Vec::new();
-        for page in PAGES {
-            b.server.take_log();
-            visit(b, page).await;
+    run(
+        "no_page_type_asks_any_other_host",
+        Needs::Browser,
+        async |b| {
+            let mut failures = Vec::new();
+            for page in PAGES {
+                b.server.take_log();
+                visit(b, page).await;
 
-            // What the browser fetched and what the live page refers to.
-            for (kind, url) in subresource_urls(b).await {
-                if let Some(host) = http_host(&url) {
-                    if host != "127.0.0.1" {
+                // What the browser fetched and what the live page refers to.
+                for (kind, url) in subresource_urls(b).await {
+                    if http_host(&url).is_some_and(|host| host != "127.0.0.1") {
                         failures.push(format!("{} ({}): {kind} {url}", page.kind, page.path));
                     }
                 }
-            }
 
-            // The HTML as served.
-            let source = std::fs::read_to_string(b.output_file(
-                if page.status == 404 { "404.html" } else { page.path.split('?').next().unwrap() },
-            ))
-            .unwrap_or_else(|err| panic!("{}: reading the built page: {err}", page.path));
-            for element in absolute_subresources_in_html(&source) {
-                failures.push(format!("{} ({}): the HTML fetches from another site: {element}", page.kind, page.path));
-            }
-
-            // What the server was asked for: only files of the site, under
-            // its sub-path, and none missing.
-            let wanted = format!("{SUB_PATH}{}", page.path);
-            let hits = b.server.take_log();
-            let main = hits.iter().find(|h| h.path == wanted);
-            match main {
-                Some(hit) if hit.status == page.status => {}
-                Some(hit) => failures.push(format!(
-                    "{} ({}): the server answered {} (expected {})",
-                    page.kind, page.path, hit.status, page.status
-                )),
-                None => failures.push(format!("{} ({}): the page was never requested", page.kind, page.path)),
-            }
-            for hit in hits {
-                if hit.path == "/favicon.ico" || hit.path == wanted {
-                    continue; // the browser's own guess at an icon
-                }
-                if !hit.path.starts_with(SUB_PATH) {
+                // The HTML as served.
+                let source = std::fs::read_to_string(b.output_file(if page.status == 404 {
+                    "404.html"
+                } else {
+                    page.path.split('?').next().unwrap()
+                }))
+                .unwrap_or_else(|err| panic!("{}: reading the built page: {err}", page.path));
+                for element in absolute_subresources_in_html(&source) {
                     failures.push(format!(
-                        "{} ({}): requested {} outside the site's sub-path {SUB_PATH}",
-                        page.kind, page.path, hit.path
-                    ));
-                } else if hit.status != 200 {
-                    failures.push(format!(
-                        "{} ({}): requested {} which answered {}",
-                        page.kind, page.path, hit.path, hit.status
+                        "{} ({}): the HTML fetches from another site: {element}",
+                        page.kind, page.path
                     ));
                 }
+
+                // What the server was asked for: only files of the site, under
+                // its sub-path, and none missing.
+                let wanted = format!("{SUB_PATH}{}", page.path);
+                let hits = b.server.take_log();
+                let main = hits.iter().find(|h| h.path == wanted);
+                match main {
+                    Some(hit) if hit.status == page.status => {}
+                    Some(hit) => failures.push(format!(
+                        "{} ({}): the server answered {} (expected {})",
+                        page.kind, page.path, hit.status, page.status
+                    )),
+                    None => failures.push(format!(
+                        "{} ({}): the page was never requested",
+                        page.kind, page.path
+                    )),
+                }
+                for hit in hits {
+                    if hit.path == "/favicon.ico" || hit.path == wanted {
+                        continue; // the browser's own guess at an icon
+                    }
+                    if !hit.path.starts_with(SUB_PATH) {
+                        failures.push(format!(
+                            "{} ({}): requested {} outside the site's sub-path {SUB_PATH}",
+                            page.kind, page.path, hit.path
+                        ));
+                    } else if hit.status != 200 {
+                        failures.push(format!(
+                            "{} ({}): requested {} which answered {}",
+                            page.kind, page.path, hit.path, hit.status
+                        ));
+                    }
+                }
             }
-        }
-        assert!(failures.is_empty(), "requests beyond the site:\n  {}", failures.join("\n  "));
-    });
+            assert!(
+                failures.is_empty(),
+                "requests beyond the site:\n  {}",
+                failures.join("\n  ")
+            );
+        },
+    );
 }
 
 #[test]
 fn host_parsing() {
     assert_eq!(http_host("http://127.0.0.1:8080/a"), Some("127.0.0.1"));
-    assert_eq!(http_host("https://fonts.googleapis.com/css"), Some("fonts.googleapis.com"));
+    assert_eq!(
+        http_host("https://fonts.googleapis.com/css"),
+        Some("fonts.googleapis.com")
+    );
     assert_eq!(http_host("//cdn.example.org/x.js"), Some("cdn.example.org"));
     assert_eq!(http_host("data:image/png;base64,xx"), None);
     assert_eq!(http_host("file:///tmp/x"), None);

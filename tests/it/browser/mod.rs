@@ -27,6 +27,7 @@ mod hosts;
 mod pages;
 mod quiz;
 mod server;
+mod token_flow;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -44,7 +45,7 @@ use server::Server;
 pub const SUB_PATH: &str = "/trust/policy/";
 
 /// How long to wait for anything to appear in the page.
-pub const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// Only one browser at a time (the CI machine has two cores).
 static BROWSER_LOCK: Mutex<()> = Mutex::new(());
@@ -84,15 +85,15 @@ pub fn axe_path() -> PathBuf {
 /// Finds the tools, or says what is missing.
 fn find_tools(needs: Needs) -> Result<Tools, String> {
     let mut missing = Vec::new();
-    let chromium = std::env::var_os("HANDBOOK_CHROMIUM")
-        .map(PathBuf::from)
-        .or_else(|| {
-            ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-                .iter()
-                .map(PathBuf::from)
-                .find(|p| p.is_file())
-        })
-        .or_else(|| find_in_path("chromium"));
+    let chromium = match std::env::var_os("HANDBOOK_CHROMIUM") {
+        // Named explicitly: that one or nothing.
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .or_else(|| find_in_path("chromium")),
+    };
     if chromium.is_none() {
         missing.push("chromium (apt-get install chromium)".to_string());
     }
@@ -121,11 +122,34 @@ fn find_tools(needs: Needs) -> Result<Tools, String> {
     }
 }
 
+/// A lock file shared by every test process on the machine, held while a
+/// browser runs (two browsers at once starve a two-core machine).
+fn machine_lock() -> std::fs::File {
+    let path = std::env::temp_dir().join("handbook-browser-tests.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|err| panic!("opening {}: {err}", path.display()));
+    file.lock()
+        .unwrap_or_else(|err| panic!("locking {}: {err}", path.display()));
+    file
+}
+
+/// The handbook the browser tests build: the project's own, or the one in
+/// `HANDBOOK_BROWSER_SITE` (to run these checks on another school's site).
+pub fn site_root() -> PathBuf {
+    std::env::var_os("HANDBOOK_BROWSER_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(project_root)
+}
+
 /// Builds the project's real site into a temporary folder.
 pub fn build_real_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("output");
-    let root = project_root();
+    let root = site_root();
     let output = run_handbook(&[
         "build",
         "--root",
@@ -139,7 +163,10 @@ pub fn build_real_site() -> tempfile::TempDir {
         "building the real site failed:\n{}",
         text(&output)
     );
-    assert!(out.join("index.html").is_file(), "the build wrote index.html");
+    assert!(
+        out.join("index.html").is_file(),
+        "the build wrote index.html"
+    );
     dir
 }
 
@@ -154,14 +181,19 @@ where
         Ok(tools) => tools,
         Err(missing) => {
             if in_ci() {
-                panic!("{name}: CI is set, so the browser tests must run, but these are missing: {missing}");
+                panic!(
+                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
+                );
             }
-            println!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            eprintln!("SKIPPED: {name}: missing {missing}");
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
             return;
         }
     };
-    let _lock = BROWSER_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _lock = BROWSER_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // And one at a time across test processes on this machine.
+    let _machine_lock = machine_lock();
     let started = Instant::now();
     let site = build_real_site();
     let output = site.path().join("output");
@@ -218,12 +250,26 @@ impl Browser {
 
     /// Opens any address and waits for the load.
     pub async fn goto(&self, url: &str) {
-        self.client
-            .goto(url)
-            .await
-            .unwrap_or_else(|err| panic!("opening {url}: {err}"));
-        self.wait_until("document.readyState === 'complete'", &format!("{url} loads"))
-            .await;
+        if let Err(err) = self.client.goto(url).await {
+            let hits = self.server.take_log();
+            let state = self
+                .client
+                .execute(
+                    "return [document.readyState, document.documentElement.outerHTML.length,\
+                       performance.getEntriesByType('resource').map(function (e) {\
+                         return [e.name, Math.round(e.responseEnd), e.transferSize]; })];",
+                    vec![],
+                )
+                .await;
+            panic!(
+                "opening {url}: {err}\n  requests the server answered: {hits:?}\n  page state: {state:?}"
+            );
+        }
+        self.wait_until(
+            "document.readyState === 'complete'",
+            &format!("{url} loads"),
+        )
+        .await;
     }
 
     /// The current address.
@@ -321,10 +367,23 @@ impl Browser {
     /// Clicks an element matching a CSS selector.
     pub async fn click(&self, css: &str) {
         let element = self.wait_for(css).await;
-        element
-            .click()
-            .await
-            .unwrap_or_else(|err| panic!("clicking `{css}`: {err}"));
+        // Into the middle of the window, as a reader would scroll to it.
+        self.js(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});",
+            vec![serde_json::to_value(&element).expect("an element reference")],
+        )
+        .await;
+        if let Err(err) = element.click().await {
+            let on_top = self
+                .js(
+                    "var e = arguments[0], r = e.getBoundingClientRect();\
+                     var t = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);\
+                     return JSON.stringify(r) + ' covered by ' + (t ? t.outerHTML.slice(0, 300) : 'nothing');",
+                    vec![serde_json::to_value(&element).expect("an element reference")],
+                )
+                .await;
+            panic!("clicking `{css}`: {err}\n  {on_top}");
+        }
     }
 
     /// The `id` of the element that has the keyboard focus.

@@ -5,7 +5,7 @@
 //! A new page type joins both checks by adding one line to [`PAGES`]
 //! (and, if it needs something done first, a [`Setup`]).
 
-use super::{Browser, quiz};
+use super::{Browser, quiz, token_flow};
 
 /// Something to do on (or before) a page before it is checked.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +23,12 @@ pub enum Setup {
     PassAllModules,
     /// On the declaration page: tick the box and sign.
     SignDeclaration,
+    /// On the course home: type a staff id and a code with a typing
+    /// mistake, so the identity form shows its message.
+    MistypeCode,
+    /// On the signed declaration page: give the staff id and code, so the
+    /// completion token is shown.
+    GiveIdentity,
 }
 
 /// One kind of page.
@@ -74,6 +80,11 @@ pub const PAGES: &[Page] = &[
         setup: Setup::None,
     },
     page("course home, not started", "course/index.html"),
+    with(
+        "course home, identity form with a typing mistake",
+        "course/index.html",
+        Setup::MistypeCode,
+    ),
     page("module page", "course/scope.html"),
     with(
         "module page, failed attempt with feedback",
@@ -93,9 +104,14 @@ pub const PAGES: &[Page] = &[
         Setup::PassAllModules,
     ),
     with(
-        "declaration, signed",
+        "declaration, signed, asking for the staff id and code",
         "course/declaration.html",
         Setup::SignDeclaration,
+    ),
+    with(
+        "declaration, signed, token shown",
+        "course/declaration.html",
+        Setup::GiveIdentity,
     ),
     page("course home, complete", "course/index.html"),
 ];
@@ -129,6 +145,12 @@ pub async fn visit(b: &Browser, page: &Page) {
         }
         Setup::SignDeclaration => {
             quiz::sign_declaration(b).await;
+        }
+        Setup::MistypeCode => {
+            token_flow::mistype_code(b).await;
+        }
+        Setup::GiveIdentity => {
+            token_flow::give_identity(b).await;
         }
     }
     // Let any announcement (aria-live) or late script settle into the DOM.

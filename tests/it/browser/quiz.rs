@@ -109,7 +109,11 @@ pub fn input_css(question: &str, option: usize) -> String {
 }
 
 /// Chooses `options` of each question by clicking, `choice` saying which.
-pub async fn answer_by_clicking(b: &Browser, quiz: &Quiz, choice: impl Fn(&Question) -> Vec<usize>) {
+pub async fn answer_by_clicking(
+    b: &Browser,
+    quiz: &Quiz,
+    choice: impl Fn(&Question) -> Vec<usize>,
+) {
     for q in &quiz.questions {
         for option in choice(q) {
             let css = input_css(&q.id, option);
@@ -138,9 +142,14 @@ pub async fn submit(b: &Browser) -> (bool, u32) {
 
 /// Waits for the result to be shown; returns (passed, score).
 pub async fn result(b: &Browser) -> (bool, u32) {
-    b.wait_visible("#quiz-result[data-passed][data-score]").await;
+    b.wait_visible("#quiz-result[data-passed][data-score]")
+        .await;
     let result = b.find("#quiz-result").await;
-    let passed = result.attr("data-passed").await.unwrap().unwrap_or_default();
+    let passed = result
+        .attr("data-passed")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     let score = result.attr("data-score").await.unwrap().unwrap_or_default();
     (
         passed == "true",
@@ -181,7 +190,10 @@ pub async fn modules(b: &Browser) -> Vec<Module> {
     assert!(!list.is_empty(), "the course home lists modules");
     list.into_iter()
         .map(|(id, url)| {
-            assert!(!url.is_empty(), "module `{id}` has a link on the course home");
+            assert!(
+                !url.is_empty(),
+                "module `{id}` has a link on the course home"
+            );
             Module { id, url }
         })
         .collect()

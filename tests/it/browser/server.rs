@@ -8,7 +8,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use tiny_http::{Header, Request, Response};
+use std::io::Write;
+
+use tiny_http::{Method, Request};
 
 /// One request the server answered.
 #[derive(Clone, Debug)]
@@ -31,11 +33,7 @@ impl Server {
     pub fn start(dir: &Path, prefix: &str) -> Server {
         assert!(prefix.starts_with('/') && prefix.ends_with('/'));
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a local server"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("an IP address")
-            .port();
+        let port = server.server_addr().to_ip().expect("an IP address").port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let thread = {
             let server = Arc::clone(&server);
@@ -147,8 +145,35 @@ fn file_for(url: &str, dir: &Path, prefix: &str) -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+/// Writes a whole response and closes the connection.
+///
+/// Every response says `Connection: close`: tiny_http 0.12 runs each
+/// keep-alive connection on a pooled thread for as long as it stays open,
+/// and its pool can leave a new connection queued behind them (a lost
+/// wake-up), which stalls a page load for minutes. One request per
+/// connection keeps the pool's threads free.
+fn send(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        _ => "Status",
+    };
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let is_head = *request.method() == Method::Head;
+    let mut writer = request.into_writer();
+    let _ = writer.write_all(head.as_bytes());
+    if !is_head {
+        let _ = writer.write_all(body);
+    }
+    let _ = writer.flush();
 }
 
 /// Answers one request; returns the status sent.
@@ -156,8 +181,7 @@ fn respond(request: Request, dir: &Path, prefix: &str) -> u16 {
     let url = request.url().to_string();
     // The prefix without its slash: a host redirects to the folder.
     if url.split('?').next() == Some(prefix.trim_end_matches('/')) {
-        let response = Response::empty(301).with_header(header("Location", prefix));
-        let _ = request.respond(response);
+        send(request, 301, &[("Location", prefix)], b"");
         return 301;
     }
     let (file, status) = match file_for(&url, dir, prefix) {
@@ -165,11 +189,15 @@ fn respond(request: Request, dir: &Path, prefix: &str) -> u16 {
         None => (dir.join("404.html"), 404),
     };
     let body = std::fs::read(&file).unwrap_or_else(|_| b"Not found".to_vec());
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type(&file)))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    send(
+        request,
+        status,
+        &[
+            ("Content-Type", content_type(&file)),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-store"),
+        ],
+        &body,
+    );
     status
 }

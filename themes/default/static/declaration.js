@@ -3,8 +3,15 @@
    - #declaration-locked, listing the modules still to pass, or
    - #declaration-form (every module passed): the reader ticks
      #declaration-confirm and presses #declaration-submit, or
-   - #course-complete (declaration signed), with the date and the scores.
-   Needs progress.js loaded first. Plain classic script, ES5. */
+   - #course-complete (declaration signed), with the date and the scores,
+     then the completion token (#token, from completion.js) once the staff
+     id and personal code are known, or else the identity form (#identity,
+     from identity.js) that asks for them.
+   After signing, focus moves to the token's heading (#token-heading), or to
+   the identity form's heading (#identity-heading) when it is needed first.
+   Needs progress.js first, then token.js, identity.js and completion.js
+   (without them the page works as before, without a token).
+   Plain classic script, ES5. */
 (function () {
   "use strict";
 
@@ -26,6 +33,11 @@
   var dateEl = document.getElementById("course-complete-date");
   var scores = document.getElementById("course-complete-scores");
   var lang = document.documentElement.getAttribute("lang") || undefined;
+  var Identity = window.HandbookIdentity;
+  var Completion = window.HandbookCompletion;
+  var identitySection = document.getElementById("identity");
+  var tokenSection = document.getElementById("token");
+  var identityNote = document.getElementById("declaration-identity-note");
 
   function formatDate(iso) {
     var d = new Date(iso);
@@ -87,9 +99,43 @@
     if (complete) {
       complete.hidden = false;
     }
-    if (moveFocus && completeHeading) {
+    if (!showToken(moveFocus) && moveFocus && completeHeading) {
       completeHeading.focus();
     }
+  }
+
+  /* The token, or the identity form when the id and code are not known
+     yet. Returns true when it moved the focus. */
+  function showToken(moveFocus) {
+    if (!Identity || !Completion || !identitySection || !tokenSection) {
+      return false;
+    }
+    var who = null;
+    Identity.mount(identitySection, data, {
+      headingLevel: 3,
+      purpose: "token",
+      onSaved: function () {
+        showToken(true);
+      },
+      onCleared: function () {
+        Completion.hide(tokenSection);
+      }
+    });
+    who = Identity.get(data);
+    var record = Progress.load(data);
+    var token = who && record.declaration ? Completion.render(tokenSection, data, record, who) : null;
+    if (!token) {
+      Completion.hide(tokenSection);
+    }
+    if (!moveFocus) {
+      return false;
+    }
+    var target = document.getElementById(token ? "token-heading" : "identity-heading");
+    if (target) {
+      target.focus();
+      return true;
+    }
+    return false;
   }
 
   function setError(on) {
@@ -115,6 +161,9 @@
   function showForm() {
     if (form) {
       form.hidden = false;
+    }
+    if (identityNote) {
+      identityNote.hidden = !(Identity && !Identity.get(data));
     }
   }
 

@@ -8,7 +8,7 @@
      { "site": "...", "version": "...", "label": "January 2025",
        "modules": { "<module id>": { "best": 90, "last": 60, "passed": true,
                                      "attempts": 2, "at": "2025-03-01T10:00:00.000Z" } },
-       "declaration": { "at": "2025-03-01T10:30:00.000Z" } | null }
+       "declaration": { "at": "2025-03-01T10:30:00.000Z", "iat": 1740825000 } | null }
    A passed module stays passed even if a later attempt fails; "best" is the
    best score, "last" the latest one, "at" the time of the latest attempt.
 
@@ -17,7 +17,8 @@
    long as the page is open and a note on the page says so.
 
    "data" below is the parsed #course-data object:
-     { site, version, label, modules: [ { id, title, url, pass_mark } ] }
+     { site, version, label, site_title, office_email, history,
+       modules: [ { id, title, url, pass_mark } ] }
    Plain classic script, ES5: works on https, plain http and file://. */
 (function () {
   "use strict";
@@ -96,9 +97,22 @@
       }
     }
     if (value.declaration && typeof value.declaration === "object" && value.declaration.at) {
-      record.declaration = { at: String(value.declaration.at) };
+      record.declaration = declarationOf(value.declaration);
     }
     return record;
+  }
+
+  /* The declaration as stored: "at" (ISO 8601) and "iat", the same time in
+     whole Unix seconds, which the completion token carries. Records saved
+     before "iat" existed get it from "at", so the token stays the same. */
+  function declarationOf(value) {
+    var at = String(value.at);
+    var iat = Number(value.iat);
+    if (!isFinite(iat) || Math.floor(iat) !== iat || iat <= 0) {
+      var ms = Date.parse(at);
+      iat = isNaN(ms) ? 0 : Math.floor(ms / 1000);
+    }
+    return { at: at, iat: iat };
   }
 
   function toScore(n) {
@@ -208,11 +222,13 @@
       return m;
     },
 
-    /* Records that the declaration was signed now. Returns {at}. */
+    /* Records that the declaration was signed now (once). Returns
+       {at, iat}: the time as ISO 8601 and in whole Unix seconds. */
     saveDeclaration: function (data) {
       var record = read(data);
       if (!record.declaration) {
-        record.declaration = { at: now() };
+        var seconds = Math.floor(new Date().getTime() / 1000);
+        record.declaration = { at: new Date(seconds * 1000).toISOString(), iat: seconds };
       }
       write(data, record);
       return record.declaration;

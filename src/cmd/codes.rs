@@ -1,0 +1,269 @@
+//! `handbook codes ROSTER.csv [--out FILE] [--letters FILE]`: each person's
+//! personal code and link as CSV, and optionally a printable letter each.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::cli::CodesArgs;
+use crate::config::SiteConfig;
+use crate::error::{Error, Result};
+use crate::markdown::escape_html as esc;
+use crate::roster::{Person, ROSTER_FILE, Roster};
+use crate::token::{MasterKey, kid};
+
+/// The course page, relative to the site's address.
+const COURSE_PAGE: &str = "course/index.html";
+
+/// One person's code and link.
+struct Issued<'a> {
+    person: &'a Person,
+    /// The id to type: the roster id, with `#n` for a replaced code.
+    login: String,
+    code: String,
+    link: String,
+}
+
+pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
+    let config = SiteConfig::load(root)?;
+    let master = MasterKey::load(root)?;
+    let roster = Roster::load(&args.roster, &args.roster)?;
+    super::warn_unknown_schools(&config, &roster);
+    let base = config.base_url();
+    if base.is_none() {
+        eprintln!(
+            "note: site.yaml has no base_url, so each link is only the part after the site's \
+             address (#id=…&code=…). Set base_url to the address the site is published at \
+             to get links people can click."
+        );
+    }
+    let issued: Vec<Issued<'_>> = roster
+        .people()
+        .iter()
+        .map(|person| {
+            let code = master.staff_key(&person.id, person.generation).code();
+            let login = kid(&person.id, person.generation);
+            let fragment = format!("#id={}&code={}", encode(&login), encode(&code));
+            let link = match &base {
+                Some(base) => format!("{base}{COURSE_PAGE}{fragment}"),
+                None => fragment,
+            };
+            Issued {
+                person,
+                login,
+                code,
+                link,
+            }
+        })
+        .collect();
+
+    let csv = codes_csv(&issued)?;
+    match &args.out {
+        Some(out) => {
+            super::write_private(out, &csv)?;
+            eprintln!(
+                "Wrote {} codes to {}. It holds everyone's personal code: keep it private.",
+                issued.len(),
+                out.display()
+            );
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(&csv)
+                .map_err(|err| Error::io("writing to standard output", err))?;
+        }
+    }
+    if let Some(letters) = &args.letters {
+        super::write_private(letters, letters_html(&config, &issued).as_bytes())?;
+        eprintln!(
+            "Wrote {} letters to {}: open it in a browser and print it (one page each).",
+            issued.len(),
+            letters.display()
+        );
+    }
+    if args.roster != Path::new(ROSTER_FILE) && args.roster != root.join(ROSTER_FILE) {
+        eprintln!(
+            "Tip: keep this roster as {ROSTER_FILE}: `handbook import` and `handbook report` \
+             read it from there."
+        );
+    }
+    Ok(())
+}
+
+fn codes_csv(issued: &[Issued<'_>]) -> Result<Vec<u8>> {
+    let fail = |err: csv::Error| Error::io("writing the codes CSV", std::io::Error::other(err));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "id",
+            "name",
+            "email",
+            "school",
+            "role",
+            "generation",
+            "code",
+            "link",
+        ])
+        .map_err(fail)?;
+    for i in issued {
+        let p = i.person;
+        writer
+            .write_record([
+                p.id.as_str(),
+                &p.name,
+                &p.email,
+                &p.school,
+                &p.role,
+                &p.generation.to_string(),
+                &i.code,
+                &i.link,
+            ])
+            .map_err(fail)?;
+    }
+    writer.into_inner().map_err(|err| {
+        Error::io(
+            "writing the codes CSV",
+            std::io::Error::other(err.to_string()),
+        )
+    })
+}
+
+/// Percent-encodes everything but the unreserved characters of RFC 3986.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+const LETTER_STYLE: &str = "
+:root { color: #1a1a1a; background: #ffffff; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
+  font-size: 12pt; line-height: 1.5; margin: 0; }
+.screen-only { max-width: 46rem; margin: 1rem auto; padding: 0 1.5rem; }
+.letter { max-width: 46rem; margin: 0 auto; padding: 2rem 1.5rem; border-bottom: 2px dashed #6b6b6b;
+  break-after: page; page-break-after: always; }
+.letter:last-child { break-after: auto; page-break-after: auto; }
+.org { font-weight: 700; margin: 0; }
+h2 { font-size: 1.5rem; margin: .5rem 0 1rem; }
+h3 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dt { font-weight: 700; }
+dd { margin: 0; }
+.code { font-family: 'Courier New', Courier, monospace; font-size: 1.5rem; font-weight: 700;
+  letter-spacing: .08em; }
+.link { word-break: break-all; font-size: .9rem; }
+a { color: #0b4f9c; }
+.private { border: 2px solid #1a1a1a; padding: .5rem .75rem; }
+@media print { .screen-only { display: none; } .letter { border: 0; padding: 0; } a { color: #1a1a1a; } }
+";
+
+fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
+    let title = esc(&config.title);
+    let mut out = String::with_capacity(issued.len() * 3000 + 4000);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}: staff course letters</title>\n<style>{LETTER_STYLE}</style>\n\
+         </head>\n<body>\n<header class=\"screen-only\">\n<h1>{title}: staff course letters</h1>\n\
+         <p>{n} letters, one per printed page. Print this page and give each person their own \
+         letter: each holds a private code.</p>\n</header>\n<main>\n",
+        lang = esc(&config.language),
+        n = issued.len(),
+    );
+    let site = config.base_url();
+    let office = if config.office_email.trim().is_empty() {
+        "the school office".to_string()
+    } else {
+        format!(
+            "the school office at <a href=\"mailto:{0}\">{0}</a>",
+            esc(config.office_email.trim())
+        )
+    };
+    for (n, i) in issued.iter().enumerate() {
+        let p = i.person;
+        let where_to_start = match &site {
+            Some(site) => {
+                let course = format!("{site}{COURSE_PAGE}");
+                format!(
+                    "<li>Open your personal link below on a computer, tablet or phone. It takes \
+                     you straight to the course and fills in your id and code. Or go to the \
+                     staff course at <a href=\"{0}\">{0}</a> and type your id and code.</li>",
+                    esc(&course)
+                )
+            }
+            None => "<li>Open the staff course on the policy website (ask the office for its \
+                     address) and type your id and code.</li>"
+                .to_string(),
+        };
+        let link = if site.is_some() {
+            format!(
+                "<dt>Your personal link</dt><dd class=\"link\"><a href=\"{0}\">{0}</a></dd>",
+                esc(&i.link)
+            )
+        } else {
+            String::new()
+        };
+        let replaced = if p.generation >= 2 {
+            "<p>This is a new code: it replaces the one you were given before, which no longer \
+             works. Type your id exactly as shown, with the <strong>#</strong> and number.</p>"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<section class=\"letter\" aria-labelledby=\"letter-{n}\">\n\
+             <p class=\"org\">{org}</p>\n\
+             <h2 id=\"letter-{n}\">{title}: your staff course</h2>\n\
+             <p>Dear {name},</p>\n\
+             <p>Everyone who works or volunteers with us is asked to read the {title} \
+             ({version}) and confirm that they have understood it. You do this with a short \
+             online course.</p>\n\
+             <h3>What to do</h3>\n<ol>\n{where_to_start}\n\
+             <li>Read each part of the policy and answer its short quiz. You can try a quiz \
+             again as many times as you need.</li>\n\
+             <li>At the end, read the declaration and tick it to sign it.</li>\n\
+             <li>The last page gives you a completion token: a long line of letters and \
+             digits. Send it to {office}, using the page's e-mail button or by copying it into \
+             an e-mail. That is how we record that you have done the course.</li>\n</ol>\n\
+             <h3>Your details</h3>\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
+             <dt>Your id</dt><dd class=\"code\">{login}</dd>\n\
+             <dt>Your personal code</dt><dd class=\"code\">{code}</dd>\n{link}\n</dl>\n\
+             {replaced}\n\
+             <p class=\"private\"><strong>Keep your code private.</strong> It works like your \
+             signature for this course: anyone who has it could complete the course in your \
+             name. If you lose it, or think someone else has seen it, ask the office for a new \
+             one.</p>\n\
+             <p>Your answers stay on the computer you use; nothing is sent anywhere until you \
+             send your token.</p>\n</section>\n",
+            org = esc(&config.organisation),
+            name = esc(&p.name),
+            version = esc(&config.version),
+            login = esc(&i.login),
+            code = esc(&i.code),
+        );
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_encode_ids_and_codes() {
+        assert_eq!(encode("T042"), "T042");
+        assert_eq!(encode("T042#2"), "T042%232");
+        assert_eq!(encode("jo.smith@school.org"), "jo.smith%40school.org");
+        assert_eq!(encode("A B&c=d"), "A%20B%26c%3Dd");
+        assert_eq!(encode("7NF8-7N6S-$=*~"), "7NF8-7N6S-%24%3D%2A~");
+        assert_eq!(encode("Zoë"), "Zo%C3%AB");
+    }
+}

@@ -1,0 +1,185 @@
+//! `handbook import PATH...`: finds completion tokens in files, folders and
+//! standard input, checks them and records the valid ones in the ledger.
+//!
+//! Also home to [`load_policy`], which `record` and `report` share: what the
+//! ledger needs to know about the site, built from site.yaml, the current
+//! policy version and the quiz files.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::cli::ImportArgs;
+use crate::error::{Diagnostic, Error, Result};
+use crate::ledger::Ledger;
+use crate::ledger::import::{Input, Reason, Rejected, import};
+use crate::ledger::policy::Policy;
+use crate::roster::Roster;
+use crate::token::MasterKey;
+
+pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
+    let (_, policy) = Policy::load(root)?;
+    let master = MasterKey::load(root)?;
+    let (roster_path, roster_shown) = super::roster_path(root, &args.records);
+    let roster = Roster::load(&roster_path, &roster_shown)?;
+    let sources = collect_sources(&args.paths)?;
+    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
+    let inputs = sources.iter().map(|source| match source {
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|err| Error::io("reading standard input", err))?;
+            Ok(Input {
+                name: "stdin".to_string(),
+                bytes,
+            })
+        }
+        Source::File(path) => Ok(Input {
+            name: path.display().to_string().replace('\\', "/"),
+            bytes: std::fs::read(path)
+                .map_err(|err| Error::io(format!("reading {}", path.display()), err))?,
+        }),
+    });
+    let now = chrono::Utc::now().timestamp();
+    let summary = import(
+        &mut ledger,
+        &master,
+        &roster,
+        &policy,
+        inputs,
+        now,
+        &mut |checked| eprintln!("… {checked} tokens checked"),
+    )?;
+    let inputs = match sources.len() {
+        1 => "1 input".to_string(),
+        n => format!("{n} inputs"),
+    };
+    if summary.found == 0 {
+        println!(
+            "No tokens found in {inputs}. A token is one long line starting `eyJ`; \
+             check that the right files were given."
+        );
+        return Ok(());
+    }
+    println!(
+        "Checked {} token{} from {inputs}: {} new, {} already recorded, {} rejected.",
+        summary.found,
+        if summary.found == 1 { "" } else { "s" },
+        summary.new,
+        summary.duplicates,
+        summary.rejected.len()
+    );
+    if summary.new > 0 {
+        println!(
+            "The new completions are saved in {}.",
+            ledger.path().display()
+        );
+    }
+    if summary.rejected.is_empty() {
+        return Ok(());
+    }
+    println!("Each rejected token is listed below with where it was and what to do.");
+    Err(Error::Input(
+        summary.rejected.iter().map(rejection).collect(),
+    ))
+}
+
+/// A rejected token as a diagnostic: where it was, whose, why, and advice.
+fn rejection(rejected: &Rejected) -> Diagnostic {
+    let who = rejected
+        .staff_id
+        .as_deref()
+        .map(|id| format!("token for {id}: "))
+        .unwrap_or_else(|| "token: ".to_string());
+    let help = match &rejected.reason {
+        Reason::Damaged(_) => {
+            "ask the sender for the token again, copied in full (it is one long line of letters, \
+             digits, dots, - and _)"
+        }
+        Reason::NotHandbook(_) => {
+            "this was not made by the course page as issued; ask the person to complete the \
+             course and send the token it gives them"
+        }
+        Reason::WrongSite { .. } => {
+            "this token is for another policy or school; ask the person to use this policy's \
+             course"
+        }
+        Reason::UnknownStaff(_) => {
+            "add the person to the roster with this id, or ask them to check the id they typed"
+        }
+        Reason::BadSignature(_) => {
+            "the id and code used do not belong together, or the token was changed; ask the \
+             person to check the id and code on their letter and complete the course again"
+        }
+        Reason::ReplacedCode { .. } => {
+            "this person's code has been replaced; ask them to complete the course again with \
+             the code on their newest letter"
+        }
+        Reason::NewerCode { .. } => {
+            "set this person's generation on the roster to match their newest letter, then \
+             import again"
+        }
+        Reason::UnknownVersion(_) => {
+            "the token was made on a copy of the course that was never published; ask the \
+             person to complete the course on the school's published site"
+        }
+        Reason::FutureTime(_) => {
+            "check the date and time of the computer the person used, then ask them to complete \
+             the course again"
+        }
+        Reason::MissingModule(_) | Reason::FailedModule { .. } => {
+            "ask the person to finish every part of the course, passing each quiz, and send the \
+             new token"
+        }
+        Reason::NoDeclaration => {
+            "ask the person to sign the declaration at the end of the course and send the new \
+             token"
+        }
+    };
+    Diagnostic::error(
+        &rejected.file,
+        Some(rejected.line),
+        format!("{who}{}", rejected.reason),
+    )
+    .help(help)
+}
+
+enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+/// The files to read: each `-` is standard input, each folder is searched
+/// through (hidden files and folders skipped), in name order. A path that
+/// does not exist stops the import before anything is read.
+fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+        } else if path.is_dir() {
+            let walker = walkdir::WalkDir::new(path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for entry in walker {
+                let entry = entry
+                    .map_err(|err| Error::io(format!("reading {}", path.display()), err.into()))?;
+                if entry.file_type().is_file() {
+                    sources.push(Source::File(entry.into_path()));
+                }
+            }
+        } else if path.is_file() {
+            sources.push(Source::File(path.clone()));
+        } else {
+            return Err(Error::Usage(format!(
+                "{} does not exist; give files or folders of saved e-mails or token lists, \
+                 or - to paste tokens",
+                path.display()
+            )));
+        }
+    }
+    Ok(sources)
+}

@@ -1,0 +1,93 @@
+//! `handbook record ID --date DATE --note TEXT [--version ID]`: records a
+//! completion on someone's behalf (a paper sign-off), marked as such.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+
+use crate::cli::RecordArgs;
+use crate::error::{Diagnostic, Error, Result};
+use crate::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
+use crate::roster::Roster;
+use crate::token::Scores;
+
+pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
+    let (_, policy) = crate::ledger::policy::Policy::load(root)?;
+    let (roster_path, roster_shown) = super::roster_path(root, &args.records);
+    let roster = Roster::load(&roster_path, &roster_shown)?;
+    let Some(person) = roster.get(&args.id) else {
+        return Err(Error::input(
+            Diagnostic::error(
+                &roster_shown,
+                None,
+                format!("`{}` is not on the roster", args.id),
+            )
+            .help("check the id, or add the person to the roster first"),
+        ));
+    };
+    let date = NaiveDate::parse_from_str(args.date.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Usage(format!(
+            "--date `{}` is not a date; write it as year-month-day, e.g. 2026-01-31",
+            args.date
+        ))
+    })?;
+    if date > Utc::now().date_naive() {
+        return Err(Error::Usage(format!(
+            "--date {date} is in the future; give the date on the signed sheet"
+        )));
+    }
+    let note = args.note.trim();
+    if note.is_empty() {
+        return Err(Error::Usage(
+            "--note is empty; say why this is recorded by hand, e.g. \"paper sign-off at the \
+             staff meeting\""
+                .to_string(),
+        ));
+    }
+    let version = args
+        .version
+        .clone()
+        .unwrap_or_else(|| policy.current_version.clone());
+    if !policy.accepts(&version) {
+        return Err(Error::Usage(format!(
+            "--version {version} is not a version of this policy that was published; leave \
+             --version out to record the current version ({})",
+            policy.describe(&policy.current_version)
+        )));
+    }
+    let completed_at = date
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or_default();
+    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
+    let batch = ledger.batch()?;
+    if batch.has_on_behalf(&person.id, &version, completed_at)? {
+        println!(
+            "{} ({}) is already recorded as having signed for version {} on {date}; \
+             nothing changed.",
+            person.name,
+            person.id,
+            policy.describe(&version)
+        );
+        return Ok(());
+    }
+    batch.insert(&NewCompletion {
+        staff_id: &person.id,
+        policy_version: &version,
+        completed_at,
+        scores: &Scores::default(),
+        token: None,
+        source: RECORDED_BY_HAND,
+        method: Method::OnBehalf,
+        note: Some(note),
+        imported_at: Utc::now().timestamp(),
+    })?;
+    batch.commit()?;
+    println!(
+        "Recorded: {} ({}) signed for version {} on {date}, recorded on their behalf ({note}).",
+        person.name,
+        person.id,
+        policy.describe(&version)
+    );
+    Ok(())
+}

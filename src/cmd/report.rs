@@ -1,0 +1,55 @@
+//! `handbook report [--html FILE] [--csv FILE]`: the compliance report.
+
+use std::path::Path;
+
+use crate::cli::ReportArgs;
+use crate::error::Result;
+use crate::ledger::Ledger;
+use crate::report::Report;
+use crate::report::html::{PageInfo, render};
+use crate::roster::Roster;
+
+pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
+    let (config, policy) = crate::ledger::policy::Policy::load(root)?;
+    let (roster_path, roster_shown) = super::roster_path(root, &args.records);
+    let roster = Roster::load(&roster_path, &roster_shown)?;
+    let ledger_path = match &args.records.ledger {
+        Some(path) => path.clone(),
+        None => root.join(crate::ledger::LEDGER_FILE),
+    };
+    let completions = match Ledger::open_existing(&ledger_path)? {
+        Some(ledger) => ledger.completions()?,
+        None => {
+            eprintln!(
+                "note: there is no ledger at {} yet, so nobody has completed the course; \
+                 import tokens with `handbook import`",
+                ledger_path.display()
+            );
+            Vec::new()
+        }
+    };
+    super::warn_unknown_schools(&config, &roster);
+    let report = Report::build(&roster, &completions, &policy, &config.schools);
+    print!("{}", report.to_text());
+    if let Some(path) = &args.html {
+        let made = chrono::Utc::now()
+            .format("on %-d %B %Y at %H:%M UTC")
+            .to_string();
+        let html = render(
+            &report,
+            &PageInfo {
+                title: &config.title,
+                organisation: &config.organisation,
+                language: &config.language,
+                made: &made,
+            },
+        );
+        super::write_file(path, html.as_bytes())?;
+        println!("Wrote the report to {}.", path.display());
+    }
+    if let Some(path) = &args.csv {
+        super::write_file(path, &report.to_csv()?)?;
+        println!("Wrote the CSV to {}.", path.display());
+    }
+    Ok(())
+}

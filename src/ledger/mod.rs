@@ -1,0 +1,376 @@
+//! The compliance ledger: a SQLite file (`.handbook/ledger.sqlite`) holding
+//! every completion that was imported from a token or recorded on someone's
+//! behalf. It is the school's evidence, so it is written carefully: the
+//! schema is versioned and migrated ([`schema`]), each import is one
+//! transaction, and a transaction that was reported as committed survives a
+//! crash or a power cut.
+//!
+//! [`scan`] finds tokens in text, [`policy`] says what counts, and
+//! [`import`] checks tokens and writes them here.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::token::Scores;
+
+pub mod import;
+pub mod policy;
+pub mod scan;
+pub mod schema;
+
+/// The ledger's usual place, relative to the site root.
+pub const LEDGER_FILE: &str = ".handbook/ledger.sqlite";
+
+/// The `source` of a completion recorded with `handbook record`.
+pub const RECORDED_BY_HAND: &str = "recorded by hand";
+
+/// How a completion came into the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// From a signed completion token.
+    Token,
+    /// Recorded by the office on the person's behalf (a paper sign-off).
+    OnBehalf,
+}
+
+impl Method {
+    /// As stored: `token` or `on_behalf`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Token => "token",
+            Method::OnBehalf => "on_behalf",
+        }
+    }
+
+    fn parse(text: &str) -> Method {
+        if text == "on_behalf" {
+            Method::OnBehalf
+        } else {
+            Method::Token
+        }
+    }
+}
+
+/// A completion to add to the ledger.
+#[derive(Debug, Clone)]
+pub struct NewCompletion<'a> {
+    /// The roster id.
+    pub staff_id: &'a str,
+    /// The policy version completed.
+    pub policy_version: &'a str,
+    /// When, in Unix seconds.
+    pub completed_at: i64,
+    /// Module scores.
+    pub scores: &'a Scores,
+    /// The token, for [`Method::Token`].
+    pub token: Option<&'a str>,
+    /// Where it came from: `file:line`, `stdin:line` or [`RECORDED_BY_HAND`].
+    pub source: &'a str,
+    /// How it was recorded.
+    pub method: Method,
+    /// A note (why it was recorded by hand).
+    pub note: Option<&'a str>,
+    /// When it was added, in Unix seconds.
+    pub imported_at: i64,
+}
+
+/// A completion as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The staff id (the roster id at the time).
+    pub staff_id: String,
+    /// The policy version completed.
+    pub policy_version: String,
+    /// When, in Unix seconds.
+    pub completed_at: i64,
+    /// Module scores (empty when recorded by hand).
+    pub scores: Scores,
+    /// When it was added, in Unix seconds.
+    pub imported_at: i64,
+    /// Where it came from.
+    pub source: String,
+    /// How it was recorded.
+    pub method: Method,
+    /// The note, if any.
+    pub note: Option<String>,
+}
+
+/// An open ledger.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+impl Ledger {
+    /// Opens the ledger at `path`, creating it (and its folder) if needed,
+    /// and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+        }
+        let mut conn = Connection::open(path).map_err(|err| sqlite_error(path, "opening", err))?;
+        // WAL: readers (a report) never block an import. synchronous=FULL:
+        // in WAL mode NORMAL may lose the last transactions on power loss,
+        // and an import the office was told succeeded must survive that.
+        // The cost is one extra fsync per import, since an import is one
+        // transaction.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(|err| sqlite_error(path, "opening", err))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|err| sqlite_error(path, "opening", err))?;
+        // A large import is one transaction: a 64 MiB page cache keeps its
+        // pages in memory instead of spilling them to the WAL and back.
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(|err| sqlite_error(path, "opening", err))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|err| sqlite_error(path, "opening", err))?;
+        schema::migrate(&mut conn).map_err(|err| match err {
+            schema::MigrateError::TooNew(version) => Error::input(
+                Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "this ledger was written by a newer handbook (schema {version}, \
+                         this one knows {})",
+                        schema::SCHEMA_VERSION
+                    ),
+                )
+                .help("update handbook before using this ledger"),
+            ),
+            schema::MigrateError::Sqlite(err) => sqlite_error(path, "updating", err),
+        })?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens the ledger at `path` if it exists.
+    pub fn open_existing(path: &Path) -> Result<Option<Ledger>> {
+        if path.exists() {
+            Ledger::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every completion, oldest first.
+    pub fn completions(&self) -> Result<Vec<Completion>> {
+        let read = |err| sqlite_error(&self.path, "reading", err);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT staff_id, policy_version, completed_at, scores, imported_at, source, \
+                 method, note FROM completions ORDER BY completed_at, id",
+            )
+            .map_err(read)?;
+        let rows = stmt
+            .query_map([], |row| {
+                let scores: String = row.get(3)?;
+                let method: String = row.get(6)?;
+                Ok(Completion {
+                    staff_id: row.get(0)?,
+                    policy_version: row.get(1)?,
+                    completed_at: row.get(2)?,
+                    scores: serde_json::from_str(&scores).unwrap_or_default(),
+                    imported_at: row.get(4)?,
+                    source: row.get(5)?,
+                    method: Method::parse(&method),
+                    note: row.get(7)?,
+                })
+            })
+            .map_err(read)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read)
+    }
+
+    /// How many completions the ledger holds.
+    pub fn count(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM completions", [], |row| row.get(0))
+            .map_err(|err| sqlite_error(&self.path, "reading", err))
+    }
+
+    /// Starts a batch of writes that is committed as one transaction.
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|err| sqlite_error(&self.path, "writing", err))?;
+        Ok(Batch {
+            tx,
+            path: &self.path,
+        })
+    }
+}
+
+/// Writes to the ledger that succeed or fail together.
+pub struct Batch<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: &'a Path,
+}
+
+impl Batch<'_> {
+    /// Adds `completion`; false when a completion with the same token is
+    /// already recorded (then nothing changes).
+    pub fn insert(&self, completion: &NewCompletion<'_>) -> Result<bool> {
+        let hash = completion
+            .token
+            .map(|t| crate::token::sha256_hex(t.as_bytes()));
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO completions (staff_id, policy_version, completed_at, scores, \
+                 token_hash, token, imported_at, source, method, note) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 ON CONFLICT (token_hash) DO NOTHING",
+            )
+            .map_err(|err| sqlite_error(self.path, "writing", err))?;
+        let changed = stmt
+            .execute(params![
+                completion.staff_id,
+                completion.policy_version,
+                completion.completed_at,
+                completion.scores.to_json(),
+                hash,
+                completion.token,
+                completion.imported_at,
+                completion.source,
+                completion.method.as_str(),
+                completion.note,
+            ])
+            .map_err(|err| sqlite_error(self.path, "writing", err))?;
+        Ok(changed == 1)
+    }
+
+    /// True when a completion by hand for `staff_id`, `version` and
+    /// `completed_at` is already recorded.
+    pub fn has_on_behalf(&self, staff_id: &str, version: &str, completed_at: i64) -> Result<bool> {
+        self.tx
+            .query_row(
+                "SELECT 1 FROM completions WHERE staff_id = ?1 AND policy_version = ?2 \
+                 AND completed_at = ?3 AND method = 'on_behalf'",
+                params![staff_id, version, completed_at],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|err| sqlite_error(self.path, "reading", err))
+    }
+
+    /// Commits every write of the batch at once (and durably).
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tx
+            .commit()
+            .map_err(|err| sqlite_error(path, "writing", err))
+    }
+}
+
+/// A SQLite failure as a handbook error naming the file.
+fn sqlite_error(path: &Path, doing: &str, err: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(e, _) = &err
+        && e.code == rusqlite::ErrorCode::NotADatabase
+    {
+        return Error::input(
+            Diagnostic::error(path, None, "this file is not a handbook ledger")
+                .help("check the --ledger path; the ledger is normally .handbook/ledger.sqlite"),
+        );
+    }
+    Error::io(
+        format!("{doing} the ledger {}", path.display()),
+        std::io::Error::other(err.to_string()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new<'a>(staff: &'a str, token: Option<&'a str>, scores: &'a Scores) -> NewCompletion<'a> {
+        NewCompletion {
+            staff_id: staff,
+            policy_version: "0123456789abcdef",
+            completed_at: 1_767_225_600,
+            scores,
+            token,
+            source: "mail.txt:3",
+            method: if token.is_some() {
+                Method::Token
+            } else {
+                Method::OnBehalf
+            },
+            note: None,
+            imported_at: 1_767_300_000,
+        }
+    }
+
+    #[test]
+    fn the_same_token_is_recorded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/ledger.sqlite");
+        let scores = Scores(vec![("scope".into(), 100), ("behaviour".into(), 80)]);
+        let mut ledger = Ledger::open(&path).unwrap();
+        let batch = ledger.batch().unwrap();
+        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        assert!(batch.insert(&new("T1", None, &scores)).unwrap());
+        assert!(batch.insert(&new("T1", None, &scores)).unwrap());
+        assert!(
+            batch
+                .has_on_behalf("T1", "0123456789abcdef", 1_767_225_600)
+                .unwrap()
+        );
+        batch.commit().unwrap();
+        drop(ledger);
+        let ledger = Ledger::open(&path).unwrap();
+        assert_eq!(ledger.count().unwrap(), 3);
+        let all = ledger.completions().unwrap();
+        assert_eq!(all[0].scores, scores);
+        assert_eq!(all[0].source, "mail.txt:3");
+        let mut ledger = ledger;
+        let batch = ledger.batch().unwrap();
+        assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        drop(batch);
+        assert_eq!(ledger.count().unwrap(), 3);
+    }
+
+    #[test]
+    fn an_uncommitted_batch_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let scores = Scores::default();
+        let mut ledger = Ledger::open(&path).unwrap();
+        let batch = ledger.batch().unwrap();
+        batch.insert(&new("T1", Some("x.y.z"), &scores)).unwrap();
+        drop(batch);
+        assert_eq!(ledger.count().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_ledger_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("roster.csv");
+        std::fs::write(&path, "id,name\nT1,One\n".repeat(100)).unwrap();
+        let err = Ledger::open(&path).unwrap_err();
+        assert!(err.to_string().contains("not a handbook ledger"), "{err}");
+        assert!(
+            Ledger::open_existing(&dir.path().join("none"))
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! The ledger's schema and its migrations. `PRAGMA user_version` holds the
+//! number of migrations applied; each migration runs in the same transaction
+//! as the bump of that number, so a ledger is always at one exact version.
+
+use rusqlite::Connection;
+
+/// The migrations, in order; `user_version` N means the first N are applied.
+/// Never edit one that has shipped: add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: completions.
+    "CREATE TABLE completions (
+        id             INTEGER PRIMARY KEY,
+        staff_id       TEXT    NOT NULL,           -- the roster id
+        policy_version TEXT    NOT NULL,           -- the token's pv
+        completed_at   INTEGER NOT NULL,           -- Unix seconds (the token's iat)
+        scores         TEXT    NOT NULL DEFAULT '{}', -- JSON: module id -> percent
+        token_hash     TEXT    UNIQUE,             -- SHA-256 of the token, hex; NULL when on behalf
+        token          TEXT,                       -- the token itself, the evidence
+        imported_at    INTEGER NOT NULL,           -- Unix seconds
+        source         TEXT    NOT NULL,           -- file:line, stdin:line or 'recorded by hand'
+        method         TEXT    NOT NULL CHECK (method IN ('token', 'on_behalf')),
+        note           TEXT,
+        CHECK ((method = 'token') = (token_hash IS NOT NULL))
+    );
+    CREATE INDEX completions_by_staff ON completions (staff_id, completed_at);",
+];
+
+/// The schema version this build of handbook writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Why the ledger could not be brought up to date.
+#[derive(Debug)]
+pub enum MigrateError {
+    /// The ledger was written by a newer handbook.
+    TooNew(i64),
+    /// SQLite failed.
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(err: rusqlite::Error) -> Self {
+        MigrateError::Sqlite(err)
+    }
+}
+
+/// The schema version of the open database.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Applies every migration the database lacks.
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current = version(&tx)?;
+    if current > SCHEMA_VERSION {
+        return Err(MigrateError::TooNew(current));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_newer_ledgers() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew(_))));
+    }
+}

@@ -1,0 +1,794 @@
+//! Completion tokens, format v1 (SPEC §5): the master key, each staff
+//! member's key and personal code, and the signed JWT the course page makes
+//! when someone finishes the course.
+//!
+//! The chain is: master key (32 random bytes, `.handbook/master.key`) →
+//! staff key `K` (16 bytes, HMAC-SHA256 of the staff id under the master
+//! key) → personal code (`K` in Crockford base32 with a check symbol, what
+//! the staff member is given) → signing key `S = SHA-256(K)` → HS256 token.
+//!
+//! Verification is deliberately strict: exactly three base64url parts without
+//! padding, the header byte for byte as handbook issues it, HS256 only, a
+//! constant-time comparison of the MAC (the `hmac` crate's `verify_slice`),
+//! and claims of exactly the expected names and types.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Diagnostic, Error, Result};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The private folder under the site root (never committed, never published).
+pub const PRIVATE_DIR: &str = ".handbook";
+
+/// The master key file, relative to the site root.
+pub const MASTER_KEY_FILE: &str = ".handbook/master.key";
+
+/// The prefix of the message from which a staff key is derived.
+pub const STAFF_KEY_CONTEXT: &str = "handbook/staff-key/v1:";
+
+/// Crockford's base32 alphabet (the 32 data symbols).
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Crockford's 37 check symbols: the 32 data symbols and `*~$=U`.
+const CHECK_SYMBOLS: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+
+/// Data symbols in a code (128 bits, zero-padded to 130).
+const CODE_DATA_SYMBOLS: usize = 26;
+
+/// The secret from which every staff key is derived.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MasterKey([u8; 32]);
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(..)")
+    }
+}
+
+impl MasterKey {
+    /// A master key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> MasterKey {
+        MasterKey(bytes)
+    }
+
+    /// 32 fresh bytes from the operating system's random number generator.
+    pub fn generate() -> Result<MasterKey> {
+        use rand::TryRng as _;
+        let mut bytes = [0u8; 32];
+        rand::rngs::SysRng
+            .try_fill_bytes(&mut bytes)
+            .map_err(|err| {
+                Error::io(
+                    "asking the operating system for random bytes",
+                    std::io::Error::other(err.to_string()),
+                )
+            })?;
+        Ok(MasterKey(bytes))
+    }
+
+    /// The key as stored in `master.key`: 64 lower-case hex digits and a
+    /// newline.
+    pub fn to_file_text(&self) -> String {
+        let mut text = hex(&self.0);
+        text.push('\n');
+        text
+    }
+
+    /// Reads the text of a `master.key` file. Surrounding white space is
+    /// ignored, and upper-case digits are accepted (a key typed back in from
+    /// a paper copy); anything else is an error saying what is wrong.
+    pub fn parse(text: &str) -> std::result::Result<MasterKey, String> {
+        let digits: String = text.split_whitespace().collect();
+        if digits.len() != 64 {
+            return Err(format!(
+                "holds {} hex digits; a master key is exactly 64",
+                digits.len()
+            ));
+        }
+        let mut bytes = [0u8; 32];
+        for (i, pair) in digits.as_bytes().chunks(2).enumerate() {
+            let (Some(hi), Some(lo)) = (hex_value(pair[0]), hex_value(pair[1])) else {
+                return Err("holds a character that is not a hex digit (0-9, a-f)".to_string());
+            };
+            bytes[i] = hi << 4 | lo;
+        }
+        Ok(MasterKey(bytes))
+    }
+
+    /// Loads `.handbook/master.key` under `root`.
+    pub fn load(root: &Path) -> Result<MasterKey> {
+        let path = root.join(MASTER_KEY_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::input(
+                    Diagnostic::error(MASTER_KEY_FILE, None, "there is no master key yet").help(
+                        format!(
+                            "run `handbook keys init` once to create it (looked in {}); \
+                             if you had one, restore it from your backup copy",
+                            path.display()
+                        ),
+                    ),
+                ));
+            }
+            Err(err) => return Err(Error::io(format!("reading {}", path.display()), err)),
+        };
+        MasterKey::parse(&text).map_err(|problem| {
+            Error::input(
+                Diagnostic::error(
+                    MASTER_KEY_FILE,
+                    Some(1),
+                    format!("the master key {problem}"),
+                )
+                .help(
+                    "restore the file from your backup: one line of 64 hex digits. \
+                         Do not make a new key unless you mean to re-issue every code",
+                ),
+            )
+        })
+    }
+
+    /// The staff key `K` for `id` at code `generation` (1 unless the
+    /// person's code has been replaced).
+    pub fn staff_key(&self, id: &str, generation: u32) -> StaffKey {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(STAFF_KEY_CONTEXT.as_bytes());
+        mac.update(id.as_bytes());
+        if generation >= 2 {
+            mac.update(format!("#{generation}").as_bytes());
+        }
+        let full = mac.finalize().into_bytes();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&full[..16]);
+        StaffKey(key)
+    }
+}
+
+/// The `kid` of a token: the staff id, with `#n` for code generation n ≥ 2.
+pub fn kid(id: &str, generation: u32) -> String {
+    if generation >= 2 {
+        format!("{id}#{generation}")
+    } else {
+        id.to_string()
+    }
+}
+
+/// One staff member's 16-byte key `K`; their personal code is this key
+/// written for people.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct StaffKey([u8; 16]);
+
+impl fmt::Debug for StaffKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaffKey(..)")
+    }
+}
+
+/// Why a typed code was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeError {
+    /// A character that codes never use.
+    BadCharacter(char),
+    /// Too few or too many symbols (the count typed is given).
+    WrongLength(usize),
+    /// The symbols do not make a 128-bit key (the first is above 7).
+    OutOfRange,
+    /// The check symbol does not match: a typing mistake.
+    CheckFailed,
+}
+
+impl fmt::Display for CodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeError::BadCharacter(c) => write!(f, "`{c}` is not used in personal codes"),
+            CodeError::WrongLength(n) => write!(
+                f,
+                "a personal code has 27 letters and digits, but {n} were given"
+            ),
+            CodeError::OutOfRange => {
+                f.write_str("this is not a personal code (it cannot start with that character)")
+            }
+            CodeError::CheckFailed => f.write_str(
+                "the code has a typing mistake: its last character does not match the rest",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CodeError {}
+
+impl StaffKey {
+    /// A staff key from its 16 bytes.
+    pub fn from_bytes(bytes: [u8; 16]) -> StaffKey {
+        StaffKey(bytes)
+    }
+
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// The personal code: 26 Crockford base32 symbols and a check symbol,
+    /// in groups of four joined by `-`, e.g. `7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8`.
+    pub fn code(&self) -> String {
+        let value = u128::from_be_bytes(self.0);
+        let mut symbols = Vec::with_capacity(CODE_DATA_SYMBOLS + 1);
+        for i in (0..CODE_DATA_SYMBOLS).rev() {
+            // 26 × 5 = 130 bits: the top two are always zero.
+            let shift = 5 * i as u32;
+            let digit = if shift >= 128 {
+                0
+            } else {
+                (value >> shift) & 31
+            };
+            symbols.push(CROCKFORD[digit as usize]);
+        }
+        symbols.push(CHECK_SYMBOLS[(value % 37) as usize]);
+        symbols
+            .chunks(4)
+            .map(|group| String::from_utf8_lossy(group).into_owned())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    /// Reads a personal code as typed: case does not matter, `-` and spaces
+    /// are ignored, and Crockford's aliases are accepted (`I`/`L` for `1`,
+    /// `O` for `0`).
+    pub fn parse_code(text: &str) -> std::result::Result<StaffKey, CodeError> {
+        let mut symbols = Vec::with_capacity(CODE_DATA_SYMBOLS + 1);
+        for c in text.chars() {
+            if c == '-' || c.is_whitespace() {
+                continue;
+            }
+            let c = match c.to_ascii_uppercase() {
+                'I' | 'L' => '1',
+                'O' => '0',
+                other => other,
+            };
+            let Some(value) = CHECK_SYMBOLS.iter().position(|&s| s as char == c) else {
+                return Err(CodeError::BadCharacter(c));
+            };
+            symbols.push(value);
+        }
+        if symbols.len() != CODE_DATA_SYMBOLS + 1 {
+            return Err(CodeError::WrongLength(symbols.len()));
+        }
+        let (data, check) = symbols.split_at(CODE_DATA_SYMBOLS);
+        if data[0] > 7 {
+            return Err(CodeError::OutOfRange);
+        }
+        let mut value: u128 = 0;
+        for &digit in data {
+            if digit >= 32 {
+                // A check-only symbol (`*~$=U`) in the data part.
+                return Err(CodeError::BadCharacter(CHECK_SYMBOLS[digit] as char));
+            }
+            value = value << 5 | digit as u128;
+        }
+        if (value % 37) as usize != check[0] {
+            return Err(CodeError::CheckFailed);
+        }
+        Ok(StaffKey(value.to_be_bytes()))
+    }
+
+    /// The HS256 signing key `S = SHA-256(K)`.
+    pub fn signing_key(&self) -> SigningKey {
+        SigningKey(Sha256::digest(self.0).into())
+    }
+}
+
+/// The 32-byte HS256 key a staff member's tokens are signed with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SigningKey([u8; 32]);
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(..)")
+    }
+}
+
+impl SigningKey {
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key length")
+    }
+}
+
+/// What a token says. Serialised in exactly this order, without spaces:
+/// `{"iss","sub","iat","pv","mods","decl"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claims {
+    /// The site id from `site.yaml`.
+    pub iss: String,
+    /// The staff id.
+    pub sub: String,
+    /// When the course was completed, in Unix seconds.
+    pub iat: i64,
+    /// The policy version id.
+    pub pv: String,
+    /// Module id → score in percent, in the order the course gives them.
+    pub mods: Scores,
+    /// True when the staff member signed the declaration.
+    pub decl: bool,
+}
+
+/// Module scores in their original order (a JSON object of integers 0–100;
+/// a module named twice is refused).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scores(pub Vec<(String, i64)>);
+
+impl Scores {
+    /// The score for `module`, if present.
+    pub fn get(&self, module: &str) -> Option<i64> {
+        self.0.iter().find(|(m, _)| m == module).map(|(_, s)| *s)
+    }
+
+    /// As a compact JSON object, e.g. `{"scope":100,"behaviour":80}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+impl Serialize for Scores {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (module, score) in &self.0 {
+            map.serialize_entry(module, score)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Scores {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ScoresVisitor;
+        impl<'de> Visitor<'de> for ScoresVisitor {
+            type Value = Scores;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of module scores (whole numbers 0 to 100)")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Scores, A::Error> {
+                let mut scores: Vec<(String, i64)> = Vec::new();
+                while let Some((module, score)) = map.next_entry::<String, i64>()? {
+                    if !(0..=100).contains(&score) {
+                        return Err(de::Error::custom(format!(
+                            "score {score} for `{module}` is not a percentage"
+                        )));
+                    }
+                    if scores.iter().any(|(m, _)| *m == module) {
+                        return Err(de::Error::custom(format!(
+                            "module `{module}` is given twice"
+                        )));
+                    }
+                    scores.push((module, score));
+                }
+                Ok(Scores(scores))
+            }
+        }
+        deserializer.deserialize_map(ScoresVisitor)
+    }
+}
+
+/// The header handbook issues, byte for byte, for `kid`.
+pub fn header_json(kid: &str) -> String {
+    // serde_json escapes a string exactly as JavaScript's JSON.stringify does
+    // for the characters an id can hold, so both sides agree on the bytes.
+    let kid = serde_json::to_string(kid).unwrap_or_default();
+    format!(r#"{{"alg":"HS256","typ":"JWT","kid":{kid}}}"#)
+}
+
+/// Signs `claims` as a token with header `kid` (used by tests, the benchmark
+/// and tools; staff tokens are made by the course page).
+pub fn sign(key: &SigningKey, kid: &str, claims: &Claims) -> String {
+    let header = URL_SAFE_NO_PAD.encode(header_json(kid));
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+    let mut token = format!("{header}.{payload}");
+    let tag = key
+        .mac()
+        .chain_update(token.as_bytes())
+        .finalize()
+        .into_bytes();
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(tag));
+    token
+}
+
+/// Why a token could not be read as a handbook token (before any key is
+/// involved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not three base64url parts, bad JSON, wrong types, cut short: the
+    /// detail says which.
+    Damaged(String),
+    /// A well-formed JWT, but not signed the way handbook signs: another
+    /// algorithm, `alg: none`, or a header that was changed.
+    NotHandbook(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Damaged(detail) | DecodeError::NotHandbook(detail) => f.write_str(detail),
+        }
+    }
+}
+
+/// A token whose structure, header and claims have been read, but whose
+/// signature has not yet been checked.
+#[derive(Debug, Clone)]
+pub struct Decoded<'a> {
+    /// The header's `kid`.
+    pub kid: String,
+    /// The staff id `kid` names (`kid` without `#n`).
+    pub kid_id: String,
+    /// The code generation `kid` names (1 without `#n`).
+    pub generation: u32,
+    /// The claims.
+    pub claims: Claims,
+    signing_input: &'a str,
+    signature: [u8; 32],
+}
+
+#[derive(Deserialize)]
+struct LooseHeader {
+    alg: Option<serde_json::Value>,
+    kid: Option<serde_json::Value>,
+}
+
+/// Reads `token` strictly: exactly three base64url parts without padding,
+/// the header exactly as handbook issues it (HS256 only), and claims of the
+/// expected names and types. The signature is checked by [`Decoded::verify`].
+pub fn decode(token: &str) -> std::result::Result<Decoded<'_>, DecodeError> {
+    let damaged = |detail: &str| DecodeError::Damaged(detail.to_string());
+    let mut parts = token.split('.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(damaged(
+            "it does not have the three parts of a token (it may be cut short)",
+        ));
+    };
+    let header = URL_SAFE_NO_PAD
+        .decode(header_b64)
+        .map_err(|_| damaged("its first part is damaged"))?;
+    let loose: LooseHeader = serde_json::from_slice(&header)
+        .map_err(|_| damaged("its first part is damaged (not a token header)"))?;
+    let kid = match &loose.kid {
+        Some(serde_json::Value::String(kid)) => Some(kid.as_str()),
+        _ => None,
+    };
+    let expected = kid.map(header_json);
+    if expected.as_deref().map(str::as_bytes) != Some(header.as_slice()) {
+        let detail = match &loose.alg {
+            Some(serde_json::Value::String(alg)) if alg.eq_ignore_ascii_case("none") => {
+                "it is not signed at all (alg \"none\")".to_string()
+            }
+            Some(serde_json::Value::String(alg)) if alg != "HS256" => {
+                format!("it uses another algorithm ({alg}) than handbook's HS256")
+            }
+            _ => "its header was changed".to_string(),
+        };
+        return Err(DecodeError::NotHandbook(detail));
+    }
+    let kid = kid.unwrap_or_default().to_string();
+    let (kid_id, generation) = split_kid(&kid)
+        .ok_or_else(|| DecodeError::NotHandbook("its key id (kid) was changed".to_string()))?;
+    let payload = URL_SAFE_NO_PAD
+        .decode(payload_b64)
+        .map_err(|_| damaged("its middle part is damaged"))?;
+    let claims: Claims = serde_json::from_slice(&payload).map_err(|err| {
+        DecodeError::Damaged(format!("its contents are not what handbook writes ({err})"))
+    })?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature_b64)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| damaged("its signature is damaged or cut short"))?;
+    let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
+    Ok(Decoded {
+        kid_id: kid_id.to_string(),
+        generation,
+        kid,
+        claims,
+        signing_input,
+        signature,
+    })
+}
+
+/// Splits a `kid` into staff id and generation: `T042` → (`T042`, 1),
+/// `T042#3` → (`T042`, 3). `#1`, `#0`, leading zeros and non-numbers are not
+/// what handbook writes, so they give `None`.
+pub fn split_kid(kid: &str) -> Option<(&str, u32)> {
+    match kid.rsplit_once('#') {
+        None => Some((kid, 1)),
+        Some((id, n)) => {
+            if n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let generation: u32 = n.parse().ok()?;
+            (generation >= 2 && !id.contains('#')).then_some((id, generation))
+        }
+    }
+}
+
+impl Decoded<'_> {
+    /// Checks the signature under `key` in constant time.
+    pub fn verify(&self, key: &SigningKey) -> bool {
+        key.mac()
+            .chain_update(self.signing_input.as_bytes())
+            .verify_slice(&self.signature)
+            .is_ok()
+    }
+}
+
+/// SHA-256 of `bytes` as 64 lower-case hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The master key file under `root`.
+pub fn master_key_path(root: &Path) -> PathBuf {
+    root.join(MASTER_KEY_FILE)
+}
+
+/// Makes `.handbook/` under `root` if needed, with a `.gitignore` of `*` so
+/// that nothing in it (key, roster, ledger) is ever committed.
+pub fn ensure_private_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(PRIVATE_DIR);
+    if !dir.is_dir() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        // Only the owner may look inside.
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&dir)
+            .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# handbook's private files: the master key, roster and ledger. Never commit them.\n*\n",
+        )
+        .map_err(|err| Error::io(format!("writing {}", ignore.display()), err))?;
+    }
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VECTOR_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlQwNDIifQ.eyJpc3MiOiJleGFtcGxlLXNjaG9vbC9zb2NpYWwtbWVkaWEiLCJzdWIiOiJUMDQyIiwiaWF0IjoxNzY3MjI1NjAwLCJwdiI6IjAxMjM0NTY3ODlhYmNkZWYiLCJtb2RzIjp7InNjb3BlIjoxMDAsImJlaGF2aW91ciI6ODB9LCJkZWNsIjp0cnVlfQ.AJHXIYBgruQJQEl0-HN6Vgut1XzXS9ju_nErHdUPV4c";
+
+    fn vector_master() -> MasterKey {
+        let mut bytes = [0u8; 32];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        MasterKey::from_bytes(bytes)
+    }
+
+    fn vector_claims() -> Claims {
+        Claims {
+            iss: "example-school/social-media".to_string(),
+            sub: "T042".to_string(),
+            iat: 1767225600,
+            pv: "0123456789abcdef".to_string(),
+            mods: Scores(vec![
+                ("scope".to_string(), 100),
+                ("behaviour".to_string(), 80),
+            ]),
+            decl: true,
+        }
+    }
+
+    #[test]
+    fn spec_test_vector() {
+        let key = vector_master().staff_key("T042", 1);
+        assert_eq!(hex(key.as_bytes()), "f57a0f5366a35fc3839664630a69fd3e");
+        assert_eq!(key.code(), "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8");
+        let signing = key.signing_key();
+        assert_eq!(
+            hex(signing.as_bytes()),
+            "9972ce1f8d905b065b3307328e34a7ed2ee885de221ad3a78ce1eceee90af5b4"
+        );
+        assert_eq!(
+            serde_json::to_string(&vector_claims()).unwrap(),
+            r#"{"iss":"example-school/social-media","sub":"T042","iat":1767225600,"pv":"0123456789abcdef","mods":{"scope":100,"behaviour":80},"decl":true}"#
+        );
+        assert_eq!(sign(&signing, "T042", &vector_claims()), VECTOR_TOKEN);
+        let decoded = decode(VECTOR_TOKEN).unwrap();
+        assert_eq!(decoded.kid, "T042");
+        assert_eq!(decoded.generation, 1);
+        assert_eq!(decoded.claims, vector_claims());
+        assert!(decoded.verify(&signing));
+    }
+
+    #[test]
+    fn code_parsing_is_forgiving_about_form_and_strict_about_content() {
+        let key = vector_master().staff_key("T042", 1);
+        for typed in [
+            "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8",
+            "7nf87n6sn3bz1r75k4cc56kz9y8",
+            " 7nf8 7n6s n3bz ir75 k4cc 56kz 9y8 ",
+            "7NF8-7N6S-N3BZ-LR75-K4CC-56KZ-9Y8",
+        ] {
+            assert_eq!(StaffKey::parse_code(typed), Ok(key), "{typed}");
+        }
+        assert_eq!(
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y9"),
+            Err(CodeError::CheckFailed)
+        );
+        assert_eq!(
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y"),
+            Err(CodeError::WrongLength(26))
+        );
+        assert_eq!(
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!8"),
+            Err(CodeError::BadCharacter('!'))
+        );
+        assert_eq!(
+            StaffKey::parse_code("8NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8"),
+            Err(CodeError::OutOfRange)
+        );
+        // A swap of two neighbours is caught by the check symbol.
+        assert_eq!(
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-65KZ-9Y8"),
+            Err(CodeError::CheckFailed)
+        );
+    }
+
+    #[test]
+    fn codes_round_trip_at_the_edges() {
+        for bytes in [[0u8; 16], [0xff; 16], [0x80; 16], [1; 16]] {
+            let key = StaffKey::from_bytes(bytes);
+            let code = key.code();
+            assert_eq!(code.len(), 27 + 6, "{code}");
+            assert_eq!(StaffKey::parse_code(&code), Ok(key));
+        }
+    }
+
+    #[test]
+    fn generations_give_different_keys_and_kids() {
+        let master = vector_master();
+        assert_ne!(master.staff_key("T042", 1), master.staff_key("T042", 2));
+        assert_eq!(master.staff_key("T042", 1), master.staff_key("T042", 0));
+        assert_eq!(kid("T042", 1), "T042");
+        assert_eq!(kid("T042", 2), "T042#2");
+        assert_eq!(split_kid("T042#2"), Some(("T042", 2)));
+        assert_eq!(split_kid("T042"), Some(("T042", 1)));
+        for bad in ["T042#1", "T042#02", "T042#x", "T042#", "a#b#2"] {
+            assert_eq!(split_kid(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn master_key_text_round_trips() {
+        let master = vector_master();
+        let text = master.to_file_text();
+        assert_eq!(
+            text,
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+        );
+        assert_eq!(MasterKey::parse(&text).unwrap(), master);
+        assert_eq!(MasterKey::parse(&text.to_uppercase()).unwrap(), master);
+        assert!(
+            MasterKey::parse("abc")
+                .unwrap_err()
+                .contains("3 hex digits")
+        );
+        assert!(MasterKey::parse(&text.replace('a', "g")).is_err());
+        assert_ne!(
+            MasterKey::generate().unwrap(),
+            MasterKey::generate().unwrap()
+        );
+    }
+
+    fn b64(text: &str) -> String {
+        URL_SAFE_NO_PAD.encode(text)
+    }
+
+    #[test]
+    fn strict_decoding_rejects_what_handbook_does_not_issue() {
+        let parts: Vec<&str> = VECTOR_TOKEN.split('.').collect();
+        let (payload, sig) = (parts[1], parts[2]);
+        let not_handbook = |token: String| match decode(&token) {
+            Err(DecodeError::NotHandbook(detail)) => detail,
+            other => panic!("{token}: {other:?}"),
+        };
+        let damaged = |token: &str| match decode(token) {
+            Err(DecodeError::Damaged(detail)) => detail,
+            other => panic!("{token}: {other:?}"),
+        };
+        let none = b64(r#"{"alg":"none","typ":"JWT","kid":"T042"}"#);
+        assert!(not_handbook(format!("{none}.{payload}.")).contains("none"));
+        let hs512 = b64(r#"{"alg":"HS512","typ":"JWT","kid":"T042"}"#);
+        assert!(not_handbook(format!("{hs512}.{payload}.{sig}")).contains("HS512"));
+        let spaced = b64(r#"{"alg":"HS256", "typ":"JWT","kid":"T042"}"#);
+        assert!(not_handbook(format!("{spaced}.{payload}.{sig}")).contains("header"));
+        let reordered = b64(r#"{"typ":"JWT","alg":"HS256","kid":"T042"}"#);
+        assert!(not_handbook(format!("{reordered}.{payload}.{sig}")).contains("header"));
+        let no_kid = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert!(not_handbook(format!("{no_kid}.{payload}.{sig}")).contains("header"));
+        let bad_kid = b64(r#"{"alg":"HS256","typ":"JWT","kid":"T042#1"}"#);
+        assert!(not_handbook(format!("{bad_kid}.{payload}.{sig}")).contains("kid"));
+
+        damaged(&VECTOR_TOKEN[..VECTOR_TOKEN.len() - 5]);
+        damaged(&VECTOR_TOKEN[..100]);
+        damaged(&format!("{VECTOR_TOKEN}.x"));
+        damaged(&format!("{VECTOR_TOKEN}="));
+        damaged(&VECTOR_TOKEN.replace("eyJpc3", "eyJpc3!"));
+        // Claims of the wrong type or with extra names.
+        let header = parts[0];
+        for claims in [
+            r#"{"iss":"x","sub":"T042","iat":"1767225600","pv":"p","mods":{},"decl":true}"#,
+            r#"{"iss":"x","sub":"T042","iat":1767225600.5,"pv":"p","mods":{},"decl":true}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":101},"decl":true}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1,"a":2},"decl":true}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":[],"decl":true}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":"yes"}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":true,"exp":2}"#,
+            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{}}"#,
+        ] {
+            damaged(&format!("{header}.{}.{sig}", b64(claims)));
+        }
+    }
+
+    #[test]
+    fn tampering_breaks_the_signature() {
+        let signing = vector_master().staff_key("T042", 1).signing_key();
+        let mut claims = vector_claims();
+        claims.mods.0[1].1 = 100;
+        let forged = sign(&signing, "T042", &claims);
+        let parts: Vec<&str> = VECTOR_TOKEN.split('.').collect();
+        let mixed = format!(
+            "{}.{}.{}",
+            parts[0],
+            forged.split('.').nth(1).unwrap(),
+            parts[2]
+        );
+        assert!(!decode(&mixed).unwrap().verify(&signing));
+        let other = vector_master().staff_key("T043", 1).signing_key();
+        assert!(!decode(VECTOR_TOKEN).unwrap().verify(&other));
+    }
+}

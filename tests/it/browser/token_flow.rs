@@ -1,0 +1,509 @@
+//! The signed completion token, end to end, as a school would use it: the
+//! office issues codes with the binary, a member of staff opens their
+//! personal link, checks that a mistyped code is caught at once, completes
+//! the course in a real browser and signs; the token the page shows is
+//! imported with the binary, and the report finds that person complete and
+//! everyone else not started.
+//!
+//! The site is a temporary copy of the project's real one (content,
+//! quizzes, theme), with an office e-mail address, a master key and a
+//! roster written by the test. The person followed has a replaced code
+//! (generation 2), so their id is `T042#2` and the token's `kid` says so.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::driver::Driver;
+use super::server::Server;
+use super::{BROWSER_LOCK, Browser, Needs, SUB_PATH, find_tools, in_ci, machine_lock, quiz};
+use crate::support::{project_root, text};
+
+/// The office's address written into the copy's site.yaml.
+const OFFICE: &str = "office@school.example";
+
+/// The roster: the person followed is T042, on their second code.
+const ROSTER: &str = "id,name,email,school,role,generation
+T001,Ada Example,ada@school.example,,Teacher,
+T042,Sam Example,sam@school.example,,Teaching assistant,2
+T107,Kim Example,kim@school.example,,Volunteer,
+";
+
+/// Copies `from` into `to`, folders and all.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("reading the project");
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|err| panic!("copying {}: {err}", entry.path().display()));
+        }
+    }
+}
+
+/// A copy of the real site (what `handbook build` reads), with the office's
+/// address set.
+fn copy_real_site(to: &Path) {
+    let root = project_root();
+    for dir in ["content", "quizzes", "themes", "versions"] {
+        if root.join(dir).is_dir() {
+            copy_tree(&root.join(dir), &to.join(dir));
+        }
+    }
+    if root.join("versions.yaml").is_file() {
+        std::fs::copy(root.join("versions.yaml"), to.join("versions.yaml")).unwrap();
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
+    let mut set = false;
+    let yaml: String = yaml
+        .lines()
+        .map(|line| {
+            if line.starts_with("office_email:") {
+                set = true;
+                format!("office_email: {OFFICE}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    assert!(set, "the real site.yaml has an office_email line");
+    std::fs::write(to.join("site.yaml"), yaml).unwrap();
+}
+
+/// Runs `handbook ARGS --root ROOT` with `stdin`; panics unless it exits 0.
+fn handbook_in(root: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .current_dir(root)
+        .env("HANDBOOK_TODAY", crate::support::TODAY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the handbook binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin).unwrap();
+    drop(input);
+    let output = child.wait_with_output().expect("handbook finishes");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "handbook {}:\n{}",
+        args.join(" "),
+        text(&output)
+    );
+    output
+}
+
+/// What `handbook codes` gives one person.
+struct Issued {
+    /// The id to type (`T042#2`).
+    login: String,
+    code: String,
+    /// The personal link: only the fragment, as the copy has no base_url.
+    link: String,
+}
+
+/// Issues the codes and returns T042's.
+fn issue_codes(root: &Path) -> Issued {
+    handbook_in(root, &["keys", "init"], b"");
+    std::fs::write(root.join(".handbook/roster.csv"), ROSTER).unwrap();
+    let output = handbook_in(root, &["codes", ".handbook/roster.csv"], b"");
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("the codes CSV has a `{name}` column"))
+    };
+    let (id, generation, code, link) = (
+        column("id"),
+        column("generation"),
+        column("code"),
+        column("link"),
+    );
+    for row in reader.records() {
+        let row = row.unwrap();
+        if &row[id] == "T042" {
+            assert_eq!(&row[generation], "2");
+            assert!(
+                row[link].starts_with("#id=T042%232&code="),
+                "a personal link without base_url is its fragment: {}",
+                &row[link]
+            );
+            return Issued {
+                login: "T042#2".to_string(),
+                code: row[code].to_string(),
+                link: row[link].to_string(),
+            };
+        }
+    }
+    panic!("T042 is in the codes CSV");
+}
+
+/// Like [`super::run`], on a site built here rather than the real one.
+fn run_on<F>(name: &str, output: &Path, test: F)
+where
+    F: AsyncFnOnce(&Browser),
+{
+    let tools = match find_tools(Needs::Browser) {
+        Ok(tools) => tools,
+        Err(missing) => {
+            if in_ci() {
+                panic!(
+                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
+                );
+            }
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
+            return;
+        }
+    };
+    let _lock = BROWSER_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _machine_lock = machine_lock();
+    let started = Instant::now();
+    let server = Server::start(output, SUB_PATH);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let driver = Driver::start(&tools).await;
+        let client = driver.connect(&tools).await;
+        let browser = Browser {
+            client,
+            base: server.url(SUB_PATH),
+            output: output.to_path_buf(),
+            server,
+            axe: None,
+            _driver: driver,
+        };
+        test(&browser).await;
+        browser.client.clone().close().await.ok();
+    });
+    eprintln!(
+        "browser test `{name}` took {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The text of an element (by id), or "" if it is not there.
+async fn text_of(b: &Browser, id: &str) -> String {
+    b.js(
+        "var e = document.getElementById(arguments[0]); return e ? e.textContent : '';",
+        vec![id.into()],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// An attribute of an element (by id), or "".
+async fn attr_of(b: &Browser, id: &str, name: &str) -> String {
+    b.js(
+        "var e = document.getElementById(arguments[0]);\
+         return e && e.hasAttribute(arguments[1]) ? e.getAttribute(arguments[1]) : '';",
+        vec![id.into(), name.into()],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Types `text` into the (empty) field `#id`, key by key.
+async fn type_into(b: &Browser, id: &str, text: &str) {
+    let field = b.find(&format!("#{id}")).await;
+    field.clear().await.expect("clearing a field");
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|err| panic!("typing into #{id}: {err}"));
+}
+
+/// The code with its check symbol (the last character) changed.
+fn with_wrong_check_symbol(code: &str) -> String {
+    let mut chars: Vec<char> = code.chars().collect();
+    let last = chars.last_mut().unwrap();
+    *last = if *last == '0' { '1' } else { '0' };
+    chars.into_iter().collect()
+}
+
+/// The SPEC test vector's staff id and code: any valid code makes a token
+/// in the browser (it only imports where the master key matches).
+pub const SPEC_ID: &str = "T042";
+pub const SPEC_CODE: &str = "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8";
+
+/// On the course home: types a staff id and a code with a wrong check
+/// symbol, and waits for the message (for the accessibility gate).
+pub async fn mistype_code(b: &Browser) {
+    b.wait_visible("#identity-code").await;
+    type_into(b, "identity-id", SPEC_ID).await;
+    type_into(b, "identity-code", &with_wrong_check_symbol(SPEC_CODE)).await;
+    b.wait_until(
+        "/typing mistake/.test(document.getElementById('identity-code-status').textContent)",
+        "the typing mistake to be reported",
+    )
+    .await;
+}
+
+/// On the signed declaration page: gives the staff id and code in the
+/// identity form and waits for the token.
+pub async fn give_identity(b: &Browser) {
+    b.wait_visible("#identity-code").await;
+    type_into(b, "identity-id", SPEC_ID).await;
+    type_into(b, "identity-code", SPEC_CODE).await;
+    b.click("#identity-submit").await;
+    b.wait_visible("#token-text").await;
+    assert_eq!(
+        b.focused_id().await,
+        "token-heading",
+        "focus moves to the token's heading"
+    );
+}
+
+/// The JSON of a token's first part.
+fn header_of(token: &str) -> String {
+    let first = token.split('.').next().unwrap();
+    String::from_utf8(URL_SAFE_NO_PAD.decode(first).expect("base64url")).unwrap()
+}
+
+#[test]
+fn personal_link_course_token_import_and_report() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    copy_real_site(&root);
+    let issued = issue_codes(&root);
+    let out = dir.path().join("output");
+    handbook_in(&root, &["build", "--out", &out.to_string_lossy()], b"");
+    let site_id = {
+        let html = std::fs::read_to_string(out.join("course/index.html")).unwrap();
+        let start = html.find("id=\"course-data\">").expect("#course-data") + 17;
+        let end = start + html[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(
+            data["office_email"], OFFICE,
+            "#course-data has office_email"
+        );
+        data["site"].as_str().unwrap().to_string()
+    };
+
+    let mut token = String::new();
+    run_on(
+        "personal_link_course_token_import_and_report",
+        &out,
+        async |b| {
+            // 1. The personal link: signed in, and the code leaves the address bar.
+            let link = format!("{}course/index.html{}", b.base, issued.link);
+            b.goto(&link).await;
+            b.wait_visible("#identity-status").await;
+            let address = b.current_url().await;
+            assert!(
+                !address.contains('#') && !address.contains("code="),
+                "the address bar no longer holds the code: {address}"
+            );
+            assert!(address.ends_with("/course/index.html"), "{address}");
+            assert_eq!(text_of(b, "identity-who").await, issued.login);
+            assert!(
+                text_of(b, "identity-status")
+                    .await
+                    .starts_with("Signed in for this browser session as T042#2"),
+                "{}",
+                text_of(b, "identity-status").await
+            );
+            let kept = b
+                .js(
+                    "var code = arguments[1].replace(/-/g, '');\
+                     var inLocal = false;\
+                     for (var i = 0; i < localStorage.length; i++) {\
+                       var v = localStorage.getItem(localStorage.key(i)) || '';\
+                       if (v.replace(/-/g, '').indexOf(code) >= 0) { inLocal = true; }\
+                     }\
+                     return [sessionStorage.getItem('handbook-identity:' + arguments[0]), inLocal];",
+                    vec![site_id.clone().into(), issued.code.clone().into()],
+                )
+                .await;
+            let kept: (Option<String>, bool) = serde_json::from_value(kept).unwrap();
+            let session: serde_json::Value =
+                serde_json::from_str(&kept.0.expect("the code is kept in sessionStorage")).unwrap();
+            assert_eq!(session["id"], issued.login);
+            assert_eq!(session["code"], issued.code);
+            assert!(!kept.1, "the code is never in localStorage");
+
+            // 2. Typing the details instead: a typo is reported at once.
+            b.click("#identity-change").await;
+            b.wait_visible("#identity-form").await;
+            assert_eq!(
+                b.focused_id().await,
+                "identity-id",
+                "Change focuses the id field"
+            );
+            let gone = b
+                .js(
+                    "return sessionStorage.getItem('handbook-identity:' + arguments[0]);",
+                    vec![site_id.clone().into()],
+                )
+                .await;
+            assert!(gone.is_null(), "Change forgets the code");
+            type_into(b, "identity-id", &issued.login).await;
+            let typo = with_wrong_check_symbol(&issued.code);
+            let typed = Instant::now();
+            type_into(b, "identity-code", &typo).await;
+            // No waiting, no leaving the field: the message is there already.
+            let status = text_of(b, "identity-code-status").await;
+            assert!(
+                status.starts_with("This code has a typing mistake: check each character"),
+                "a wrong check symbol is reported as it is typed: {status:?}"
+            );
+            assert!(typed.elapsed() < Duration::from_secs(10));
+            assert_eq!(attr_of(b, "identity-code", "aria-invalid").await, "true");
+            assert_eq!(
+                attr_of(b, "identity-code-status", "aria-live").await,
+                "polite"
+            );
+            assert_eq!(b.focused_id().await, "identity-code");
+            // Pressing on anyway keeps the reader on the code.
+            b.click("#identity-submit").await;
+            assert_eq!(b.focused_id().await, "identity-code");
+            assert!(b.find_all("#identity-status").await.is_empty());
+
+            // An incomplete code says how much is missing when the reader leaves it.
+            let partial: String = issued.code.chars().take(14).collect(); // 12 symbols
+            type_into(b, "identity-code", &partial).await;
+            assert_eq!(text_of(b, "identity-code-status").await, "");
+            b.click("#identity-id").await;
+            let status = text_of(b, "identity-code-status").await;
+            assert!(
+                status.contains("15 characters are missing"),
+                "an incomplete code says how many characters are missing: {status:?}"
+            );
+
+            // The right code, in lower case without dashes, is accepted.
+            let relaxed = issued.code.replace('-', "").to_lowercase();
+            type_into(b, "identity-code", &relaxed).await;
+            assert_eq!(
+                text_of(b, "identity-code-status").await,
+                "This code looks right."
+            );
+            b.click("#identity-submit").await;
+            b.wait_visible("#identity-status").await;
+            assert_eq!(b.focused_id().await, "identity-status");
+            assert_eq!(text_of(b, "identity-who").await, issued.login);
+
+            // 3. The course: every module passed, the declaration signed.
+            quiz::pass_all_modules(b).await;
+            quiz::sign_declaration(b).await;
+            b.wait_visible("#token-text").await;
+            assert_eq!(
+                b.focused_id().await,
+                "token-heading",
+                "focus moves to the token's heading after signing"
+            );
+            token = b
+                .js(
+                    "return document.getElementById('token-text').value;",
+                    vec![],
+                )
+                .await
+                .as_str()
+                .expect("the token's text")
+                .to_string();
+            assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+            assert_eq!(
+                header_of(&token),
+                r#"{"alg":"HS256","typ":"JWT","kid":"T042#2"}"#
+            );
+            assert_eq!(attr_of(b, "token-text", "readonly").await, "readonly");
+
+            // The three ways to send it.
+            let download = attr_of(b, "token-download", "download").await;
+            assert_eq!(download, "completion-T042-2.txt");
+            assert!(
+                attr_of(b, "token-download", "href")
+                    .await
+                    .starts_with("blob:")
+            );
+            let mail = attr_of(b, "token-email", "href").await;
+            assert!(
+                mail.starts_with(&format!("mailto:{OFFICE}?subject=Social%20Media%20Policy%20completion%20%E2%80%93%20T042%232&body=")),
+                "{mail}"
+            );
+            assert!(mail.contains(&token), "the e-mail holds the token");
+            assert!(
+                mail.len() < 1500,
+                "mailto link of {} characters",
+                mail.len()
+            );
+            b.click("#token-copy").await;
+            b.wait_until(
+                "/Copied|press Ctrl\\+C/.test(document.getElementById('token-live').textContent)",
+                "the copy to be announced",
+            )
+            .await;
+            assert!(
+                text_of(b, "token-next")
+                    .await
+                    .contains("do not need to do anything else")
+            );
+
+            // The same token after a reload.
+            b.open("course/declaration.html").await;
+            b.wait_visible("#token-text").await;
+            let again = b
+                .js(
+                    "return document.getElementById('token-text').value;",
+                    vec![],
+                )
+                .await;
+            assert_eq!(again.as_str(), Some(token.as_str()), "the token is stable");
+        },
+    );
+    if token.is_empty() {
+        return; // skipped: no browser
+    }
+
+    // 4. The office imports the token from a pasted e-mail, and reports.
+    let mail = format!(
+        "From: Sam Example <sam@school.example>\nSubject: Social Media Policy completion\n\n\
+         Please record my completion. My completion token:\n\n{token}\n\nThanks, Sam\n"
+    );
+    let imported = handbook_in(&root, &["import", "-"], mail.as_bytes());
+    let said = text(&imported);
+    assert!(said.contains("1 new"), "{said}");
+    handbook_in(&root, &["report", "--csv", "report.csv"], b"");
+    let csv = std::fs::read_to_string(root.join("report.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let id = headers.iter().position(|h| h == "id").unwrap();
+    let status = headers.iter().position(|h| h == "status").unwrap();
+    let mut statuses: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[id].to_string(), r[status].to_string())
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            ("T001".to_string(), "not_started".to_string()),
+            ("T042".to_string(), "complete".to_string()),
+            ("T107".to_string(), "not_started".to_string()),
+        ],
+        "the report:\n{csv}"
+    );
+}

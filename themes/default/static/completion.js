@@ -1,0 +1,315 @@
+/* handbook course: the signed completion token on the declaration page
+   (SPEC section 5). Loaded after progress.js, token.js and identity.js and
+   before declaration.js, which calls HandbookCompletion.render() once the
+   declaration is signed and the staff id and code are known.
+
+   The token is made here, in this page, with token.js (one code path, no
+   crypto.subtle): header {"alg":"HS256","typ":"JWT","kid":"<id or id#n>"},
+   claims in this order: iss (site id), sub (staff id without #n), iat (the
+   declaration time in Unix seconds, stored with the declaration, so the
+   token is the same after a reload), pv (policy version id), mods (module
+   id -> best score, in course order), decl: true.
+
+   It is shown in #token with three ways to send it: #token-copy,
+   #token-download (a small text file) and #token-email (a mailto: link to
+   the office, kept under 1,500 characters).
+
+   Pure helpers (tested under node by tests/js/identity.test.js):
+     claims(data, record, identity)      tokenFor(data, record, identity)
+     subject(data, identity)             mailto(data, identity, token)
+     fileName(identity)                  fileText(data, identity, token)
+   "data" is the parsed #course-data ({site, version, label, site_title,
+   office_email, modules: [{id, title}]}), "record" what progress.js keeps,
+   "identity" what identity.js keeps ({id, sub, kid, key, ...}).
+   Plain classic script, ES5: works on https, plain http and file://. */
+(function (root) {
+  "use strict";
+
+  /* Longest mailto: link offered: some mail programs cut longer ones. */
+  var MAILTO_LIMIT = 1500;
+
+  function Token() {
+    return root.HandbookToken;
+  }
+
+  function title(data) {
+    return data.site_title ? String(data.site_title) : "policy";
+  }
+
+  /* The declaration time in whole Unix seconds. */
+  function iatOf(declaration) {
+    if (!declaration) {
+      return null;
+    }
+    var iat = Number(declaration.iat);
+    if (isFinite(iat) && Math.floor(iat) === iat && iat > 0) {
+      return iat;
+    }
+    var ms = Date.parse(declaration.at);
+    return isNaN(ms) ? null : Math.floor(ms / 1000);
+  }
+
+  /* The token's claims, as an object whose keys are in signing order. */
+  function claims(data, record, identity) {
+    var mods = {};
+    for (var i = 0; i < data.modules.length; i++) {
+      var id = data.modules[i].id;
+      var m = record.modules && Object.prototype.hasOwnProperty.call(record.modules, id) ?
+        record.modules[id] : null;
+      if (m) {
+        mods[id] = Math.max(0, Math.min(100, Math.floor(Number(m.best) || 0)));
+      }
+    }
+    return {
+      iss: String(data.site),
+      sub: String(identity.sub),
+      iat: iatOf(record.declaration),
+      pv: String(data.version),
+      mods: mods,
+      decl: !!record.declaration
+    };
+  }
+
+  /* The completion token, or null when the declaration is not signed. */
+  function tokenFor(data, record, identity) {
+    var c = claims(data, record, identity);
+    if (!c.decl || c.iat === null) {
+      return null;
+    }
+    return Token().makeToken(identity.key, identity.kid, c);
+  }
+
+  function subject(data, identity) {
+    return title(data) + " completion \u2013 " + identity.id;
+  }
+
+  function bodyText(data, identity, token, short) {
+    if (short) {
+      return token;
+    }
+    return "Please record that I (staff id " + identity.id + ") have completed the course on the " +
+      title(data) + (data.label ? ", version " + data.label : "") +
+      ". My completion token:\r\n\r\n" + token + "\r\n";
+  }
+
+  /* The address part of a mailto: link (RFC 6068), readable. */
+  function encodeAddress(address) {
+    return encodeURIComponent(address).replace(/%40/g, "@");
+  }
+
+  /* The mailto: link to the office, or null when there is no office
+     address or the link would be longer than MAILTO_LIMIT characters even
+     with the token alone in the body. */
+  function mailto(data, identity, token) {
+    var to = data.office_email ? String(data.office_email).replace(/^\s+|\s+$/g, "") : "";
+    if (!to) {
+      return null;
+    }
+    var head = "mailto:" + encodeAddress(to) + "?subject=" + encodeURIComponent(subject(data, identity)) + "&body=";
+    var full = head + encodeURIComponent(bodyText(data, identity, token, false));
+    if (full.length <= MAILTO_LIMIT) {
+      return full;
+    }
+    var short = head + encodeURIComponent(bodyText(data, identity, token, true));
+    return short.length <= MAILTO_LIMIT ? short : null;
+  }
+
+  /* completion-T042.txt (characters a file name may not hold become "-"). */
+  function fileName(identity) {
+    return "completion-" + String(identity.id).replace(/[^A-Za-z0-9._-]+/g, "-") + ".txt";
+  }
+
+  function fileText(data, identity, token) {
+    var to = data.office_email ? " (" + data.office_email + ")" : "";
+    return "Completion token for staff id " + identity.id + ": the " + title(data) + " course" +
+      (data.label ? ", version " + data.label : "") + ". Send this file, or the line below, " +
+      "to the school office" + to + ", which imports it into its records.\r\n\r\n" + token + "\r\n";
+  }
+
+  /* ---------- The #token section ---------- */
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      for (var name in attrs) {
+        if (Object.prototype.hasOwnProperty.call(attrs, name)) {
+          node.setAttribute(name, attrs[name]);
+        }
+      }
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  var lastUrl = null;
+
+  function fileUrl(text) {
+    if (lastUrl && root.URL && root.URL.revokeObjectURL) {
+      root.URL.revokeObjectURL(lastUrl);
+      lastUrl = null;
+    }
+    try {
+      if (root.Blob && root.URL && root.URL.createObjectURL) {
+        lastUrl = root.URL.createObjectURL(new root.Blob([text], { type: "text/plain;charset=utf-8" }));
+        return lastUrl;
+      }
+    } catch (e) {
+      /* Fall back to a data: address. */
+    }
+    return "data:text/plain;charset=utf-8," + encodeURIComponent(text);
+  }
+
+  /* Says `message` in the live region (again, even if it is the same). */
+  function announce(node, message) {
+    node.textContent = "";
+    root.setTimeout(function () {
+      node.textContent = message;
+    }, 50);
+  }
+
+  function copyBySelecting(area) {
+    area.focus();
+    area.select();
+    try {
+      area.setSelectionRange(0, area.value.length);
+    } catch (e) {
+      /* Some browsers do not have it on read-only fields. */
+    }
+    try {
+      return document.execCommand("copy");
+    } catch (e2) {
+      return false;
+    }
+  }
+
+  function hide(section) {
+    section.hidden = true;
+    while (section.firstChild) {
+      section.removeChild(section.firstChild);
+    }
+  }
+
+  /* Shows the token in `section` (#token). Returns the token, or null. */
+  function render(section, data, record, identity) {
+    var token = tokenFor(data, record, identity);
+    hide(section);
+    if (!token) {
+      return null;
+    }
+    section.setAttribute("aria-labelledby", "token-heading");
+    section.appendChild(el("h3", { id: "token-heading", "class": "token-heading", tabindex: "-1" },
+      "Your completion token"));
+    var link = mailto(data, identity, token);
+    section.appendChild(el("p", null,
+      "This is your proof that you completed the course, signed with your personal code. " +
+      (link ? "Send it to the school office: copy it, download it as a file, or e-mail it from here." :
+        "Send it to the school office: copy it, or download it as a file.")));
+
+    var field = el("div", { "class": "token-field" });
+    field.appendChild(el("label", { "for": "token-text" }, "Completion token for " + identity.id));
+    var area = el("textarea", {
+      id: "token-text",
+      "class": "token-text",
+      rows: "6",
+      readonly: "readonly",
+      spellcheck: "false",
+      autocomplete: "off",
+      "aria-describedby": "token-text-hint"
+    });
+    area.value = token;
+    field.appendChild(area);
+    field.appendChild(el("p", { id: "token-text-hint", "class": "hint" },
+      "One long line starting eyJ. Send all of it: a token cut short does not count."));
+    section.appendChild(field);
+
+    var actions = el("ul", { "class": "token-actions" });
+    var copyItem = el("li");
+    var copy = el("button", { type: "button", id: "token-copy", "class": "button" }, "Copy the token");
+    copyItem.appendChild(copy);
+    actions.appendChild(copyItem);
+
+    var name = fileName(identity);
+    var downloadItem = el("li");
+    var download = el("a", {
+      id: "token-download",
+      "class": "button-link",
+      href: fileUrl(fileText(data, identity, token)),
+      download: name
+    }, "Download it as a file (" + name + ")");
+    downloadItem.appendChild(download);
+    actions.appendChild(downloadItem);
+
+    var emailItem = el("li");
+    var email = el("a", { id: "token-email", "class": "button-link" }, "E-mail it to the office");
+    emailItem.appendChild(email);
+    if (link) {
+      email.setAttribute("href", link);
+    } else {
+      emailItem.hidden = true;
+    }
+    actions.appendChild(emailItem);
+    section.appendChild(actions);
+
+    var live = el("p", { id: "token-live", "class": "token-live", role: "status", "aria-live": "polite" });
+    section.appendChild(live);
+
+    var where = el("p", { id: "token-office", "class": "token-office" });
+    if (link) {
+      where.textContent = "The e-mail link opens your e-mail program with a message to " + data.office_email +
+        " with the token in it: check it and press Send. You can also paste the token into an e-mail " +
+        "or attach the file.";
+    } else if (data.office_email) {
+      where.textContent = "Send it to the school office at " + data.office_email +
+        ": paste it into an e-mail or attach the file.";
+    } else {
+      where.textContent = "Ask your school office where to send it: copy it into an e-mail or attach the file.";
+    }
+    section.appendChild(where);
+
+    section.appendChild(el("h4", { id: "token-next-heading" }, "What happens next"));
+    section.appendChild(el("p", { id: "token-next" },
+      "The school office imports your token into its records, and that is all: you do not need to " +
+      "do anything else. Keep the file (or the e-mail you sent) until the office confirms that your " +
+      "completion is recorded."));
+
+    copy.addEventListener("click", function () {
+      function fallback() {
+        if (copyBySelecting(area)) {
+          announce(live, "Copied. Paste it into an e-mail to the school office.");
+        } else {
+          announce(live, "The token is selected: press Ctrl+C (or Cmd+C on a Mac) to copy it.");
+        }
+      }
+      var clip = root.navigator && root.navigator.clipboard;
+      if (clip && typeof clip.writeText === "function") {
+        try {
+          clip.writeText(token).then(function () {
+            announce(live, "Copied. Paste it into an e-mail to the school office.");
+          }, fallback);
+          return;
+        } catch (e) {
+          /* Fall back below. */
+        }
+      }
+      fallback();
+    });
+
+    section.hidden = false;
+    return token;
+  }
+
+  root.HandbookCompletion = {
+    MAILTO_LIMIT: MAILTO_LIMIT,
+    iatOf: iatOf,
+    claims: claims,
+    tokenFor: tokenFor,
+    subject: subject,
+    mailto: mailto,
+    fileName: fileName,
+    fileText: fileText,
+    render: render,
+    hide: hide
+  };
+})(typeof window !== "undefined" ? window : this);

@@ -1,0 +1,523 @@
+/* handbook course: who is taking the course (SPEC section 5).
+   Loaded on every course page after progress.js and token.js; defines
+   window.HandbookIdentity.
+
+   The staff id and personal code come from the personal link
+   (course/index.html#id=T042&code=7NF8-...) or are typed into the
+   #identity section. They are kept for this browser session only, in
+   sessionStorage under "handbook-identity:<site id>" (never localStorage:
+   staffroom computers are shared), and the code is removed from the
+   address bar at once (history.replaceState). Nothing is ever sent
+   anywhere: the code only signs the completion token in this page.
+
+   - On any page that loads this script, a "#id=...&code=..." fragment is
+     read, checked and removed from the address bar (also when it arrives
+     later, by "hashchange": a link opened in a tab already on the page).
+   - An #identity section with a data-identity-auto attribute (the course
+     home) is filled in at once: the form, or "Signed in for this browser
+     session as T042 - not you? Change".
+   - Other pages (the declaration) call HandbookIdentity.mount(section,
+     data, options) when they need it.
+
+   Pure helpers (no DOM; tested under node by tests/js/identity.test.js):
+     parseFragment(hash) -> null or {id, code} (either may be null)
+     checkCode(text) -> {state, message, missing, key}
+       state: "empty", "incomplete", "too-long", "invalid", "mistake", "ok"
+     describe(idText, codeText) -> identity {id, sub, kid, generation,
+       code, key} or null
+   Plain classic script, ES5: works on https, plain http and file://. */
+(function (root) {
+  "use strict";
+
+  var PREFIX = "handbook-identity:";
+  var CODE_LENGTH = 27;
+  var memory = {};            // key -> stored value, when storage fails
+  var storageFailed = false;
+
+  function Token() {
+    return root.HandbookToken;
+  }
+
+  /* ---------- Pure helpers ---------- */
+
+  function decode(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (e) {
+      return text;
+    }
+  }
+
+  /* Reads "#id=T042%232&code=7NF8-..." (the leading "#" is optional).
+     Returns null when the fragment names neither an id nor a code (an
+     ordinary "#heading" link). */
+  function parseFragment(hash) {
+    var text = String(hash || "");
+    if (text.charAt(0) === "#") {
+      text = text.slice(1);
+    }
+    var found = { id: null, code: null };
+    var any = false;
+    var parts = text.split("&");
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (eq < 0) {
+        continue;
+      }
+      var name = decode(parts[i].slice(0, eq)).toLowerCase();
+      if (name === "id" || name === "code") {
+        found[name] = decode(parts[i].slice(eq + 1));
+        any = true;
+      }
+    }
+    return any ? found : null;
+  }
+
+  /* The characters of a code as typed, without "-" and spaces. */
+  function symbolCount(text) {
+    return String(text || "").replace(/[\s-]+/g, "").length;
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  /* Checks a code as it is being typed, in words a reader understands. */
+  function checkCode(text) {
+    var count = symbolCount(text);
+    if (count === 0) {
+      return { state: "empty", message: "", missing: CODE_LENGTH, key: null };
+    }
+    var parsed = Token().parseCode(text);
+    if (parsed.ok) {
+      return { state: "ok", message: "This code looks right.", missing: 0, key: parsed.key };
+    }
+    if (count === CODE_LENGTH && /typing mistake/.test(parsed.error)) {
+      return {
+        state: "mistake",
+        message: "This code has a typing mistake: check each character against your letter.",
+        missing: 0,
+        key: null
+      };
+    }
+    if (/not used in personal codes|can only be the last|not a personal code/.test(parsed.error)) {
+      return { state: "invalid", message: parsed.error, missing: 0, key: null };
+    }
+    if (count < CODE_LENGTH) {
+      var missing = CODE_LENGTH - count;
+      return {
+        state: "incomplete",
+        message: "This code is not complete: " + plural(missing, "character is", "characters are") +
+          " missing. A personal code has 27 letters and digits.",
+        missing: missing,
+        key: null
+      };
+    }
+    return {
+      state: "too-long",
+      message: "This code has " + plural(count - CODE_LENGTH, "character", "characters") +
+        " too many. A personal code has 27 letters and digits.",
+      missing: 0,
+      key: null
+    };
+  }
+
+  /* The identity for an id and a code as typed, or null if either is not
+     usable. kid is the id with "#n" for a replaced code; sub without. */
+  function describe(idText, codeText) {
+    var T = Token();
+    var who = T.splitId(idText);
+    if (!who.id) {
+      return null;
+    }
+    var parsed = T.parseCode(codeText);
+    if (!parsed.ok) {
+      return null;
+    }
+    return {
+      id: who.kid,
+      sub: who.id,
+      kid: who.kid,
+      generation: who.generation,
+      code: T.formatCode(parsed.key),
+      key: parsed.key
+    };
+  }
+
+  /* ---------- Session storage ---------- */
+
+  function storageKey(data) {
+    return PREFIX + data.site;
+  }
+
+  function session() {
+    try {
+      return root.sessionStorage || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function readStored(data) {
+    var k = storageKey(data);
+    var s = session();
+    var text = null;
+    if (s && !storageFailed) {
+      try {
+        text = s.getItem(k);
+      } catch (e) {
+        storageFailed = true;
+      }
+    }
+    if (text === null && Object.prototype.hasOwnProperty.call(memory, k)) {
+      text = memory[k];
+    }
+    if (!text) {
+      return null;
+    }
+    try {
+      var value = JSON.parse(text);
+      return value && typeof value === "object" ? describe(value.id, value.code) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeStored(data, identity) {
+    var k = storageKey(data);
+    var text = identity ? JSON.stringify({ id: identity.id, code: identity.code }) : null;
+    if (text === null) {
+      delete memory[k];
+    } else {
+      memory[k] = text;
+    }
+    var s = session();
+    if (!s || storageFailed) {
+      storageFailed = true;
+      return false;
+    }
+    try {
+      if (text === null) {
+        s.removeItem(k);
+      } else {
+        s.setItem(k, text);
+      }
+      return true;
+    } catch (e) {
+      storageFailed = true;
+      return false;
+    }
+  }
+
+  /* ---------- The address bar ---------- */
+
+  /* Removes the fragment from the address bar without a new history entry
+     (so Back does not bring the code back either). */
+  function clearFragment() {
+    var loc = root.location;
+    if (!loc || !loc.hash) {
+      return;
+    }
+    try {
+      root.history.replaceState(root.history.state, "", loc.pathname + loc.search);
+      if (!loc.hash) {
+        return;
+      }
+    } catch (e) {
+      /* Fall through. */
+    }
+    try {
+      loc.replace("#");
+    } catch (e2) {
+      /* Nothing more can be done. */
+    }
+  }
+
+  /* What the fragment held when it was not usable, for the form. */
+  var pending = null;
+
+  function readFragment(data) {
+    var loc = root.location;
+    var found = loc ? parseFragment(loc.hash) : null;
+    if (!found) {
+      return;
+    }
+    clearFragment();
+    var identity = found.id !== null && found.code !== null ? describe(found.id, found.code) : null;
+    if (identity) {
+      writeStored(data, identity);
+      pending = null;
+    } else {
+      pending = { id: found.id || "", code: found.code || "" };
+    }
+  }
+
+  /* ---------- The #identity section ---------- */
+
+  var EXPLAIN = "Your personal code, from the letter the school office gave you, proves that it was " +
+    "you who completed the course; it stays in this web browser and is never sent anywhere.";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      for (var name in attrs) {
+        if (Object.prototype.hasOwnProperty.call(attrs, name)) {
+          node.setAttribute(name, attrs[name]);
+        }
+      }
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function empty(node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+  }
+
+  function focusLater(node) {
+    if (node && typeof node.focus === "function") {
+      node.focus();
+    }
+  }
+
+  /* Fills `section` with the form or the signed-in line.
+     options: {headingLevel (2), purpose ("course" or "token"),
+               onSaved(identity), onCleared()}.
+     Returns {refresh(), identity()}. */
+  function mount(section, data, options) {
+    options = options || {};
+    var level = options.headingLevel || parseInt(section.getAttribute("data-heading-level"), 10) || 2;
+    var purpose = options.purpose || "course";
+
+    function heading(text) {
+      return el("h" + level, { id: "identity-heading", "class": "identity-heading", tabindex: "-1" }, text);
+    }
+
+    function renderKnown(identity) {
+      empty(section);
+      section.appendChild(heading("Your personal code"));
+      var status = el("p", { id: "identity-status", "class": "identity-status", tabindex: "-1" });
+      status.appendChild(document.createTextNode("Signed in for this browser session as "));
+      status.appendChild(el("strong", { id: "identity-who" }, identity.id));
+      status.appendChild(document.createTextNode(" \u2014 not you? "));
+      var change = el("button", { type: "button", id: "identity-change", "class": "button button--secondary identity-change" }, "Change");
+      status.appendChild(change);
+      section.appendChild(status);
+      section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
+      if (storageFailed) {
+        section.appendChild(el("p", { "class": "identity-note" },
+          "This browser is not letting the course keep it, so it will be forgotten when you leave this page."));
+      }
+      change.addEventListener("click", function () {
+        writeStored(data, null);
+        pending = null;
+        renderForm(null);
+        focusLater(document.getElementById("identity-id"));
+        if (options.onCleared) {
+          options.onCleared();
+        }
+      });
+    }
+
+    function field(name, labelText, hintText) {
+      var wrap = el("div", { "class": "identity-field", id: "identity-" + name + "-field" });
+      wrap.appendChild(el("label", { "for": "identity-" + name }, labelText));
+      wrap.appendChild(el("p", { "class": "hint", id: "identity-" + name + "-hint" }, hintText));
+      var input = el("input", {
+        type: "text",
+        id: "identity-" + name,
+        name: name,
+        autocomplete: "off",
+        autocapitalize: "off",
+        autocorrect: "off",
+        spellcheck: "false",
+        "aria-describedby": "identity-" + name + "-hint identity-" + name + "-status"
+      });
+      wrap.appendChild(input);
+      wrap.appendChild(el("p", {
+        id: "identity-" + name + "-status",
+        "class": "field-status",
+        "aria-live": "polite"
+      }));
+      return { wrap: wrap, input: input, status: wrap.lastChild };
+    }
+
+    function setStatus(f, message, isError) {
+      f.status.textContent = message || "";
+      f.status.className = "field-status" + (message ? (isError ? " field-status--error" : " field-status--ok") : "");
+      if (isError) {
+        f.input.setAttribute("aria-invalid", "true");
+        f.wrap.className = "identity-field identity-field--invalid";
+      } else {
+        f.input.removeAttribute("aria-invalid");
+        f.wrap.className = "identity-field";
+      }
+    }
+
+    function renderForm(prefill) {
+      empty(section);
+      section.appendChild(heading("Your staff id and personal code"));
+      section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
+      section.appendChild(el("p", { "class": "identity-purpose" }, purpose === "token" ?
+        "Enter them to get your completion token." :
+        "You can work through the modules without them, but you will need them to get your " +
+        "completion token at the end. If your letter has a personal link, opening it fills them in."));
+      var form = el("form", { id: "identity-form", "class": "identity-form", novalidate: "novalidate" });
+      var idField = field("id", "Your staff id",
+        "As on your letter, for example T042. If you were given a new code, include the #2 (or #3, \u2026) shown with it.");
+      var codeField = field("code", "Your personal code",
+        "27 letters and digits, from your letter, for example 7NF8-7N6S-\u2026. Capitals, dashes and spaces do not matter.");
+      form.appendChild(idField.wrap);
+      form.appendChild(codeField.wrap);
+      var actions = el("p", { "class": "identity-actions" });
+      actions.appendChild(el("button", { type: "submit", id: "identity-submit", "class": "button" }, "Use these details"));
+      form.appendChild(actions);
+      section.appendChild(form);
+
+      /* Checks the code: a mistake is said at once, an incomplete code
+         only when the reader leaves the field (or submits). */
+      function checkNow(final) {
+        var result = checkCode(codeField.input.value);
+        if (result.state === "ok") {
+          setStatus(codeField, result.message, false);
+        } else if (result.state === "empty" || (result.state === "incomplete" && !final)) {
+          setStatus(codeField, final && result.state === "empty" ?
+            "Enter your personal code, from your letter." : "", final);
+        } else {
+          setStatus(codeField, result.message, true);
+        }
+        return result;
+      }
+      codeField.input.addEventListener("input", function () {
+        checkNow(false);
+      });
+      codeField.input.addEventListener("blur", function () {
+        if (codeField.input.value) {
+          checkNow(true);
+        }
+      });
+      idField.input.addEventListener("input", function () {
+        if (idField.input.getAttribute("aria-invalid") && root.HandbookToken.splitId(idField.input.value).id) {
+          setStatus(idField, "", false);
+        }
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var idOk = !!Token().splitId(idField.input.value).id;
+        setStatus(idField, idOk ? "" : "Enter your staff id, as on your letter.", !idOk);
+        var code = checkNow(true);
+        if (!idOk) {
+          idField.input.focus();
+          return;
+        }
+        if (code.state !== "ok") {
+          codeField.input.focus();
+          return;
+        }
+        var identity = describe(idField.input.value, codeField.input.value);
+        writeStored(data, identity);
+        pending = null;
+        renderKnown(identity);
+        if (options.onSaved) {
+          options.onSaved(identity);
+        } else {
+          focusLater(document.getElementById("identity-status"));
+        }
+      });
+
+      if (prefill) {
+        idField.input.value = prefill.id || "";
+        codeField.input.value = prefill.code || "";
+        if (prefill.code) {
+          checkNow(true);
+        }
+      }
+    }
+
+    function refresh() {
+      section.setAttribute("aria-labelledby", "identity-heading");
+      var identity = readStored(data);
+      if (identity) {
+        renderKnown(identity);
+      } else {
+        renderForm(pending);
+      }
+      section.hidden = false;
+      return identity;
+    }
+
+    refresh();
+    return {
+      refresh: refresh,
+      identity: function () {
+        return readStored(data);
+      }
+    };
+  }
+
+  function readData() {
+    if (root.HandbookProgress) {
+      return root.HandbookProgress.readData();
+    }
+    var node = document.getElementById("course-data");
+    try {
+      return node ? JSON.parse(node.textContent) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var HandbookIdentity = {
+    parseFragment: parseFragment,
+    checkCode: checkCode,
+    describe: describe,
+    /* The identity kept for this session, or null. */
+    get: function (data) {
+      return readStored(data);
+    },
+    /* Keeps id and code for this session; returns the identity or null. */
+    set: function (data, idText, codeText) {
+      var identity = describe(idText, codeText);
+      if (identity) {
+        writeStored(data, identity);
+      }
+      return identity;
+    },
+    clear: function (data) {
+      writeStored(data, null);
+    },
+    mount: mount,
+    /* False once the browser has refused sessionStorage on this page. */
+    storageWorks: function () {
+      return !storageFailed;
+    },
+    storageKey: storageKey
+  };
+  root.HandbookIdentity = HandbookIdentity;
+
+  /* In the browser: read the personal link, then fill in the course home. */
+  if (typeof document !== "undefined" && document.getElementById && root.HandbookToken) {
+    var data = readData();
+    if (data && data.site) {
+      readFragment(data);
+      var section = document.getElementById("identity");
+      var form = section && section.hasAttribute("data-identity-auto") ? mount(section, data, {}) : null;
+      /* A personal link opened in a tab that already shows this page only
+         changes the fragment: the page is not loaded again. */
+      if (root.addEventListener) {
+        root.addEventListener("hashchange", function () {
+          if (parseFragment(root.location.hash)) {
+            readFragment(data);
+            if (form) {
+              form.refresh();
+            }
+          }
+        });
+      }
+    }
+  }
+})(typeof window !== "undefined" ? window : this);
