@@ -26,6 +26,7 @@ mod handbook;
 mod hosts;
 mod pages;
 mod quiz;
+mod serve;
 mod server;
 mod token_flow;
 mod tools;
