@@ -3,7 +3,8 @@
 //! its output), talks to it with a raw HTTP client (so that paths reach the
 //! server exactly as written, `..` and all) and stops it when the test ends,
 //! even on panic. Nothing here asserts on timings: edits are polled for,
-//! within a generous bound.
+//! within a generous bound. The reload in a real browser is in
+//! `browser/serve.rs`, under the browser tests' harness.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -15,12 +16,12 @@ use std::time::{Duration, Instant};
 use crate::support::{TODAY, TempSite, text};
 
 /// How long to wait for a rebuild to show.
-const WAIT: Duration = Duration::from_secs(30);
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
 /// A running `handbook serve`, stopped on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     /// The private folder the site is built into.
     folder: PathBuf,
     /// Lines the server printed on stdout and stderr (`stderr: ` first).
@@ -30,7 +31,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(site: &TempSite) -> Server {
+    pub(crate) fn start(site: &TempSite) -> Server {
         Server::start_with(site, &[])
     }
 
@@ -601,157 +602,4 @@ fn a_busy_port_is_a_usage_error() {
         "{}",
         text(&output)
     );
-}
-
-/// The reload in a real browser: a page open in headless Chromium reloads
-/// by itself after its file is saved. Skips (or fails when `CI` is set)
-/// without chromium and chromedriver.
-#[test]
-fn an_open_page_reloads_in_the_browser_after_an_edit() {
-    let find = |names: &[&str]| names.iter().map(PathBuf::from).find(|p| p.is_file());
-    let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
-    let chromedriver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
-    let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
-        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-        assert!(
-            !ci,
-            "CI is set, so this browser test must run: install chromium and chromium-driver"
-        );
-        println!(
-            "SKIPPED: an_open_page_reloads_in_the_browser_after_an_edit: no chromium/chromedriver"
-        );
-        return;
-    };
-    let site = TempSite::new();
-    let server = Server::start(&site);
-    let driver = Chromedriver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = driver.connect(&chromium).await;
-        let url = format!("http://127.0.0.1:{}/scope.html", server.port);
-        client.goto(&url).await.expect("the page opens");
-        let body = |client: &fantoccini::Client| {
-            let client = client.clone();
-            async move {
-                client
-                    .execute("return document.body.innerText", vec![])
-                    .await
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            }
-        };
-        assert!(body(&client).await.contains("applies to all staff"));
-        // Mark this copy of the page: a reload forgets the mark.
-        client
-            .execute("window.handbookMark = 1; return 1", vec![])
-            .await
-            .unwrap();
-        // No need to wait for the page's event stream: when it connects it
-        // is told the current build, and a page from an older one reloads.
-        site.write(
-            "content/scope.md",
-            &site.read("content/scope.md").replace(
-                "This policy applies to all staff.",
-                "This policy applies to all staff and governors.",
-            ),
-        );
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let text = body(&client).await;
-            let marked = client
-                .execute("return window.handbookMark === 1", vec![])
-                .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(true);
-            if text.contains("all staff and governors") {
-                assert!(!marked, "the page was reloaded, not patched");
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the open page never reloaded; it shows:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        client.close().await.ok();
-    });
-}
-
-/// chromedriver in its own process group, all of it killed on drop.
-struct Chromedriver {
-    child: Child,
-    port: u16,
-    profile: tempfile::TempDir,
-}
-
-impl Chromedriver {
-    fn start(program: &Path) -> Chromedriver {
-        use std::os::unix::process::CommandExt;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(program)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("chromedriver starts");
-        let driver = Chromedriver {
-            child,
-            port,
-            profile: tempfile::tempdir().unwrap(),
-        };
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        driver
-    }
-
-    async fn connect(&self, chromium: &Path) -> fantoccini::Client {
-        let capabilities = serde_json::json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium.to_string_lossy(),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking",
-                    format!("--user-data-dir={}", self.profile.path().join("profile").display()),
-                ],
-            },
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        fantoccini::ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("Chromium starts through chromedriver")
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        for signal in ["-TERM", "-KILL"] {
-            let _ = Command::new("kill")
-                .args([signal, "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

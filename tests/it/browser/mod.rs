@@ -28,6 +28,7 @@ mod hosts;
 mod pages;
 mod quiz;
 mod report;
+mod serve;
 mod server;
 mod token_flow;
 mod tools;

@@ -1,0 +1,88 @@
+//! `handbook serve` in a real browser: a page open in headless Chromium
+//! reloads by itself after its file is saved.
+
+use std::time::{Duration, Instant};
+
+use super::driver::Driver;
+use super::{BROWSER_LOCK, Needs, find_tools, in_ci, machine_lock};
+use crate::serve::{Server, WAIT};
+use crate::support::TempSite;
+
+#[test]
+fn an_open_page_reloads_after_an_edit() {
+    let name = "browser::serve::an_open_page_reloads_after_an_edit";
+    let tools = match find_tools(Needs::Browser) {
+        Ok(tools) => tools,
+        Err(missing) => {
+            if in_ci() {
+                panic!(
+                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
+                );
+            }
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
+            return;
+        }
+    };
+    let _lock = BROWSER_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _machine_lock = machine_lock();
+    let site = TempSite::new();
+    let server = Server::start(&site);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let driver = Driver::start(&tools).await;
+        let client = driver.connect(&tools).await;
+        let url = format!("http://127.0.0.1:{}/scope.html", server.port);
+        client.goto(&url).await.expect("the page opens");
+        let body = |client: &fantoccini::Client| {
+            let client = client.clone();
+            async move {
+                client
+                    .execute("return document.body.innerText", vec![])
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            }
+        };
+        assert!(body(&client).await.contains("applies to all staff"));
+        // Mark this copy of the page: a reload forgets the mark.
+        client
+            .execute("window.handbookMark = 1; return 1", vec![])
+            .await
+            .expect("the page runs scripts");
+        // No need to wait for the page's event stream: when it connects it
+        // is told the current build, and a page from an older one reloads.
+        site.write(
+            "content/scope.md",
+            &site.read("content/scope.md").replace(
+                "This policy applies to all staff.",
+                "This policy applies to all staff and governors.",
+            ),
+        );
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = body(&client).await;
+            if text.contains("all staff and governors") {
+                let marked = client
+                    .execute("return window.handbookMark === 1", vec![])
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(true);
+                assert!(!marked, "the page was reloaded, not patched");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the open page never reloaded; it shows:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        client.close().await.ok();
+    });
+}
