@@ -185,6 +185,11 @@ fn version_history_changes_page_and_returning_reader() {
             }
             let now = visible_text(b, ".visually-hidden, del").await;
             assert!(now.contains(AFTER), "the new sentence reads whole: {now}");
+            let then = visible_text(b, ".visually-hidden, ins").await;
+            assert!(
+                then.contains(BEFORE),
+                "the old sentence reads whole: {then}"
+            );
             axe_into(b, &changes, &mut failures).await;
 
             // A reader with progress for the first version.
