@@ -12,10 +12,12 @@ pub(crate) fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     for warning in &summary.warnings {
         eprintln!("{warning}");
     }
+    // `--root .` gives `./output`; say `output/`, as the user thinks of it.
+    let out = summary.out.strip_prefix(".").unwrap_or(&summary.out);
     println!(
-        "Built {} pages into {} in {:.2}s",
+        "Built {} pages into {}/ in {:.2}s",
         summary.pages,
-        summary.out.display(),
+        out.display(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
