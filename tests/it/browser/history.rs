@@ -10,7 +10,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::a11y::axe_violations;
-use super::token_flow::{copy_tree, handbook_in, run_on_with};
+use super::run_on;
+use super::token_flow::{copy_tree, handbook_in};
 use super::tools::{attr_at, text_at};
 use super::{Browser, Needs};
 use crate::support::project_root;
@@ -139,7 +140,7 @@ fn version_history_changes_page_and_returning_reader() {
     let changes = format!("changes/{second_id}.html");
     assert!(out.join(&changes).is_file(), "{changes} is built");
 
-    run_on_with(
+    run_on(
         "version_history_changes_page_and_returning_reader",
         &out,
         Needs::BrowserAndAxe,

@@ -174,10 +174,19 @@ pub fn build_real_site() -> tempfile::TempDir {
     dir
 }
 
-/// Runs one browser test: skips (or fails in CI) without the tools, builds
-/// the real site, serves it under [`SUB_PATH`], starts a browser and hands
-/// it to `test`. Everything started is stopped when this returns or panics.
+/// Runs one browser test on the real site: builds it, then [`run_on`].
 pub fn run<F>(name: &str, needs: Needs, test: F)
+where
+    F: AsyncFnOnce(&Browser),
+{
+    let site = build_real_site();
+    run_on(name, &site.path().join("output"), needs, test);
+}
+
+/// Runs one browser test on a built site: skips (or fails in CI) without
+/// the tools, serves `output` under [`SUB_PATH`], starts a browser and hands
+/// it to `test`. Everything started is stopped when this returns or panics.
+pub fn run_on<F>(name: &str, output: &Path, needs: Needs, test: F)
 where
     F: AsyncFnOnce(&Browser),
 {
@@ -199,9 +208,7 @@ where
     // And one at a time across test processes on this machine.
     let _machine_lock = machine_lock();
     let started = Instant::now();
-    let site = build_real_site();
-    let output = site.path().join("output");
-    let server = Server::start(&output, SUB_PATH);
+    let server = Server::start(output, SUB_PATH);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -212,7 +219,7 @@ where
         let browser = Browser {
             client,
             base: server.url(SUB_PATH),
-            output: output.clone(),
+            output: output.to_path_buf(),
             server,
             axe: tools.axe,
             _driver: driver,

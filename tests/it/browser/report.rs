@@ -6,7 +6,8 @@
 use handbook::token::{Claims, MasterKey, Scores, kid, sign};
 
 use super::a11y::{TAGS, axe_violations};
-use super::token_flow::{copy_tree, handbook_in, run_on_with};
+use super::run_on;
+use super::token_flow::{copy_tree, handbook_in};
 use super::tools::text_at;
 use super::{Needs, SUB_PATH};
 use crate::support::project_root;
@@ -94,7 +95,7 @@ fn compliance_report_html_has_zero_axe_violations() {
     );
     assert!(report.is_file(), "the report was written");
 
-    run_on_with(
+    run_on(
         "compliance_report_html_has_zero_axe_violations",
         &served,
         Needs::BrowserAndAxe,

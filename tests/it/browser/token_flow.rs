@@ -18,9 +18,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::driver::Driver;
-use super::server::Server;
-use super::{BROWSER_LOCK, Browser, Needs, SUB_PATH, find_tools, in_ci, machine_lock, quiz};
+use super::{Browser, Needs, quiz};
 use crate::support::{project_root, text};
 
 /// The office's address written into the copy's site.yaml.
@@ -151,61 +149,6 @@ fn issue_codes(root: &Path) -> Issued {
     panic!("T042 is in the codes CSV");
 }
 
-/// Like [`super::run`], on a site built here rather than the real one.
-fn run_on<F>(name: &str, output: &Path, test: F)
-where
-    F: AsyncFnOnce(&Browser),
-{
-    run_on_with(name, output, Needs::Browser, test)
-}
-
-/// [`run_on`] with axe-core too, when `needs` asks for it.
-pub(super) fn run_on_with<F>(name: &str, output: &Path, needs: Needs, test: F)
-where
-    F: AsyncFnOnce(&Browser),
-{
-    let tools = match find_tools(needs) {
-        Ok(tools) => tools,
-        Err(missing) => {
-            if in_ci() {
-                panic!(
-                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
-                );
-            }
-            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            return;
-        }
-    };
-    let _lock = BROWSER_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let _machine_lock = machine_lock();
-    let started = Instant::now();
-    let server = Server::start(output, SUB_PATH);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    runtime.block_on(async {
-        let driver = Driver::start(&tools).await;
-        let client = driver.connect(&tools).await;
-        let browser = Browser {
-            client,
-            base: server.url(SUB_PATH),
-            output: output.to_path_buf(),
-            server,
-            axe: tools.axe.clone(),
-            _driver: driver,
-        };
-        test(&browser).await;
-        browser.client.clone().close().await.ok();
-    });
-    eprintln!(
-        "browser test `{name}` took {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
-}
-
 /// The text of an element (by id), or "" if it is not there.
 async fn text_of(b: &Browser, id: &str) -> String {
     b.js(
@@ -310,9 +253,10 @@ fn personal_link_course_token_import_and_report() {
     };
 
     let mut token = String::new();
-    run_on(
+    super::run_on(
         "personal_link_course_token_import_and_report",
         &out,
+        Needs::Browser,
         async |b| {
             // 1. The personal link: signed in, and the code leaves the address bar.
             let link = format!("{}course/index.html{}", b.base, issued.link);
