@@ -49,6 +49,20 @@ pub struct Node {
     /// For an answer: where the words are (`page#anchor`).
     #[serde(default)]
     pub policy_ref: Option<String>,
+    /// For an answer that rests on more than one line of the policy: the
+    /// further quotations.
+    #[serde(default)]
+    pub also: Vec<Quotation>,
+}
+
+/// A further line of the policy an answer rests on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quotation {
+    /// The policy's own words.
+    pub quote: String,
+    /// Where they are (`page#anchor`).
+    pub policy_ref: String,
 }
 
 /// A decision tree.
@@ -511,6 +525,14 @@ impl Tool {
                         let mut value = serde_json::to_value(n).unwrap_or(Value::Null);
                         value["policy_url"] = url;
                         value["policy_title"] = title;
+                        value["also"] = n
+                            .also
+                            .iter()
+                            .map(|more| {
+                                let (url, title) = link(&Some(more.policy_ref.clone()));
+                                json!({"quote": more.quote, "policy_url": url, "policy_title": title})
+                            })
+                            .collect();
                         (n.id.as_str(), value)
                     })
                     .collect();

@@ -189,6 +189,24 @@
       source.appendChild(link);
       panel.appendChild(source);
     }
+    // Further lines of the policy the answer rests on.
+    var also = node.also || [];
+    for (var m = 0; m < also.length; m++) {
+      panel.appendChild(el("p", "tree-quote-intro", "The policy also says:"));
+      var more = el("blockquote", "tree-quote");
+      more.appendChild(el("p", null, also[m].quote));
+      panel.appendChild(more);
+      if (also[m].policy_url) {
+        var moreSource = el("p", "tree-source");
+        var moreLink = el("a", "policy-link", "Read this in the policy");
+        moreLink.href = root + also[m].policy_url;
+        if (also[m].policy_title) {
+          moreLink.appendChild(el("span", "policy-source", " (" + also[m].policy_title + ")"));
+        }
+        moreSource.appendChild(moreLink);
+        panel.appendChild(moreSource);
+      }
+    }
     if (path.length) {
       var summaryHeading = el(headingTag === "h2" ? "h3" : "h4", "tree-path-heading", "Your answers");
       panel.appendChild(summaryHeading);
