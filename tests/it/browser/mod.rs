@@ -174,6 +174,41 @@ pub fn build_real_site() -> tempfile::TempDir {
     dir
 }
 
+/// Whose turn it is to run a browser: held for the length of a test.
+pub struct Turn {
+    _in_process: std::sync::MutexGuard<'static, ()>,
+    _on_machine: std::fs::File,
+}
+
+/// The tools for a browser test and the turn to use them: one browser at a
+/// time in this process and on this machine. `None` means skip (the tools
+/// are missing outside CI); in CI missing tools fail the test.
+pub fn browser_turn(name: &str, needs: Needs) -> Option<(Tools, Turn)> {
+    let tools = match find_tools(needs) {
+        Ok(tools) => tools,
+        Err(missing) => {
+            if in_ci() {
+                panic!(
+                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
+                );
+            }
+            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
+            return None;
+        }
+    };
+    let in_process = BROWSER_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let on_machine = machine_lock();
+    Some((
+        tools,
+        Turn {
+            _in_process: in_process,
+            _on_machine: on_machine,
+        },
+    ))
+}
+
 /// Runs one browser test on the real site: builds it, then [`run_on`].
 pub fn run<F>(name: &str, needs: Needs, test: F)
 where
@@ -190,23 +225,9 @@ pub fn run_on<F>(name: &str, output: &Path, needs: Needs, test: F)
 where
     F: AsyncFnOnce(&Browser),
 {
-    let tools = match find_tools(needs) {
-        Ok(tools) => tools,
-        Err(missing) => {
-            if in_ci() {
-                panic!(
-                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
-                );
-            }
-            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            return;
-        }
+    let Some((tools, _turn)) = browser_turn(name, needs) else {
+        return;
     };
-    let _lock = BROWSER_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // And one at a time across test processes on this machine.
-    let _machine_lock = machine_lock();
     let started = Instant::now();
     let server = Server::start(output, SUB_PATH);
     let runtime = tokio::runtime::Builder::new_current_thread()

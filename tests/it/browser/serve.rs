@@ -4,29 +4,16 @@
 use std::time::{Duration, Instant};
 
 use super::driver::Driver;
-use super::{BROWSER_LOCK, Needs, find_tools, in_ci, machine_lock};
+use super::{Needs, browser_turn};
 use crate::serve::{Server, WAIT};
 use crate::support::TempSite;
 
 #[test]
 fn an_open_page_reloads_after_an_edit() {
     let name = "browser::serve::an_open_page_reloads_after_an_edit";
-    let tools = match find_tools(Needs::Browser) {
-        Ok(tools) => tools,
-        Err(missing) => {
-            if in_ci() {
-                panic!(
-                    "{name}: CI is set, so the browser tests must run, but these are missing: {missing}"
-                );
-            }
-            eprintln!("SKIPPED: {name}: missing {missing}; set CI=1 to make this a failure");
-            return;
-        }
+    let Some((tools, _turn)) = browser_turn(name, Needs::Browser) else {
+        return;
     };
-    let _lock = BROWSER_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let _machine_lock = machine_lock();
     let site = TempSite::new();
     let server = Server::start(&site);
     let runtime = tokio::runtime::Builder::new_current_thread()
