@@ -85,7 +85,7 @@ impl LiveSite {
             mut warnings,
             ..
         } = prepared;
-        if let Some(warning) = review_warning(&self.root, &site) {
+        if let Some(warning) = site::review_warning(&self.root, &site.config, site::today()) {
             warnings.push(warning);
         }
         self.state = Some(State {
@@ -196,7 +196,9 @@ impl LiveSite {
         match result {
             Ok((pages, rendered, mut warnings)) => {
                 state.rendered = rendered;
-                if let Some(warning) = review_warning(&self.root, &state.site) {
+                if let Some(warning) =
+                    site::review_warning(&self.root, &state.site.config, site::today())
+                {
                     warnings.push(warning);
                 }
                 Ok(Some(Outcome {
@@ -213,16 +215,6 @@ impl LiveSite {
             }
         }
     }
-}
-
-/// The review-date warning, if due, pointing at site.yaml's line.
-fn review_warning(root: &Path, site: &Site) -> Option<Diagnostic> {
-    let mut warning = site::review_warning(&site.config, site::today())?;
-    warning.line = crate::config::key_line(
-        &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-        "next_review",
-    );
-    Some(warning)
 }
 
 /// True if a change to `rel` (relative to the site root) can change the

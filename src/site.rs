@@ -1259,12 +1259,20 @@ pub fn today() -> chrono::NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// A warning when the next review is within [`REVIEW_WARNING_DAYS`] or past.
-pub fn review_warning(config: &SiteConfig, today: chrono::NaiveDate) -> Option<Diagnostic> {
+/// A warning when the next review is within [`REVIEW_WARNING_DAYS`] or
+/// past, pointing at the `next_review` line of `root`'s site.yaml.
+pub fn review_warning(
+    root: &Path,
+    config: &SiteConfig,
+    today: chrono::NaiveDate,
+) -> Option<Diagnostic> {
     let due = config.next_review.date();
     let days = (due - today).num_days();
+    if days > REVIEW_WARNING_DAYS {
+        return None;
+    }
     let line = crate::config::key_line(
-        &std::fs::read_to_string(crate::config::CONFIG_FILE).unwrap_or_default(),
+        &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
         "next_review",
     );
     let help = "review the policy, publish the new version and set next_review in site.yaml";
@@ -1282,7 +1290,7 @@ pub fn review_warning(config: &SiteConfig, today: chrono::NaiveDate) -> Option<D
             )
             .help(help),
         )
-    } else if days <= REVIEW_WARNING_DAYS {
+    } else {
         Some(
             Diagnostic::warning(
                 crate::config::CONFIG_FILE,
@@ -1295,8 +1303,6 @@ pub fn review_warning(config: &SiteConfig, today: chrono::NaiveDate) -> Option<D
             )
             .help(help),
         )
-    } else {
-        None
     }
 }
 
@@ -1307,13 +1313,7 @@ pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let renderer = Renderer::new(&site.theme)?;
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
-    if let Some(mut warning) = review_warning(&site.config, today()) {
-        warning.line = crate::config::key_line(
-            &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-            "next_review",
-        );
-        warnings.push(warning);
-    }
+    warnings.extend(review_warning(root, &site.config, today()));
     if strict && !warnings.is_empty() {
         for warning in &mut warnings {
             warning.severity = crate::error::Severity::Error;
@@ -1347,13 +1347,7 @@ pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
         Ok(())
     })?;
     let mut warnings = prepared.warnings;
-    if let Some(mut warning) = review_warning(&site.config, today()) {
-        warning.line = crate::config::key_line(
-            &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-            "next_review",
-        );
-        warnings.push(warning);
-    }
+    warnings.extend(review_warning(root, &site.config, today()));
     Ok(BuildSummary {
         pages,
         out,
