@@ -30,4 +30,5 @@ pub mod serve;
 pub mod site;
 pub mod token;
 pub mod tool;
+pub mod util;
 pub mod versions;

@@ -573,16 +573,8 @@ pub fn master_key_path(root: &Path) -> PathBuf {
 /// that nothing in it (key, roster, ledger) is ever committed.
 pub fn ensure_private_dir(root: &Path) -> Result<PathBuf> {
     let dir = root.join(PRIVATE_DIR);
-    if !dir.is_dir() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        // Only the owner may look inside.
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&dir)
-            .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
-    }
+    // Only the owner may look inside, even if the folder was made by hand.
+    crate::util::fs::private_dir(&dir)?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(

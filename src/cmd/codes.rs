@@ -59,7 +59,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let csv = codes_csv(&issued)?;
     match &args.out {
         Some(out) => {
-            super::write_private(out, &csv)?;
+            crate::util::fs::write_private(out, &csv)?;
             eprintln!(
                 "Wrote {} codes to {}. It holds everyone's personal code: keep it private.",
                 issued.len(),
@@ -74,7 +74,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
         }
     }
     if let Some(letters) = &args.letters {
-        super::write_private(letters, letters_html(&config, &issued).as_bytes())?;
+        crate::util::fs::write_private(letters, letters_html(&config, &issued).as_bytes())?;
         eprintln!(
             "Wrote {} letters to {}: open it in a browser and print it (one page each).",
             issued.len(),

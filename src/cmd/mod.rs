@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, RecordsArgs};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 mod build;
 mod check;
@@ -55,27 +55,6 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
             Ok(root.join(crate::ledger::LEDGER_FILE))
         }
     }
-}
-
-/// Writes `bytes` to `path`, readable by the owner only on unix (codes and
-/// letters are secrets), replacing any earlier file.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))
-}
-
-/// Writes a report file (not secret beyond the usual).
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|err| Error::io(format!("writing {}", path.display()), err))
 }
 
 /// Warns (on stderr) about roster schools that site.yaml's `schools` does

@@ -44,11 +44,11 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
                 made: &made,
             },
         );
-        super::write_file(path, html.as_bytes())?;
+        crate::util::fs::write_private(path, html.as_bytes())?;
         println!("Wrote the report to {}.", path.display());
     }
     if let Some(path) = &args.csv {
-        super::write_file(path, &report.to_csv()?)?;
+        crate::util::fs::write_private(path, &report.to_csv()?)?;
         println!("Wrote the CSV to {}.", path.display());
     }
     Ok(())

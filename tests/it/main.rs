@@ -5,6 +5,7 @@ mod browser;
 mod build;
 mod check;
 mod js;
+mod security;
 mod seed;
 mod serve;
 mod support;

@@ -1,0 +1,1 @@
+//! Security cases: build (being written).

@@ -1,0 +1,1 @@
+//! Security cases: import (being written).

@@ -1,0 +1,1 @@
+//! Security cases: serve (being written).
