@@ -334,6 +334,41 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+        let person = Person {
+            id: "T1".to_string(),
+            name: "\tTab".to_string(),
+            email: "\rCR".to_string(),
+            school: "=1+1".to_string(),
+            role: "@cmd".to_string(),
+            generation: 1,
+            line: 2,
+        };
+        let issued = [Issued {
+            person: &person,
+            login: "T1".to_string(),
+            code: "CODE".to_string(),
+            link: "#id=T1&code=CODE".to_string(),
+        }];
+        let csv = String::from_utf8(codes_csv(&issued).unwrap()).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(
+            row.iter().collect::<Vec<_>>(),
+            [
+                "T1",
+                "'\tTab",
+                "'\rCR",
+                "'=1+1",
+                "'@cmd",
+                "1",
+                "CODE",
+                "#id=T1&code=CODE"
+            ]
+        );
+    }
+
+    #[test]
     fn the_qr_code_is_inline_svg_with_a_name() {
         let svg = qr_svg(
             "https://example.org/course/index.html#id=T1&code=X",
