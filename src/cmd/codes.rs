@@ -174,12 +174,16 @@ dd { margin: 0; }
 .code { font-family: 'Courier New', Courier, monospace; font-size: 1.5rem; font-weight: 700;
   letter-spacing: .08em; }
 .link { word-break: break-all; font-size: .9rem; }
-.qr { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; break-inside: avoid; }
-.qr svg { width: 38mm; height: 38mm; flex: none; }
-.qr p { margin: 0; }
+.details { display: flex; gap: 1.5rem; align-items: flex-start; }
+.details dl { flex: 1 1 auto; min-width: 0; }
+.qr { flex: none; width: 34mm; margin: 0; text-align: center; font-size: .8rem; }
+.qr svg { display: block; width: 34mm; height: 34mm; }
 a { color: #0b4f9c; }
 .private { border: 2px solid #1a1a1a; padding: .5rem .75rem; }
-@media print { .screen-only { display: none; } .letter { border: 0; padding: 0; } a { color: #1a1a1a; } }
+@page { size: A4; margin: 14mm 16mm; }
+@media print { body { font-size: 10.5pt; line-height: 1.4; } .screen-only { display: none; }
+  .letter { border: 0; padding: 0; max-width: none; } h2 { margin-top: .25rem; }
+  h3 { margin: 1rem 0 .35rem; } p { margin: .5rem 0; } a { color: #1a1a1a; } }
 ";
 
 /// The personal link as a QR code, as inline SVG (no script, no file, no
@@ -236,7 +240,7 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
             Some(site) => {
                 let course = format!("{site}{COURSE_PAGE}");
                 format!(
-                    "<li>Scan the QR code below with your phone's camera, or open your personal \
+                    "<li>Scan the QR code on this letter with your phone's camera, or open your personal \
                      link on your own computer or tablet. It takes you straight to the course and \
                      fills in your id and code. Or go to the staff course at \
                      <a href=\"{0}\">{0}</a> and type your id and code.</li>",
@@ -257,18 +261,17 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
         };
         let qr = match (&site, qr_svg(&i.link, "QR code of your personal link")) {
             (Some(_), Some(svg)) => format!(
-                "<div class=\"qr\">{svg}<p>Scan this with your phone's camera to open your \
-                 personal link.</p></div>\n"
+                "<figure class=\"qr\">{svg}<figcaption>Scan with your phone's camera to \
+                 open your personal link</figcaption></figure>\n"
             ),
             _ => String::new(),
         };
         let history = if site.is_some() {
             "<p><strong>Your link holds your code.</strong> A web browser keeps every address \
-             it opens in its history, and anyone who uses that browser after you could find it \
-             there. So open your link on your own phone, tablet or computer. On a shared \
-             computer, open it in a private window (in most browsers Ctrl+Shift+N, or \
-             Ctrl+Shift+P in Firefox) and close that window when you have finished, or type \
-             your id and code instead.</p>\n"
+             it opens in its history, where the next person to use it could find it. So open \
+             your link on your own phone, tablet or computer. On a shared computer, open it in \
+             a private window (Ctrl+Shift+N in most browsers, Ctrl+Shift+P in Firefox) and \
+             close it when you have finished, or type your id and code instead.</p>\n"
         } else {
             ""
         };
@@ -294,20 +297,19 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
              <li>The last page gives you a completion token: a long line of letters and \
              digits. Send it to {office}, using the page's e-mail button or by copying it into \
              an e-mail. That is how we record that you have done the course.</li>\n</ol>\n\
-             <h3>Your details</h3>\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
+             <h3>Your details</h3>\n<div class=\"details\">\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
              <dt>Your id</dt><dd class=\"code\">{login}</dd>\n\
              <dt>Your personal code</dt><dd class=\"code\">{code}</dd>\n{link}\n</dl>\n\
-             {qr}{replaced}\n\
+             {qr}</div>\n{replaced}\n\
              <p class=\"private\"><strong>Keep your code private.</strong> It works like your \
              signature for this course: anyone who has it could complete the course in your \
              name. If you lose it, or think someone else has seen it, ask the office for a new \
              one.</p>\n\
              {history}\
-             <p>Your id and code go together: the course checks them against each other as you \
-             type, so a mistyped id is caught at once. Your progress stays in the web browser \
-             you use, kept under your own code: someone else signing in on the same computer \
-             does not see it or continue it. Nothing is sent anywhere until you send your \
-             token.</p>\n</section>\n",
+             <p>The course checks your id and code against each other as you type them. Your \
+             progress stays in the web browser you use, under your own code: nobody else \
+             signing in there sees or continues it. Nothing is sent anywhere until you send \
+             your token.</p>\n</section>\n",
             org = esc(&config.organisation),
             name = esc(&p.name),
             version = esc(&config.version),
