@@ -1,11 +1,12 @@
-//! Completion tokens, format v1 (SPEC §5): the master key, each staff
+//! Completion tokens, format v2 (SPEC §5): the master key, each staff
 //! member's key and personal code, and the signed JWT the course page makes
 //! when someone finishes the course.
 //!
 //! The chain is: master key (32 random bytes, `.handbook/master.key`) →
 //! staff key `K` (16 bytes, HMAC-SHA256 of the staff id under the master
-//! key) → personal code (`K` in Crockford base32 with a check symbol, what
-//! the staff member is given) → signing key `S = SHA-256(K)` → HS256 token.
+//! key) → personal code (`K` and a 10-bit id check in Crockford base32 with
+//! a check symbol, what the staff member is given) → signing key
+//! `S = SHA-256(K)` → HS256 token.
 //!
 //! Verification is deliberately strict: exactly three base64url parts without
 //! padding, the header byte for byte as handbook issues it, HS256 only, a
@@ -36,14 +37,25 @@ pub const MASTER_KEY_FILE: &str = ".handbook/master.key";
 /// The prefix of the message from which a staff key is derived.
 pub const STAFF_KEY_CONTEXT: &str = "handbook/staff-key/v1:";
 
+/// The prefix of the message from which a code's id check is derived.
+pub const ID_CHECK_CONTEXT: &str = "handbook/id-check/v1:";
+
 /// Crockford's base32 alphabet (the 32 data symbols).
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// Crockford's 37 check symbols: the 32 data symbols and `*~$=U`.
 const CHECK_SYMBOLS: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
-/// Data symbols in a code (128 bits, zero-padded to 130).
-const CODE_DATA_SYMBOLS: usize = 26;
+/// Data symbols in a code: `N = K × 1024 + c` is 138 bits, zero-padded to
+/// 140 (28 × 5).
+const CODE_DATA_SYMBOLS: usize = 28;
+
+/// Symbols of `K` in a code (128 bits, zero-padded to 130); the last two
+/// data symbols are exactly the 10 bits of the id check.
+const KEY_SYMBOLS: usize = 26;
+
+/// Symbols in a whole code: the data symbols and one check symbol.
+pub const CODE_SYMBOLS: usize = CODE_DATA_SYMBOLS + 1;
 
 /// The secret from which every staff key is derived.
 #[derive(Clone, PartialEq, Eq)]
@@ -152,6 +164,12 @@ impl MasterKey {
         key.copy_from_slice(&full[..16]);
         StaffKey(key)
     }
+
+    /// The personal code of `id` at code `generation`, as printed on their
+    /// letter (its id check is made for [`kid`]`(id, generation)`).
+    pub fn staff_code(&self, id: &str, generation: u32) -> String {
+        self.staff_key(id, generation).code(&kid(id, generation))
+    }
 }
 
 /// The `kid` of a token: the staff id, with `#n` for code generation n ≥ 2.
@@ -163,8 +181,8 @@ pub fn kid(id: &str, generation: u32) -> String {
     }
 }
 
-/// One staff member's 16-byte key `K`; their personal code is this key
-/// written for people.
+/// One staff member's 16-byte key `K`; their personal code is this key,
+/// with a check of their id, written for people.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct StaffKey([u8; 16]);
 
@@ -181,10 +199,13 @@ pub enum CodeError {
     BadCharacter(char),
     /// Too few or too many symbols (the count typed is given).
     WrongLength(usize),
-    /// The symbols do not make a 128-bit key (the first is above 7).
+    /// The symbols do not make a code (the first is above 7).
     OutOfRange,
     /// The check symbol does not match: a typing mistake.
     CheckFailed,
+    /// A well-typed code whose id check does not match the id: it was made
+    /// for someone else (or the id was mistyped).
+    DifferentId,
 }
 
 impl fmt::Display for CodeError {
@@ -193,13 +214,16 @@ impl fmt::Display for CodeError {
             CodeError::BadCharacter(c) => write!(f, "`{c}` is not used in personal codes"),
             CodeError::WrongLength(n) => write!(
                 f,
-                "a personal code has 27 letters and digits, but {n} were given"
+                "a personal code has {CODE_SYMBOLS} letters and digits, but {n} were given"
             ),
             CodeError::OutOfRange => {
                 f.write_str("this is not a personal code (it cannot start with that character)")
             }
             CodeError::CheckFailed => f.write_str(
                 "the code has a typing mistake: its last character does not match the rest",
+            ),
+            CodeError::DifferentId => f.write_str(
+                "this code belongs to a different staff id; check the id on your letter",
             ),
         }
     }
@@ -218,12 +242,25 @@ impl StaffKey {
         &self.0
     }
 
-    /// The personal code: 26 Crockford base32 symbols and a check symbol,
-    /// in groups of four joined by `-`, e.g. `7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8`.
-    pub fn code(&self) -> String {
+    /// The id check `c` for `kid` (the id as the person types it, `id#n`
+    /// for a replaced code): the first 10 bits of
+    /// HMAC-SHA256(K, `"handbook/id-check/v1:" + kid`).
+    pub fn id_check(&self, kid: &str) -> u16 {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(ID_CHECK_CONTEXT.as_bytes());
+        mac.update(kid.as_bytes());
+        let full = mac.finalize().into_bytes();
+        (u16::from(full[0]) << 2) | (u16::from(full[1]) >> 6)
+    }
+
+    /// The personal code for `kid`: `N = K × 1024 + c` in 28 Crockford
+    /// base32 symbols and the check symbol `N mod 37`, in groups of four
+    /// joined by `-`, e.g. `7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C`.
+    pub fn code(&self, kid: &str) -> String {
         let value = u128::from_be_bytes(self.0);
-        let mut symbols = Vec::with_capacity(CODE_DATA_SYMBOLS + 1);
-        for i in (0..CODE_DATA_SYMBOLS).rev() {
+        let check = self.id_check(kid);
+        let mut symbols = Vec::with_capacity(CODE_SYMBOLS);
+        for i in (0..KEY_SYMBOLS).rev() {
             // 26 × 5 = 130 bits: the top two are always zero.
             let shift = 5 * i as u32;
             let digit = if shift >= 128 {
@@ -233,7 +270,10 @@ impl StaffKey {
             };
             symbols.push(CROCKFORD[digit as usize]);
         }
-        symbols.push(CHECK_SYMBOLS[(value % 37) as usize]);
+        // N's low 10 bits are c: its last two data symbols.
+        symbols.push(CROCKFORD[usize::from(check >> 5)]);
+        symbols.push(CROCKFORD[usize::from(check & 31)]);
+        symbols.push(CHECK_SYMBOLS[n_mod_37(value, check)]);
         symbols
             .chunks(4)
             .map(|group| String::from_utf8_lossy(group).into_owned())
@@ -241,11 +281,14 @@ impl StaffKey {
             .join("-")
     }
 
-    /// Reads a personal code as typed: case does not matter, `-` and spaces
+    /// Reads a personal code as typed for `kid` (the id as the person types
+    /// it, `id#n` for a replaced code): case does not matter, `-` and spaces
     /// are ignored, and Crockford's aliases are accepted (`I`/`L` for `1`,
-    /// `O` for `0`).
-    pub fn parse_code(text: &str) -> std::result::Result<StaffKey, CodeError> {
-        let mut symbols = Vec::with_capacity(CODE_DATA_SYMBOLS + 1);
+    /// `O` for `0`). A wrong check symbol is a typing mistake
+    /// ([`CodeError::CheckFailed`]); a well-typed code made for another id
+    /// is [`CodeError::DifferentId`].
+    pub fn parse_code(text: &str, kid: &str) -> std::result::Result<StaffKey, CodeError> {
+        let mut symbols = Vec::with_capacity(CODE_SYMBOLS);
         for c in text.chars() {
             if c == '-' || c.is_whitespace() {
                 continue;
@@ -260,31 +303,41 @@ impl StaffKey {
             };
             symbols.push(value);
         }
-        if symbols.len() != CODE_DATA_SYMBOLS + 1 {
+        if symbols.len() != CODE_SYMBOLS {
             return Err(CodeError::WrongLength(symbols.len()));
         }
-        let (data, check) = symbols.split_at(CODE_DATA_SYMBOLS);
+        let (data, check_symbol) = symbols.split_at(CODE_DATA_SYMBOLS);
         if data[0] > 7 {
             return Err(CodeError::OutOfRange);
         }
-        let mut value: u128 = 0;
-        for &digit in data {
-            if digit >= 32 {
-                // A check-only symbol (`*~$=U`) in the data part.
-                return Err(CodeError::BadCharacter(CHECK_SYMBOLS[digit] as char));
-            }
-            value = value << 5 | digit as u128;
+        if let Some(&digit) = data.iter().find(|&&d| d >= 32) {
+            // A check-only symbol (`*~$=U`) in the data part.
+            return Err(CodeError::BadCharacter(CHECK_SYMBOLS[digit] as char));
         }
-        if (value % 37) as usize != check[0] {
+        let (key_part, check_part) = data.split_at(KEY_SYMBOLS);
+        let value = key_part
+            .iter()
+            .fold(0u128, |value, &digit| value << 5 | digit as u128);
+        let check = (check_part[0] as u16) << 5 | check_part[1] as u16;
+        if n_mod_37(value, check) != check_symbol[0] {
             return Err(CodeError::CheckFailed);
         }
-        Ok(StaffKey(value.to_be_bytes()))
+        let key = StaffKey(value.to_be_bytes());
+        if key.id_check(kid) != check {
+            return Err(CodeError::DifferentId);
+        }
+        Ok(key)
     }
 
     /// The HS256 signing key `S = SHA-256(K)`.
     pub fn signing_key(&self) -> SigningKey {
         SigningKey(Sha256::digest(self.0).into())
     }
+}
+
+/// `N mod 37` for `N = K × 1024 + c` (N has 138 bits, more than a `u128`).
+fn n_mod_37(key: u128, check: u16) -> usize {
+    ((key % 37 * 1024 + u128::from(check)) % 37) as usize
 }
 
 /// The 32-byte HS256 key a staff member's tokens are signed with.
@@ -614,11 +667,18 @@ mod tests {
         }
     }
 
+    const VECTOR_CODE: &str = "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C";
+
     #[test]
     fn spec_test_vector() {
         let key = vector_master().staff_key("T042", 1);
         assert_eq!(hex(key.as_bytes()), "f57a0f5366a35fc3839664630a69fd3e");
-        assert_eq!(key.code(), "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8");
+        assert_eq!(key.id_check("T042"), 441);
+        assert_eq!(key.code("T042"), VECTOR_CODE);
+        assert_eq!(vector_master().staff_code("T042", 1), VECTOR_CODE);
+        // The same key with id T043: only the id check and the check
+        // symbol differ.
+        assert_eq!(key.code("T043"), "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YPG-*");
         let signing = key.signing_key();
         assert_eq!(
             hex(signing.as_bytes()),
@@ -640,43 +700,87 @@ mod tests {
     fn code_parsing_is_forgiving_about_form_and_strict_about_content() {
         let key = vector_master().staff_key("T042", 1);
         for typed in [
-            "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8",
-            "7nf87n6sn3bz1r75k4cc56kz9y8",
-            " 7nf8 7n6s n3bz ir75 k4cc 56kz 9y8 ",
-            "7NF8-7N6S-N3BZ-LR75-K4CC-56KZ-9Y8",
+            VECTOR_CODE,
+            "7nf87n6sn3bz1r75k4cc56kz9ydsc",
+            " 7nf8 7n6s n3bz ir75 k4cc 56kz 9yds c ",
+            "7NF8-7N6S-N3BZ-LR75-K4CC-56KZ-9YDS-C",
         ] {
-            assert_eq!(StaffKey::parse_code(typed), Ok(key), "{typed}");
+            assert_eq!(StaffKey::parse_code(typed, "T042"), Ok(key), "{typed}");
         }
         assert_eq!(
-            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y9"),
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-D", "T042"),
             Err(CodeError::CheckFailed)
         );
         assert_eq!(
-            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y"),
-            Err(CodeError::WrongLength(26))
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS", "T042"),
+            Err(CodeError::WrongLength(28))
+        );
+        // The old 27-symbol codes are simply too short.
+        assert_eq!(
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8", "T042"),
+            Err(CodeError::WrongLength(27))
         );
         assert_eq!(
-            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!8"),
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!DS-C", "T042"),
             Err(CodeError::BadCharacter('!'))
         );
         assert_eq!(
-            StaffKey::parse_code("8NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8"),
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9*DS-C", "T042"),
+            Err(CodeError::BadCharacter('*'))
+        );
+        assert_eq!(
+            StaffKey::parse_code("8NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C", "T042"),
             Err(CodeError::OutOfRange)
         );
         // A swap of two neighbours is caught by the check symbol.
         assert_eq!(
-            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-65KZ-9Y8"),
+            StaffKey::parse_code("7NF8-7N6S-N3BZ-1R75-K4CC-65KZ-9YDS-C", "T042"),
             Err(CodeError::CheckFailed)
         );
+    }
+
+    #[test]
+    fn a_code_typed_with_another_id_is_refused_as_such() {
+        // T042's code typed with T043: well formed, but not T043's.
+        assert_eq!(
+            StaffKey::parse_code(VECTOR_CODE, "T043"),
+            Err(CodeError::DifferentId)
+        );
+        assert!(
+            CodeError::DifferentId
+                .to_string()
+                .contains("belongs to a different staff id")
+        );
+        // A replaced code's check is made for `id#n`: the bare id fails.
+        let master = vector_master();
+        let second = master.staff_code("T042", 2);
+        assert_eq!(
+            StaffKey::parse_code(&second, "T042#2"),
+            Ok(master.staff_key("T042", 2))
+        );
+        assert_eq!(
+            StaffKey::parse_code(&second, "T042"),
+            Err(CodeError::DifferentId)
+        );
+        // Over many ids, a code is only ever accepted with its own id
+        // (bar the 1 in 1024 whose 10-bit check collides, and those are
+        // still rejected at import: their key signs nothing valid).
+        let collisions = (0..2000)
+            .filter(|n| StaffKey::parse_code(VECTOR_CODE, &format!("S{n:04}")).is_ok())
+            .count();
+        assert!(collisions < 10, "{collisions} of 2000 ids accepted");
     }
 
     #[test]
     fn codes_round_trip_at_the_edges() {
         for bytes in [[0u8; 16], [0xff; 16], [0x80; 16], [1; 16]] {
             let key = StaffKey::from_bytes(bytes);
-            let code = key.code();
-            assert_eq!(code.len(), 27 + 6, "{code}");
-            assert_eq!(StaffKey::parse_code(&code), Ok(key));
+            for kid in ["T1", "jo.smith@school.example#3", "Zoë"] {
+                let code = key.code(kid);
+                assert_eq!(code.len(), 29 + 7, "{code}");
+                assert_eq!(code.matches('-').count(), 7, "{code}");
+                assert_eq!(StaffKey::parse_code(&code, kid), Ok(key), "{code}");
+            }
         }
     }
 

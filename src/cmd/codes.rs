@@ -1,5 +1,6 @@
 //! `handbook codes ROSTER.csv [--out FILE] [--letters FILE]`: each person's
-//! personal code and link as CSV, and optionally a printable letter each.
+//! personal code and link as CSV, and optionally a printable letter each,
+//! with the link as a QR code so that a phone is the easy way in.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +10,8 @@ use crate::config::SiteConfig;
 use crate::error::{Error, Result};
 use crate::markdown::escape_html as esc;
 use crate::roster::{Person, ROSTER_FILE, Roster};
-use crate::token::{MasterKey, kid};
+use crate::token::{MasterKey, ensure_private_dir, kid};
+use crate::util::text::csv_cell;
 
 /// The course page, relative to the site's address.
 const COURSE_PAGE: &str = "course/index.html";
@@ -25,6 +27,11 @@ struct Issued<'a> {
 
 pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let config = SiteConfig::load(root)?;
+    // The master key lives in .handbook/: narrow it to its owner if it was
+    // made (or copied back from a backup) with wider permissions.
+    if root.join(crate::token::PRIVATE_DIR).is_dir() {
+        ensure_private_dir(root)?;
+    }
     let master = MasterKey::load(root)?;
     let roster = Roster::load(&args.roster, &args.roster)?;
     super::warn_unknown_schools(&config, &roster);
@@ -40,7 +47,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
         .people()
         .iter()
         .map(|person| {
-            let code = master.staff_key(&person.id, person.generation).code();
+            let code = master.staff_code(&person.id, person.generation);
             let login = kid(&person.id, person.generation);
             let fragment = format!("#id={}&code={}", encode(&login), encode(&code));
             let link = match &base {
@@ -107,17 +114,26 @@ fn codes_csv(issued: &[Issued<'_>]) -> Result<Vec<u8>> {
         .map_err(fail)?;
     for i in issued {
         let p = i.person;
+        // Roster fields are typed by people: a name such as
+        // `=HYPERLINK(...)` must stay text when the file is opened in a
+        // spreadsheet.
+        let generation = p.generation.to_string();
         writer
-            .write_record([
-                p.id.as_str(),
-                &p.name,
-                &p.email,
-                &p.school,
-                &p.role,
-                &p.generation.to_string(),
-                &i.code,
-                &i.link,
-            ])
+            .write_record(
+                [
+                    p.id.as_str(),
+                    &p.name,
+                    &p.email,
+                    &p.school,
+                    &p.role,
+                    &generation,
+                    &i.code,
+                    &i.link,
+                ]
+                .map(csv_cell)
+                .iter()
+                .map(|cell| cell.as_ref()),
+            )
             .map_err(fail)?;
     }
     writer.into_inner().map_err(|err| {
@@ -158,14 +174,46 @@ dd { margin: 0; }
 .code { font-family: 'Courier New', Courier, monospace; font-size: 1.5rem; font-weight: 700;
   letter-spacing: .08em; }
 .link { word-break: break-all; font-size: .9rem; }
+.details { display: flex; gap: 1.5rem; align-items: flex-start; }
+.details dl { flex: 1 1 auto; min-width: 0; }
+.qr { flex: none; width: 34mm; margin: 0; text-align: center; font-size: .8rem; }
+.qr svg { display: block; width: 34mm; height: 34mm; }
 a { color: #0b4f9c; }
 .private { border: 2px solid #1a1a1a; padding: .5rem .75rem; }
-@media print { .screen-only { display: none; } .letter { border: 0; padding: 0; } a { color: #1a1a1a; } }
+@page { size: A4; margin: 14mm 16mm; }
+@media print { body { font-size: 10.5pt; line-height: 1.4; } .screen-only { display: none; }
+  .letter { border: 0; padding: 0; max-width: none; } h2 { margin-top: .25rem; }
+  h3 { margin: 1rem 0 .35rem; } p { margin: .5rem 0; } a { color: #1a1a1a; } }
 ";
+
+/// The personal link as a QR code, as inline SVG (no script, no file, no
+/// request: the letter stays one self-contained page). `None` if the link
+/// is too long for a QR code, which no real link is.
+fn qr_svg(link: &str, label: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .module_dimensions(4, 4)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    // The renderer writes a whole SVG document: inline, it needs no XML
+    // declaration, and it needs a name for screen readers.
+    let start = svg.find("<svg")?;
+    let svg = &svg[start..];
+    let open_end = svg.find('>')?;
+    Some(format!(
+        "{} role=\"img\" aria-label=\"{}\"><title>{}</title>{}",
+        &svg[..open_end],
+        esc(label),
+        esc(label),
+        &svg[open_end + 1..]
+    ))
+}
 
 fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
     let title = esc(&config.title);
-    let mut out = String::with_capacity(issued.len() * 3000 + 4000);
+    let mut out = String::with_capacity(issued.len() * 12000 + 4000);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -192,9 +240,10 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
             Some(site) => {
                 let course = format!("{site}{COURSE_PAGE}");
                 format!(
-                    "<li>Open your personal link below on a computer, tablet or phone. It takes \
-                     you straight to the course and fills in your id and code. Or go to the \
-                     staff course at <a href=\"{0}\">{0}</a> and type your id and code.</li>",
+                    "<li>Scan the QR code on this letter with your phone's camera, or open your personal \
+                     link on your own computer or tablet. It takes you straight to the course and \
+                     fills in your id and code. Or go to the staff course at \
+                     <a href=\"{0}\">{0}</a> and type your id and code.</li>",
                     esc(&course)
                 )
             }
@@ -209,6 +258,22 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
             )
         } else {
             String::new()
+        };
+        let qr = match (&site, qr_svg(&i.link, "QR code of your personal link")) {
+            (Some(_), Some(svg)) => format!(
+                "<figure class=\"qr\">{svg}<figcaption>Scan with your phone's camera to \
+                 open your personal link</figcaption></figure>\n"
+            ),
+            _ => String::new(),
+        };
+        let history = if site.is_some() {
+            "<p><strong>Your link holds your code.</strong> A web browser keeps every address \
+             it opens in its history, where the next person to use it could find it. So open \
+             your link on your own phone, tablet or computer. On a shared computer, open it in \
+             a private window (Ctrl+Shift+N in most browsers, Ctrl+Shift+P in Firefox) and \
+             close it when you have finished, or type your id and code instead.</p>\n"
+        } else {
+            ""
         };
         let replaced = if p.generation >= 2 {
             "<p>This is a new code: it replaces the one you were given before, which no longer \
@@ -232,16 +297,19 @@ fn letters_html(config: &SiteConfig, issued: &[Issued<'_>]) -> String {
              <li>The last page gives you a completion token: a long line of letters and \
              digits. Send it to {office}, using the page's e-mail button or by copying it into \
              an e-mail. That is how we record that you have done the course.</li>\n</ol>\n\
-             <h3>Your details</h3>\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
+             <h3>Your details</h3>\n<div class=\"details\">\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
              <dt>Your id</dt><dd class=\"code\">{login}</dd>\n\
              <dt>Your personal code</dt><dd class=\"code\">{code}</dd>\n{link}\n</dl>\n\
-             {replaced}\n\
+             {qr}</div>\n{replaced}\n\
              <p class=\"private\"><strong>Keep your code private.</strong> It works like your \
              signature for this course: anyone who has it could complete the course in your \
              name. If you lose it, or think someone else has seen it, ask the office for a new \
              one.</p>\n\
-             <p>Your answers stay on the computer you use; nothing is sent anywhere until you \
-             send your token.</p>\n</section>\n",
+             {history}\
+             <p>The course checks your id and code against each other as you type them. Your \
+             progress stays in the web browser you use, under your own code: nobody else \
+             signing in there sees or continues it. Nothing is sent anywhere until you send \
+             your token.</p>\n</section>\n",
             org = esc(&config.organisation),
             name = esc(&p.name),
             version = esc(&config.version),
@@ -265,5 +333,55 @@ mod tests {
         assert_eq!(encode("A B&c=d"), "A%20B%26c%3Dd");
         assert_eq!(encode("7NF8-7N6S-$=*~"), "7NF8-7N6S-%24%3D%2A~");
         assert_eq!(encode("Zoë"), "Zo%C3%AB");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+        let person = Person {
+            id: "T1".to_string(),
+            name: "\tTab".to_string(),
+            email: "\rCR".to_string(),
+            school: "=1+1".to_string(),
+            role: "@cmd".to_string(),
+            generation: 1,
+            line: 2,
+        };
+        let issued = [Issued {
+            person: &person,
+            login: "T1".to_string(),
+            code: "CODE".to_string(),
+            link: "#id=T1&code=CODE".to_string(),
+        }];
+        let csv = String::from_utf8(codes_csv(&issued).unwrap()).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(
+            row.iter().collect::<Vec<_>>(),
+            [
+                "T1",
+                "'\tTab",
+                "'\rCR",
+                "'=1+1",
+                "'@cmd",
+                "1",
+                "CODE",
+                "#id=T1&code=CODE"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_qr_code_is_inline_svg_with_a_name() {
+        let svg = qr_svg(
+            "https://example.org/course/index.html#id=T1&code=X",
+            "QR & co",
+        )
+        .unwrap();
+        assert!(svg.starts_with("<svg "), "{svg}");
+        assert!(!svg.contains("<?xml"));
+        assert!(svg.contains(r#"role="img" aria-label="QR &amp; co"><title>QR &amp; co</title>"#));
+        assert!(svg.ends_with("</svg>"));
+        // Far more than a QR code holds.
+        assert_eq!(qr_svg(&"x".repeat(8000), "too long"), None);
     }
 }

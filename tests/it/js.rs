@@ -1,6 +1,7 @@
 //! Runs the browser scripts' own tests under node, if node is installed:
-//! tests/js/token.test.js (token.js) and tests/js/identity.test.js
-//! (identity.js, completion.js and the declaration time in progress.js).
+//! tests/js/token.test.js (token.js), tests/js/identity.test.js
+//! (identity.js, completion.js and the declaration time in progress.js) and
+//! tests/js/progress.test.js (progress kept per person on a shared computer).
 
 use std::path::Path;
 use std::process::Command;
@@ -33,4 +34,9 @@ fn token_js_passes_its_tests_under_node() {
 #[test]
 fn identity_and_completion_js_pass_their_tests_under_node() {
     node_test("identity.test.js");
+}
+
+#[test]
+fn progress_js_keeps_progress_per_person_under_node() {
+    node_test("progress.test.js");
 }

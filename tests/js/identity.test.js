@@ -14,8 +14,10 @@ function source(name) {
   return fs.readFileSync(path.join(STATIC, name), 'utf8');
 }
 
-// The SPEC section 5 test vector.
-var CODE = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8';
+// The SPEC section 5 test vector: T042's code, and the code the same key
+// would have if it had been issued to T043.
+var CODE = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C';
+var CODE_T043 = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YPG-*';
 var TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlQwNDIifQ.' +
   'eyJpc3MiOiJleGFtcGxlLXNjaG9vbC9zb2NpYWwtbWVkaWEiLCJzdWIiOiJUMDQyIiwiaWF0IjoxNzY3MjI1NjAwLCJwdiI6IjAxMjM0NTY3ODlhYmNkZWYiLCJtb2RzIjp7InNjb3BlIjoxMDAsImJlaGF2aW91ciI6ODB9LCJkZWNsIjp0cnVlfQ.' +
   'AJHXIYBgruQJQEl0-HN6Vgut1XzXS9ju_nErHdUPV4c';
@@ -117,6 +119,13 @@ var W = load().window;
 var I = W.HandbookIdentity;
 var C = W.HandbookCompletion;
 var T = W.HandbookToken;
+var KEY = T.parseCode(CODE, 'T042').key;
+// The vector's key issued as other ids (the browser accepts any valid
+// code; it only imports where the master key matches).
+function codeFor(kid) {
+  return T.formatCode(KEY, kid);
+}
+var CODE_2 = codeFor('T042#2');
 
 test('the personal link fragment is read, in any order, percent-decoded', function () {
   same(I.parseFragment('#id=T042&code=' + CODE), { id: 'T042', code: CODE });
@@ -136,52 +145,74 @@ test('ordinary fragments are not personal links', function () {
 });
 
 test('the typed code is checked in words', function () {
-  var ok = I.checkCode(CODE.toLowerCase().replace(/-/g, ' '));
+  var ok = I.checkCode(CODE.toLowerCase().replace(/-/g, ' '), 'T042');
   assert.strictEqual(ok.state, 'ok');
   assert.strictEqual(T.hex(ok.key), 'f57a0f5366a35fc3839664630a69fd3e');
 
-  var typo = I.checkCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y9');
+  var typo = I.checkCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-D', 'T042');
   assert.strictEqual(typo.state, 'mistake');
   assert.ok(/^This code has a typing mistake: check each character/.test(typo.message), typo.message);
 
-  var oneShort = I.checkCode(CODE.slice(0, -1));
+  var oneShort = I.checkCode(CODE.slice(0, -1), 'T042');
   assert.strictEqual(oneShort.state, 'incomplete');
   assert.strictEqual(oneShort.missing, 1);
   assert.ok(/1 character is missing/.test(oneShort.message), oneShort.message);
-  var half = I.checkCode('7NF8-7N6S-N3BZ');
-  assert.strictEqual(half.missing, 15);
-  assert.ok(/15 characters are missing/.test(half.message), half.message);
+  assert.ok(/29 letters and digits/.test(oneShort.message), oneShort.message);
+  var half = I.checkCode('7NF8-7N6S-N3BZ', 'T042');
+  assert.strictEqual(half.missing, 17);
+  assert.ok(/17 characters are missing/.test(half.message), half.message);
 
-  var long = I.checkCode(CODE + 'XY');
+  var long = I.checkCode(CODE + 'XY', 'T042');
   assert.strictEqual(long.state, 'too-long');
   assert.ok(/2 characters too many/.test(long.message), long.message);
 
-  var bad = I.checkCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!8');
+  var bad = I.checkCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!DS-C', 'T042');
   assert.strictEqual(bad.state, 'invalid');
   assert.ok(/"!" is not used/.test(bad.message), bad.message);
 
-  assert.strictEqual(I.checkCode('').state, 'empty');
-  assert.strictEqual(I.checkCode(' - ').state, 'empty');
+  assert.strictEqual(I.checkCode('', 'T042').state, 'empty');
+  assert.strictEqual(I.checkCode(' - ', 'T042').state, 'empty');
+});
+
+test("a code typed with another person's id is refused at once, in plain words", function () {
+  var wrong = I.checkCode(CODE, 'T043');
+  assert.strictEqual(wrong.state, 'different-id');
+  assert.strictEqual(wrong.key, null);
+  assert.strictEqual(wrong.message,
+    'This code belongs to a different staff id; check the id on your letter.');
+  assert.strictEqual(I.describe('T043', CODE), null);
+  // The other way round, and a replaced code typed without its #2.
+  assert.strictEqual(I.checkCode(CODE_T043, 'T042').state, 'different-id');
+  assert.strictEqual(I.checkCode(CODE_2, 'T042').state, 'different-id');
+  assert.strictEqual(I.checkCode(CODE_2, 'T042#2').state, 'ok');
+  assert.strictEqual(I.checkCode(CODE_T043, ' t043 ').state, 'different-id', 'ids are exact');
+  assert.strictEqual(I.checkCode(CODE_T043, 'T043').state, 'ok');
+  // A typing mistake is a typing mistake whatever the id.
+  assert.strictEqual(I.checkCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-D', 'T043').state, 'mistake');
+  // Before an id is typed, only the code itself can be checked.
+  assert.strictEqual(I.checkCode(CODE, '').state, 'ok');
+  assert.strictEqual(I.checkCode(CODE).state, 'ok');
 });
 
 test('an identity: id with #n for a replaced code, code tidied', function () {
-  var who = I.describe(' T042#2 ', CODE.toLowerCase());
+  var who = I.describe(' T042#2 ', CODE_2.toLowerCase());
   assert.strictEqual(who.id, 'T042#2');
   assert.strictEqual(who.kid, 'T042#2');
   assert.strictEqual(who.sub, 'T042');
   assert.strictEqual(who.generation, 2);
-  assert.strictEqual(who.code, CODE);
+  assert.strictEqual(who.code, CODE_2);
   assert.strictEqual(I.describe('', CODE), null);
-  assert.strictEqual(I.describe('T042', CODE.slice(0, -1) + '9'), null);
+  assert.strictEqual(I.describe('T042', CODE.slice(0, -1) + 'D'), null);
+  assert.strictEqual(I.describe('T042', CODE).code, CODE);
 });
 
 test('opening the personal link: kept in sessionStorage only, removed from the address bar', function () {
-  var page = load({ hash: '#id=T042%232&code=' + CODE, pathname: '/trust/policy/course/index.html' });
+  var page = load({ hash: '#id=T042%232&code=' + CODE_2, pathname: '/trust/policy/course/index.html' });
   var w = page.window;
   assert.strictEqual(w.location.hash, '', 'the fragment is gone');
   assert.ok(page.log.indexOf('history.replaceState /trust/policy/course/index.html') >= 0, page.log.join('\n'));
   var stored = w.sessionStorage.getItem('handbook-identity:' + DATA.site);
-  same(JSON.parse(stored), { id: 'T042#2', code: CODE });
+  same(JSON.parse(stored), { id: 'T042#2', code: CODE_2 });
   assert.strictEqual(Object.keys(w.localStorage.items).length, 0, 'nothing in localStorage');
   assert.ok(!page.log.some(function (l) { return /^localStorage/.test(l); }), page.log.join('\n'));
   var who = w.HandbookIdentity.get(DATA);
@@ -192,10 +223,35 @@ test('opening the personal link: kept in sessionStorage only, removed from the a
 });
 
 test('a personal link with a mistyped code is removed too, and nothing is kept', function () {
-  var page = load({ hash: '#id=T042&code=' + CODE.slice(0, -1) + '9', pathname: '/course/index.html' });
+  var page = load({ hash: '#id=T042&code=' + CODE.slice(0, -1) + 'D', pathname: '/course/index.html' });
   assert.strictEqual(page.window.location.hash, '');
   assert.strictEqual(page.window.HandbookIdentity.get(DATA), null);
   assert.strictEqual(Object.keys(page.window.sessionStorage.items).length, 0);
+});
+
+test("a personal link with somebody else's code signs nobody in, and signs out whoever was", function () {
+  var page = load({ hash: '', pathname: '/course/index.html' });
+  var w = page.window;
+  var changes = [];
+  w.HandbookIdentity.onChange(function (who) {
+    changes.push(who ? who.id : null);
+  });
+  assert.strictEqual(w.HandbookIdentity.set(DATA, 'T042', CODE).id, 'T042');
+  // T042's code with id T043 (the link, or a forwarded letter, is wrong).
+  w.location.hash = '#id=T043&code=' + CODE;
+  w.listeners.hashchange();
+  assert.strictEqual(w.location.hash, '');
+  assert.strictEqual(w.HandbookIdentity.get(DATA), null, 'nobody is signed in');
+  assert.strictEqual(w.sessionStorage.getItem('handbook-identity:' + DATA.site), null);
+  same(changes, ['T042', null]);
+  // A good link for somebody else replaces the one signed in.
+  w.HandbookIdentity.set(DATA, 'T042', CODE);
+  w.location.hash = '#id=T043&code=' + CODE_T043;
+  w.listeners.hashchange();
+  assert.strictEqual(w.HandbookIdentity.get(DATA).id, 'T043');
+  same(changes, ['T042', null, 'T042', 'T043']);
+  w.HandbookIdentity.clear(DATA);
+  same(changes, ['T042', null, 'T042', 'T043', null]);
 });
 
 test('an ordinary fragment is left alone', function () {
@@ -215,6 +271,8 @@ test('a personal link opened in a tab already on the page (hashchange)', functio
 });
 
 var SPEC_RECORD = {
+  // T042's own progress (progress.js names each record's person).
+  person: T.progressKey(KEY, DATA.site),
   // Stored in another order than the course's: the claims follow the course.
   modules: {
     behaviour: { best: 80, last: 80, passed: true, attempts: 1, at: '2025-12-31T23:50:00.000Z' },
@@ -239,11 +297,32 @@ test('the token is the same after a reload (iat from the stored declaration)', f
   assert.strictEqual(C.tokenFor(DATA, older, who), TOKEN);
   var again = JSON.parse(JSON.stringify(SPEC_RECORD));
   assert.strictEqual(C.tokenFor(DATA, again, who), TOKEN);
-  assert.strictEqual(C.tokenFor(DATA, { modules: SPEC_RECORD.modules, declaration: null }, who), null);
+  assert.strictEqual(C.tokenFor(DATA, { person: SPEC_RECORD.person, modules: SPEC_RECORD.modules, declaration: null }, who), null);
+});
+
+test("a token is never made from somebody else's progress", function () {
+  var other = T.hmacSha256(T.utf8('another master key'), T.utf8('handbook/staff-key/v1:T005')).slice(0, 16);
+  var t005 = I.describe('T005', T.formatCode(other, 'T005'));
+  assert.ok(t005, 'a valid identity for T005');
+  // T042's record, shown to T005: no token.
+  assert.strictEqual(C.ownRecord(DATA, SPEC_RECORD, t005), false);
+  assert.strictEqual(C.tokenFor(DATA, SPEC_RECORD, t005), null);
+  // A record that names no person is nobody's.
+  var nobody = JSON.parse(JSON.stringify(SPEC_RECORD));
+  delete nobody.person;
+  assert.strictEqual(C.tokenFor(DATA, nobody, I.describe('T042', CODE)), null);
+  // T005's own record makes T005's token, with T005's scores.
+  var own = JSON.parse(JSON.stringify(SPEC_RECORD));
+  own.person = T.progressKey(other, DATA.site);
+  own.modules.behaviour.best = 90;
+  var token = C.tokenFor(DATA, own, t005);
+  var claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64').toString());
+  assert.strictEqual(claims.sub, 'T005');
+  same(claims.mods, { scope: 100, behaviour: 90 });
 });
 
 test('a replaced code: kid T042#2, sub T042', function () {
-  var who = I.describe('T042#2', CODE);
+  var who = I.describe('T042#2', CODE_2);
   var token = C.tokenFor(DATA, SPEC_RECORD, who);
   var parts = token.split('.');
   assert.strictEqual(parts.length, 3);
@@ -263,8 +342,11 @@ test('progress.js stores the declaration time in whole seconds as well', functio
     document: { getElementById: function () { return null; } }
   };
   vm.createContext(context);
-  vm.runInContext(source('progress.js'), context, { filename: 'progress.js' });
+  ['progress.js', 'token.js', 'identity.js'].forEach(function (name) {
+    vm.runInContext(source(name), context, { filename: name });
+  });
   var P = context.window.HandbookProgress;
+  context.window.HandbookIdentity.set(DATA, 'T042', CODE);
   var d = P.saveDeclaration(DATA);
   assert.strictEqual(typeof d.iat, 'number');
   assert.strictEqual(Date.parse(d.at), d.iat * 1000);
@@ -294,10 +376,12 @@ test('mailto: to the office, subject from the site title, body with the token', 
 });
 
 test('mailto: under 1,500 characters for a long course, or not offered at all', function () {
-  var who = I.describe('a.very.long.staff.id@primary-school.example.org#3', CODE);
+  var longId = 'a.very.long.staff.id@primary-school.example.org#3';
+  var who = I.describe(longId, codeFor(longId));
   function course(n) {
     var data = JSON.parse(JSON.stringify(DATA));
     var record = JSON.parse(JSON.stringify(SPEC_RECORD));
+    record.person = T.progressKey(KEY, data.site);
     data.modules = [];
     record.modules = {};
     for (var i = 0; i < n; i++) {
@@ -326,8 +410,8 @@ test('mailto: under 1,500 characters for a long course, or not offered at all', 
 
 test('the download file: a safe name, an explanation and the token', function () {
   assert.strictEqual(C.fileName(I.describe('T042', CODE)), 'completion-T042.txt');
-  assert.strictEqual(C.fileName(I.describe('T042#2', CODE)), 'completion-T042-2.txt');
-  assert.strictEqual(C.fileName(I.describe('jo/smith@x', CODE)), 'completion-jo-smith-x.txt');
+  assert.strictEqual(C.fileName(I.describe('T042#2', CODE_2)), 'completion-T042-2.txt');
+  assert.strictEqual(C.fileName(I.describe('jo/smith@x', codeFor('jo/smith@x'))), 'completion-jo-smith-x.txt');
   var text = C.fileText(DATA, I.describe('T042', CODE), TOKEN);
   var lines = text.split('\r\n');
   assert.ok(/school office/.test(lines[0]), lines[0]);

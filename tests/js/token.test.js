@@ -90,7 +90,8 @@ test('base64url without padding', function () {
   assert.strictEqual(T.base64url([0xfb, 0xff, 0xfe]), '-__-');
 });
 
-var CODE = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8';
+var CODE = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C';
+var CODE_T043 = '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YPG-*';
 var KEY = 'f57a0f5366a35fc3839664630a69fd3e';
 var TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlQwNDIifQ.' +
   'eyJpc3MiOiJleGFtcGxlLXNjaG9vbC9zb2NpYWwtbWVkaWEiLCJzdWIiOiJUMDQyIiwiaWF0IjoxNzY3MjI1NjAwLCJwdiI6IjAxMjM0NTY3ODlhYmNkZWYiLCJtb2RzIjp7InNjb3BlIjoxMDAsImJlaGF2aW91ciI6ODB9LCJkZWNsIjp0cnVlfQ.' +
@@ -105,10 +106,11 @@ var CLAIMS = {
 };
 
 test('SPEC test vector: code -> staff key -> signing key -> token', function () {
-  var parsed = T.parseCode(CODE);
+  var parsed = T.parseCode(CODE, 'T042');
   assert.strictEqual(parsed.ok, true, parsed.error);
   assert.strictEqual(T.hex(parsed.key), KEY);
-  assert.strictEqual(T.formatCode(parsed.key), CODE);
+  assert.strictEqual(T.idCheck(parsed.key, 'T042'), 441);
+  assert.strictEqual(T.formatCode(parsed.key, 'T042'), CODE);
   assert.strictEqual(T.hex(T.signingKey(parsed.key)),
     '9972ce1f8d905b065b3307328e34a7ed2ee885de221ad3a78ce1eceee90af5b4');
   assert.strictEqual(T.claimsJson(CLAIMS),
@@ -117,40 +119,86 @@ test('SPEC test vector: code -> staff key -> signing key -> token', function () 
   assert.strictEqual(T.makeToken(parsed.key, 'T042', CLAIMS), TOKEN);
 });
 
+test('SPEC test vector: the same key issued to T043 has another id check', function () {
+  var key = T.parseCode(CODE, 'T042').key;
+  assert.strictEqual(T.formatCode(key, 'T043'), CODE_T043);
+  var mine = T.parseCode(CODE_T043, 'T043');
+  assert.strictEqual(mine.ok, true, mine.error);
+  assert.strictEqual(T.hex(mine.key), KEY);
+  // T042's code typed with id T043: refused, and said so in plain words.
+  var wrong = T.parseCode(CODE, 'T043');
+  assert.strictEqual(wrong.ok, false);
+  assert.strictEqual(wrong.reason, 'different-id');
+  assert.strictEqual(wrong.error,
+    'This code belongs to a different staff id; check the id on your letter.');
+  assert.strictEqual(T.parseCode(CODE_T043, 'T042').reason, 'different-id');
+  // Without an id the code itself is read, and its check reported.
+  var bare = T.parseCode(CODE);
+  assert.strictEqual(bare.ok, true);
+  assert.strictEqual(bare.idCheck, 441);
+});
+
 test('the master-key side of the vector (staff key from HMAC of the id)', function () {
   var master = range(0, 31);
   var k = T.hmacSha256(master, T.utf8('handbook/staff-key/v1:T042')).slice(0, 16);
   assert.strictEqual(T.hex(k), KEY);
+  // A replaced code: the key and the id check are made for "T042#2".
+  var k2 = T.hmacSha256(master, T.utf8('handbook/staff-key/v1:T042#2')).slice(0, 16);
+  var code2 = T.formatCode(k2, 'T042#2');
+  assert.strictEqual(T.parseCode(code2, 'T042#2').ok, true);
+  assert.strictEqual(T.parseCode(code2, 'T042').reason, 'different-id');
 });
 
 test('codes are forgiving about form and strict about content', function () {
-  ['7nf87n6sn3bz1r75k4cc56kz9y8', ' 7nf8 7n6s n3bz ir75 k4cc 56kz 9y8 ',
-    '7NF8-7N6S-N3BZ-LR75-K4CC-56KZ-9Y8', '7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8'].forEach(function (typed) {
-    var r = T.parseCode(typed);
+  ['7nf87n6sn3bz1r75k4cc56kz9ydsc', ' 7nf8 7n6s n3bz ir75 k4cc 56kz 9yds c ',
+    '7NF8-7N6S-N3BZ-LR75-K4CC-56KZ-9YDS-C', CODE].forEach(function (typed) {
+    var r = T.parseCode(typed, 'T042');
     assert.strictEqual(r.ok, true, typed + ': ' + r.error);
     assert.strictEqual(T.hex(r.key), KEY);
   });
-  var typo = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y9');
+  var typo = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-D', 'T042');
   assert.strictEqual(typo.ok, false);
+  assert.strictEqual(typo.reason, 'mistake');
   assert.ok(/typing mistake/.test(typo.error), typo.error);
-  var swapped = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-65KZ-9Y8');
-  assert.strictEqual(swapped.ok, false);
-  var short = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y');
-  assert.ok(/27/.test(short.error) && /26/.test(short.error), short.error);
-  assert.ok(/not used/.test(T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!8').error));
-  assert.strictEqual(T.parseCode('8NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8').ok, false);
-  assert.strictEqual(T.parseCode('').ok, false);
-  assert.strictEqual(T.parseCode(null).ok, false);
+  // A typing mistake is reported as such, whatever the id.
+  assert.strictEqual(T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-D', 'T043').reason, 'mistake');
+  var swapped = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-65KZ-9YDS-C', 'T042');
+  assert.strictEqual(swapped.reason, 'mistake');
+  var short = T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS', 'T042');
+  assert.strictEqual(short.reason, 'length');
+  assert.ok(/29/.test(short.error) && /28/.test(short.error), short.error);
+  // The old 27-symbol format is gone.
+  assert.strictEqual(T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8', 'T042').reason, 'length');
+  assert.ok(/not used/.test(T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9!DS-C', 'T042').error));
+  assert.strictEqual(T.parseCode('7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9*DS-C', 'T042').reason, 'character');
+  assert.strictEqual(T.parseCode('8NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C', 'T042').reason, 'range');
+  assert.strictEqual(T.parseCode('', 'T042').ok, false);
+  assert.strictEqual(T.parseCode(null, 'T042').ok, false);
 });
 
 test('codes round-trip at the edges', function () {
   [bytes(16, 0), bytes(16, 255), bytes(16, 0x80), bytes(16, 1)].forEach(function (key) {
-    var code = T.formatCode(key);
-    assert.strictEqual(code.length, 33, code);
-    var back = T.parseCode(code);
-    assert.strictEqual(back.ok, true, code + ': ' + back.error);
-    assert.strictEqual(T.hex(back.key), T.hex(key));
+    ['T1', 'jo.smith@school.example#3', 'Zo\u00eb'].forEach(function (kid) {
+      var code = T.formatCode(key, kid);
+      assert.strictEqual(code.length, 36, code);
+      var back = T.parseCode(code, kid);
+      assert.strictEqual(back.ok, true, code + ': ' + back.error);
+      assert.strictEqual(T.hex(back.key), T.hex(key));
+    });
   });
+});
+
+test('the progress key: per person and site, never the id or the code', function () {
+  var key = T.parseCode(CODE, 'T042').key;
+  var mine = T.progressKey(key, 'ppat/social-media');
+  assert.ok(/^[0-9a-f]{32}$/.test(mine), mine);
+  assert.strictEqual(mine,
+    T.hex(T.hmacSha256(key, T.utf8('handbook/progress/v1:ppat/social-media'))).slice(0, 32));
+  assert.strictEqual(T.progressKey(key, 'ppat/social-media'), mine, 'the same every visit');
+  assert.notStrictEqual(T.progressKey(key, 'other/site'), mine);
+  var other = T.hmacSha256(range(0, 31), T.utf8('handbook/staff-key/v1:T043')).slice(0, 16);
+  assert.notStrictEqual(T.progressKey(other, 'ppat/social-media'), mine);
+  assert.strictEqual(mine.indexOf('T042'), -1);
 });
 
 test('ids with a replaced code carry its number', function () {

@@ -1,7 +1,8 @@
-//! The staff course in a real browser, on the project's own site: pass a
-//! module by keyboard alone; fail one, read the feedback and follow its link
-//! to the paragraph; finish the course and sign; reload and find progress
-//! kept; options shuffled per attempt.
+//! The staff course in a real browser, on the project's own site, signed in
+//! as the SPEC test vector's T042: pass a module by keyboard alone; fail
+//! one, read the feedback and follow its link to the paragraph; finish the
+//! course and sign; reload and find progress kept; options shuffled per
+//! attempt.
 
 use fantoccini::key::Key;
 
@@ -87,6 +88,7 @@ fn passes_a_module_by_keyboard_alone() {
         "passes_a_module_by_keyboard_alone",
         Needs::Browser,
         async |b| {
+            quiz::sign_in_as_spec_vector(b).await;
             // A module with both radio buttons and checkboxes, if there is one.
             let (_, data) = find_module(b, |q| {
                 q.questions.iter().any(|x| x.kind == "multiple")
@@ -187,6 +189,7 @@ fn failing_a_module_explains_and_links_to_the_paragraph() {
         "failing_a_module_explains_and_links_to_the_paragraph",
         Needs::Browser,
         async |b| {
+            quiz::sign_in_as_spec_vector(b).await;
             let modules = quiz::modules(b).await;
             b.goto(&modules[0].url).await;
             quiz::ready(b).await;
@@ -286,6 +289,7 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
         "finishing_the_course_signing_and_progress_kept_after_reload",
         Needs::Browser,
         async |b| {
+            quiz::sign_in_as_spec_vector(b).await;
             // Not available before the modules are passed.
             b.open("course/declaration.html").await;
             b.wait_visible("#declaration-locked").await;
@@ -381,6 +385,7 @@ fn options_are_shuffled_per_attempt() {
         "options_are_shuffled_per_attempt",
         Needs::Browser,
         async |b| {
+            quiz::sign_in_as_spec_vector(b).await;
             let (_, data) = find_module(b, |q| {
                 q.questions
                     .iter()

@@ -2,8 +2,9 @@
 //! site is published twice with one sentence changed in between; the
 //! version history lists both, the second version's "what changed" page
 //! marks the changed words with `<ins>`/`<del>`, both pages pass axe, and a
-//! reader whose browser holds progress for the first version is told on
-//! the course home what changed, with a link to that page.
+//! reader whose browser holds their own progress for the first version is
+//! told on the course home what changed, with a link to that page (and
+//! somebody else signing in on the same browser is not).
 
 use std::path::Path;
 
@@ -193,8 +194,9 @@ fn version_history_changes_page_and_returning_reader() {
             );
             axe_into(b, &changes, &mut failures).await;
 
-            // A reader with progress for the first version.
-            b.open("course/index.html").await;
+            // A reader with progress for the first version (progress is
+            // kept per person, under a key derived from their code).
+            super::quiz::sign_in_as_spec_vector(b).await;
             assert!(
                 b.js(
                     "return document.getElementById('returning-notice').hidden;",
@@ -212,14 +214,19 @@ fn version_history_changes_page_and_returning_reader() {
                                       "attempts": 1, "at": "2026-01-01T00:00:00Z"}},
                 "declaration": {"at": "2026-01-02T00:00:00Z"},
             });
-            b.js(
-                "localStorage.setItem(arguments[0], arguments[1]);",
-                vec![
-                    format!("handbook:{site}:{first_id}").into(),
-                    record.to_string().into(),
-                ],
-            )
-            .await;
+            let stored = b
+                .js(
+                    "var d = HandbookProgress.readData(); d.version = arguments[0];\
+                     var k = HandbookProgress.key(d);\
+                     localStorage.setItem(k, arguments[1]); return k;",
+                    vec![first_id.clone().into(), record.to_string().into()],
+                )
+                .await;
+            let stored = stored.as_str().expect("a storage key").to_string();
+            assert!(
+                stored.starts_with(&format!("handbook:{site}:")) && stored.ends_with(&first_id),
+                "{stored}"
+            );
             b.open("course/index.html").await;
             b.wait_visible("#returning-notice").await;
             let notice = text_at(b, "#returning-notice").await;
@@ -239,6 +246,26 @@ fn version_history_changes_page_and_returning_reader() {
                 &mut failures,
             )
             .await;
+            // Somebody else on the same browser is not told about it.
+            b.click("#identity-change").await;
+            b.wait_until(
+                "document.getElementById('returning-notice').hidden",
+                "the notice to go when the reader signs out",
+            )
+            .await;
+            let other = handbook::token::StaffKey::from_bytes([9; 16]).code("T043");
+            super::quiz::sign_in(b, "T043", &other).await;
+            assert_eq!(
+                b.js(
+                    "return document.getElementById('returning-notice').hidden;",
+                    vec![]
+                )
+                .await,
+                Value::Bool(true),
+                "another person sees no returning-reader notice"
+            );
+            super::quiz::sign_in_as_spec_vector(b).await;
+            b.wait_visible("#returning-notice").await;
             b.click("#returning-notice a.changes-link").await;
             b.wait_until(
                 &format!(

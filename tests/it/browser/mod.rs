@@ -25,6 +25,7 @@ mod driver;
 mod handbook;
 mod history;
 mod hosts;
+mod identity;
 mod pages;
 mod quiz;
 mod report;

@@ -26,9 +26,11 @@ pub enum Setup {
     /// On the course home: type a staff id and a code with a typing
     /// mistake, so the identity form shows its message.
     MistypeCode,
-    /// On the signed declaration page: give the staff id and code, so the
-    /// completion token is shown.
-    GiveIdentity,
+    /// On the course home: type a code with another person's id, so the
+    /// identity form says the code belongs to a different staff id.
+    CodeOfAnotherId,
+    /// Before opening the page: sign in (the SPEC test vector's T042).
+    SignIn,
     /// On "Who do I tell?": choose by keyboard through to an answer.
     TreeAnswer,
     /// On the account application: check it empty, so the errors show.
@@ -88,11 +90,23 @@ pub const PAGES: &[Page] = &[
         status: 404,
         setup: Setup::None,
     },
-    page("course home, not started", "course/index.html"),
+    page("course home, nobody signed in", "course/index.html"),
+    page("module page, nobody signed in", "course/scope.html"),
+    page("declaration, nobody signed in", "course/declaration.html"),
     with(
         "course home, identity form with a typing mistake",
         "course/index.html",
         Setup::MistypeCode,
+    ),
+    with(
+        "course home, identity form with a code of another id",
+        "course/index.html",
+        Setup::CodeOfAnotherId,
+    ),
+    with(
+        "course home, signed in, not started",
+        "course/index.html",
+        Setup::SignIn,
     ),
     page("module page", "course/scope.html"),
     with(
@@ -113,14 +127,9 @@ pub const PAGES: &[Page] = &[
         Setup::PassAllModules,
     ),
     with(
-        "declaration, signed, asking for the staff id and code",
-        "course/declaration.html",
-        Setup::SignDeclaration,
-    ),
-    with(
         "declaration, signed, token shown",
         "course/declaration.html",
-        Setup::GiveIdentity,
+        Setup::SignDeclaration,
     ),
     page("course home, complete", "course/index.html"),
     page("parents' landing page", "parents/index.html"),
@@ -153,12 +162,14 @@ pub const PAGES: &[Page] = &[
 
 /// Opens the page, does its setup, and leaves it ready to be checked.
 pub async fn visit(b: &Browser, page: &Page) {
-    if let Setup::PassAllModules = page.setup {
-        quiz::pass_all_modules(b).await;
+    match page.setup {
+        Setup::PassAllModules => quiz::pass_all_modules(b).await,
+        Setup::SignIn => quiz::sign_in_as_spec_vector(b).await,
+        _ => {}
     }
     b.open(page.path).await;
     match page.setup {
-        Setup::None | Setup::PassAllModules => {}
+        Setup::None | Setup::PassAllModules | Setup::SignIn => {}
         Setup::WaitFor(css) => {
             b.wait_visible(css).await;
         }
@@ -180,12 +191,13 @@ pub async fn visit(b: &Browser, page: &Page) {
         }
         Setup::SignDeclaration => {
             quiz::sign_declaration(b).await;
+            b.wait_visible("#token-text").await;
         }
         Setup::MistypeCode => {
             token_flow::mistype_code(b).await;
         }
-        Setup::GiveIdentity => {
-            token_flow::give_identity(b).await;
+        Setup::CodeOfAnotherId => {
+            token_flow::code_of_another_id(b).await;
         }
         Setup::TreeAnswer => {
             tools::tree_to_answer(b).await;

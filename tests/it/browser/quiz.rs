@@ -3,7 +3,9 @@
 //! per question, inputs `name="q-<id>"` with `data-option`, `#quiz-submit`,
 //! `#quiz-result[data-passed][data-score]`, `#quiz-retry`; the course home's
 //! `[data-module]` list and `[data-module-status]`; the declaration's
-//! `#declaration-confirm`, `#declaration-submit`, `#course-complete`.
+//! `#declaration-confirm`, `#declaration-submit`, `#course-complete`; the
+//! identity step's `#identity-id`, `#identity-code`, `#identity-submit`,
+//! `#identity-status` (the quiz is only taken by someone signed in).
 
 use serde::Deserialize;
 
@@ -157,6 +159,44 @@ pub async fn result(b: &Browser) -> (bool, u32) {
             .parse()
             .unwrap_or_else(|_| panic!("data-score `{score}` is a number")),
     )
+}
+
+/// Types `text` into the field `#id`, replacing what it held.
+pub async fn type_into(b: &Browser, id: &str, text: &str) {
+    let field = b.find(&format!("#{id}")).await;
+    field.clear().await.expect("clearing a field");
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|err| panic!("typing into #{id}: {err}"));
+}
+
+/// On the course home: signs in as `id` with `code` by typing them, and
+/// waits for "Signed in … as <id>". Signs out whoever was signed in first.
+pub async fn sign_in(b: &Browser, id: &str, code: &str) {
+    b.open("course/index.html").await;
+    b.wait_for("#identity-heading").await;
+    if !b.find_all("#identity-change").await.is_empty() {
+        b.click("#identity-change").await;
+    }
+    b.wait_visible("#identity-code").await;
+    type_into(b, "identity-id", id).await;
+    type_into(b, "identity-code", code).await;
+    b.click("#identity-submit").await;
+    b.wait_visible("#identity-status").await;
+    let who = b
+        .js(
+            "return document.getElementById('identity-who').textContent;",
+            vec![],
+        )
+        .await;
+    assert_eq!(who.as_str(), Some(id), "signed in as {id}");
+}
+
+/// Signs in as the SPEC test vector's T042 (any valid code works in the
+/// browser; it only imports where the master key matches).
+pub async fn sign_in_as_spec_vector(b: &Browser) {
+    sign_in(b, super::token_flow::SPEC_ID, super::token_flow::SPEC_CODE).await;
 }
 
 /// Opens a module page, answers every question right by clicking and

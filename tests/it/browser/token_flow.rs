@@ -22,7 +22,7 @@ use super::{Browser, Needs, quiz};
 use crate::support::{project_root, text};
 
 /// The office's address written into the copy's site.yaml.
-const OFFICE: &str = "office@school.example";
+pub(super) const OFFICE: &str = "office@school.example";
 
 /// The roster: the person followed is T042, on their second code.
 const ROSTER: &str = "id,name,email,school,role,generation
@@ -48,7 +48,7 @@ pub(super) fn copy_tree(from: &Path, to: &Path) {
 
 /// A copy of the real site (what `handbook build` reads), with the office's
 /// address set.
-fn copy_real_site(to: &Path) {
+pub(super) fn copy_real_site(to: &Path) {
     let root = project_root();
     for dir in ["content", "quizzes", "themes", "versions"] {
         if root.join(dir).is_dir() {
@@ -174,15 +174,7 @@ async fn attr_of(b: &Browser, id: &str, name: &str) -> String {
     .to_string()
 }
 
-/// Types `text` into the (empty) field `#id`, key by key.
-async fn type_into(b: &Browser, id: &str, text: &str) {
-    let field = b.find(&format!("#{id}")).await;
-    field.clear().await.expect("clearing a field");
-    field
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|err| panic!("typing into #{id}: {err}"));
-}
+use super::quiz::type_into;
 
 /// The code with its check symbol (the last character) changed.
 fn with_wrong_check_symbol(code: &str) -> String {
@@ -195,7 +187,7 @@ fn with_wrong_check_symbol(code: &str) -> String {
 /// The SPEC test vector's staff id and code: any valid code makes a token
 /// in the browser (it only imports where the master key matches).
 pub const SPEC_ID: &str = "T042";
-pub const SPEC_CODE: &str = "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9Y8";
+pub const SPEC_CODE: &str = "7NF8-7N6S-N3BZ-1R75-K4CC-56KZ-9YDS-C";
 
 /// On the course home: types a staff id and a code with a wrong check
 /// symbol, and waits for the message (for the accessibility gate).
@@ -210,19 +202,18 @@ pub async fn mistype_code(b: &Browser) {
     .await;
 }
 
-/// On the signed declaration page: gives the staff id and code in the
-/// identity form and waits for the token.
-pub async fn give_identity(b: &Browser) {
+/// On the course home: types the SPEC vector's T042 code with id T043,
+/// and waits for the "different staff id" message (for the accessibility
+/// gate).
+pub async fn code_of_another_id(b: &Browser) {
     b.wait_visible("#identity-code").await;
-    type_into(b, "identity-id", SPEC_ID).await;
+    type_into(b, "identity-id", "T043").await;
     type_into(b, "identity-code", SPEC_CODE).await;
-    b.click("#identity-submit").await;
-    b.wait_visible("#token-text").await;
-    assert_eq!(
-        b.focused_id().await,
-        "token-heading",
-        "focus moves to the token's heading"
-    );
+    b.wait_until(
+        "/belongs to a different staff id/.test(document.getElementById('identity-code-status').textContent)",
+        "the different-id message",
+    )
+    .await;
 }
 
 /// The JSON of a token's first part.
@@ -301,7 +292,7 @@ fn personal_link_course_token_import_and_report() {
             assert_eq!(
                 b.focused_id().await,
                 "identity-id",
-                "Change focuses the id field"
+                "Sign out focuses the id field"
             );
             let gone = b
                 .js(
@@ -309,7 +300,7 @@ fn personal_link_course_token_import_and_report() {
                     vec![site_id.clone().into()],
                 )
                 .await;
-            assert!(gone.is_null(), "Change forgets the code");
+            assert!(gone.is_null(), "Sign out forgets the code");
             type_into(b, "identity-id", &issued.login).await;
             let typo = with_wrong_check_symbol(&issued.code);
             let typed = Instant::now();
@@ -339,7 +330,7 @@ fn personal_link_course_token_import_and_report() {
             b.click("#identity-id").await;
             let status = text_of(b, "identity-code-status").await;
             assert!(
-                status.contains("15 characters are missing"),
+                status.contains("17 characters are missing"),
                 "an incomplete code says how many characters are missing: {status:?}"
             );
 

@@ -14,8 +14,13 @@
    #token-download (a small text file) and #token-email (a mailto: link to
    the office, kept under 1,500 characters).
 
+   A token is only ever made from the signed-in person's own passes:
+   tokenFor() refuses a record whose "person" (set by progress.js) is not
+   the identity's own progress key.
+
    Pure helpers (tested under node by tests/js/identity.test.js):
      claims(data, record, identity)      tokenFor(data, record, identity)
+     ownRecord(data, record, identity)
      subject(data, identity)             mailto(data, identity, token)
      fileName(identity)                  fileText(data, identity, token)
    "data" is the parsed #course-data ({site, version, label, site_title,
@@ -70,8 +75,20 @@
     };
   }
 
-  /* The completion token, or null when the declaration is not signed. */
+  /* True when `record` is the progress of `identity` (progress.js names
+     each record's person): on a shared computer a token must never be made
+     from somebody else's passes. */
+  function ownRecord(data, record, identity) {
+    return !!(record && identity && identity.key && record.person &&
+      record.person === Token().progressKey(identity.key, data.site));
+  }
+
+  /* The completion token, or null when the declaration is not signed, or
+     the record is not the progress of the person the token would name. */
   function tokenFor(data, record, identity) {
+    if (!ownRecord(data, record, identity)) {
+      return null;
+    }
     var c = claims(data, record, identity);
     if (!c.decl || c.iat === null) {
       return null;
@@ -303,6 +320,7 @@
   root.HandbookCompletion = {
     MAILTO_LIMIT: MAILTO_LIMIT,
     iatOf: iatOf,
+    ownRecord: ownRecord,
     claims: claims,
     tokenFor: tokenFor,
     subject: subject,

@@ -1,8 +1,12 @@
 /* handbook course: the course home (course/index.html).
-   Fills in each module's status ([data-module-status]), the overall
-   progress (#course-progress, #course-progress-bar), a "Start with" /
-   "Continue with" link to the first module not yet passed, and the state of
-   the declaration (#declaration-state, #declaration-link).
+   Fills in, for the person signed in (identity.js), each module's status
+   ([data-module-status]), the overall progress (#course-progress,
+   #course-progress-bar), a "Start with" / "Continue with" link to the
+   first module not yet passed, and the state of the declaration
+   (#declaration-state, #declaration-link). With nobody signed in it shows
+   no progress at all (the identity step asks them to sign in first), and
+   it redraws whenever somebody signs in or out, so each person only ever
+   sees their own progress.
    Needs progress.js loaded first. Plain classic script, ES5. */
 (function () {
   "use strict";
@@ -41,7 +45,45 @@
     return found;
   }
 
+  /* Nobody signed in: no progress to show, and nothing to continue. */
+  function showSignedOut() {
+    var statuses = document.querySelectorAll("[data-module-status]");
+    for (var i = 0; i < statuses.length; i++) {
+      statuses[i].textContent = "";
+      statuses[i].removeAttribute("data-state");
+      statuses[i].hidden = true;
+    }
+    var items = document.querySelectorAll("[data-module]");
+    for (var k = 0; k < items.length; k++) {
+      for (var s = 0; s < STATES.length; s++) {
+        items[k].classList.remove("module-item--" + STATES[s]);
+      }
+    }
+    var panel = document.getElementById("course-progress-panel");
+    if (panel) {
+      panel.hidden = true;
+    }
+    var cont = document.getElementById("course-continue");
+    if (cont) {
+      cont.hidden = true;
+    }
+    var declState = document.getElementById("declaration-state");
+    if (declState) {
+      declState.textContent = "Sign in above with your staff id and personal code to start the course.";
+      declState.setAttribute("data-state", "signed-out");
+      declState.hidden = false;
+    }
+    var declLink = document.getElementById("declaration-link");
+    if (declLink) {
+      declLink.textContent = "Go to the declaration";
+    }
+  }
+
   function update() {
+    if (!Progress.signedIn(data)) {
+      showSignedOut();
+      return;
+    }
     var record = Progress.load(data);
     var total = data.modules.length;
     var passed = 0;
@@ -144,6 +186,9 @@
   }
 
   update();
+  if (window.HandbookIdentity && window.HandbookIdentity.onChange) {
+    window.HandbookIdentity.onChange(update);
+  }
   /* Coming back with the Back button can show this page as it was left
      (the back/forward cache): bring the progress up to date. */
   window.addEventListener("pageshow", function (event) {

@@ -1,17 +1,16 @@
 /* handbook course: the declaration page (course/declaration.html).
-   Shows, from the progress saved in this browser:
+   Shows, from the progress of the person signed in (the #identity step at
+   the top, identity.js; progress is kept per person):
+   - nothing but the identity step while nobody is signed in, or
    - #declaration-locked, listing the modules still to pass, or
    - #declaration-form (every module passed): the reader ticks
      #declaration-confirm and presses #declaration-submit, or
    - #course-complete (declaration signed), with the date and the scores,
-     then the completion token (#token, from completion.js) once the staff
-     id and personal code are known, or else the identity form (#identity,
-     from identity.js) that asks for them.
-   After signing, focus moves to the token's heading (#token-heading), or to
-   the identity form's heading (#identity-heading) when it is needed first.
-   Needs progress.js first, then token.js, identity.js and completion.js
-   (without them the page works as before, without a token).
-   Plain classic script, ES5. */
+     then the completion token (#token, from completion.js).
+   After signing, focus moves to the token's heading (#token-heading).
+   Signing in or out, or as somebody else, redraws the page for that
+   person. Needs progress.js first, then token.js, identity.js and
+   completion.js. Plain classic script, ES5. */
 (function () {
   "use strict";
 
@@ -35,9 +34,7 @@
   var lang = document.documentElement.getAttribute("lang") || undefined;
   var Identity = window.HandbookIdentity;
   var Completion = window.HandbookCompletion;
-  var identitySection = document.getElementById("identity");
   var tokenSection = document.getElementById("token");
-  var identityNote = document.getElementById("declaration-identity-note");
 
   function formatDate(iso) {
     var d = new Date(iso);
@@ -104,34 +101,21 @@
     }
   }
 
-  /* The token, or the identity form when the id and code are not known
-     yet. Returns true when it moved the focus. */
+  /* The token of the person signed in. Returns true when it moved the
+     focus. */
   function showToken(moveFocus) {
-    if (!Identity || !Completion || !identitySection || !tokenSection) {
+    if (!Identity || !Completion || !tokenSection) {
       return false;
     }
-    var who = null;
-    Identity.mount(identitySection, data, {
-      headingLevel: 3,
-      purpose: "token",
-      onSaved: function () {
-        showToken(true);
-      },
-      onCleared: function () {
-        Completion.hide(tokenSection);
-      }
-    });
-    who = Identity.get(data);
+    var who = Identity.get(data);
     var record = Progress.load(data);
     var token = who && record.declaration ? Completion.render(tokenSection, data, record, who) : null;
     if (!token) {
       Completion.hide(tokenSection);
-    }
-    if (!moveFocus) {
       return false;
     }
-    var target = document.getElementById(token ? "token-heading" : "identity-heading");
-    if (target) {
+    var target = document.getElementById("token-heading");
+    if (moveFocus && target) {
       target.focus();
       return true;
     }
@@ -159,11 +143,12 @@
   }
 
   function showForm() {
+    setError(false);
+    if (box) {
+      box.checked = false;
+    }
     if (form) {
       form.hidden = false;
-    }
-    if (identityNote) {
-      identityNote.hidden = !(Identity && !Identity.get(data));
     }
   }
 
@@ -179,6 +164,11 @@
       }
       setError(false);
       var declaration = Progress.saveDeclaration(data);
+      if (!declaration) {
+        // Nobody is signed in any more (signed out in the meantime).
+        update();
+        return;
+      }
       showComplete(declaration, true);
     });
   }
@@ -201,6 +191,13 @@
     if (complete) {
       complete.hidden = true;
     }
+    if (tokenSection && Completion) {
+      Completion.hide(tokenSection);
+    }
+    if (!Progress.signedIn(data)) {
+      // The identity step at the top asks them to sign in first.
+      return;
+    }
     if (record.declaration) {
       showComplete(record.declaration, false);
     } else if (Progress.allPassed(data)) {
@@ -211,6 +208,11 @@
   }
 
   update();
+  if (Identity && Identity.onChange) {
+    Identity.onChange(function () {
+      update();
+    });
+  }
   /* Coming back with the Back button can show this page as it was left
      (the back/forward cache): show the current state. */
   window.addEventListener("pageshow", function (event) {

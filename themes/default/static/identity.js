@@ -10,29 +10,40 @@
    address bar at once (history.replaceState). Nothing is ever sent
    anywhere: the code only signs the completion token in this page.
 
+   The code carries a check of the id it was issued to (SPEC section 5), so
+   a code typed with someone else's id is refused here, at once, before
+   the course starts ("This code belongs to a different staff id"), and a
+   wrong check symbol is reported as a typing mistake.
+
    - On any page that loads this script, a "#id=...&code=..." fragment is
      read, checked and removed from the address bar (also when it arrives
      later, by "hashchange": a link opened in a tab already on the page).
+     A personal link always replaces whoever was signed in: if its code is
+     not usable, nobody is signed in and the form shows what is wrong.
    - An #identity section with a data-identity-auto attribute (the course
-     home) is filled in at once: the form, or "Signed in for this browser
-     session as T042 - not you? Change".
-   - Other pages (the declaration) call HandbookIdentity.mount(section,
-     data, options) when they need it.
+     home, module pages, the declaration) is filled in at once: the form,
+     or "Signed in for this browser session as T042 - not you? Sign out".
+   - Pages that show progress call HandbookIdentity.onChange(fn): progress
+     is kept per person (progress.js), so signing in, out or as somebody
+     else redraws the page with that person's own progress, or none.
 
    Pure helpers (no DOM; tested under node by tests/js/identity.test.js):
      parseFragment(hash) -> null or {id, code} (either may be null)
-     checkCode(text) -> {state, message, missing, key}
-       state: "empty", "incomplete", "too-long", "invalid", "mistake", "ok"
+     checkCode(text, idText) -> {state, message, missing, key}
+       state: "empty", "incomplete", "too-long", "invalid", "mistake",
+       "different-id" or "ok" (without an id, "ok" means the code itself
+       is well typed)
      describe(idText, codeText) -> identity {id, sub, kid, generation,
-       code, key} or null
+       code, key} or null (also null when the code is not this id's)
    Plain classic script, ES5: works on https, plain http and file://. */
 (function (root) {
   "use strict";
 
   var PREFIX = "handbook-identity:";
-  var CODE_LENGTH = 27;
+  var CODE_LENGTH = 29;
   var memory = {};            // key -> stored value, when storage fails
   var storageFailed = false;
+  var listeners = [];         // onChange(fn): called when the identity changes
 
   function Token() {
     return root.HandbookToken;
@@ -82,17 +93,20 @@
     return n + " " + (n === 1 ? one : many);
   }
 
-  /* Checks a code as it is being typed, in words a reader understands. */
-  function checkCode(text) {
+  /* Checks a code as it is being typed, in words a reader understands.
+     With an id, also that the code was issued to that id. */
+  function checkCode(text, idText) {
     var count = symbolCount(text);
     if (count === 0) {
       return { state: "empty", message: "", missing: CODE_LENGTH, key: null };
     }
-    var parsed = Token().parseCode(text);
+    var who = idText === undefined || idText === null ? null : Token().splitId(idText);
+    var kid = who && who.id ? who.kid : null;
+    var parsed = Token().parseCode(text, kid);
     if (parsed.ok) {
       return { state: "ok", message: "This code looks right.", missing: 0, key: parsed.key };
     }
-    if (count === CODE_LENGTH && /typing mistake/.test(parsed.error)) {
+    if (parsed.reason === "mistake") {
       return {
         state: "mistake",
         message: "This code has a typing mistake: check each character against your letter.",
@@ -100,7 +114,15 @@
         key: null
       };
     }
-    if (/not used in personal codes|can only be the last|not a personal code/.test(parsed.error)) {
+    if (parsed.reason === "different-id") {
+      return {
+        state: "different-id",
+        message: "This code belongs to a different staff id; check the id on your letter.",
+        missing: 0,
+        key: null
+      };
+    }
+    if (parsed.reason === "character" || parsed.reason === "range") {
       return { state: "invalid", message: parsed.error, missing: 0, key: null };
     }
     if (count < CODE_LENGTH) {
@@ -108,7 +130,7 @@
       return {
         state: "incomplete",
         message: "This code is not complete: " + plural(missing, "character is", "characters are") +
-          " missing. A personal code has 27 letters and digits.",
+          " missing. A personal code has " + CODE_LENGTH + " letters and digits.",
         missing: missing,
         key: null
       };
@@ -116,21 +138,22 @@
     return {
       state: "too-long",
       message: "This code has " + plural(count - CODE_LENGTH, "character", "characters") +
-        " too many. A personal code has 27 letters and digits.",
+        " too many. A personal code has " + CODE_LENGTH + " letters and digits.",
       missing: 0,
       key: null
     };
   }
 
   /* The identity for an id and a code as typed, or null if either is not
-     usable. kid is the id with "#n" for a replaced code; sub without. */
+     usable, or the code was not issued to this id. kid is the id with
+     "#n" for a replaced code; sub without. */
   function describe(idText, codeText) {
     var T = Token();
     var who = T.splitId(idText);
     if (!who.id) {
       return null;
     }
-    var parsed = T.parseCode(codeText);
+    var parsed = T.parseCode(codeText, who.kid);
     if (!parsed.ok) {
       return null;
     }
@@ -139,7 +162,7 @@
       sub: who.id,
       kid: who.kid,
       generation: who.generation,
-      code: T.formatCode(parsed.key),
+      code: T.formatCode(parsed.key, who.kid),
       key: parsed.key
     };
   }
@@ -180,6 +203,19 @@
       return value && typeof value === "object" ? describe(value.id, value.code) : null;
     } catch (e) {
       return null;
+    }
+  }
+
+  /* Tells the page (progress, quiz, declaration) that somebody else, or
+     nobody, is signed in now. */
+  function notify(data) {
+    var identity = readStored(data);
+    for (var i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i](identity);
+      } catch (e) {
+        /* One broken listener must not stop the others. */
+      }
     }
   }
 
@@ -244,18 +280,25 @@
     }
     clearFragment();
     var identity = found.id !== null && found.code !== null ? describe(found.id, found.code) : null;
-    if (identity) {
-      writeStored(data, identity);
-      pending = null;
-    } else {
-      pending = { id: found.id || "", code: found.code || "" };
-    }
+    /* A personal link says who is at the keyboard now: it replaces whoever
+       was signed in, even when its code turns out not to be usable. */
+    writeStored(data, identity);
+    pending = identity ? null : { id: found.id || "", code: found.code || "" };
+    notify(data);
   }
 
   /* ---------- The #identity section ---------- */
 
   var EXPLAIN = "Your personal code, from the letter the school office gave you, proves that it was " +
     "you who completed the course; it stays in this web browser and is never sent anywhere.";
+  var PURPOSE = {
+    course: "Sign in with them to start or continue the course. Your progress is kept under your " +
+      "own code, so nobody else using this computer sees it or continues it. If your letter has a " +
+      "personal link, opening it fills them in.",
+    quiz: "Sign in with them to take this quiz. Your results are kept under your own code, so " +
+      "nobody else using this computer sees them.",
+    token: "Sign in with them to see your progress, sign the declaration and get your completion token."
+  };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -285,13 +328,13 @@
   }
 
   /* Fills `section` with the form or the signed-in line.
-     options: {headingLevel (2), purpose ("course" or "token"),
+     options: {headingLevel (2), purpose ("course", "quiz" or "token"),
                onSaved(identity), onCleared()}.
      Returns {refresh(), identity()}. */
   function mount(section, data, options) {
     options = options || {};
     var level = options.headingLevel || parseInt(section.getAttribute("data-heading-level"), 10) || 2;
-    var purpose = options.purpose || "course";
+    var purpose = options.purpose || section.getAttribute("data-identity-purpose") || "course";
 
     function heading(text) {
       return el("h" + level, { id: "identity-heading", "class": "identity-heading", tabindex: "-1" }, text);
@@ -304,7 +347,7 @@
       status.appendChild(document.createTextNode("Signed in for this browser session as "));
       status.appendChild(el("strong", { id: "identity-who" }, identity.id));
       status.appendChild(document.createTextNode(" \u2014 not you? "));
-      var change = el("button", { type: "button", id: "identity-change", "class": "button button--secondary identity-change" }, "Change");
+      var change = el("button", { type: "button", id: "identity-change", "class": "button button--secondary identity-change" }, "Sign out");
       status.appendChild(change);
       section.appendChild(status);
       section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
@@ -320,6 +363,7 @@
         if (options.onCleared) {
           options.onCleared();
         }
+        notify(data);
       });
     }
 
@@ -362,15 +406,12 @@
       empty(section);
       section.appendChild(heading("Your staff id and personal code"));
       section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
-      section.appendChild(el("p", { "class": "identity-purpose" }, purpose === "token" ?
-        "Enter them to get your completion token." :
-        "You can work through the modules without them, but you will need them to get your " +
-        "completion token at the end. If your letter has a personal link, opening it fills them in."));
+      section.appendChild(el("p", { "class": "identity-purpose" }, PURPOSE[purpose] || PURPOSE.course));
       var form = el("form", { id: "identity-form", "class": "identity-form", novalidate: "novalidate" });
       var idField = field("id", "Your staff id",
         "As on your letter, for example T042. If you were given a new code, include the #2 (or #3, \u2026) shown with it.");
       var codeField = field("code", "Your personal code",
-        "27 letters and digits, from your letter, for example 7NF8-7N6S-\u2026. Capitals, dashes and spaces do not matter.");
+        CODE_LENGTH + " letters and digits, from your letter, for example 7NF8-7N6S-\u2026. Capitals, dashes and spaces do not matter.");
       form.appendChild(idField.wrap);
       form.appendChild(codeField.wrap);
       var actions = el("p", { "class": "identity-actions" });
@@ -378,10 +419,11 @@
       form.appendChild(actions);
       section.appendChild(form);
 
-      /* Checks the code: a mistake is said at once, an incomplete code
-         only when the reader leaves the field (or submits). */
+      /* Checks the code against the id typed: a mistake, or a code that
+         belongs to another id, is said at once; an incomplete code only
+         when the reader leaves the field (or submits). */
       function checkNow(final) {
-        var result = checkCode(codeField.input.value);
+        var result = checkCode(codeField.input.value, idField.input.value);
         if (result.state === "ok") {
           setStatus(codeField, result.message, false);
         } else if (result.state === "empty" || (result.state === "incomplete" && !final)) {
@@ -389,6 +431,11 @@
             "Enter your personal code, from your letter." : "", final);
         } else {
           setStatus(codeField, result.message, true);
+        }
+        if (result.state === "different-id") {
+          idField.input.setAttribute("aria-invalid", "true");
+        } else if (!idField.status.textContent) {
+          idField.input.removeAttribute("aria-invalid");
         }
         return result;
       }
@@ -401,8 +448,12 @@
         }
       });
       idField.input.addEventListener("input", function () {
-        if (idField.input.getAttribute("aria-invalid") && root.HandbookToken.splitId(idField.input.value).id) {
+        if (idField.status.textContent && root.HandbookToken.splitId(idField.input.value).id) {
           setStatus(idField, "", false);
+        }
+        /* The code is checked against the id: check it again. */
+        if (codeField.input.value) {
+          checkNow(false);
         }
       });
       form.addEventListener("submit", function (event) {
@@ -422,6 +473,7 @@
         writeStored(data, identity);
         pending = null;
         renderKnown(identity);
+        notify(data);
         if (options.onSaved) {
           options.onSaved(identity);
         } else {
@@ -484,11 +536,17 @@
       var identity = describe(idText, codeText);
       if (identity) {
         writeStored(data, identity);
+        notify(data);
       }
       return identity;
     },
     clear: function (data) {
       writeStored(data, null);
+      notify(data);
+    },
+    /* Calls fn(identity or null) whenever somebody signs in or out. */
+    onChange: function (fn) {
+      listeners.push(fn);
     },
     mount: mount,
     /* False once the browser has refused sessionStorage on this page. */

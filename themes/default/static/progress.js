@@ -1,10 +1,23 @@
-/* handbook course: the reader's progress, kept in this browser only.
-   The one file that touches storage. Loaded on every course page before the
-   page's own script; defines window.HandbookProgress.
+/* handbook course: the reader's progress, kept in this browser only, per
+   person. The one file that touches the course's long-term storage. Loaded
+   on every course page before the page's own script; defines
+   window.HandbookProgress.
 
-   Storage: localStorage, one key per site and policy version,
-     "handbook:<site id>:<policy version id>"
-   so a new version of the policy starts a fresh course. The value is JSON:
+   Staffroom computers are shared (SPEC section 5, "Progress on shared
+   computers"), so progress belongs to the person signed in
+   (HandbookIdentity, identity.js) and to nobody else:
+   - it is stored under a key derived from that person's staff key,
+       "handbook:<site id>:<person>:<policy version id>"
+     where <person> is HandbookToken.progressKey(K, site id), 32 hex digits
+     of an HMAC under K: never the bare id, never the code, and nobody
+     without the code can tell whose it is or find it;
+   - when nobody is signed in, load() gives an empty record and nothing is
+     saved (saveModule and saveDeclaration return null): the pages ask the
+     reader to sign in first, so no result is ever kept for "whoever signs
+     in next";
+   - each record names its person ("person"), and completion.js makes a
+     token only from a record of the person signed in.
+   A new version of the policy starts a fresh course. The value is JSON:
      { "site": "...", "version": "...", "label": "January 2025",
        "modules": { "<module id>": { "best": 90, "last": 60, "passed": true,
                                      "attempts": 2, "at": "2025-03-01T10:00:00.000Z" } },
@@ -12,9 +25,12 @@
    A passed module stays passed even if a later attempt fails; "best" is the
    best score, "last" the latest one, "at" the time of the latest attempt.
 
+   ("person" is added when the record is read, not stored.)
+
    If the browser refuses storage (some browsers on file://, private
-   browsing, storage full or turned off), progress is kept in memory for as
-   long as the page is open and a note on the page says so.
+   browsing, storage full or turned off), progress is kept in memory, still
+   per person, for as long as the page is open and a note on the page says
+   so.
 
    "data" below is the parsed #course-data object:
      { site, version, label, site_title, office_email, history,
@@ -26,16 +42,49 @@
   var PREFIX = "handbook:";
   var memory = {};          // key -> record, used when storage fails
   var storageFailed = false;
+  var personCache = { code: null, site: null, person: null };
 
-  function key(data) {
-    return PREFIX + data.site + ":" + data.version;
+  /* The person signed in on this page, as identity.js keeps them, or null.
+     identity.js is loaded after this file; it is only asked at run time. */
+  function identity(data) {
+    var Identity = window.HandbookIdentity;
+    return Identity && typeof Identity.get === "function" ? Identity.get(data) : null;
   }
 
-  function emptyRecord(data) {
+  /* The person part of the storage key for the one signed in, or null. */
+  function person(data) {
+    var who = identity(data);
+    var Token = window.HandbookToken;
+    if (!who || !who.key || !Token) {
+      return null;
+    }
+    /* The HMAC is cheap, but pages ask often: remember the last one. */
+    if (personCache.code !== who.code + "|" + who.kid || personCache.site !== data.site) {
+      personCache = {
+        code: who.code + "|" + who.kid,
+        site: data.site,
+        person: Token.progressKey(who.key, data.site)
+      };
+    }
+    return personCache.person;
+  }
+
+  function prefix(data, personId) {
+    return PREFIX + data.site + ":" + personId + ":";
+  }
+
+  /* The storage key for the person signed in, or null when nobody is. */
+  function key(data) {
+    var personId = person(data);
+    return personId ? prefix(data, personId) + data.version : null;
+  }
+
+  function emptyRecord(data, personId) {
     return {
       site: data.site,
       version: data.version,
       label: data.label,
+      person: personId || null,
       modules: {},
       declaration: null
     };
@@ -74,9 +123,9 @@
     note.hidden = false;
   }
 
-  /* Makes any parsed value into a well-formed record. */
-  function clean(data, value) {
-    var record = emptyRecord(data);
+  /* Makes any parsed value into a well-formed record of personId. */
+  function clean(data, value, personId) {
+    var record = emptyRecord(data, personId);
     if (!value || typeof value !== "object") {
       return record;
     }
@@ -123,13 +172,19 @@
     return Math.max(0, Math.min(100, Math.floor(n)));
   }
 
+  /* The record of the person signed in (an empty one, never stored, when
+     nobody is). */
   function read(data) {
-    var k = key(data);
+    var personId = person(data);
+    if (!personId) {
+      return emptyRecord(data, null);
+    }
+    var k = prefix(data, personId) + data.version;
     var s = storage();
     if (s && !storageFailed) {
       try {
         var text = s.getItem(k);
-        var record = text ? clean(data, JSON.parse(text)) : emptyRecord(data);
+        var record = text ? clean(data, JSON.parse(text), personId) : emptyRecord(data, personId);
         memory[k] = record;
         return record;
       } catch (e) {
@@ -139,21 +194,34 @@
       noteFailure();
     }
     if (!memory[k]) {
-      memory[k] = emptyRecord(data);
+      memory[k] = emptyRecord(data, personId);
     }
     return memory[k];
   }
 
+  /* Saves the record of the person it belongs to; false when nobody, or
+     somebody else, is signed in now (nothing is written then). */
   function write(data, record) {
-    var k = key(data);
+    var personId = person(data);
+    if (!personId || record.person !== personId) {
+      return false;
+    }
+    var k = prefix(data, personId) + data.version;
     memory[k] = record;
     var s = storage();
     if (!s || storageFailed) {
       noteFailure();
       return false;
     }
+    var stored = {
+      site: record.site,
+      version: record.version,
+      label: record.label,
+      modules: record.modules,
+      declaration: record.declaration
+    };
     try {
-      s.setItem(k, JSON.stringify(record));
+      s.setItem(k, JSON.stringify(stored));
       return true;
     } catch (e) {
       noteFailure();
@@ -186,10 +254,20 @@
       }
     },
 
-    /* The storage key for this site and version. */
+    /* The storage key for this site and version and the person signed
+       in, or null when nobody is. */
     key: key,
 
-    /* The whole record for this site and version (a fresh one if none). */
+    /* The person part of the key for the one signed in, or null. */
+    person: person,
+
+    /* True when somebody is signed in, so progress can be kept. */
+    signedIn: function (data) {
+      return person(data) !== null;
+    },
+
+    /* The whole record for this site and version and the person signed
+       in (a fresh one if none; an empty one when nobody is signed in). */
     load: function (data) {
       return read(data);
     },
@@ -205,9 +283,13 @@
         record.modules[moduleId] : null;
     },
 
-    /* Records one attempt at a module's quiz. Returns the module's record. */
+    /* Records one attempt at a module's quiz for the person signed in.
+       Returns the module's record, or null when nobody is signed in. */
     saveModule: function (data, moduleId, score, passed) {
       var record = read(data);   // read again: another tab may have saved
+      if (!record.person) {
+        return null;
+      }
       var old = record.modules[moduleId];
       score = toScore(score);
       var m = {
@@ -222,10 +304,14 @@
       return m;
     },
 
-    /* Records that the declaration was signed now (once). Returns
-       {at, iat}: the time as ISO 8601 and in whole Unix seconds. */
+    /* Records that the person signed in signed the declaration now (once).
+       Returns {at, iat}: the time as ISO 8601 and in whole Unix seconds;
+       null when nobody is signed in. */
     saveDeclaration: function (data) {
       var record = read(data);
+      if (!record.person) {
+        return null;
+      }
       if (!record.declaration) {
         var seconds = Math.floor(new Date().getTime() / 1000);
         record.declaration = { at: new Date(seconds * 1000).toISOString(), iat: seconds };
@@ -252,28 +338,30 @@
       return data.modules.length > 0 && HandbookProgress.remaining(data).length === 0;
     },
 
-    /* Progress stored for other versions of the same site, newest first:
-       [ { key, version, label, record } ]. For the "what changed since
-       your last version" notice. Empty when storage is unavailable. */
+    /* The signed-in person's progress stored for other versions of the
+       same site, newest first: [ { key, version, label, record } ]. For
+       the "what changed since your last version" notice. Empty when
+       storage is unavailable or nobody is signed in. */
     otherVersions: function (data) {
       var s = storage();
       var list = [];
-      if (!s) {
+      var personId = person(data);
+      if (!s || !personId) {
         return list;
       }
-      var prefix = PREFIX + data.site + ":";
+      var mine = prefix(data, personId);
       var current = key(data);
       try {
         for (var i = 0; i < s.length; i++) {
           var k = s.key(i);
-          if (k && k.indexOf(prefix) === 0 && k !== current) {
-            var version = k.slice(prefix.length);
+          if (k && k.indexOf(mine) === 0 && k !== current) {
+            var version = k.slice(mine.length);
             if (version.indexOf(":") !== -1) {
-              continue;   // a longer site id that happens to start the same
+              continue;   // not a version id
             }
             var record = null;
             try {
-              record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)));
+              record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)), personId);
             } catch (e) {
               continue;
             }

@@ -11,7 +11,13 @@
    options are chosen) as a percentage, rounded down, against the module's
    pass mark. Each question then shows whether it was right, why, and a link
    to the paragraph of the policy it comes from. "Try again" starts a new
-   attempt. Scores are saved by progress.js.
+   attempt. Scores are saved by progress.js, for the person signed in.
+
+   The quiz can only be taken by somebody signed in (the #identity step
+   above it, identity.js): progress is kept per person, and nothing is
+   kept for "whoever signs in next". Until then the questions can be read
+   but not answered (#quiz-locked says why); signing out, or in as
+   somebody else, starts a clean attempt with that person's own record.
 
    Needs progress.js loaded first. Plain classic script, ES5: works on
    https, plain http and file://. Builds everything with createElement and
@@ -52,6 +58,8 @@
   var retryButton = document.getElementById("quiz-retry");
   var declarationLink = document.getElementById("quiz-declaration");
   var previous = document.getElementById("quiz-previous");
+  var lockedNote = document.getElementById("quiz-locked");
+  var Identity = window.HandbookIdentity || null;
 
   var questions = [];   // { data, fieldset, optionsBox, items: [ {index, wrapper, input} ] }
   var checked = false;  // true between "Check my answers" and "Try again"
@@ -393,28 +401,12 @@
   }
 
   function retry() {
-    checked = false;
-    removeFeedback();
-    hideErrors();
-    for (var i = 0; i < questions.length; i++) {
-      for (var j = 0; j < questions[i].items.length; j++) {
-        questions[i].items[j].input.checked = false;
-      }
-    }
-    setInputsDisabled(false);
+    resetAttempt();
     shuffleAll();
-    if (result) {
-      result.hidden = true;
-      result.removeAttribute("data-passed");
-      result.removeAttribute("data-score");
+    applyIdentity();
+    if (!locked()) {
+      focusQuestion(questions[0]);
     }
-    if (live) {
-      live.textContent = "";
-    }
-    if (submitButton) {
-      submitButton.hidden = false;
-    }
-    focusQuestion(questions[0]);
   }
 
   /* "You passed this module before with 90%." above the quiz. */
@@ -422,7 +414,7 @@
     if (!previous || !Progress || !course) {
       return;
     }
-    var m = Progress.get(course, quiz.module);
+    var m = locked() ? null : Progress.get(course, quiz.module);
     if (!m || !m.attempts) {
       previous.hidden = true;
       return;
@@ -434,6 +426,45 @@
     previous.hidden = false;
   }
 
+  /* True when a result could not be kept for anybody: nobody signed in. */
+  function locked() {
+    return !!(Progress && course && !Progress.signedIn(course));
+  }
+
+  /* Clears the attempt on screen (answers, feedback, result). */
+  function resetAttempt() {
+    checked = false;
+    removeFeedback();
+    hideErrors();
+    for (var i = 0; i < questions.length; i++) {
+      for (var j = 0; j < questions[i].items.length; j++) {
+        questions[i].items[j].input.checked = false;
+      }
+    }
+    if (result) {
+      result.hidden = true;
+      result.removeAttribute("data-passed");
+      result.removeAttribute("data-score");
+    }
+    if (live) {
+      live.textContent = "";
+    }
+  }
+
+  /* Shows the quiz ready for the person signed in, or locked. */
+  function applyIdentity() {
+    var isLocked = locked();
+    setInputsDisabled(isLocked);
+    if (submitButton) {
+      submitButton.hidden = isLocked;
+    }
+    if (lockedNote) {
+      lockedNote.hidden = !isLocked;
+    }
+    form.classList.toggle("quiz--locked", isLocked);
+    showPrevious();
+  }
+
   if (!setup()) {
     return;
   }
@@ -443,7 +474,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!checked) {
+    if (!checked && !locked()) {
       check();
     }
   });
@@ -452,14 +483,18 @@
   }
 
   shuffleAll();
-  showPrevious();
+  applyIdentity();
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
       showPrevious();
     }
   });
-  if (submitButton) {
-    submitButton.hidden = false;
+  if (Identity && Identity.onChange) {
+    /* Somebody signed in or out: whatever is on screen was not theirs. */
+    Identity.onChange(function () {
+      resetAttempt();
+      applyIdentity();
+    });
   }
   form.classList.add("quiz--ready");
 })();

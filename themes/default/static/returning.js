@@ -1,8 +1,10 @@
 /* handbook course: the "what changed since you last did the course" notice
-   on the course home (#returning-notice). When this browser holds progress
-   for an earlier version of the policy, it names that version and links to
+   on the course home (#returning-notice). When this browser holds the
+   signed-in person's progress for an earlier version of the policy (only
+   theirs: progress is kept per person), it names that version and links to
    the "what changed" page of every version published since, saying whether
-   a major change means the course must be done again.
+   a major change means the course must be done again. It is drawn again
+   when somebody signs in or out.
    Needs progress.js loaded first. Plain classic script, ES5. */
 (function () {
   "use strict";
@@ -16,39 +18,7 @@
   if (!data || !data.history || !data.history.length) {
     return;
   }
-  var others = Progress.otherVersions(data);
-  if (!others.length) {
-    return;
-  }
   var root = notice.getAttribute("data-root") || "../";
-
-  // The newest earlier version this browser has progress for, that is in
-  // the published history before the current one.
-  var position = {};
-  for (var i = 0; i < data.history.length; i++) {
-    position[data.history[i].id] = i;
-  }
-  var current = position[data.version];
-  var previous = null;
-  for (var j = 0; j < others.length; j++) {
-    var at = position[others[j].version];
-    if (at !== undefined && current !== undefined && at < current &&
-        (previous === null || at > position[previous.version])) {
-      previous = others[j];
-    }
-  }
-  if (previous === null) {
-    return;
-  }
-  var since = data.history.slice(position[previous.version] + 1, current + 1);
-  var major = false;
-  for (var k = 0; k < since.length; k++) {
-    if (!since[k].minor) {
-      major = true;
-    }
-  }
-  var old = data.history[position[previous.version]];
-  var completed = previous.record && previous.record.declaration;
 
   function el(tag, text) {
     var node = document.createElement(tag);
@@ -58,29 +28,78 @@
     return node;
   }
 
-  var heading = el("h2", "The policy has changed since you last used this course");
-  heading.id = "returning-heading";
-  notice.appendChild(heading);
-  notice.appendChild(el("p",
-    "This browser holds your progress for version " + old.label +
-    (completed ? ", which you completed." : ".") +
-    " This is version " + data.label + "."));
-  notice.appendChild(el("p", major
-    ? "The policy has changed in ways that matter, so please read it again and complete the course for this version."
-    : "The changes since then are minor (such as a typo or formatting), so a completion of version " + old.label + " still counts."));
-  var list = el("ul");
-  for (var m = 0; m < since.length; m++) {
-    if (!since[m].changes_url) {
-      continue;
+  function clear() {
+    notice.hidden = true;
+    notice.removeAttribute("aria-labelledby");
+    while (notice.firstChild) {
+      notice.removeChild(notice.firstChild);
     }
-    var item = el("li");
-    var link = el("a", "What changed in " + since[m].label + (since[m].minor ? " (minor)" : " (major)"));
-    link.href = root + since[m].changes_url;
-    link.className = "changes-link";
-    item.appendChild(link);
-    list.appendChild(item);
   }
-  notice.appendChild(list);
-  notice.setAttribute("aria-labelledby", "returning-heading");
-  notice.hidden = false;
+
+  function render() {
+    clear();
+    var others = Progress.otherVersions(data);
+    if (!others.length) {
+      return;
+    }
+
+    // The newest earlier version this browser has progress for, that is in
+    // the published history before the current one.
+    var position = {};
+    for (var i = 0; i < data.history.length; i++) {
+      position[data.history[i].id] = i;
+    }
+    var current = position[data.version];
+    var previous = null;
+    for (var j = 0; j < others.length; j++) {
+      var at = position[others[j].version];
+      if (at !== undefined && current !== undefined && at < current &&
+          (previous === null || at > position[previous.version])) {
+        previous = others[j];
+      }
+    }
+    if (previous === null) {
+      return;
+    }
+    var since = data.history.slice(position[previous.version] + 1, current + 1);
+    var major = false;
+    for (var k = 0; k < since.length; k++) {
+      if (!since[k].minor) {
+        major = true;
+      }
+    }
+    var old = data.history[position[previous.version]];
+    var completed = previous.record && previous.record.declaration;
+
+    var heading = el("h2", "The policy has changed since you last used this course");
+    heading.id = "returning-heading";
+    notice.appendChild(heading);
+    notice.appendChild(el("p",
+      "This browser holds your progress for version " + old.label +
+      (completed ? ", which you completed." : ".") +
+      " This is version " + data.label + "."));
+    notice.appendChild(el("p", major
+      ? "The policy has changed in ways that matter, so please read it again and complete the course for this version."
+      : "The changes since then are minor (such as a typo or formatting), so a completion of version " + old.label + " still counts."));
+    var list = el("ul");
+    for (var m = 0; m < since.length; m++) {
+      if (!since[m].changes_url) {
+        continue;
+      }
+      var item = el("li");
+      var link = el("a", "What changed in " + since[m].label + (since[m].minor ? " (minor)" : " (major)"));
+      link.href = root + since[m].changes_url;
+      link.className = "changes-link";
+      item.appendChild(link);
+      list.appendChild(item);
+    }
+    notice.appendChild(list);
+    notice.setAttribute("aria-labelledby", "returning-heading");
+    notice.hidden = false;
+  }
+
+  render();
+  if (window.HandbookIdentity && window.HandbookIdentity.onChange) {
+    window.HandbookIdentity.onChange(render);
+  }
 })();

@@ -11,8 +11,16 @@
  *   sha256(bytes) -> bytes (32)            hmacSha256(key, msg) -> bytes (32)
  *   utf8(string) -> bytes                  base64url(bytes) -> string (no padding)
  *   hex(bytes) -> string
- *   parseCode(text) -> {ok: true, key: bytes (16)} or {ok: false, error: string}
- *   formatCode(key) -> "XXXX-XXXX-...-XXX" (the code for a 16-byte key)
+ *   parseCode(text, kid) -> {ok: true, key: bytes (16)} or
+ *       {ok: false, reason, error: string}; reason is "character", "length",
+ *       "range", "mistake" (wrong check symbol) or "different-id" (a
+ *       well-typed code made for another id). Without kid, the id check is
+ *       not tested: {ok: true, key, idCheck}.
+ *   formatCode(key, kid) -> "XXXX-XXXX-...-XXXX-X" (the code for a 16-byte
+ *       key and the id it was issued to)
+ *   idCheck(key, kid) -> 0-1023, the code's 10-bit id check
+ *   progressKey(key, site) -> 32 hex digits: where the course keeps this
+ *       person's progress (never the bare id, never the code)
  *   splitId(text) -> {id, kid, generation}: "T042#2" is id T042, code no. 2
  *   signingKey(K) -> bytes (32) = SHA-256(K)
  *   claimsJson(claims) -> the claims exactly as handbook signs them
@@ -184,19 +192,40 @@
 
   /* Crockford's base32 symbols, then the five extra check symbols. */
   var SYMBOLS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
+  /* 26 symbols of K (130 bits, the top two zero), 2 of the id check, 1
+     check symbol (SPEC section 5). */
+  var KEY_SYMBOLS = 26;
+  var CODE_SYMBOLS = 29;
+  var ID_CHECK_CONTEXT = 'handbook/id-check/v1:';
+  var PROGRESS_CONTEXT = 'handbook/progress/v1:';
 
-  function mod37(key) {
+  /* N mod 37 for N = K * 1024 + c, one byte at a time (N has 138 bits). */
+  function mod37(key, check) {
     var r = 0;
     for (var i = 0; i < key.length; i++) {
       r = (r * 256 + key[i]) % 37;
     }
-    return r;
+    return (r * 1024 + check) % 37;
   }
 
-  /* The personal code for a 16-byte staff key: 26 symbols and a check
-     symbol, in groups of four joined by "-". */
-  function formatCode(key) {
+  /* The first 10 bits of HMAC-SHA256(K, "handbook/id-check/v1:" + kid). */
+  function idCheck(key, kid) {
+    var mac = hmacSha256(key, utf8(ID_CHECK_CONTEXT + String(kid)));
+    return (mac[0] << 2) | (mac[1] >> 6);
+  }
+
+  /* Where the course keeps this person's progress: 16 bytes of
+     HMAC-SHA256(K, "handbook/progress/v1:" + site id), in hex. Nobody
+     without the code can work out whose it is, or find their own. */
+  function progressKey(key, site) {
+    return hex(hmacSha256(key, utf8(PROGRESS_CONTEXT + String(site))).slice(0, 16));
+  }
+
+  /* The personal code for a 16-byte staff key issued to kid: 28 symbols
+     and a check symbol, in groups of four joined by "-". */
+  function formatCode(key, kid) {
     var k = toArray(key);
+    var check = idCheck(k, kid);
     var symbols = '';
     /* 130 bits: two zero bits, then the key's 128 bits, 5 bits a symbol. */
     var acc = 0;
@@ -209,7 +238,8 @@
         bits -= 5;
       }
     }
-    symbols += SYMBOLS.charAt(mod37(k));
+    symbols += SYMBOLS.charAt(check >> 5) + SYMBOLS.charAt(check & 31);
+    symbols += SYMBOLS.charAt(mod37(k, check));
     var groups = [];
     for (var g = 0; g < symbols.length; g += 4) {
       groups.push(symbols.substr(g, 4));
@@ -217,9 +247,15 @@
     return groups.join('-');
   }
 
-  /* Reads a code as typed: case does not matter, "-" and spaces are
-     ignored, I and L read as 1 and O as 0. */
-  function parseCode(text) {
+  function refuse(reason, error) {
+    return { ok: false, reason: reason, error: error };
+  }
+
+  /* Reads a code as typed for kid: case does not matter, "-" and spaces
+     are ignored, I and L read as 1 and O as 0. A wrong check symbol is a
+     typing mistake; a well-typed code whose id check does not match kid
+     was made for somebody else. */
+  function parseCode(text, kid) {
     var values = [];
     var s = String(text || '');
     for (var i = 0; i < s.length; i++) {
@@ -234,26 +270,26 @@
       }
       var v = SYMBOLS.indexOf(c);
       if (v < 0) {
-        return { ok: false, error: '"' + c + '" is not used in personal codes. Check your letter.' };
+        return refuse('character', '"' + c + '" is not used in personal codes. Check your letter.');
       }
       values.push(v);
     }
-    if (values.length !== 27) {
-      return {
-        ok: false,
-        error: 'A personal code has 27 letters and digits; you typed ' + values.length + '.'
-      };
+    if (values.length !== CODE_SYMBOLS) {
+      return refuse('length', 'A personal code has ' + CODE_SYMBOLS + ' letters and digits; you typed ' +
+        values.length + '.');
     }
     if (values[0] > 7) {
-      return { ok: false, error: 'This is not a personal code: check the first character.' };
+      return refuse('range', 'This is not a personal code: check the first character.');
+    }
+    for (var d = 1; d < CODE_SYMBOLS - 1; d++) {
+      if (values[d] > 31) {
+        return refuse('character', '"' + SYMBOLS.charAt(values[d]) + '" can only be the last character of a code.');
+      }
     }
     var key = [];
     var acc = values[0];
     var bits = 3;
-    for (var j = 1; j < 26; j++) {
-      if (values[j] > 31) {
-        return { ok: false, error: '"' + SYMBOLS.charAt(values[j]) + '" can only be the last character of a code.' };
-      }
+    for (var j = 1; j < KEY_SYMBOLS; j++) {
       acc = ((acc << 5) | values[j]) & 0x1fff;
       bits += 5;
       if (bits >= 8) {
@@ -261,11 +297,15 @@
         bits -= 8;
       }
     }
-    if (mod37(key) !== values[26]) {
-      return {
-        ok: false,
-        error: 'This code has a typing mistake: check each character against your letter.'
-      };
+    var check = (values[KEY_SYMBOLS] << 5) | values[KEY_SYMBOLS + 1];
+    if (mod37(key, check) !== values[CODE_SYMBOLS - 1]) {
+      return refuse('mistake', 'This code has a typing mistake: check each character against your letter.');
+    }
+    if (kid === undefined || kid === null) {
+      return { ok: true, key: key, idCheck: check };
+    }
+    if (idCheck(key, kid) !== check) {
+      return refuse('different-id', 'This code belongs to a different staff id; check the id on your letter.');
     }
     return { ok: true, key: key };
   }
@@ -330,8 +370,11 @@
     utf8: utf8,
     base64url: base64url,
     hex: hex,
+    CODE_SYMBOLS: CODE_SYMBOLS,
     parseCode: parseCode,
     formatCode: formatCode,
+    idCheck: idCheck,
+    progressKey: progressKey,
     splitId: splitId,
     signingKey: signingKey,
     claimsJson: claimsJson,
