@@ -219,23 +219,37 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
     }
     let mut found = Vec::new();
     let mut assets = Assets::default();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    // Links are followed (a page may be shared from elsewhere in the site),
+    // but each one is checked first, and a refused folder is not entered.
+    let mut walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(&content_dir).to_path_buf();
-                found.push(Found::Problem(Diagnostic::error(
-                    relative(root, &path),
-                    None,
-                    format!("cannot be read: {err}"),
-                )));
+                let file = relative(root, &path);
+                found.push(Found::Problem(match link_problem(root, &path) {
+                    Some(message) => Diagnostic::error(file, None, message).help(LINK_HELP),
+                    None => Diagnostic::error(file, None, format!("cannot be read: {err}")),
+                }));
                 continue;
             }
         };
+        if entry.path_is_symlink()
+            && let Some(message) = link_problem(root, entry.path())
+        {
+            found.push(Found::Problem(
+                Diagnostic::error(relative(root, entry.path()), None, message).help(LINK_HELP),
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -272,18 +286,9 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
-            Err(err) => {
-                let line = crate::error::line_of(
-                    &String::from_utf8_lossy(err.as_bytes()),
-                    err.utf8_error().valid_up_to(),
-                );
-                Err(vec![
-                    Diagnostic::error(file, Some(line), "is not valid UTF-8 text")
-                        .help("save the file as UTF-8"),
-                ])
-            }
+            Err(problem) => Err(vec![problem]),
         },
         Err(err) => Err(vec![Diagnostic::error(
             file,
@@ -292,6 +297,43 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
         )]),
     }
 }
+
+/// Why the symbolic link at `path` (under the site at `root`) may not be
+/// followed, if it may not: it points outside the site, into the site's
+/// private `.handbook/` folder, or nowhere. `None` for a link that stays
+/// inside the site, and for anything that is not a link. A page, quiz or
+/// asset read through such a link could publish, or print in an error,
+/// a file that was never meant to be part of the site.
+pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return Some("is a symbolic link to something that does not exist".to_string());
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let what = if target.is_dir() { "folder" } else { "file" };
+    if !target.starts_with(&root) {
+        return Some(format!(
+            "is a symbolic link to a {what} outside the site ({})",
+            crate::util::text::terminal_safe(&target.display().to_string())
+        ));
+    }
+    if target.starts_with(root.join(PRIVATE_DIR)) {
+        return Some(format!(
+            "is a symbolic link into the site's private {PRIVATE_DIR}/ folder"
+        ));
+    }
+    None
+}
+
+/// The help for a link that [`link_problem`] refuses.
+pub const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
+     private .handbook/ folder: copy the file into the site instead of linking to it, or remove the link";
+
+/// The site's private folder (keys, roster, ledger), never read as content.
+pub const PRIVATE_DIR: &str = ".handbook";
 
 fn relative(base: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()

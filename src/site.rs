@@ -349,7 +349,12 @@ impl<'a> Prepared<'a> {
                     tools.insert(page.source.clone(), tool);
                 }
                 Err(mut problem) => {
-                    problem.line = crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    // A problem with the page's `tool:` is on that line; one
+                    // inside the tool file keeps its own line.
+                    if problem.file == page.file() {
+                        problem.line =
+                            crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    }
                     problems.push(problem);
                 }
             }
