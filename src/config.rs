@@ -377,6 +377,24 @@ mod tests {
     }
 
     #[test]
+    fn a_non_utf8_byte_is_named_with_its_line_and_column() {
+        let err =
+            utf8_text(Path::new("site.yaml"), b"id: a\ntitle: Caf\xe9\n".to_vec()).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.contains("byte 0xE9 at column 11"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().starts_with("save the file as UTF-8"));
+        // The first bad byte, on the first line.
+        let err = utf8_text(Path::new("q.yaml"), b"\xff\n\xfe".to_vec()).unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.message.contains("column 1"), "{}", err.message);
+        assert_eq!(utf8_text(Path::new("x"), "Zoë\n".into()).unwrap(), "Zoë\n");
+    }
+
+    #[test]
     fn review_dates_parse_both_forms() {
         assert!(ReviewDate::parse("2027-13").is_none());
         assert!(ReviewDate::parse("27-01").is_none());

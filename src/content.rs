@@ -283,8 +283,15 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 }
 
 /// Reads and parses the page at `path`, whose content path is `source`.
+/// A page that has become a link out of the site since the folder was
+/// walked (as `serve` re-reads one page) is refused here too.
 pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
+    // `path` is `<root>/content/<source>`.
+    let root = path.ancestors().nth(source.split('/').count() + 1);
+    if let Some(message) = root.and_then(|root| link_problem(root, path)) {
+        return Err(vec![Diagnostic::error(file, None, message).help(LINK_HELP)]);
+    }
     match std::fs::read(path) {
         Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
@@ -555,6 +562,48 @@ mod tests {
     fn crlf_and_bom_are_accepted() {
         let page = parse_page("a.md", "\u{feff}---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
         assert_eq!(page.body, "x\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_site_or_into_its_private_folder_are_refused() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join(".handbook")).unwrap();
+        std::fs::create_dir_all(root.join("shared")).unwrap();
+        std::fs::write(tmp.path().join("outside.md"), "---\ntitle: Out\n---\n").unwrap();
+        std::fs::write(root.join(".handbook/roster.csv"), "id,name\n").unwrap();
+        std::fs::write(root.join("shared/in.md"), "---\ntitle: In\n---\nshared\n").unwrap();
+        let content = root.join("content");
+        symlink(tmp.path().join("outside.md"), content.join("out.md")).unwrap();
+        symlink(root.join(".handbook/roster.csv"), content.join("roster.md")).unwrap();
+        symlink(root.join("shared/in.md"), content.join("in.md")).unwrap();
+        symlink(root.join("nothing"), content.join("dangling.md")).unwrap();
+        std::fs::write(content.join("plain.md"), "x").unwrap();
+
+        let problem = |name: &str| link_problem(&root, &content.join(name));
+        assert!(
+            problem("out.md")
+                .unwrap()
+                .contains("to a file outside the site")
+        );
+        assert!(
+            problem("roster.md")
+                .unwrap()
+                .contains("private .handbook/ folder")
+        );
+        assert!(problem("dangling.md").unwrap().contains("does not exist"));
+        assert_eq!(problem("in.md"), None);
+        assert_eq!(problem("plain.md"), None);
+
+        // Reading one page (as serve does) checks it too.
+        let errs = read_page("roster.md", &content.join("roster.md")).unwrap_err();
+        assert_eq!(errs[0].file, Path::new("content/roster.md"));
+        assert!(errs[0].message.contains("private"), "{}", errs[0]);
+        let page = read_page("in.md", &content.join("in.md")).unwrap();
+        assert_eq!(page.body, "shared\n");
     }
 
     #[test]

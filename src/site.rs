@@ -1342,9 +1342,11 @@ pub struct BuildSummary {
 /// Builds the site under `root` into `out` (default `root/output`).
 pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
     let out = out.map_or_else(|| root.join("output"), Path::to_path_buf);
-    // From here on only the checked, normalised path is used, so the folder
-    // the guard approved is the folder that is written.
+    // From here on only normalised paths are used, so the site the guard
+    // protects is the site that is read, and the folder it approved is the
+    // folder that is written.
     let target = output_folder(root, &out)?;
+    let root = &absolute_path(root, "--root")?;
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
     let renderer = Renderer::new(&site.theme)?;
