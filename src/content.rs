@@ -219,23 +219,37 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
     }
     let mut found = Vec::new();
     let mut assets = Assets::default();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    // Links are followed (a page may be shared from elsewhere in the site),
+    // but each one is checked first, and a refused folder is not entered.
+    let mut walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(&content_dir).to_path_buf();
-                found.push(Found::Problem(Diagnostic::error(
-                    relative(root, &path),
-                    None,
-                    format!("cannot be read: {err}"),
-                )));
+                let file = relative(root, &path);
+                found.push(Found::Problem(match link_problem(root, &path) {
+                    Some(message) => Diagnostic::error(file, None, message).help(LINK_HELP),
+                    None => Diagnostic::error(file, None, format!("cannot be read: {err}")),
+                }));
                 continue;
             }
         };
+        if entry.path_is_symlink()
+            && let Some(message) = link_problem(root, entry.path())
+        {
+            found.push(Found::Problem(
+                Diagnostic::error(relative(root, entry.path()), None, message).help(LINK_HELP),
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -269,21 +283,19 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 }
 
 /// Reads and parses the page at `path`, whose content path is `source`.
+/// A page that has become a link out of the site since the folder was
+/// walked (as `serve` re-reads one page) is refused here too.
 pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
+    // `path` is `<root>/content/<source>`.
+    let root = path.ancestors().nth(source.split('/').count() + 1);
+    if let Some(message) = root.and_then(|root| link_problem(root, path)) {
+        return Err(vec![Diagnostic::error(file, None, message).help(LINK_HELP)]);
+    }
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
-            Err(err) => {
-                let line = crate::error::line_of(
-                    &String::from_utf8_lossy(err.as_bytes()),
-                    err.utf8_error().valid_up_to(),
-                );
-                Err(vec![
-                    Diagnostic::error(file, Some(line), "is not valid UTF-8 text")
-                        .help("save the file as UTF-8"),
-                ])
-            }
+            Err(problem) => Err(vec![problem]),
         },
         Err(err) => Err(vec![Diagnostic::error(
             file,
@@ -292,6 +304,43 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
         )]),
     }
 }
+
+/// Why the symbolic link at `path` (under the site at `root`) may not be
+/// followed, if it may not: it points outside the site, into the site's
+/// private `.handbook/` folder, or nowhere. `None` for a link that stays
+/// inside the site, and for anything that is not a link. A page, quiz or
+/// asset read through such a link could publish, or print in an error,
+/// a file that was never meant to be part of the site.
+pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return Some("is a symbolic link to something that does not exist".to_string());
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let what = if target.is_dir() { "folder" } else { "file" };
+    if !target.starts_with(&root) {
+        return Some(format!(
+            "is a symbolic link to a {what} outside the site ({})",
+            crate::util::text::terminal_safe(&target.display().to_string())
+        ));
+    }
+    if target.starts_with(root.join(PRIVATE_DIR)) {
+        return Some(format!(
+            "is a symbolic link into the site's private {PRIVATE_DIR}/ folder"
+        ));
+    }
+    None
+}
+
+/// The help for a link that [`link_problem`] refuses.
+pub const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
+     private .handbook/ folder: copy the file into the site instead of linking to it, or remove the link";
+
+/// The site's private folder (keys, roster, ledger), never read as content.
+pub const PRIVATE_DIR: &str = ".handbook";
 
 fn relative(base: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
@@ -513,6 +562,48 @@ mod tests {
     fn crlf_and_bom_are_accepted() {
         let page = parse_page("a.md", "\u{feff}---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
         assert_eq!(page.body, "x\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_site_or_into_its_private_folder_are_refused() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join(".handbook")).unwrap();
+        std::fs::create_dir_all(root.join("shared")).unwrap();
+        std::fs::write(tmp.path().join("outside.md"), "---\ntitle: Out\n---\n").unwrap();
+        std::fs::write(root.join(".handbook/roster.csv"), "id,name\n").unwrap();
+        std::fs::write(root.join("shared/in.md"), "---\ntitle: In\n---\nshared\n").unwrap();
+        let content = root.join("content");
+        symlink(tmp.path().join("outside.md"), content.join("out.md")).unwrap();
+        symlink(root.join(".handbook/roster.csv"), content.join("roster.md")).unwrap();
+        symlink(root.join("shared/in.md"), content.join("in.md")).unwrap();
+        symlink(root.join("nothing"), content.join("dangling.md")).unwrap();
+        std::fs::write(content.join("plain.md"), "x").unwrap();
+
+        let problem = |name: &str| link_problem(&root, &content.join(name));
+        assert!(
+            problem("out.md")
+                .unwrap()
+                .contains("to a file outside the site")
+        );
+        assert!(
+            problem("roster.md")
+                .unwrap()
+                .contains("private .handbook/ folder")
+        );
+        assert!(problem("dangling.md").unwrap().contains("does not exist"));
+        assert_eq!(problem("in.md"), None);
+        assert_eq!(problem("plain.md"), None);
+
+        // Reading one page (as serve does) checks it too.
+        let errs = read_page("roster.md", &content.join("roster.md")).unwrap_err();
+        assert_eq!(errs[0].file, Path::new("content/roster.md"));
+        assert!(errs[0].message.contains("private"), "{}", errs[0]);
+        let page = read_page("in.md", &content.join("in.md")).unwrap();
+        assert_eq!(page.body, "shared\n");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! the page defines, the internal links it makes (with their lines, for the
 //! link checker), its table of contents and its plain text (for search).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -16,6 +16,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::content::source_to_url;
+use crate::util::text::terminal_safe;
 
 /// How links should be written for the place the HTML will be shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -121,17 +122,85 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Splits a trailing ` {#id}` off a paragraph's or list item's text.
+/// Splits a trailing ` {#id}` off a paragraph's or list item's text. The
+/// id comes back as written, valid or not (see [`is_anchor_id`]); text
+/// whose braces hold a space is prose, not an anchor.
 fn trailing_anchor(text: &str) -> Option<(&str, &str)> {
     let trimmed = text.trim_end();
     let inner = trimmed.strip_suffix('}')?;
     let open = inner.rfind("{#")?;
     let id = &inner[open + 2..];
-    let valid = !id.is_empty()
+    (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| (trimmed[..open].trim_end(), id))
+}
+
+/// True for an id an author may give a heading, paragraph or list item
+/// with `{#id}`: an ASCII letter or digit, then ASCII letters, digits, `-`
+/// and `_` (so `{#staff-duties}`, `{#para_3}`). The same rule for every
+/// kind of anchor; it keeps ids plain in HTML, in URLs and in a quiz's
+/// `policy_ref`.
+pub fn is_anchor_id(id: &str) -> bool {
+    id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    valid.then(|| (trimmed[..open].trim_end(), id))
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// True for a class a heading may carry with `{.class}`: an ASCII letter,
+/// then ASCII letters, digits, `-` and `_` (a CSS class name that needs
+/// no escaping in a stylesheet).
+pub fn is_class_name(class: &str) -> bool {
+    class
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && class
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+const ANCHOR_HELP: &str = "an anchor id starts with a letter or digit and holds only letters \
+     (a-z, A-Z), digits, `-` and `_`, e.g. {#staff-duties}";
+
+/// The ids used on one page. Hands out unique ids in time linear in the
+/// number of headings: each base remembers the last suffix it gave, so
+/// the thousandth `## Notes` does not try `notes-1` … `notes-999` again.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Anchors {
+    /// Claims `id` exactly as written; false if the page already uses it.
+    pub fn claim(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_string())
+    }
+
+    /// `base` if it is free, else the first free of `base-1`, `base-2`, …;
+    /// claims and returns it. A suffix is never tried twice for one base
+    /// (the ones skipped were taken, and taken ids stay taken).
+    pub fn unique(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(0);
+        loop {
+            *n += 1;
+            let id = format!("{base}-{n}");
+            if !self.used.contains(&id) {
+                self.used.insert(id.clone());
+                return id;
+            }
+        }
+    }
+
+    /// Every id claimed, sorted.
+    pub fn into_sorted(self) -> Vec<String> {
+        let mut out: Vec<String> = self.used.into_iter().collect();
+        out.sort();
+        out
+    }
 }
 
 /// Where links point: used to decide whether to rewrite and check them.
@@ -185,12 +254,21 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
             .collect();
 
     let mut out = Rendered::default();
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut anchors = Anchors::default();
+    let problem = |out: &mut Rendered, offset: usize, message: String, help: &str| {
+        out.problems.push(Problem {
+            line: line_at(offset),
+            message,
+            help: help.to_string(),
+        });
+    };
 
-    // Pass 1: anchors. Paragraph and item anchors are explicit and claimed
-    // first, so heading slugs step around them.
+    // Pass 1: the ids the author wrote (paragraph, item and heading
+    // `{#id}`s) are claimed first, so heading slugs step around them.
     let mut block_ids: HashMap<usize, String> = HashMap::new();
     let mut stripped: HashMap<usize, String> = HashMap::new();
+    let mut heading_ids: HashMap<usize, String> = HashMap::new();
+    let mut heading_classes: HashMap<usize, String> = HashMap::new();
     let mut open_blocks = Vec::new();
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
@@ -201,63 +279,106 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
                     && let Some((rest, id)) = trailing_anchor(text)
                     && !block_ids.contains_key(&start)
                 {
-                    if used.contains_key(id) {
-                        out.problems.push(Problem {
-                            line: line_at(range.start),
-                            message: format!("the anchor `{{#{id}}}` is used twice on this page"),
-                            help: "give each anchor on a page a different name".to_string(),
-                        });
+                    if !is_anchor_id(id) {
+                        problem(
+                            &mut out,
+                            range.start,
+                            format!("the anchor `{{#{}}}` is not a valid id", terminal_safe(id)),
+                            ANCHOR_HELP,
+                        );
+                        continue;
                     }
-                    used.insert(id.to_string(), 1);
+                    if !anchors.claim(id) {
+                        problem(
+                            &mut out,
+                            range.start,
+                            format!("the anchor `{{#{id}}}` is used twice on this page"),
+                            "give each anchor on a page a different name",
+                        );
+                    }
                     block_ids.insert(start, id.to_string());
                     stripped.insert(i - 1, rest.to_string());
+                }
+            }
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }) => {
+                if let Some(id) = id {
+                    if !is_anchor_id(id) {
+                        problem(
+                            &mut out,
+                            range.start,
+                            format!(
+                                "the heading id `{{#{}}}` is not a valid id",
+                                terminal_safe(id)
+                            ),
+                            ANCHOR_HELP,
+                        );
+                    } else {
+                        if !anchors.claim(id) {
+                            problem(
+                                &mut out,
+                                range.start,
+                                format!("the anchor `{id}` is used twice on this page"),
+                                "give each heading on a page a different {#id}",
+                            );
+                        }
+                        heading_ids.insert(i, id.to_string());
+                    }
+                }
+                for class in classes {
+                    if !is_class_name(class) {
+                        problem(
+                            &mut out,
+                            range.start,
+                            format!(
+                                "the heading class `{{.{}}}` is not a valid class name",
+                                terminal_safe(class)
+                            ),
+                            "a class starts with a letter and holds only letters (a-z, A-Z), \
+                             digits, `-` and `_`, e.g. {.note}",
+                        );
+                    }
+                }
+                if classes.iter().all(|c| is_class_name(c)) && !classes.is_empty() {
+                    let list: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+                    heading_classes.insert(i, list.join(" "));
+                }
+                for (key, _) in attrs {
+                    problem(
+                        &mut out,
+                        range.start,
+                        format!(
+                            "the heading attribute `{}` is not allowed",
+                            terminal_safe(key)
+                        ),
+                        "a heading takes only {#id} and {.class} in its braces, e.g. \
+                         `## Staff {#staff .note}`",
+                    );
                 }
             }
             _ => {}
         }
     }
-    let mut heading_ids: HashMap<usize, String> = HashMap::new();
+    // Then each heading without an id of its own gets one from its text.
     let mut heading_start = None;
     let mut heading_text = String::new();
-    let mut explicit_id: Option<String> = None;
-    for (i, (event, range)) in events.iter().enumerate() {
+    for (i, (event, _)) in events.iter().enumerate() {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => {
+            Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(i);
                 heading_text.clear();
-                explicit_id = id.as_ref().map(|id| id.to_string());
             }
             Event::Text(text) | Event::Code(text) if heading_start.is_some() => {
                 heading_text.push_str(text);
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some(start) = heading_start.take() else {
-                    continue;
-                };
-                let id = match explicit_id.take() {
-                    Some(id) => {
-                        if used.contains_key(&id) {
-                            out.problems.push(Problem {
-                                line: line_at(range.start),
-                                message: format!("the anchor `{id}` is used twice on this page"),
-                                help: "give each heading on a page a different {#id}".to_string(),
-                            });
-                        }
-                        id
-                    }
-                    None => {
-                        let base = slugify(&heading_text);
-                        let mut id = base.clone();
-                        let mut n = 0;
-                        while used.contains_key(&id) {
-                            n += 1;
-                            id = format!("{base}-{n}");
-                        }
-                        id
-                    }
-                };
-                used.insert(id.clone(), 1);
-                heading_ids.insert(start, id);
+                if let Some(start) = heading_start.take()
+                    && !heading_ids.contains_key(&start)
+                {
+                    let id = anchors.unique(slugify(&heading_text));
+                    heading_ids.insert(start, id);
+                }
             }
             _ => {}
         }
@@ -295,8 +416,12 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
             Event::Start(Tag::Heading { level, .. }) => {
                 let id = heading_ids.get(&i).cloned().unwrap_or_default();
                 let n = heading_number(*level);
+                let class = heading_classes
+                    .get(&i)
+                    .map(|c| format!(" class=\"{}\"", escape_html(c)))
+                    .unwrap_or_default();
                 html_events.push(Event::Html(
-                    format!("<h{n} id=\"{}{id}\">", options.id_prefix).into(),
+                    format!("<h{n} id=\"{}\"{class}>", id_attr(options.id_prefix, &id)).into(),
                 ));
                 in_heading = Some((n, id));
                 if !part.text.trim().is_empty() || !part.heading.is_empty() {
@@ -327,7 +452,7 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
             }
             Event::Start(Tag::Paragraph) => match block_ids.get(&i) {
                 Some(id) => html_events.push(Event::Html(
-                    format!("<p id=\"{}{id}\">", options.id_prefix).into(),
+                    format!("<p id=\"{}\">", id_attr(options.id_prefix, id)).into(),
                 )),
                 None => html_events.push(event.clone()),
             },
@@ -337,7 +462,7 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
             }
             Event::Start(Tag::Item) => match block_ids.get(&i) {
                 Some(id) => html_events.push(Event::Html(
-                    format!("<li id=\"{}{id}\">", options.id_prefix).into(),
+                    format!("<li id=\"{}\">", id_attr(options.id_prefix, id)).into(),
                 )),
                 None => html_events.push(event.clone()),
             },
@@ -451,10 +576,15 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
         part.text = text;
         out.word_count += part.heading.split_whitespace().count();
     }
-    out.anchors = used.into_keys().collect();
-    out.anchors.sort();
+    out.anchors = anchors.into_sorted();
     pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
     out
+}
+
+/// An `id` attribute's value: the page's prefix (made from its file name,
+/// which may hold any character) and the id, escaped for HTML.
+fn id_attr(prefix: &str, id: &str) -> String {
+    escape_html(&format!("{prefix}{id}"))
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -585,6 +715,143 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"voice\">Tone</h3>"), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.anchors, ["pupils", "pupils-1", "voice"]);
+    }
+
+    #[test]
+    fn anchor_ids_follow_one_rule() {
+        for good in ["staff", "Staff-2", "para_3", "1-2", "x"] {
+            assert!(is_anchor_id(good), "{good}");
+        }
+        for bad in ["", "-x", "_x", "x y", "x\"y", "zoë", "a/b", "a.b", "<x>"] {
+            assert!(!is_anchor_id(bad), "{bad}");
+        }
+        assert!(is_class_name("note") && is_class_name("call-out_2"));
+        for bad in ["", "2col", "-x", "x\"y", "a b", "a.b"] {
+            assert!(!is_class_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_heading_id_cannot_inject_attributes() {
+        let r = render(
+            "Intro.\n\n## T {#x\"onmouseover=\"alert(1)}\n",
+            7,
+            &RenderOptions::default(),
+        );
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].line, 9);
+        assert!(r.problems[0].message.contains("is not a valid id"));
+        assert!(!r.html.contains("onmouseover=\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"t\">"), "{}", r.html);
+
+        // A paragraph anchor that is not an id is reported too.
+        let r = render("Text {#x\"y}\n", 3, &RenderOptions::default());
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 3);
+        // Prose in braces is not an anchor.
+        let r = render("Sets {#a, #b}\n", 1, &RenderOptions::default());
+        assert!(r.problems.is_empty());
+        assert!(r.html.contains("{#a, #b}"), "{}", r.html);
+    }
+
+    #[test]
+    fn every_id_attribute_is_escaped() {
+        let options = RenderOptions {
+            id_prefix: "a\"b--",
+            ..RenderOptions::default()
+        };
+        let r = render("## Tone\n\nText. {#p1}\n\n- Item {#i1}\n", 1, &options);
+        assert!(r.html.contains("<h2 id=\"a&quot;b--tone\">"), "{}", r.html);
+        assert!(r.html.contains("<p id=\"a&quot;b--p1\">"), "{}", r.html);
+        assert!(r.html.contains("<li id=\"a&quot;b--i1\">"), "{}", r.html);
+        assert!(!r.html.contains("a\"b"), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_classes_are_kept_and_checked() {
+        let r = render(
+            "## Staff {#staff .note .wide}\n\n## Other {.tip}\n",
+            1,
+            &RenderOptions::default(),
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(
+            r.html
+                .contains("<h2 id=\"staff\" class=\"note wide\">Staff</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h2 id=\"other\" class=\"tip\">"),
+            "{}",
+            r.html
+        );
+
+        let r = render(
+            "## A {.x\"y}\n\n## B {onclick=alert(1) .c}\n",
+            1,
+            &RenderOptions::default(),
+        );
+        let lines: Vec<(usize, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0].0, 1);
+        assert!(lines[0].1.contains("not a valid class name"), "{lines:?}");
+        assert_eq!(lines[1].0, 3);
+        assert!(
+            lines[1].1.contains("attribute `onclick` is not allowed"),
+            "{lines:?}"
+        );
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(!r.html.contains("x\"y"), "{}", r.html);
+    }
+
+    #[test]
+    fn de_duplication_steps_around_every_taken_id() {
+        let ids = |md: &str| -> Vec<String> {
+            render(md, 1, &RenderOptions::default())
+                .toc
+                .into_iter()
+                .map(|t| t.id)
+                .collect()
+        };
+        // Two `x`, then a heading literally named `x-1`, then `x` again.
+        assert_eq!(
+            ids("## x\n## x\n## x 1\n## x\n"),
+            ["x", "x-1", "x-1-1", "x-2"]
+        );
+        // `x-1` written first: the second `x` skips it.
+        assert_eq!(ids("## x 1\n## x\n## x\n"), ["x-1", "x", "x-2"]);
+        // An explicit id later on the page is claimed before any slug.
+        assert_eq!(
+            ids("## x\n## x\n## x\n## Other {#x-2}\n"),
+            ["x", "x-1", "x-3", "x-2"]
+        );
+        // A paragraph anchor is stepped around too.
+        let r = render("Note. {#x}\n\n## x\n", 1, &RenderOptions::default());
+        assert_eq!(r.toc[0].id, "x-1");
+        assert!(r.problems.is_empty());
+        // Many identical headings: every id distinct, in order.
+        let md = "## Same\n\n".repeat(500);
+        let got = ids(&md);
+        assert_eq!(got.len(), 500);
+        assert_eq!(got[0], "same");
+        assert_eq!(got[499], "same-499");
+        let distinct: HashSet<&String> = got.iter().collect();
+        assert_eq!(distinct.len(), 500);
+    }
+
+    #[test]
+    fn unique_hands_out_each_suffix_once() {
+        let mut anchors = Anchors::default();
+        assert!(anchors.claim("a-2"));
+        assert!(!anchors.claim("a-2"));
+        let got: Vec<String> = (0..4).map(|_| anchors.unique("a".to_string())).collect();
+        assert_eq!(got, ["a", "a-1", "a-3", "a-4"]);
+        assert_eq!(anchors.next["a"], 4, "the counter only moves forward");
     }
 
     #[test]

@@ -117,6 +117,11 @@ pub struct Quiz {
 /// what can be checked without the content (see [`validate_refs`]).
 pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
     let dir = root.join(QUIZ_DIR);
+    if let Some(message) = crate::content::link_problem(root, &dir) {
+        return Err(vec![
+            Diagnostic::error(QUIZ_DIR, None, message).help(crate::content::LINK_HELP),
+        ]);
+    }
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
@@ -142,12 +147,24 @@ pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagno
             continue;
         }
         let file = Path::new(QUIZ_DIR).join(&name);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        // Checked before reading: a quiz linked to the roster must not be
+        // parsed, or the YAML error would quote the roster.
+        if let Some(message) = crate::content::link_problem(root, &path) {
+            problems.push(Diagnostic::error(&file, None, message).help(crate::content::LINK_HELP));
+            continue;
+        }
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
+                Ok(text) => text,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            },
             Err(err) => {
                 problems.push(
                     Diagnostic::error(&file, None, format!("cannot be read: {err}"))
-                        .help("save the quiz as UTF-8 text"),
+                        .help("check that the quiz is a file you can read"),
                 );
                 continue;
             }

@@ -51,13 +51,22 @@ impl Theme {
                 }
             }
         } else {
+            // The error is about the `theme:` line of site.yaml (the default
+            // theme is built in, so a missing theme was always written).
+            let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+                .ok()
+                .and_then(|text| crate::config::key_line(&text, "theme"));
+            let name = crate::util::text::terminal_safe(name);
             return Err(Error::input(
                 Diagnostic::error(
                     crate::config::CONFIG_FILE,
-                    None,
+                    line,
                     format!("theme `{name}` not found"),
                 )
-                .help(format!("create {} or set `theme: default`", dir.display())),
+                .help(format!(
+                    "there is no folder themes/{name}/ in the site; create it (with templates/ \
+                     and static/), or set `theme: default` for the built-in theme"
+                )),
             ));
         }
         theme.read_dir(&root.join("templates"), Path::new("templates"), true)?;
@@ -81,12 +90,8 @@ impl Theme {
             let bytes = std::fs::read(entry.path())
                 .map_err(|err| Error::io(format!("reading {}", entry.path().display()), err))?;
             if templates {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::input(
-                        Diagnostic::error(shown.join(rel), None, "is not valid UTF-8 text")
-                            .help("save the template as UTF-8"),
-                    )
-                })?;
+                let text =
+                    crate::config::utf8_text(&shown.join(rel), bytes).map_err(Error::input)?;
                 self.templates.insert(name.clone(), text);
                 self.origins.insert(name, shown.join(rel));
             } else {
@@ -251,6 +256,17 @@ mod tests {
         let err = Theme::load(dir.path(), "fancy").unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert!(err.to_string().contains("theme `fancy` not found"));
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "id: a/b\ntitle: T\ntheme: fancy\n",
+        )
+        .unwrap();
+        let err = Theme::load(dir.path(), "fancy").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("error: site.yaml:3: theme `fancy` not found"),
+            "{err}"
+        );
     }
 
     #[test]

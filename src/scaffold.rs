@@ -68,26 +68,23 @@ summary: Who does what under this policy.
     (".gitignore", "output/\n.handbook/\n"),
 ];
 
-/// Writes a new handbook into `dir`, which must not exist or be empty.
+/// Writes a new handbook into `dir`, which must not exist or be empty
+/// (see [`crate::site::new_folder`] for every folder it refuses). No file
+/// that exists is ever overwritten.
 pub fn create(dir: &Path) -> Result<()> {
-    if dir.exists() {
-        let empty = std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_none())
-            .map_err(|err| Error::io(format!("reading {}", dir.display()), err))?;
-        if !empty {
-            return Err(Error::Usage(format!(
-                "{} already exists and is not empty; choose a new folder name",
-                dir.display()
-            )));
-        }
-    }
+    let dir = crate::site::new_folder(dir)?;
     for (path, text) in FILES {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
         }
-        std::fs::write(&path, text)
+        // `create_new`: a file that appeared since the check is left alone.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
             .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
     }
     Ok(())

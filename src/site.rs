@@ -349,7 +349,12 @@ impl<'a> Prepared<'a> {
                     tools.insert(page.source.clone(), tool);
                 }
                 Err(mut problem) => {
-                    problem.line = crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    // A problem with the page's `tool:` is on that line; one
+                    // inside the tool file keeps its own line.
+                    if problem.file == page.file() {
+                        problem.line =
+                            crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    }
                     problems.push(problem);
                 }
             }
@@ -1337,12 +1342,16 @@ pub struct BuildSummary {
 /// Builds the site under `root` into `out` (default `root/output`).
 pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary> {
     let out = out.map_or_else(|| root.join("output"), Path::to_path_buf);
-    guard_output(root, &out)?;
+    // From here on only normalised paths are used, so the site the guard
+    // protects is the site that is read, and the folder it approved is the
+    // folder that is written.
+    let target = output_folder(root, &out)?;
+    let root = &absolute_path(root, "--root")?;
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
     let renderer = Renderer::new(&site.theme)?;
     let mut pages = 0;
-    write_atomically(&out, |dir| {
+    write_atomically(&target, |dir| {
         pages = write_files(&prepared, &renderer, dir)?;
         Ok(())
     })?;
@@ -1378,60 +1387,246 @@ pub fn write_files(prepared: &Prepared<'_>, renderer: &Renderer, dir: &Path) -> 
     })
 }
 
-/// Refuses to replace a folder that handbook did not make, or the site
-/// itself.
-fn guard_output(root: &Path, out: &Path) -> Result<()> {
-    let root_abs = std::fs::canonicalize(root)
-        .map_err(|err| Error::io(format!("reading {}", root.display()), err))?;
-    let out_abs = absolute(out);
-    if root_abs.starts_with(&out_abs) || out_abs.starts_with(root_abs.join(content::CONTENT_DIR)) {
+/// The folders of a site that neither `build --out` nor `new` may be,
+/// hold, or lie inside: the private folder, the sources, the published
+/// versions and the site's history.
+pub const PROTECTED_DIRS: &[&str] = &[
+    ".handbook",
+    content::CONTENT_DIR,
+    quiz::QUIZ_DIR,
+    "themes",
+    "templates",
+    "static",
+    "versions",
+    ".git",
+];
+
+/// A folder that a command must leave alone, and how.
+struct Guarded {
+    /// Absolute and normalised; its resolved form is checked as well.
+    path: PathBuf,
+    /// How the folder is named in a message.
+    what: String,
+    /// True when a path inside it is refused too (the site's own folders);
+    /// false when only the folder itself and its ancestors are (the site
+    /// root and the home folder, which hold `output/` and sites).
+    inside_too: bool,
+}
+
+/// The site root, its [`PROTECTED_DIRS`] and the user's home folder.
+fn guarded(root: &Path) -> Vec<Guarded> {
+    let mut out = vec![Guarded {
+        path: root.to_path_buf(),
+        what: "the site's own folder".to_string(),
+        inside_too: false,
+    }];
+    for dir in PROTECTED_DIRS {
+        out.push(Guarded {
+            path: root.join(dir),
+            what: format!("the site's {dir}/ folder"),
+            inside_too: true,
+        });
+    }
+    out.extend(home_folder());
+    out
+}
+
+/// `$HOME`, when it is set to an absolute path.
+fn home_folder() -> Option<Guarded> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    let home = Path::new(&home);
+    home.is_absolute().then(|| Guarded {
+        path: crate::util::paths::normalize(home),
+        what: "your home folder".to_string(),
+        inside_too: false,
+    })
+}
+
+/// What is wrong with writing to `path` (absolute, normalised) given the
+/// folders in `guarded`: `Some("it is the site's content/ folder")`.
+fn clash(path: &Path, guarded: &[Guarded]) -> Option<String> {
+    let resolved = crate::util::paths::resolved(path);
+    for guard in guarded {
+        let real = crate::util::paths::resolved(&guard.path);
+        for (mine, theirs) in [
+            (path, guard.path.as_path()),
+            (resolved.as_path(), real.as_path()),
+            (path, real.as_path()),
+            (resolved.as_path(), guard.path.as_path()),
+        ] {
+            let how = if mine == theirs {
+                "is"
+            } else if theirs.starts_with(mine) {
+                "holds"
+            } else if guard.inside_too && mine.starts_with(theirs) {
+                "lies inside"
+            } else {
+                continue;
+            };
+            let via = if mine == path {
+                String::new()
+            } else {
+                " (through a symbolic link)".to_string()
+            };
+            return Some(format!("it {how} {}{via}", guard.what));
+        }
+    }
+    None
+}
+
+/// A path as written by the user, made absolute and normalised; refuses a
+/// leading `~`, which only a shell expands.
+fn absolute_path(path: &Path, label: &str) -> Result<PathBuf> {
+    if let Some(std::path::Component::Normal(first)) = path.components().next()
+        && first.to_string_lossy().starts_with('~')
+    {
         return Err(Error::Usage(format!(
-            "will not build into {}: it would replace the handbook's own files; choose another --out",
-            out.display()
+            "{label} {} starts with `~`, which handbook does not expand; write the folder's full path",
+            shown(path)
         )));
     }
-    if out.is_dir() {
-        let empty = std::fs::read_dir(out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty && !out.join(OUTPUT_MARKER).exists() {
-            return Err(Error::Usage(format!(
-                "{} exists and was not made by `handbook build`; remove it or choose another --out",
-                out.display()
-            )));
-        }
-    } else if out.exists() {
+    crate::util::paths::lexical_absolute(path)
+        .map_err(|err| Error::io("reading the current folder", err))
+}
+
+/// A path for a message: as written, with control characters shown.
+fn shown(path: &Path) -> String {
+    crate::util::text::terminal_safe(&path.display().to_string()).into_owned()
+}
+
+/// `out` as written, and the normalised folder if that reads differently.
+fn shown_as(out: &Path, target: &Path) -> String {
+    if crate::util::paths::normalize(out) == target {
+        shown(out)
+    } else {
+        format!("{} (that is, {})", shown(out), shown(target))
+    }
+}
+
+/// Checks that `build` may write its output to `out` for the site at
+/// `root`, and returns the folder to use: absolute, with `.` and `..`
+/// resolved. It refuses a folder that is, holds or lies inside one of the
+/// site's [`PROTECTED_DIRS`], that is or holds the site itself or the home
+/// folder, that is a symbolic link, or that exists without the
+/// [`OUTPUT_MARKER`] of an earlier build.
+pub fn output_folder(root: &Path, out: &Path) -> Result<PathBuf> {
+    let root = absolute_path(root, "--root")?;
+    let target = absolute_path(out, "--out")?;
+    if let Some(why) = clash(&target, &guarded(&root)) {
         return Err(Error::Usage(format!(
-            "{} exists and is not a folder; choose another --out",
-            out.display()
+            "will not build into {}: {why}; choose another --out, e.g. the default output/",
+            shown_as(out, &target)
         )));
+    }
+    replaceable(&target).map_err(|why| {
+        Error::Usage(format!(
+            "will not build into {}: {why}",
+            shown_as(out, &target)
+        ))
+    })?;
+    Ok(target)
+}
+
+/// Whether the folder at `target` may be swapped for a new build: it does
+/// not exist, or it is a real folder (not a link) holding the
+/// [`OUTPUT_MARKER`]. If not, says why and what to do.
+fn replaceable(target: &Path) -> std::result::Result<(), String> {
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(
+            "it is a symbolic link; give the folder it points to, or another --out".to_string(),
+        );
+    }
+    if !meta.is_dir() {
+        return Err("it exists and is not a folder; choose another --out".to_string());
+    }
+    let marked = std::fs::symlink_metadata(target.join(OUTPUT_MARKER)).is_ok_and(|m| m.is_file());
+    if !marked {
+        return Err(format!(
+            "it exists and was not made by `handbook build` (it has no {OUTPUT_MARKER} file), \
+             so building would replace it; remove it yourself or choose another --out"
+        ));
     }
     Ok(())
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    if let Ok(path) = std::fs::canonicalize(path) {
-        return path;
+/// Checks that `handbook new` may write a new handbook into `dir`, and
+/// returns the folder to use (absolute, normalised): one that does not
+/// exist or is empty, is not a link, is not and does not hold the home
+/// folder, and is not the folder or one of the [`PROTECTED_DIRS`] of a
+/// site it lies in.
+pub fn new_folder(dir: &Path) -> Result<PathBuf> {
+    let target = absolute_path(dir, "the folder")?;
+    let refuse = |why: String| {
+        Error::Usage(format!(
+            "will not make a new handbook in {}: {why}",
+            shown_as(dir, &target)
+        ))
+    };
+    let mut guarded: Vec<Guarded> = home_folder().into_iter().collect();
+    // The nearest site that `dir` lies in, if any.
+    if let Some(site) = target
+        .ancestors()
+        .find(|a| a.join(crate::config::CONFIG_FILE).is_file())
+    {
+        guarded.extend(self::guarded(site).into_iter().filter(|g| g.inside_too));
+        if site == target {
+            return Err(refuse(
+                "it already holds a handbook (site.yaml)".to_string(),
+            ));
+        }
     }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match (std::fs::canonicalize(parent), path.file_name()) {
-        (Ok(parent), Some(name)) => parent.join(name),
-        _ => path.to_path_buf(),
+    if let Some(why) = clash(&target, &guarded) {
+        return Err(refuse(format!("{why}; choose a new folder name")));
     }
+    if let Ok(meta) = std::fs::symlink_metadata(&target) {
+        if meta.file_type().is_symlink() {
+            return Err(refuse(
+                "it is a symbolic link; choose a new folder name".to_string(),
+            ));
+        }
+        if !meta.is_dir() {
+            return Err(refuse(
+                "it exists and is not a folder; choose a new folder name".to_string(),
+            ));
+        }
+        let empty = std::fs::read_dir(&target)
+            .map(|mut d| d.next().is_none())
+            .map_err(|err| Error::io(format!("reading {}", shown(dir)), err))?;
+        if !empty {
+            return Err(refuse(
+                "it already exists and is not empty; choose a new folder name".to_string(),
+            ));
+        }
+    }
+    Ok(target)
 }
 
 /// Writes into a fresh folder beside `out` and swaps it into place only if
-/// `write` succeeds; otherwise `out` is left as it was.
+/// `write` succeeds; otherwise `out` is left as it was, and no staging
+/// folder is left behind. `out` must be absolute and normalised (see
+/// [`output_folder`]); it is checked again just before the swap, as it
+/// may have changed while the site was written.
 pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    write_atomically_with(out, write, &|from, to| std::fs::rename(from, to))
+}
+
+/// [`write_atomically`], with the rename that moves folders given, so
+/// that tests can make the swap fail.
+fn write_atomically_with(
+    out: &Path,
+    write: impl FnOnce(&Path) -> Result<()>,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+    // Dropping `staging` removes it: every early return cleans up.
     let staging = tempfile::Builder::new()
         .prefix(".handbook-build-")
         .tempdir_in(parent)
@@ -1447,31 +1642,40 @@ pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> Result<()>) -> 
         "This folder is written by `handbook build` and replaced by every build.\n",
     )
     .map_err(|err| Error::io("writing the output marker", err))?;
-    let staged = staging.keep();
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(".handbook-old-")
-            .tempdir_in(parent)
-            .map_err(|err| Error::io(format!("creating a folder in {}", parent.display()), err))?;
-        let old_path = old.path().join("output");
-        std::fs::rename(out, &old_path)
-            .map_err(|err| Error::io(format!("moving the old {} aside", out.display()), err))?;
-        if let Err(err) = std::fs::rename(&staged, out) {
-            let _ = std::fs::rename(&old_path, out);
-            let _ = std::fs::remove_dir_all(&staged);
+    replaceable(out)
+        .map_err(|why| Error::Usage(format!("will not replace {}: {why}", shown(out))))?;
+    let moved_in =
+        |err: std::io::Error| Error::io(format!("moving the new site into {}", out.display()), err);
+    if std::fs::symlink_metadata(out).is_err() {
+        rename(staging.path(), out).map_err(moved_in)?;
+        let _ = staging.keep();
+        return Ok(());
+    }
+    let old = tempfile::Builder::new()
+        .prefix(".handbook-old-")
+        .tempdir_in(parent)
+        .map_err(|err| Error::io(format!("creating a folder in {}", parent.display()), err))?;
+    let old_path = old.path().join("output");
+    rename(out, &old_path)
+        .map_err(|err| Error::io(format!("moving the old {} aside", out.display()), err))?;
+    if let Err(err) = rename(staging.path(), out) {
+        if rename(&old_path, out).is_err() {
+            // Keep the previous site where it is and say where.
+            let kept = old.keep();
             return Err(Error::io(
-                format!("moving the new site into {}", out.display()),
+                format!(
+                    "moving the new site into {} (the previous site is in {})",
+                    out.display(),
+                    kept.join("output").display()
+                ),
                 err,
             ));
         }
-        remove_all(old.path());
-        drop(old);
-    } else {
-        std::fs::rename(&staged, out).map_err(|err| {
-            let _ = std::fs::remove_dir_all(&staged);
-            Error::io(format!("moving the new site into {}", out.display()), err)
-        })?;
+        return Err(moved_in(err));
     }
+    let _ = staging.keep();
+    remove_all(old.path());
+    drop(old);
     Ok(())
 }
 
@@ -1545,6 +1749,139 @@ mod tests {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("parents/x.html"), "../");
         assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+
+    /// The names in `dir` that a build leaves behind only by mistake.
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".handbook-"))
+            .collect()
+    }
+
+    fn first_build(out: &Path) {
+        write_atomically(out, |d| {
+            std::fs::write(d.join("index.html"), "one").unwrap();
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_failed_swap_leaves_the_old_output_and_no_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        first_build(&out);
+        // The rename that moves the new site in fails; the old one is put back.
+        let calls = std::cell::Cell::new(0);
+        let err = write_atomically_with(
+            &out,
+            |d| {
+                std::fs::write(d.join("index.html"), "two").unwrap();
+                Ok(())
+            },
+            &|from, to| {
+                calls.set(calls.get() + 1);
+                if calls.get() == 2 {
+                    Err(std::io::Error::other("disk full"))
+                } else {
+                    std::fs::rename(from, to)
+                }
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("moving the new site into"),
+            "{err}"
+        );
+        assert_eq!(calls.get(), 3, "moved aside, failed, moved back");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(out.join(OUTPUT_MARKER).is_file());
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+
+        // The rename that moves the old site aside fails.
+        let err = write_atomically_with(
+            &out,
+            |d| {
+                std::fs::write(d.join("index.html"), "three").unwrap();
+                Ok(())
+            },
+            &|_, _| Err(std::io::Error::other("busy")),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("moving the old"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+
+        // A first build whose only rename fails.
+        let fresh = dir.path().join("fresh");
+        assert!(
+            write_atomically_with(&fresh, |_| Ok(()), &|_, _| Err(std::io::Error::other("no")))
+                .is_err()
+        );
+        assert!(!fresh.exists());
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_failed_swap_that_cannot_restore_keeps_the_old_site_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        first_build(&out);
+        let calls = std::cell::Cell::new(0);
+        let err = write_atomically_with(&out, |_| Ok(()), &|from, to| {
+            calls.set(calls.get() + 1);
+            if calls.get() == 1 {
+                std::fs::rename(from, to)
+            } else {
+                Err(std::io::Error::other("gone"))
+            }
+        })
+        .unwrap_err();
+        let kept: Vec<String> = leftovers(dir.path());
+        assert_eq!(kept.len(), 1, "only the old site is kept: {kept:?}");
+        assert!(kept[0].starts_with(".handbook-old-"), "{kept:?}");
+        assert!(err.to_string().contains(&kept[0]), "{err}");
+        let old = dir.path().join(&kept[0]).join("output/index.html");
+        assert_eq!(std::fs::read_to_string(old).unwrap(), "one");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_folder_that_changed_during_the_build_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        first_build(&out);
+        let precious = dir.path().join("precious");
+        std::fs::create_dir(&precious).unwrap();
+        std::fs::write(precious.join("notes.txt"), "mine").unwrap();
+        let err = write_atomically(&out, |_| {
+            // While the site is written, output/ becomes a link elsewhere.
+            std::fs::remove_dir_all(&out).unwrap();
+            std::os::unix::fs::symlink(&precious, &out).unwrap();
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(precious.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(
+            std::fs::symlink_metadata(&out)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
     }
 
     #[test]

@@ -199,7 +199,12 @@ pub fn load(content_dir: &Path, page_source: &str, tool: &str) -> Result<Tool, D
         .help("put the tool's YAML file in content/, next to the page")
     })?;
     let file = Path::new(crate::content::CONTENT_DIR).join(&source);
-    let text = std::fs::read_to_string(content_dir.join(&source)).map_err(|err| {
+    let path = content_dir.join(&source);
+    let root = content_dir.parent().unwrap_or(content_dir);
+    if let Some(message) = crate::content::link_problem(root, &path) {
+        return Err(Diagnostic::error(&file, None, message).help(crate::content::LINK_HELP));
+    }
+    let bytes = std::fs::read(&path).map_err(|err| {
         Diagnostic::error(
             &page_file,
             None,
@@ -207,6 +212,7 @@ pub fn load(content_dir: &Path, page_source: &str, tool: &str) -> Result<Tool, D
         )
         .help("check the file name in the page's `tool:`; it is relative to the page's folder")
     })?;
+    let text = crate::config::utf8_text(&file, bytes)?;
     let text = text.replace("\r\n", "\n");
     let kind = serde_yaml::from_str::<serde_yaml::Value>(&text)
         .ok()

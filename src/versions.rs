@@ -305,7 +305,10 @@ fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
         if !base.is_dir() {
             continue;
         }
+        // Links are followed as content::load follows them (it refuses any
+        // that leave the site), so a linked page is part of the version.
         let walker = walkdir::WalkDir::new(&base)
+            .follow_links(true)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {

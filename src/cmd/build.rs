@@ -17,7 +17,7 @@ pub(crate) fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     println!(
         "Built {} pages into {}/ in {:.2}s",
         summary.pages,
-        out.display(),
+        crate::util::text::terminal_safe(&out.display().to_string()),
         started.elapsed().as_secs_f64()
     );
     Ok(())

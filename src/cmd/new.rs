@@ -7,7 +7,7 @@ pub(crate) fn run(args: &NewArgs) -> Result<()> {
     crate::scaffold::create(&args.dir)?;
     println!(
         "Created a new handbook in {dir}\nNext: cd {dir} && handbook build   (then open output/index.html)",
-        dir = args.dir.display()
+        dir = crate::util::text::terminal_safe(&args.dir.display().to_string())
     );
     Ok(())
 }

@@ -3,4 +3,5 @@
 //! printed, and files written privately.
 
 pub mod fs;
+pub mod paths;
 pub mod text;

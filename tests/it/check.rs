@@ -10,11 +10,11 @@ fn overlay(site: &TempSite, fixture: &Path, base: &Path) {
     for entry in walkdir::WalkDir::new(fixture) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() && entry.file_name() != "expected" {
+            // Copied as bytes: some fixtures are deliberately not UTF-8.
             let rel = entry.path().strip_prefix(base).unwrap();
-            site.write(
-                &rel.to_string_lossy(),
-                &std::fs::read_to_string(entry.path()).unwrap(),
-            );
+            let dest = site.path().join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), dest).unwrap();
         }
     }
 }
