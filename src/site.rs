@@ -1642,6 +1642,14 @@ fn write_atomically_with(
         "This folder is written by `handbook build` and replaced by every build.\n",
     )
     .map_err(|err| Error::io("writing the output marker", err))?;
+    // A temporary folder is private (0700); the built site is public, and a
+    // web server running as another user must be able to read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(|err| Error::io("opening the new site to readers", err))?;
+    }
     replaceable(out)
         .map_err(|why| Error::Usage(format!("will not replace {}: {why}", shown(out))))?;
     let moved_in =

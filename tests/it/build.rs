@@ -108,6 +108,22 @@ fn builds_every_page_with_relative_links_that_resolve() {
     }
 }
 
+/// The built site is for publishing: a web server running as another user
+/// must be able to read it, even though it is staged in a private temporary
+/// folder.
+#[cfg(unix)]
+#[test]
+fn the_built_site_is_readable_by_a_web_server() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = TempSite::new();
+    assert!(site.run(&["build"]).status.success());
+    let mode = std::fs::metadata(site.path().join("output"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755);
+}
+
 #[test]
 fn pages_carry_version_and_review_dates() {
     let site = TempSite::new();
