@@ -655,11 +655,20 @@ pub fn decode(token: &str) -> std::result::Result<Decoded<'_>, DecodeError> {
             ));
         }
     };
-    let signature = part_bytes(signature_b64, "signature")
-        .map_err(|_| damaged("its signature is damaged or cut short"))?;
-    let signature = <[u8; 32]>::try_from(signature).map_err(|_| {
-        damaged("its signature has the wrong length (cut short, or not an HS256 signature)")
-    })?;
+    // An HS256 signature is 32 bytes: 43 characters.
+    match signature_b64.len() {
+        _ if signature_b64.contains('=') => {}
+        0 => return Err(damaged("it has no signature")),
+        n if n < 43 => return Err(damaged("its signature is cut short")),
+        n if n > 43 => {
+            return Err(damaged(
+                "its signature is too long to be an HS256 signature",
+            ));
+        }
+        _ => {}
+    }
+    let signature = <[u8; 32]>::try_from(part_bytes(signature_b64, "signature")?)
+        .map_err(|_| damaged("its signature is cut short"))?;
     let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
     Ok(Decoded {
         kid_id: kid_id.to_string(),
@@ -994,24 +1003,135 @@ mod tests {
         let bad_kid = b64(r#"{"alg":"HS256","typ":"JWT","kid":"T042#1"}"#);
         assert!(not_handbook(format!("{bad_kid}.{payload}.{sig}")).contains("kid"));
 
-        damaged(&VECTOR_TOKEN[..VECTOR_TOKEN.len() - 5]);
-        damaged(&VECTOR_TOKEN[..100]);
-        damaged(&format!("{VECTOR_TOKEN}.x"));
-        damaged(&format!("{VECTOR_TOKEN}="));
-        damaged(&VECTOR_TOKEN.replace("eyJpc3", "eyJpc3!"));
-        // Claims of the wrong type or with extra names.
+        let dup = b64(r#"{"alg":"HS256","alg":"none","typ":"JWT","kid":"T042"}"#);
+        assert_eq!(
+            not_handbook(format!("{dup}.{payload}.{sig}")),
+            "its header names `alg` twice"
+        );
+        assert_eq!(
+            not_handbook(format!("{no_kid}.{payload}.{sig}")),
+            "its header has no key id (kid)"
+        );
+
+        assert_eq!(
+            damaged(&VECTOR_TOKEN[..VECTOR_TOKEN.len() - 5]),
+            "its signature is cut short"
+        );
+        assert!(damaged(&VECTOR_TOKEN[..100]).contains("three parts"));
+        assert!(damaged(&format!("{VECTOR_TOKEN}.x")).contains("three parts"));
+        assert_eq!(
+            damaged(&format!("{VECTOR_TOKEN}=")),
+            "its signature is padded with `=`, which the course page never writes"
+        );
+        assert!(damaged(&VECTOR_TOKEN.replace("eyJpc3", "eyJpc3!")).contains("`!`"));
         let header = parts[0];
-        for claims in [
-            r#"{"iss":"x","sub":"T042","iat":"1767225600","pv":"p","mods":{},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1767225600.5,"pv":"p","mods":{},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":101},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1,"a":2},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":[],"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":"yes"}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":true,"exp":2}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{}}"#,
+        assert_eq!(
+            damaged(&format!("{header}=.{payload}.{sig}")),
+            "its first part is padded with `=`, which the course page never writes"
+        );
+        // The same bytes spelt another way (stray bits in the last symbol):
+        // one token must have one spelling, or it could be imported twice.
+        let mut respelt = sig.to_string();
+        respelt.pop();
+        respelt.push('d');
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.{respelt}")),
+            "its signature is not in the one form base64url allows (its last character was \
+             changed)"
+        );
+        let mut payload_respelt = payload.to_string();
+        let last = payload_respelt.pop().unwrap();
+        payload_respelt.push(if last == 'Q' { 'R' } else { 'Q' });
+        assert!(
+            damaged(&format!("{header}.{payload_respelt}.{sig}"))
+                .contains("middle part is not in the one form base64url allows"),
+        );
+        assert_eq!(
+            damaged(&format!("{header}.{}.{sig}", b64("not json"))),
+            "its middle part is damaged (not the JSON a token holds)"
+        );
+        let long_sig = URL_SAFE_NO_PAD.encode([7u8; 64]);
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.{long_sig}")),
+            "its signature is too long to be an HS256 signature"
+        );
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.")),
+            "it has no signature"
+        );
+
+        // Claims of the wrong type, named twice, or with extra names.
+        let bad_claims = |claims: &str| match decode(&format!("{header}.{}.{sig}", b64(claims))) {
+            Err(DecodeError::BadClaims(detail)) => detail,
+            other => panic!("{claims}: {other:?}"),
+        };
+        for (claims, detail) in [
+            (
+                r#"{"iss":"x","sub":"T042","iat":"1767225600","pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is \"1767225600\", not a whole number of seconds",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1767225600.5,"pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is 1767225600.5, not a whole number of seconds",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":18446744073709551615,"pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is 18446744073709551615, beyond any date",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":101},"decl":true}"#,
+                "the score for `a` is 101, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":-1},"decl":true}"#,
+                "the score for `a` is -1, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1e3},"decl":true}"#,
+                "the score for `a` is 1000.0, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":80.5},"decl":true}"#,
+                "the score for `a` is 80.5, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":"100"},"decl":true}"#,
+                "the score for `a` is \"100\", not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1,"a":2},"decl":true}"#,
+                "`mods` names module `a` twice",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":[],"decl":true}"#,
+                "`mods` is not an object of module scores",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":"yes"}"#,
+                "`decl` (the declaration) is \"yes\", not true or false",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":true,"exp":2}"#,
+                "it has a claim the course page never writes (`exp`)",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{}}"#,
+                "it has no `decl` claim",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","sub":"T043","iat":1,"pv":"p","mods":{},"decl":true}"#,
+                "its contents name `sub` twice",
+            ),
+            (
+                r#"{"iss":"x","sub":42,"iat":1,"pv":"p","mods":{},"decl":true}"#,
+                "`sub` is 42, not text",
+            ),
+            (
+                r#"["T042"]"#,
+                "its contents are a list, not the object of claims a token holds",
+            ),
         ] {
-            damaged(&format!("{header}.{}.{sig}", b64(claims)));
+            assert_eq!(bad_claims(claims), detail, "{claims}");
         }
     }
 

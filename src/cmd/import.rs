@@ -182,12 +182,15 @@ enum Source {
     File(PathBuf),
 }
 
+/// A path in a folder that is not read, and why.
+type Skipped = (PathBuf, String);
+
 /// The files to read: each `-` is standard input, each folder is searched
 /// through (hidden files and folders skipped), in name order. A link to a
 /// file is read like the file; a link to a folder, a broken link and
 /// anything else that is not a file is listed as skipped, with why. A path
 /// that does not exist stops the import before anything is read.
-fn collect_sources(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<(PathBuf, String)>)> {
+fn collect_sources(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>)> {
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {

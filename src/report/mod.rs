@@ -391,12 +391,7 @@ impl<'a> Report<'a> {
             record.extend(completion_fields(Some(c)));
             writer.write_record(&record).map_err(fail)?;
         }
-        writer.into_inner().map_err(|err| {
-            Error::io(
-                "writing the CSV report",
-                std::io::Error::other(err.to_string()),
-            )
-        })
+        writer.into_inner()
     }
 }
 
@@ -416,8 +411,13 @@ impl SafeCsv {
         )
     }
 
-    fn into_inner(self) -> std::result::Result<Vec<u8>, csv::IntoInnerError<csv::Writer<Vec<u8>>>> {
-        self.0.into_inner()
+    fn into_inner(self) -> Result<Vec<u8>> {
+        self.0.into_inner().map_err(|err| {
+            Error::io(
+                "writing the CSV report",
+                std::io::Error::other(err.to_string()),
+            )
+        })
     }
 }
 
