@@ -206,9 +206,11 @@ fn strip_decorations(text: &Cleaned, meter: &mut Meter) -> Cleaned {
 /// (its length and the character) or an invisible one (its length and
 /// nothing). Others are left alone.
 fn entity(text: &[u8], meter: &mut Meter) -> Option<(usize, Option<u8>)> {
-    // The longest name below is 21 letters; numbers take at most 8 digits.
-    let end = text.iter().take(32).position(|&b| b == b';')?;
-    meter.tick(end + 1);
+    // The longest name below is 21 letters; numbers take at most 8 digits,
+    // so the look ahead is short whatever follows.
+    let end = text.iter().take(32).position(|&b| b == b';');
+    meter.tick(end.map_or(text.len().min(32), |e| e + 1));
+    let end = end?;
     let body = std::str::from_utf8(&text[1..end]).ok()?;
     let code = if let Some(number) = body.strip_prefix('#') {
         let (digits, radix) = match number.strip_prefix(['x', 'X']) {
@@ -271,6 +273,7 @@ fn wbr_tag(text: &[u8], meter: &mut Meter) -> Option<usize> {
 /// The length of an invisible character's UTF-8 bytes at the start of
 /// `text`.
 fn invisible_char(text: &[u8], meter: &mut Meter) -> Option<usize> {
+    meter.tick(1);
     let len = match text[0] {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
