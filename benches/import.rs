@@ -156,7 +156,8 @@ fn base64url_lines(bytes: usize) -> Vec<u8> {
 fn crafted(master: &MasterKey, roster: &Roster, policy: &Policy, now: i64) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut ledger = Ledger::open(&dir.path().join("crafted.sqlite")).expect("ledger");
-    let inputs: [(&str, fn(usize) -> Vec<u8>, usize); 2] = [
+    type Make = fn(usize) -> Vec<u8>;
+    let inputs: [(&str, Make, usize); 2] = [
         ("a JWT header and 160,000 dots", header_and_dots, 160_000),
         (
             "3.4 MB of 76-column base64url lines",
