@@ -9,6 +9,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::util::text::terminal_safe;
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -75,13 +77,18 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // File names, messages and advice quote what users and senders
+        // wrote (a token's fields, a roster's names, a file called
+        // anything): escaped, so none of it can drive the terminal.
         let file = self.file.display().to_string().replace('\\', "/");
+        let file = terminal_safe(&file);
+        let message = terminal_safe(&self.message);
         match self.line {
-            Some(line) => write!(f, "{kind}: {file}:{line}: {}", self.message)?,
-            None => write!(f, "{kind}: {file}: {}", self.message)?,
+            Some(line) => write!(f, "{kind}: {file}:{line}: {message}")?,
+            None => write!(f, "{kind}: {file}: {message}")?,
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", terminal_safe(help))?;
         }
         Ok(())
     }
@@ -142,8 +149,13 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Io { context, source } => write!(f, "error: {context}: {source}"),
-            Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Io { context, source } => write!(
+                f,
+                "error: {}: {}",
+                terminal_safe(context),
+                terminal_safe(&source.to_string())
+            ),
+            Error::Usage(message) => write!(f, "error: {}", terminal_safe(message)),
         }
     }
 }
@@ -188,6 +200,26 @@ mod tests {
             d.to_string(),
             "error: content/scope.md:3: unknown key `wieght`\n  help: did you mean `weight`?"
         );
+    }
+
+    #[test]
+    fn untrusted_text_cannot_drive_the_terminal() {
+        let d = Diagnostic::error(
+            "inbox/\u{1b}[2Kmail\r.txt",
+            Some(3),
+            "token for \u{1b}[2K\r1 new, 0 rejected: unknown",
+        )
+        .help("ask\u{9b}31m");
+        let shown = d.to_string();
+        assert_eq!(
+            shown,
+            "error: inbox/\\u{1b}[2Kmail\\r.txt:3: token for \\u{1b}[2K\\r1 new, 0 rejected: \
+             unknown\n  help: ask\\u{9b}31m"
+        );
+        let usage = Error::Usage("\u{1b}]0;title\u{7}".to_string()).to_string();
+        assert_eq!(usage, "error: \\u{1b}]0;title\\u{7}");
+        let io = Error::io("reading a\u{1b}[1Ab", std::io::Error::other("no\rthing")).to_string();
+        assert_eq!(io, "error: reading a\\u{1b}[1Ab: no\\rthing");
     }
 
     #[test]

@@ -8,6 +8,13 @@
 //! list from its own system and add nothing. Ids are matched without regard
 //! to case or surrounding spaces (someone who types `t042` for `T042` is
 //! still found), so two ids that differ only in case are a duplicate.
+//!
+//! Ids are Unicode-normalised (NFC) as they are read: `Zoë` typed with a
+//! precomposed `ë` or with `e` and a combining diaeresis is one id, and the
+//! normalised spelling is the one staff keys are made from. A value may
+//! run over several lines when it is quoted (a spreadsheet cell with a line
+//! break); names, schools and roles have their line breaks and runs of
+//! spaces made single spaces.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,9 +53,55 @@ pub struct Roster {
     index: HashMap<String, usize>,
 }
 
-/// The key ids are matched by: trimmed, lower case.
+/// The key ids are matched by: trimmed, NFC-normalised, lower case.
 pub fn id_key(id: &str) -> String {
-    id.trim().to_lowercase()
+    nfc(&nfc(id.trim()).to_lowercase())
+}
+
+/// `text` in Unicode normalisation form C (composed characters).
+pub fn nfc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    text.nfc().collect()
+}
+
+/// `text` with every run of white space (line breaks included) made one
+/// space, and none at either end.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The 1-based line of the first quoted value that is still open at the end
+/// of `bytes`, when there is one. (A quoted value may hold line breaks, so
+/// only the end of the file shows that a quote was never closed.)
+fn unclosed_quote(bytes: &[u8]) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1;
+    let mut opened = 0;
+    for &b in bytes {
+        at = match (at, b) {
+            (At::FieldStart, b'"') => {
+                opened = line;
+                At::Quoted
+            }
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            // `""` inside quotes is a quote character: still inside.
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (_, b',' | b'\n' | b'\r') => At::FieldStart,
+            (_, _) => At::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (at == At::Quoted).then_some(opened)
 }
 
 const COLUMNS: [&str; 6] = ["id", "name", "email", "school", "role", "generation"];
@@ -83,6 +136,17 @@ impl Roster {
             Ok(headers) => headers.clone(),
             Err(err) => return Err(Error::input(csv_problem(shown, bytes, &err))),
         };
+        if let Some(line) = unclosed_quote(bytes) {
+            return Err(Error::input(
+                Diagnostic::error(
+                    shown,
+                    Some(line),
+                    "a double quote on this line is not closed, so the rest of the file runs on \
+                     from it",
+                )
+                .help("put a closing \" after the value, or remove the opening one"),
+            ));
+        }
         let mut columns: HashMap<&str, usize> = HashMap::new();
         for (i, header) in headers.iter().enumerate() {
             let name = header.trim().to_lowercase();
@@ -142,19 +206,16 @@ impl Roster {
                     .trim()
                     .to_string()
             };
-            let id = field("id");
-            let name = field("name");
+            // Keys are made from the normalised id, so that however the id
+            // was typed, it gives the same code and finds the same person.
+            let id = nfc(&field("id"));
+            let name = one_line(&field("name"));
             let mut ok = true;
             let mut problem = |message: String, help: &str| {
                 problems.push(Diagnostic::error(shown, Some(line), message).help(help.to_string()));
                 ok = false;
             };
-            if [&id, &name].iter().any(|f| f.contains(['\n', '\r'])) {
-                problem(
-                    "a double quote on this line is not closed, so the row runs on".to_string(),
-                    "put a closing \" after the value, or remove the opening one",
-                );
-            } else if id.is_empty() {
+            if id.is_empty() {
                 problem(
                     "this row has no id".to_string(),
                     "give every person an id (payroll number, initials or e-mail), or delete the row",
@@ -166,8 +227,11 @@ impl Roster {
                 );
             } else if id.chars().any(char::is_control) {
                 problem(
-                    format!("id `{}` contains a control character", id.escape_debug()),
-                    "retype the id",
+                    format!(
+                        "id `{}` contains a control character or a line break",
+                        id.escape_debug()
+                    ),
+                    "retype the id on one line",
                 );
             }
             if name.is_empty() {
@@ -200,17 +264,21 @@ impl Roster {
             let key = id_key(&id);
             if let Some(&earlier) = roster.index.get(&key) {
                 let first = &roster.people[earlier];
-                problems.push(
-                    Diagnostic::error(
-                        shown,
-                        Some(line),
-                        format!(
-                            "id `{id}` is on line {} and again on line {line}",
-                            first.line
-                        ),
+                let message = if first.id == id {
+                    format!(
+                        "id `{id}` is on line {} ({}) and again on line {line} ({name})",
+                        first.line, first.name
                     )
-                    .help("every person needs their own id; remove the duplicate or change one id"),
-                );
+                } else {
+                    format!(
+                        "id `{id}` on line {line} ({name}) is the same id as `{}` on line {} \
+                         ({}): ids are matched ignoring case",
+                        first.id, first.line, first.name
+                    )
+                };
+                problems.push(Diagnostic::error(shown, Some(line), message).help(
+                    "every person needs their own id; remove the duplicate or change one id",
+                ));
                 continue;
             }
             roster.index.insert(key, roster.people.len());
@@ -218,8 +286,8 @@ impl Roster {
                 id,
                 name,
                 email: field("email"),
-                school: field("school"),
-                role: field("role"),
+                school: one_line(&field("school")),
+                role: one_line(&field("role")),
                 generation,
                 line,
             });
@@ -311,7 +379,8 @@ mod tests {
         assert_eq!(jo.line, 2);
         let ann = roster.get(" T002 ").unwrap();
         assert_eq!(ann.name, "Ann \"Nan\" Lee");
-        assert_eq!(ann.role, "Teaching\nAssistant");
+        // A quoted value over two lines is one value, on one line.
+        assert_eq!(ann.role, "Teaching Assistant");
         assert_eq!(ann.line, 3);
     }
 
@@ -342,7 +411,9 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("roster.csv:3: this row has no id"), "{text}");
         assert!(
-            text.contains("roster.csv:4: id `t1` is on line 2 and again on line 4"),
+            text.contains(
+                "roster.csv:4: id `t1` on line 4 (Again) is the same id as `T1` on line 2 (One)"
+            ),
             "{text}"
         );
         assert!(text.contains("roster.csv:5: generation `two`"), "{text}");
@@ -355,11 +426,56 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_value_may_run_over_lines() {
+        let roster = parse(
+            "id,name,school\r\nT1,\"Smith,\r\nJo\",\"Hill\nSchool\"\r\nT2,\"Ann\n\n  Lee\",Dale\r\n",
+        )
+        .unwrap();
+        let jo = roster.get("T1").unwrap();
+        assert_eq!(
+            (jo.name.as_str(), jo.school.as_str()),
+            ("Smith, Jo", "Hill School")
+        );
+        assert_eq!(jo.line, 2);
+        let ann = roster.get("T2").unwrap();
+        assert_eq!((ann.name.as_str(), ann.line), ("Ann Lee", 5));
+        // An id cannot: it is typed on one line.
+        let err = parse("id,name\n\"T\n1\",One\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("contains a control character or a line break"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn ids_are_one_id_however_their_accents_were_typed() {
+        let composed = "Zo\u{eb}";
+        let decomposed = "Zoe\u{308}";
+        let roster = parse(&format!("id,name\n{decomposed},Zo\u{eb} Adams\n")).unwrap();
+        let zoe = roster.get(composed).unwrap();
+        // Stored (and so keyed) in the composed form.
+        assert_eq!(zoe.id, composed);
+        assert_eq!(roster.get(decomposed).unwrap().id, composed);
+        assert_eq!(roster.get(" zo\u{eb} ").unwrap().id, composed);
+        let err = parse(&format!(
+            "id,name\n{composed},Zo\u{eb} Adams\n{decomposed},Zoe Brown\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains(&format!(
+                "roster.csv:3: id `{composed}` is on line 2 (Zo\u{eb} Adams) and again on line 3 (Zoe Brown)"
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn crlf_and_blank_lines_keep_line_numbers_right() {
         let err = parse("id,name\r\nT1,One\r\n\r\nT1,Two\r\n").unwrap_err();
         assert!(
             err.to_string()
-                .contains("roster.csv:4: id `T1` is on line 2 and again on line 4"),
+                .contains("roster.csv:4: id `T1` is on line 2 (One) and again on line 4 (Two)"),
             "{err}"
         );
     }
@@ -376,6 +492,18 @@ mod tests {
     fn a_broken_quote_is_reported_not_panicked_on() {
         let err = parse("id,name\nT1,\"One\nT2,Two\n").unwrap_err();
         assert_eq!(err.exit_code(), 1);
+        assert!(
+            err.to_string()
+                .contains("roster.csv:2: a double quote on this line is not closed"),
+            "{err}"
+        );
+        // An escaped quote inside a closed one is not an open quote.
+        let err = parse("id,name\nT1,\"Jo \"\"JJ\"\"\nSmith\"\nT2,\"Two\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("roster.csv:4: a double quote on this line is not closed"),
+            "{err}"
+        );
         let err = Roster::parse(b"id,name\nT1,\xff\xfe\n", Path::new("r.csv")).unwrap_err();
         assert!(
             err.to_string().contains("r.csv:2: this line is not UTF-8"),

@@ -468,18 +468,23 @@ pub fn sign(key: &SigningKey, kid: &str, claims: &Claims) -> String {
 /// involved).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Not three base64url parts, bad JSON, wrong types, cut short: the
-    /// detail says which.
+    /// Not three base64url parts, not JSON, cut short: the detail says which.
     Damaged(String),
     /// A well-formed JWT, but not signed the way handbook signs: another
     /// algorithm, `alg: none`, or a header that was changed.
     NotHandbook(String),
+    /// Readable claims, but not the ones the course page writes: a claim
+    /// missing, added, named twice or of the wrong type, a score out of
+    /// range (the detail says which).
+    BadClaims(String),
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Damaged(detail) | DecodeError::NotHandbook(detail) => f.write_str(detail),
+            DecodeError::Damaged(detail)
+            | DecodeError::NotHandbook(detail)
+            | DecodeError::BadClaims(detail) => f.write_str(detail),
         }
     }
 }
@@ -500,17 +505,161 @@ pub struct Decoded<'a> {
     signature: [u8; 32],
 }
 
-#[derive(Deserialize)]
-struct LooseHeader {
-    alg: Option<serde_json::Value>,
-    kid: Option<serde_json::Value>,
+/// JSON as written, objects kept as lists of pairs so that a name given
+/// twice is seen (serde_json's own map keeps the last silently, which is
+/// how a forged token could show one value to one reader and another to
+/// the next).
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct JsonVisitor;
+        impl<'de> Visitor<'de> for JsonVisitor {
+            type Value = Json;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Json, E> {
+                Ok(Json::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<Json, E> {
+                Ok(Json::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Json, E> {
+                Ok(Json::Int(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Json, E> {
+                Ok(Json::Int(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Json, E> {
+                Ok(Json::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Json, E> {
+                Ok(Json::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<Json, E> {
+                Ok(Json::Str(v))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Json, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Json::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Json, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Json::Object(pairs))
+            }
+        }
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+impl Json {
+    /// A short rendering for messages (a forged value may be long).
+    fn shown(&self) -> String {
+        let text = match self {
+            Json::Null => "null".to_string(),
+            Json::Bool(b) => b.to_string(),
+            Json::Int(i) => i.to_string(),
+            Json::Float(f) => serde_json::to_string(f).unwrap_or_else(|_| f.to_string()),
+            Json::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+            Json::Array(_) => "a list".to_string(),
+            Json::Object(_) => "an object".to_string(),
+        };
+        shorten(&text, 40)
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "true or false",
+            Json::Int(_) | Json::Float(_) => "a number",
+            Json::Str(_) => "text",
+            Json::Array(_) => "a list",
+            Json::Object(_) => "an object",
+        }
+    }
+}
+
+/// `text` cut to `max` characters, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The first name given twice in `pairs`, if any.
+fn duplicate(pairs: &[(String, Json)]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    pairs
+        .iter()
+        .find(|(name, _)| !seen.insert(name.as_str()))
+        .map(|(name, _)| name.as_str())
+}
+
+/// Decodes one part of a token strictly: base64url without padding, in
+/// its canonical form (no stray bits in the last character, so one token
+/// has exactly one spelling and cannot be imported twice under two).
+fn part_bytes(text: &str, name: &str) -> std::result::Result<Vec<u8>, DecodeError> {
+    use base64::DecodeError as B64;
+    let damaged = |detail: String| Err(DecodeError::Damaged(detail));
+    if text.is_empty() {
+        return damaged(format!("its {name} is empty"));
+    }
+    if text.contains('=') {
+        return damaged(format!(
+            "its {name} is padded with `=`, which the course page never writes"
+        ));
+    }
+    match URL_SAFE_NO_PAD.decode(text) {
+        Ok(bytes) => Ok(bytes),
+        Err(B64::InvalidLastSymbol { .. }) => damaged(format!(
+            "its {name} is not in the one form base64url allows (its last character was changed)"
+        )),
+        Err(B64::InvalidByte(_, byte)) => damaged(format!(
+            "its {name} contains `{}`, which is not used in tokens",
+            (byte as char).escape_default()
+        )),
+        Err(B64::InvalidLength(_)) => damaged(format!(
+            "its {name} has a length no token part can have (it may be cut short)"
+        )),
+        Err(B64::InvalidPadding) => damaged(format!(
+            "its {name} is padded with `=`, which the course page never writes"
+        )),
+    }
 }
 
 /// Reads `token` strictly: exactly three base64url parts without padding,
-/// the header exactly as handbook issues it (HS256 only), and claims of the
-/// expected names and types. The signature is checked by [`Decoded::verify`].
+/// the header exactly as handbook issues it (HS256 only), and claims of
+/// exactly the names and types the course page writes. The signature is
+/// checked by [`Decoded::verify`].
 pub fn decode(token: &str) -> std::result::Result<Decoded<'_>, DecodeError> {
     let damaged = |detail: &str| DecodeError::Damaged(detail.to_string());
+    let not_handbook = |detail: &str| DecodeError::NotHandbook(detail.to_string());
     let mut parts = token.split('.');
     let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -519,42 +668,60 @@ pub fn decode(token: &str) -> std::result::Result<Decoded<'_>, DecodeError> {
             "it does not have the three parts of a token (it may be cut short)",
         ));
     };
-    let header = URL_SAFE_NO_PAD
-        .decode(header_b64)
-        .map_err(|_| damaged("its first part is damaged"))?;
-    let loose: LooseHeader = serde_json::from_slice(&header)
-        .map_err(|_| damaged("its first part is damaged (not a token header)"))?;
-    let kid = match &loose.kid {
-        Some(serde_json::Value::String(kid)) => Some(kid.as_str()),
+    let header = part_bytes(header_b64, "first part")?;
+    let Ok(Json::Object(fields)) = serde_json::from_slice::<Json>(&header) else {
+        return Err(damaged("its first part is damaged (not a token header)"));
+    };
+    if let Some(name) = duplicate(&fields) {
+        return Err(DecodeError::NotHandbook(format!(
+            "its header names `{}` twice",
+            shorten(name, 40)
+        )));
+    }
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+    let kid = match field("kid") {
+        Some(Json::Str(kid)) => Some(kid.as_str()),
         _ => None,
     };
-    let expected = kid.map(header_json);
-    if expected.as_deref().map(str::as_bytes) != Some(header.as_slice()) {
-        let detail = match &loose.alg {
-            Some(serde_json::Value::String(alg)) if alg.eq_ignore_ascii_case("none") => {
-                "it is not signed at all (alg \"none\")".to_string()
+    if kid.map(header_json).as_deref().map(str::as_bytes) != Some(header.as_slice()) {
+        return Err(match field("alg") {
+            Some(Json::Str(alg)) if alg.eq_ignore_ascii_case("none") => {
+                not_handbook("it is not signed at all (alg \"none\")")
             }
-            Some(serde_json::Value::String(alg)) if alg != "HS256" => {
-                format!("it uses another algorithm ({alg}) than handbook's HS256")
-            }
-            _ => "its header was changed".to_string(),
-        };
-        return Err(DecodeError::NotHandbook(detail));
+            Some(Json::Str(alg)) if alg != "HS256" => DecodeError::NotHandbook(format!(
+                "it uses another algorithm ({}) than handbook's HS256",
+                shorten(alg, 20)
+            )),
+            _ if field("kid").is_none() => not_handbook("its header has no key id (kid)"),
+            _ => not_handbook("its header was changed"),
+        });
     }
     let kid = kid.unwrap_or_default().to_string();
-    let (kid_id, generation) = split_kid(&kid)
-        .ok_or_else(|| DecodeError::NotHandbook("its key id (kid) was changed".to_string()))?;
-    let payload = URL_SAFE_NO_PAD
-        .decode(payload_b64)
-        .map_err(|_| damaged("its middle part is damaged"))?;
-    let claims: Claims = serde_json::from_slice(&payload).map_err(|err| {
-        DecodeError::Damaged(format!("its contents are not what handbook writes ({err})"))
-    })?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .ok()
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .ok_or_else(|| damaged("its signature is damaged or cut short"))?;
+    let (kid_id, generation) =
+        split_kid(&kid).ok_or_else(|| not_handbook("its key id (kid) was changed"))?;
+    let payload = part_bytes(payload_b64, "middle part")?;
+    let claims = match serde_json::from_slice::<Json>(&payload) {
+        Ok(json) => claims_from(json)?,
+        Err(_) => {
+            return Err(damaged(
+                "its middle part is damaged (not the JSON a token holds)",
+            ));
+        }
+    };
+    // An HS256 signature is 32 bytes: 43 characters.
+    match signature_b64.len() {
+        _ if signature_b64.contains('=') => {}
+        0 => return Err(damaged("it has no signature")),
+        n if n < 43 => return Err(damaged("its signature is cut short")),
+        n if n > 43 => {
+            return Err(damaged(
+                "its signature is too long to be an HS256 signature",
+            ));
+        }
+        _ => {}
+    }
+    let signature = <[u8; 32]>::try_from(part_bytes(signature_b64, "signature")?)
+        .map_err(|_| damaged("its signature is cut short"))?;
     let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
     Ok(Decoded {
         kid_id: kid_id.to_string(),
@@ -563,6 +730,97 @@ pub fn decode(token: &str) -> std::result::Result<Decoded<'_>, DecodeError> {
         claims,
         signing_input,
         signature,
+    })
+}
+
+/// The claims the course page writes, each checked for its type, with a
+/// reason naming the claim when one is wrong.
+fn claims_from(json: Json) -> std::result::Result<Claims, DecodeError> {
+    let bad = |detail: String| DecodeError::BadClaims(detail);
+    let Json::Object(pairs) = json else {
+        return Err(bad(format!(
+            "its contents are {}, not the object of claims a token holds",
+            json.kind()
+        )));
+    };
+    if let Some(name) = duplicate(&pairs) {
+        return Err(bad(format!(
+            "its contents name `{}` twice",
+            shorten(name, 40)
+        )));
+    }
+    const NAMES: [&str; 6] = ["iss", "sub", "iat", "pv", "mods", "decl"];
+    if let Some((name, _)) = pairs.iter().find(|(n, _)| !NAMES.contains(&n.as_str())) {
+        return Err(bad(format!(
+            "it has a claim the course page never writes (`{}`)",
+            shorten(name, 40)
+        )));
+    }
+    let mut pairs = pairs;
+    let mut take = |name: &str| -> std::result::Result<Json, DecodeError> {
+        match pairs.iter().position(|(n, _)| n == name) {
+            Some(i) => Ok(pairs.swap_remove(i).1),
+            None => Err(bad(format!("it has no `{name}` claim"))),
+        }
+    };
+    let text = |name: &str, value: Json| match value {
+        Json::Str(s) => Ok(s),
+        other => Err(bad(format!("`{name}` is {}, not text", other.shown()))),
+    };
+    let iss = text("iss", take("iss")?)?;
+    let sub = text("sub", take("sub")?)?;
+    let iat = match take("iat")? {
+        Json::Int(i) => i64::try_from(i).map_err(|_| {
+            bad(format!(
+                "`iat` (the completion time) is {i}, beyond any date"
+            ))
+        })?,
+        other => {
+            return Err(bad(format!(
+                "`iat` (the completion time) is {}, not a whole number of seconds",
+                other.shown()
+            )));
+        }
+    };
+    let pv = text("pv", take("pv")?)?;
+    let Json::Object(modules) = take("mods")? else {
+        return Err(bad("`mods` is not an object of module scores".to_string()));
+    };
+    if let Some(name) = duplicate(&modules) {
+        return Err(bad(format!(
+            "`mods` names module `{}` twice",
+            shorten(name, 40)
+        )));
+    }
+    let mut scores = Vec::with_capacity(modules.len());
+    for (module, score) in modules {
+        match score {
+            Json::Int(s) if (0..=100).contains(&s) => scores.push((module, s as i64)),
+            other => {
+                return Err(bad(format!(
+                    "the score for `{}` is {}, not a whole number from 0 to 100",
+                    shorten(&module, 40),
+                    other.shown()
+                )));
+            }
+        }
+    }
+    let decl = match take("decl")? {
+        Json::Bool(b) => b,
+        other => {
+            return Err(bad(format!(
+                "`decl` (the declaration) is {}, not true or false",
+                other.shown()
+            )));
+        }
+    };
+    Ok(Claims {
+        iss,
+        sub,
+        iat,
+        pv,
+        mods: Scores(scores),
+        decl,
     })
 }
 
@@ -849,24 +1107,135 @@ mod tests {
         let bad_kid = b64(r#"{"alg":"HS256","typ":"JWT","kid":"T042#1"}"#);
         assert!(not_handbook(format!("{bad_kid}.{payload}.{sig}")).contains("kid"));
 
-        damaged(&VECTOR_TOKEN[..VECTOR_TOKEN.len() - 5]);
-        damaged(&VECTOR_TOKEN[..100]);
-        damaged(&format!("{VECTOR_TOKEN}.x"));
-        damaged(&format!("{VECTOR_TOKEN}="));
-        damaged(&VECTOR_TOKEN.replace("eyJpc3", "eyJpc3!"));
-        // Claims of the wrong type or with extra names.
+        let dup = b64(r#"{"alg":"HS256","alg":"none","typ":"JWT","kid":"T042"}"#);
+        assert_eq!(
+            not_handbook(format!("{dup}.{payload}.{sig}")),
+            "its header names `alg` twice"
+        );
+        assert_eq!(
+            not_handbook(format!("{no_kid}.{payload}.{sig}")),
+            "its header has no key id (kid)"
+        );
+
+        assert_eq!(
+            damaged(&VECTOR_TOKEN[..VECTOR_TOKEN.len() - 5]),
+            "its signature is cut short"
+        );
+        assert!(damaged(&VECTOR_TOKEN[..100]).contains("three parts"));
+        assert!(damaged(&format!("{VECTOR_TOKEN}.x")).contains("three parts"));
+        assert_eq!(
+            damaged(&format!("{VECTOR_TOKEN}=")),
+            "its signature is padded with `=`, which the course page never writes"
+        );
+        assert!(damaged(&VECTOR_TOKEN.replace("eyJpc3", "eyJpc3!")).contains("`!`"));
         let header = parts[0];
-        for claims in [
-            r#"{"iss":"x","sub":"T042","iat":"1767225600","pv":"p","mods":{},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1767225600.5,"pv":"p","mods":{},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":101},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1,"a":2},"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":[],"decl":true}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":"yes"}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":true,"exp":2}"#,
-            r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{}}"#,
+        assert_eq!(
+            damaged(&format!("{header}=.{payload}.{sig}")),
+            "its first part is padded with `=`, which the course page never writes"
+        );
+        // The same bytes spelt another way (stray bits in the last symbol):
+        // one token must have one spelling, or it could be imported twice.
+        let mut respelt = sig.to_string();
+        respelt.pop();
+        respelt.push('d');
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.{respelt}")),
+            "its signature is not in the one form base64url allows (its last character was \
+             changed)"
+        );
+        let mut payload_respelt = payload.to_string();
+        let last = payload_respelt.pop().unwrap();
+        payload_respelt.push(if last == 'Q' { 'R' } else { 'Q' });
+        assert!(
+            damaged(&format!("{header}.{payload_respelt}.{sig}"))
+                .contains("middle part is not in the one form base64url allows"),
+        );
+        assert_eq!(
+            damaged(&format!("{header}.{}.{sig}", b64("not json"))),
+            "its middle part is damaged (not the JSON a token holds)"
+        );
+        let long_sig = URL_SAFE_NO_PAD.encode([7u8; 64]);
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.{long_sig}")),
+            "its signature is too long to be an HS256 signature"
+        );
+        assert_eq!(
+            damaged(&format!("{header}.{payload}.")),
+            "it has no signature"
+        );
+
+        // Claims of the wrong type, named twice, or with extra names.
+        let bad_claims = |claims: &str| match decode(&format!("{header}.{}.{sig}", b64(claims))) {
+            Err(DecodeError::BadClaims(detail)) => detail,
+            other => panic!("{claims}: {other:?}"),
+        };
+        for (claims, detail) in [
+            (
+                r#"{"iss":"x","sub":"T042","iat":"1767225600","pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is \"1767225600\", not a whole number of seconds",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1767225600.5,"pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is 1767225600.5, not a whole number of seconds",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":18446744073709551615,"pv":"p","mods":{},"decl":true}"#,
+                "`iat` (the completion time) is 18446744073709551615, beyond any date",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":101},"decl":true}"#,
+                "the score for `a` is 101, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":-1},"decl":true}"#,
+                "the score for `a` is -1, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1e3},"decl":true}"#,
+                "the score for `a` is 1000.0, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":80.5},"decl":true}"#,
+                "the score for `a` is 80.5, not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":"100"},"decl":true}"#,
+                "the score for `a` is \"100\", not a whole number from 0 to 100",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{"a":1,"a":2},"decl":true}"#,
+                "`mods` names module `a` twice",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":[],"decl":true}"#,
+                "`mods` is not an object of module scores",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":"yes"}"#,
+                "`decl` (the declaration) is \"yes\", not true or false",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{},"decl":true,"exp":2}"#,
+                "it has a claim the course page never writes (`exp`)",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","iat":1,"pv":"p","mods":{}}"#,
+                "it has no `decl` claim",
+            ),
+            (
+                r#"{"iss":"x","sub":"T042","sub":"T043","iat":1,"pv":"p","mods":{},"decl":true}"#,
+                "its contents name `sub` twice",
+            ),
+            (
+                r#"{"iss":"x","sub":42,"iat":1,"pv":"p","mods":{},"decl":true}"#,
+                "`sub` is 42, not text",
+            ),
+            (
+                r#"["T042"]"#,
+                "its contents are a list, not the object of claims a token holds",
+            ),
         ] {
-            damaged(&format!("{header}.{}.{sig}", b64(claims)));
+            assert_eq!(bad_claims(claims), detail, "{claims}");
         }
     }
 

@@ -1,9 +1,5 @@
 //! `handbook import PATH...`: finds completion tokens in files, folders and
 //! standard input, checks them and records the valid ones in the ledger.
-//!
-//! Also home to [`load_policy`], which `record` and `report` share: what the
-//! ledger needs to know about the site, built from site.yaml, the current
-//! policy version and the quiz files.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -15,13 +11,36 @@ use crate::ledger::import::{Input, Reason, Rejected, import};
 use crate::ledger::policy::Policy;
 use crate::roster::Roster;
 use crate::token::MasterKey;
+use crate::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     let (_, policy) = Policy::load(root)?;
     let master = MasterKey::load(root)?;
     let (roster_path, roster_shown) = super::roster_path(root, &args.records);
     let roster = Roster::load(&roster_path, &roster_shown)?;
-    let sources = collect_sources(&args.paths)?;
+    let (sources, skipped) = collect_sources(&args.paths)?;
+    for (path, why) in &skipped {
+        eprintln!(
+            "{}",
+            Diagnostic::warning(path, None, format!("skipped: {why}"))
+                .help("name the file it points to, if it holds tokens")
+        );
+    }
+    if sources.is_empty() {
+        return Err(Error::Input(
+            args.paths
+                .iter()
+                .map(|path| {
+                    Diagnostic::error(path, None, "there are no files to import here").help(
+                        "give the files or folders of saved e-mails or token lists, or - to \
+                         paste tokens",
+                    )
+                })
+                .collect(),
+        ));
+    }
+    // Opened (and made, if new) before the inputs are read, so a wrong
+    // --ledger is reported at once; it is written only at the end.
     let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
     let inputs = sources.iter().map(|source| match source {
         Source::Stdin => {
@@ -50,16 +69,26 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
         now,
         &mut |checked| eprintln!("… {checked} tokens checked"),
     )?;
-    let inputs = match sources.len() {
+    let inputs = match summary.inputs {
         1 => "1 input".to_string(),
         n => format!("{n} inputs"),
     };
+    let nothing_in = |name: &String| {
+        Diagnostic::error(name, None, "no token found in this file").help(
+            "a token is a long line of letters and digits starting `eyJ`; check that this is \
+             the right file, or ask the sender to send the token again",
+        )
+    };
     if summary.found == 0 {
-        println!(
-            "No tokens found in {inputs}. A token is one long line starting `eyJ`; \
-             check that the right files were given."
-        );
-        return Ok(());
+        println!("No tokens found in {inputs}.");
+        return Err(Error::Input(
+            summary.without_tokens.iter().map(nothing_in).collect(),
+        ));
+    }
+    for name in &summary.without_tokens {
+        let mut warning = nothing_in(name);
+        warning.severity = crate::error::Severity::Warning;
+        eprintln!("{warning}");
     }
     println!(
         "Checked {} token{} from {inputs}: {} new, {} already recorded, {} rejected.",
@@ -72,7 +101,7 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     if summary.new > 0 {
         println!(
             "The new completions are saved in {}.",
-            ledger.path().display()
+            terminal_safe(&ledger.path().display().to_string())
         );
     }
     if summary.rejected.is_empty() {
@@ -89,16 +118,16 @@ fn rejection(rejected: &Rejected) -> Diagnostic {
     let who = rejected
         .staff_id
         .as_deref()
-        .map(|id| format!("token for {id}: "))
+        .map(|id| format!("token for {}: ", terminal_safe(id)))
         .unwrap_or_else(|| "token: ".to_string());
     let help = match &rejected.reason {
         Reason::Damaged(_) => {
             "ask the sender for the token again, copied in full (it is one long line of letters, \
              digits, dots, - and _)"
         }
-        Reason::NotHandbook(_) => {
-            "this was not made by the course page as issued; ask the person to complete the \
-             course and send the token it gives them"
+        Reason::NotHandbook(_) | Reason::BadClaims(_) | Reason::ExtraModule(_) => {
+            "this was not made by the course page as issued, or was changed since; ask the \
+             person to complete the course and send the token it gives them"
         }
         Reason::WrongSite { .. } => {
             "this token is for another policy or school; ask the person to use this policy's \
@@ -123,7 +152,11 @@ fn rejection(rejected: &Rejected) -> Diagnostic {
             "the token was made on a copy of the course that was never published; ask the \
              person to complete the course on the school's published site"
         }
-        Reason::FutureTime(_) => {
+        Reason::VersionSourceMissing(_) => {
+            "restore that version's folder under versions/ from git or your backup (`handbook \
+             publish` wrote it), then import again"
+        }
+        Reason::FutureTime(_) | Reason::TooEarly { .. } => {
             "check the date and time of the computer the person used, then ask them to complete \
              the course again"
         }
@@ -149,11 +182,17 @@ enum Source {
     File(PathBuf),
 }
 
+/// A path in a folder that is not read, and why.
+type Skipped = (PathBuf, String);
+
 /// The files to read: each `-` is standard input, each folder is searched
-/// through (hidden files and folders skipped), in name order. A path that
-/// does not exist stops the import before anything is read.
-fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
+/// through (hidden files and folders skipped), in name order. A link to a
+/// file is read like the file; a link to a folder, a broken link and
+/// anything else that is not a file is listed as skipped, with why. A path
+/// that does not exist stops the import before anything is read.
+fn collect_sources(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>)> {
     let mut sources = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             sources.push(Source::Stdin);
@@ -167,8 +206,29 @@ fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
             for entry in walker {
                 let entry = entry
                     .map_err(|err| Error::io(format!("reading {}", path.display()), err.into()))?;
-                if entry.file_type().is_file() {
+                let kind = entry.file_type();
+                if kind.is_file() {
                     sources.push(Source::File(entry.into_path()));
+                } else if kind.is_symlink() {
+                    // Links to folders are not followed: they can loop, or
+                    // lead far from the folder that was named.
+                    match std::fs::metadata(entry.path()) {
+                        Ok(meta) if meta.is_file() => sources.push(Source::File(entry.into_path())),
+                        Ok(meta) if meta.is_dir() => skipped.push((
+                            entry.into_path(),
+                            "it is a link to a folder, which is not followed".to_string(),
+                        )),
+                        Ok(_) => skipped.push((
+                            entry.into_path(),
+                            "it is a link to something that is not a file".to_string(),
+                        )),
+                        Err(err) => skipped.push((
+                            entry.into_path(),
+                            format!("it is a link that cannot be followed ({err})"),
+                        )),
+                    }
+                } else if !kind.is_dir() {
+                    skipped.push((entry.into_path(), "it is not a file".to_string()));
                 }
             }
         } else if path.is_file() {
@@ -181,5 +241,5 @@ fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
             )));
         }
     }
-    Ok(sources)
+    Ok((sources, skipped))
 }

@@ -10,6 +10,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
 use crate::roster::Roster;
 use crate::token::Scores;
+use crate::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
     let (_, policy) = crate::ledger::policy::Policy::load(root)?;
@@ -61,13 +62,13 @@ pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
         .unwrap_or_default();
     let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
     let batch = ledger.batch()?;
+    // Names and ids come from the roster: shown, never obeyed.
+    let who = terminal_safe(&format!("{} ({})", person.name, person.id)).into_owned();
     if batch.has_on_behalf(&person.id, &version, completed_at)? {
         println!(
-            "{} ({}) is already recorded as having signed for version {} on {date}; \
+            "{who} is already recorded as having signed for version {} on {date}; \
              nothing changed.",
-            person.name,
-            person.id,
-            policy.describe(&version)
+            terminal_safe(&policy.describe(&version))
         );
         return Ok(());
     }
@@ -84,10 +85,9 @@ pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
     })?;
     batch.commit()?;
     println!(
-        "Recorded: {} ({}) signed for version {} on {date}, recorded on their behalf ({note}).",
-        person.name,
-        person.id,
-        policy.describe(&version)
+        "Recorded: {who} signed for version {} on {date}, recorded on their behalf ({}).",
+        terminal_safe(&policy.describe(&version)),
+        terminal_safe(note)
     );
     Ok(())
 }

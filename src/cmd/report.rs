@@ -1,4 +1,7 @@
 //! `handbook report [--html FILE] [--csv FILE]`: the compliance report.
+//!
+//! The ledger is opened read-only: a report never writes, never migrates,
+//! and never waits for an import or `record` that is writing.
 
 use std::path::Path;
 
@@ -8,6 +11,7 @@ use crate::ledger::Ledger;
 use crate::report::Report;
 use crate::report::html::{PageInfo, render};
 use crate::roster::Roster;
+use crate::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
     let (config, policy) = crate::ledger::policy::Policy::load(root)?;
@@ -17,13 +21,13 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         Some(path) => path.clone(),
         None => root.join(crate::ledger::LEDGER_FILE),
     };
-    let completions = match Ledger::open_existing(&ledger_path)? {
+    let completions = match Ledger::open_read_only(&ledger_path)? {
         Some(ledger) => ledger.completions()?,
         None => {
             eprintln!(
                 "note: there is no ledger at {} yet, so nobody has completed the course; \
                  import tokens with `handbook import`",
-                ledger_path.display()
+                terminal_safe(&ledger_path.display().to_string())
             );
             Vec::new()
         }
@@ -45,11 +49,17 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
             },
         );
         crate::util::fs::write_private(path, html.as_bytes())?;
-        println!("Wrote the report to {}.", path.display());
+        println!(
+            "Wrote the report to {}.",
+            terminal_safe(&path.display().to_string())
+        );
     }
     if let Some(path) = &args.csv {
         crate::util::fs::write_private(path, &report.to_csv()?)?;
-        println!("Wrote the CSV to {}.", path.display());
+        println!(
+            "Wrote the CSV to {}.",
+            terminal_safe(&path.display().to_string())
+        );
     }
     Ok(())
 }

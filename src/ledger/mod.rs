@@ -134,18 +134,7 @@ impl Ledger {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|err| sqlite_error(path, "opening", err))?;
         schema::migrate(&mut conn).map_err(|err| match err {
-            schema::MigrateError::TooNew(version) => Error::input(
-                Diagnostic::error(
-                    path,
-                    None,
-                    format!(
-                        "this ledger was written by a newer handbook (schema {version}, \
-                         this one knows {})",
-                        schema::SCHEMA_VERSION
-                    ),
-                )
-                .help("update handbook before using this ledger"),
-            ),
+            schema::MigrateError::TooNew(version) => too_new(path, version),
             schema::MigrateError::Sqlite(err) => sqlite_error(path, "updating", err),
         })?;
         Ok(Ledger {
@@ -161,6 +150,51 @@ impl Ledger {
         } else {
             Ok(None)
         }
+    }
+
+    /// Opens the ledger at `path` for reading only, if it exists: nothing
+    /// is created, migrated or written, and (the ledger being in WAL mode)
+    /// reading never waits for an import or `record` that is writing: it
+    /// sees the ledger as of their last commit.
+    pub fn open_read_only(path: &Path) -> Result<Option<Ledger>> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Ok(None);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|err| sqlite_error(path, "opening", err))?;
+        // Only a moment's wait, for SQLite's own housekeeping (a reader
+        // never waits on a writer's transaction in WAL mode).
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(|err| sqlite_error(path, "opening", err))?;
+        let version = schema::version(&conn).map_err(|err| sqlite_error(path, "reading", err))?;
+        if version > schema::SCHEMA_VERSION {
+            return Err(too_new(path, version));
+        }
+        if version == 0 {
+            // Made but never written to: nothing is recorded yet.
+            return Ok(None);
+        }
+        if version < schema::SCHEMA_VERSION {
+            return Err(Error::input(
+                Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "this ledger was written by an older handbook (schema {version}) and \
+                         has not been updated yet"
+                    ),
+                )
+                .help("run `handbook import` once (it updates the ledger), then try again"),
+            ));
+        }
+        Ok(Some(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        }))
     }
 
     /// The file.
@@ -280,6 +314,20 @@ impl Batch<'_> {
     }
 }
 
+fn too_new(path: &Path, version: i64) -> Error {
+    Error::input(
+        Diagnostic::error(
+            path,
+            None,
+            format!(
+                "this ledger was written by a newer handbook (schema {version}, this one knows {})",
+                schema::SCHEMA_VERSION
+            ),
+        )
+        .help("update handbook before using this ledger"),
+    )
+}
+
 /// A SQLite failure as a handbook error naming the file.
 fn sqlite_error(path: &Path, doing: &str, err: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(e, _) = &err
@@ -361,6 +409,50 @@ mod tests {
     }
 
     #[test]
+    fn reading_never_waits_for_a_writer_and_never_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        assert!(Ledger::open_read_only(&path).unwrap().is_none());
+        assert!(!path.exists(), "reading made a ledger");
+        let scores = Scores::default();
+        let mut writer = Ledger::open(&path).unwrap();
+        let batch = writer.batch().unwrap();
+        batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap();
+        batch.commit().unwrap();
+        // A second writer holds a write transaction open with a new row.
+        let batch = writer.batch().unwrap();
+        batch.insert(&new("T2", Some("d.e.f"), &scores)).unwrap();
+        let reader = Ledger::open_read_only(&path).unwrap().unwrap();
+        let seen = reader.completions().unwrap();
+        assert_eq!(
+            seen.iter().map(|c| c.staff_id.as_str()).collect::<Vec<_>>(),
+            ["T1"]
+        );
+        batch.commit().unwrap();
+        assert_eq!(reader.count().unwrap(), 2);
+        // Reading cannot write.
+        let err = reader
+            .conn
+            .execute("DELETE FROM completions", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_or_newer_ledger_is_read_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.sqlite");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(Ledger::open_read_only(&empty).unwrap().is_none());
+        let newer = dir.path().join("newer.sqlite");
+        let conn = Connection::open(&newer).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let err = Ledger::open_read_only(&newer).unwrap_err();
+        assert!(err.to_string().contains("newer handbook"), "{err}");
+    }
+
+    #[test]
     fn a_file_that_is_not_a_ledger_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("roster.csv");
@@ -372,5 +464,7 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+        let err = Ledger::open_read_only(&path).unwrap_err();
+        assert!(err.to_string().contains("not a handbook ledger"), "{err}");
     }
 }

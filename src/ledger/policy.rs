@@ -39,8 +39,9 @@ pub struct Policy {
     pub current_version: String,
     /// Module id → pass mark in percent, for the current version.
     pub modules: BTreeMap<String, i64>,
-    /// The same for each published version whose quizzes are kept under
-    /// `versions/<id>/`, so a token is held to its own version's course.
+    /// The same for each earlier published version whose source is kept,
+    /// unchanged, under `versions/<id>/`, so a token is held to its own
+    /// version's course. A published version missing here cannot be checked.
     pub archived_modules: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
@@ -68,8 +69,16 @@ impl Policy {
             .map(|q| (q.module.clone(), q.pass_mark))
             .collect();
         let mut archived_modules = BTreeMap::new();
-        for version in &published {
+        for version in published.iter().filter(|v| v.id != current) {
+            // Only a kept source that is still exactly the published version
+            // says what its course was: a missing folder would read as a
+            // course of no modules, and an edited one as another course.
             let kept = root.join(crate::versions::ARCHIVE_DIR).join(&version.id);
+            if !kept.is_dir()
+                || crate::versions::policy_version_id(&kept).ok().as_ref() != Some(&version.id)
+            {
+                continue;
+            }
             if let Ok(quizzes) = crate::quiz::load(&kept, pass_mark) {
                 archived_modules.insert(
                     version.id.clone(),
@@ -126,6 +135,11 @@ impl Policy {
         self.known_versions[at + 1..=current]
             .iter()
             .all(|v| v.minor)
+    }
+
+    /// The day `version` was first published, when it was.
+    pub fn first_published(&self, version: &str) -> Option<NaiveDate> {
+        self.version(version).and_then(|v| v.published)
     }
 
     /// The known version with `id`.

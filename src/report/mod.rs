@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::ledger::policy::Policy;
 use crate::ledger::{Completion, Method};
 use crate::roster::{Person, Roster, id_key};
+use crate::util::text::{csv_cell, terminal_safe};
 
 pub mod html;
 
@@ -252,7 +253,7 @@ impl<'a> Report<'a> {
         let width = self
             .schools
             .iter()
-            .map(|s| s.display_name().chars().count())
+            .map(|s| terminal_safe(s.display_name()).chars().count())
             .chain([11])
             .max()
             .unwrap_or(11);
@@ -273,7 +274,12 @@ impl<'a> Report<'a> {
             );
         };
         for school in &self.schools {
-            line(&mut out, school.display_name(), &school.totals);
+            // Schools are named by the roster: shown, not obeyed.
+            line(
+                &mut out,
+                &terminal_safe(school.display_name()),
+                &school.totals,
+            );
         }
         line(&mut out, "All schools", &self.totals);
         let outstanding = self.totals.needs_reread + self.totals.not_started;
@@ -316,8 +322,11 @@ impl<'a> Report<'a> {
 
     /// The CSV for training records: one row per roster member, then one per
     /// ledger entry for ids no longer on the roster (status `not_on_roster`).
+    /// UTF-8 with a byte-order mark, so that Excel reads it as UTF-8; no
+    /// cell starts with what a spreadsheet would run as a formula (names,
+    /// notes and module names come from people and from tokens).
     pub fn to_csv(&self) -> Result<Vec<u8>> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut writer = SafeCsv(csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec()));
         let fail =
             |err: csv::Error| Error::io("writing the CSV report", std::io::Error::other(err));
         writer
@@ -382,7 +391,28 @@ impl<'a> Report<'a> {
             record.extend(completion_fields(Some(c)));
             writer.write_record(&record).map_err(fail)?;
         }
-        writer.into_inner().map_err(|err| {
+        writer.into_inner()
+    }
+}
+
+/// A CSV writer whose every cell goes through [`csv_cell`].
+struct SafeCsv(csv::Writer<Vec<u8>>);
+
+impl SafeCsv {
+    fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.0.write_record(
+            record
+                .into_iter()
+                .map(|cell| csv_cell(cell.as_ref()).into_owned()),
+        )
+    }
+
+    fn into_inner(self) -> Result<Vec<u8>> {
+        self.0.into_inner().map_err(|err| {
             Error::io(
                 "writing the CSV report",
                 std::io::Error::other(err.to_string()),
@@ -519,5 +549,52 @@ mod tests {
         );
         assert!(csv.contains(",GONE,,,not_on_roster,cur,"), "{csv}");
         assert_eq!(csv.lines().count(), 1 + 5 + 1);
+        assert!(csv.starts_with("\u{feff}school,role,id,"), "{csv}");
+    }
+
+    #[test]
+    fn no_csv_cell_is_run_as_a_formula() {
+        let roster = Roster::parse(
+            "id,name,email,school,role\n\
+             T1,=HYPERLINK(\"http://x\"),@evil,+Hill,-Teacher\n\
+             \"\tT2\",Ann\n"
+                .as_bytes(),
+            Path::new("roster.csv"),
+        )
+        .unwrap();
+        let mut c = completion("T1", "cur", 86_400, Method::OnBehalf);
+        c.note = Some("=1+1".to_string());
+        c.scores = Scores(vec![("-x".into(), 100)]);
+        let mut gone = completion("@GONE", "cur", 86_400, Method::Token);
+        gone.source = "=cmd|' /C calc'!A0".to_string();
+        let completions = vec![c, gone];
+        let (_, _, policy) = sample();
+        let report = Report::build(&roster, &completions, &policy, &[]);
+        let bytes = report.to_csv().unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let mut cells = Vec::new();
+        for record in reader.records() {
+            cells.extend(record.unwrap().iter().map(str::to_string));
+        }
+        for cell in &cells {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} in {cells:?}"
+            );
+        }
+        for expected in [
+            "'=HYPERLINK(\"http://x\")",
+            "'@evil",
+            "'+Hill",
+            "'-Teacher",
+            "'=1+1",
+            "'-x 100%",
+            "'@GONE",
+        ] {
+            assert!(
+                cells.iter().any(|c| c == expected),
+                "{expected} in {cells:?}"
+            );
+        }
     }
 }

@@ -148,7 +148,9 @@ fn keys_init_makes_a_private_key_and_refuses_to_overwrite() {
 #[test]
 fn private_folder_never_reaches_the_output() {
     let site = site();
-    site.run(&["import", "-"]).expect(0);
+    site.run_with_stdin(&["import", "-"], token(&site, "T001").as_bytes())
+        .expect(0);
+    assert!(site.path(".handbook/ledger.sqlite").exists());
     site.run(&["build"]).expect(0);
     assert!(site.path("output/index.html").exists());
     for entry in walkdir::WalkDir::new(site.path("output")) {
@@ -257,7 +259,7 @@ fn codes_explain_a_missing_key_and_a_bad_roster() {
     );
     assert!(
         run.stderr
-            .contains("staff.csv:4: id `T1` is on line 2 and again on line 4"),
+            .contains("staff.csv:4: id `T1` is on line 2 (One) and again on line 4 (Three)"),
         "{run:?}"
     );
     assert!(
@@ -340,8 +342,35 @@ fn import_is_idempotent() {
 fn import_finds_nothing_in_text_without_tokens() {
     let site = site();
     let run = import_text(&site, "Dear office, I have done the course. eyJ. Jo\n");
+    run.expect(1);
+    assert!(
+        run.stdout.contains("No tokens found in 1 input."),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("error: inbox/mail.txt: no token found in this file"),
+        "{run:?}"
+    );
+    // Among files that do hold tokens, one without any is named too.
+    site.write("inbox/reply.txt", "Thanks, I will do it next week.\n");
+    site.write("inbox/token.txt", token(&site, "T001"));
+    let run = site.run(&["import", "inbox/reply.txt", "inbox/token.txt"]);
     run.expect(0);
-    assert!(run.stdout.contains("No tokens found"), "{run:?}");
+    assert!(run.stdout.contains("1 new"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("warning: inbox/reply.txt: no token found in this file"),
+        "{run:?}"
+    );
+    // An empty folder has nothing to import, and says so.
+    std::fs::create_dir_all(site.path("empty")).unwrap();
+    let run = site.run(&["import", "empty"]);
+    run.expect(1);
+    assert!(
+        run.stderr.contains("there are no files to import here"),
+        "{run:?}"
+    );
 }
 
 #[test]

@@ -159,3 +159,29 @@ impl Site {
         command
     }
 }
+
+// Keys and signing, for tests that forge tokens the course page would never
+// make (another algorithm, a changed header, claims of the wrong type).
+
+/// A staff member's HS256 signing key under `master`.
+pub fn signing_key(master: [u8; 32], id: &str, generation: u32) -> handbook::token::SigningKey {
+    handbook::token::MasterKey::from_bytes(master)
+        .staff_key(id, generation)
+        .signing_key()
+}
+
+/// base64url without padding, as in tokens.
+pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A token made from raw header and claims JSON, signed with HS256 under
+/// `key` (32 bytes), whatever the header says.
+pub fn raw_token(header: &str, claims: &str, key: &[u8]) -> String {
+    use hmac::{KeyInit as _, Mac as _};
+    let input = format!("{}.{}", b64url(header), b64url(claims));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+    mac.update(input.as_bytes());
+    format!("{input}.{}", b64url(mac.finalize().into_bytes()))
+}
