@@ -1253,7 +1253,7 @@ fn roster_quotes_spellings_and_duplicates() {
     // composed spelling.
     let run = site.run(&["codes", ".handbook/roster.csv"]);
     run.expect(0);
-    let code = MasterKey::from_bytes(MASTER).staff_key(composed, 1).code();
+    let code = MasterKey::from_bytes(MASTER).staff_code(composed, 1);
     assert!(
         run.stdout.contains(&format!("{composed},Zo\u{eb} Adams,")) && run.stdout.contains(&code),
         "{run:?}"
