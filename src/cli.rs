@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::ReviewDate;
+use handbook::config::ReviewDate;
 
 /// handbook turns a school policy written in Markdown into a policy handbook
 /// website and staff training course, and keeps the record of who has read it.

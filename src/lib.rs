@@ -11,8 +11,6 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
-pub mod cli;
-pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diff;

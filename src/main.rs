@@ -4,9 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+mod cmd;
+
 fn main() -> ExitCode {
-    let cli = handbook::cli::Cli::parse();
-    match handbook::cmd::run(cli) {
+    let cli = cli::Cli::parse();
+    match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");

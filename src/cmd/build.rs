@@ -4,11 +4,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::BuildArgs;
-use crate::error::Result;
+use handbook::error::Result;
 
 pub(crate) fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let summary = crate::site::build(root, args.out.as_deref())?;
+    let summary = handbook::site::build(root, args.out.as_deref())?;
     for warning in &summary.warnings {
         eprintln!("{warning}");
     }
@@ -17,7 +17,7 @@ pub(crate) fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     println!(
         "Built {} pages into {}/ in {:.2}s",
         summary.pages,
-        crate::util::text::terminal_safe(&out.display().to_string()),
+        handbook::util::text::terminal_safe(&out.display().to_string()),
         started.elapsed().as_secs_f64()
     );
     Ok(())

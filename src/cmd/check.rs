@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use crate::cli::CheckArgs;
-use crate::error::Result;
+use handbook::error::Result;
 
 pub(crate) fn run(root: &Path, args: &CheckArgs) -> Result<()> {
-    let warnings = crate::site::check(root, args.strict)?;
+    let warnings = handbook::site::check(root, args.strict)?;
     for warning in &warnings {
         eprintln!("{warning}");
     }

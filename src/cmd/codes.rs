@@ -6,12 +6,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::cli::CodesArgs;
-use crate::config::SiteConfig;
-use crate::error::{Error, Result};
-use crate::markdown::escape_html as esc;
-use crate::roster::{Person, ROSTER_FILE, Roster};
-use crate::token::{MasterKey, ensure_private_dir, kid};
-use crate::util::text::csv_cell;
+use handbook::config::SiteConfig;
+use handbook::error::{Error, Result};
+use handbook::markdown::escape_html as esc;
+use handbook::roster::{Person, ROSTER_FILE, Roster};
+use handbook::token::{MasterKey, ensure_private_dir, kid};
+use handbook::util::text::csv_cell;
 
 /// The course page, relative to the site's address.
 const COURSE_PAGE: &str = "course/index.html";
@@ -29,7 +29,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let config = SiteConfig::load(root)?;
     // The master key lives in .handbook/: narrow it to its owner if it was
     // made (or copied back from a backup) with wider permissions.
-    if root.join(crate::token::PRIVATE_DIR).is_dir() {
+    if root.join(handbook::token::PRIVATE_DIR).is_dir() {
         ensure_private_dir(root)?;
     }
     let master = MasterKey::load(root)?;
@@ -66,7 +66,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let csv = codes_csv(&issued)?;
     match &args.out {
         Some(out) => {
-            crate::util::fs::write_private(out, &csv)?;
+            handbook::util::fs::write_private(out, &csv)?;
             eprintln!(
                 "Wrote {} codes to {}. It holds everyone's personal code: keep it private.",
                 issued.len(),
@@ -81,7 +81,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
         }
     }
     if let Some(letters) = &args.letters {
-        crate::util::fs::write_private(letters, letters_html(&config, &issued).as_bytes())?;
+        handbook::util::fs::write_private(letters, letters_html(&config, &issued).as_bytes())?;
         eprintln!(
             "Wrote {} letters to {}: open it in a browser and print it (one page each).",
             issued.len(),

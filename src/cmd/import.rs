@@ -5,13 +5,13 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::ImportArgs;
-use crate::error::{Diagnostic, Error, Result};
-use crate::ledger::Ledger;
-use crate::ledger::import::{Input, Reason, Rejected, import};
-use crate::ledger::policy::Policy;
-use crate::roster::Roster;
-use crate::token::MasterKey;
-use crate::util::text::terminal_safe;
+use handbook::error::{Diagnostic, Error, Result};
+use handbook::ledger::Ledger;
+use handbook::ledger::import::{Input, Reason, Rejected, import};
+use handbook::ledger::policy::Policy;
+use handbook::roster::Roster;
+use handbook::token::MasterKey;
+use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     let (_, policy) = Policy::load(root)?;
@@ -87,7 +87,7 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     }
     for name in &summary.without_tokens {
         let mut warning = nothing_in(name);
-        warning.severity = crate::error::Severity::Warning;
+        warning.severity = handbook::error::Severity::Warning;
         eprintln!("{warning}");
     }
     println!(

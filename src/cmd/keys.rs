@@ -5,8 +5,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::cli::{KeysArgs, KeysCommand};
-use crate::error::{Error, Result};
-use crate::token::{MASTER_KEY_FILE, MasterKey, ensure_private_dir};
+use handbook::error::{Error, Result};
+use handbook::token::{MASTER_KEY_FILE, MasterKey, ensure_private_dir};
 
 pub(crate) fn run(root: &Path, args: &KeysArgs) -> Result<()> {
     match args.command {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, RecordsArgs};
-use crate::error::Result;
+use handbook::error::Result;
 
 mod build;
 mod check;
@@ -39,8 +39,8 @@ fn roster_path(root: &Path, records: &RecordsArgs) -> (PathBuf, PathBuf) {
     match &records.roster {
         Some(path) => (path.clone(), path.clone()),
         None => (
-            root.join(crate::roster::ROSTER_FILE),
-            PathBuf::from(crate::roster::ROSTER_FILE),
+            root.join(handbook::roster::ROSTER_FILE),
+            PathBuf::from(handbook::roster::ROSTER_FILE),
         ),
     }
 }
@@ -51,8 +51,8 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
     match &records.ledger {
         Some(path) => Ok(path.clone()),
         None => {
-            crate::token::ensure_private_dir(root)?;
-            Ok(root.join(crate::ledger::LEDGER_FILE))
+            handbook::token::ensure_private_dir(root)?;
+            Ok(root.join(handbook::ledger::LEDGER_FILE))
         }
     }
 }
@@ -60,7 +60,7 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
 /// Warns (on stderr) about roster schools that site.yaml's `schools` does
 /// not list: usually a typing mistake that would split a school in two in
 /// the report.
-fn warn_unknown_schools(config: &crate::config::SiteConfig, roster: &crate::roster::Roster) {
+fn warn_unknown_schools(config: &handbook::config::SiteConfig, roster: &handbook::roster::Roster) {
     if config.schools.is_empty() {
         return;
     }
@@ -79,7 +79,7 @@ fn warn_unknown_schools(config: &crate::config::SiteConfig, roster: &crate::rost
         warned.push(school);
         eprintln!(
             "{}",
-            crate::error::Diagnostic::warning(
+            handbook::error::Diagnostic::warning(
                 &roster.file,
                 Some(person.line),
                 format!("school `{school}` is not one of the schools in site.yaml"),

@@ -1,13 +1,13 @@
 //! `handbook new DIR`: a small handbook that builds at once.
 
 use crate::cli::NewArgs;
-use crate::error::Result;
+use handbook::error::Result;
 
 pub(crate) fn run(args: &NewArgs) -> Result<()> {
-    crate::scaffold::create(&args.dir)?;
+    handbook::scaffold::create(&args.dir)?;
     println!(
         "Created a new handbook in {dir}\nNext: cd {dir} && handbook build   (then open output/index.html)",
-        dir = crate::util::text::terminal_safe(&args.dir.display().to_string())
+        dir = handbook::util::text::terminal_safe(&args.dir.display().to_string())
     );
     Ok(())
 }

@@ -3,16 +3,16 @@
 use std::path::Path;
 
 use crate::cli::PublishArgs;
-use crate::error::{Error, Result};
-use crate::versions::{self, PublishRequest};
+use handbook::error::{Error, Result};
+use handbook::versions::{self, PublishRequest};
 
 pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
     // Only a site that passes `check` can be published.
-    if let Err(err) = crate::site::check(root, false) {
+    if let Err(err) = handbook::site::check(root, false) {
         return Err(match err {
             Error::Input(mut problems) => {
                 problems.push(
-                    crate::error::Diagnostic::error(
+                    handbook::error::Diagnostic::error(
                         versions::VERSIONS_FILE,
                         None,
                         "not published: `handbook check` found the errors above",
@@ -32,7 +32,7 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
             label: args.label.clone(),
             reviewed: args.reviewed,
             next_review: args.next_review,
-            today: crate::site::today(),
+            today: handbook::site::today(),
         },
     )?;
     let kind = if version.minor {

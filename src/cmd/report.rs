@@ -6,20 +6,20 @@
 use std::path::Path;
 
 use crate::cli::ReportArgs;
-use crate::error::Result;
-use crate::ledger::Ledger;
-use crate::report::Report;
-use crate::report::html::{PageInfo, render};
-use crate::roster::Roster;
-use crate::util::text::terminal_safe;
+use handbook::error::Result;
+use handbook::ledger::Ledger;
+use handbook::report::Report;
+use handbook::report::html::{PageInfo, render};
+use handbook::roster::Roster;
+use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
-    let (config, policy) = crate::ledger::policy::Policy::load(root)?;
+    let (config, policy) = handbook::ledger::policy::Policy::load(root)?;
     let (roster_path, roster_shown) = super::roster_path(root, &args.records);
     let roster = Roster::load(&roster_path, &roster_shown)?;
     let ledger_path = match &args.records.ledger {
         Some(path) => path.clone(),
-        None => root.join(crate::ledger::LEDGER_FILE),
+        None => root.join(handbook::ledger::LEDGER_FILE),
     };
     let completions = match Ledger::open_read_only(&ledger_path)? {
         Some(ledger) => ledger.completions()?,
@@ -48,14 +48,14 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
                 made: &made,
             },
         );
-        crate::util::fs::write_private(path, html.as_bytes())?;
+        handbook::util::fs::write_private(path, html.as_bytes())?;
         println!(
             "Wrote the report to {}.",
             terminal_safe(&path.display().to_string())
         );
     }
     if let Some(path) = &args.csv {
-        crate::util::fs::write_private(path, &report.to_csv()?)?;
+        handbook::util::fs::write_private(path, &report.to_csv()?)?;
         println!(
             "Wrote the CSV to {}.",
             terminal_safe(&path.display().to_string())

@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use crate::cli::ServeArgs;
-use crate::error::Result;
+use handbook::error::Result;
 
 pub(crate) fn run(root: &Path, args: &ServeArgs) -> Result<()> {
-    crate::serve::run(&crate::serve::Options {
+    handbook::serve::run(&handbook::serve::Options {
         root: root.to_path_buf(),
         bind: args.bind,
         port: args.port,
