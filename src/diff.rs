@@ -8,7 +8,7 @@ use serde::Serialize;
 use similar::{ChangeTag, DiffOp, TextDiff};
 
 use crate::content;
-use crate::markdown::escape_html;
+use crate::util::html::escape as escape_html;
 
 /// How a page differs between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

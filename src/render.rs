@@ -112,7 +112,7 @@ impl Renderer {
     /// Compiles every template of the theme once.
     pub fn new(theme: &Theme) -> Result<Renderer> {
         let mut tera = tera::Tera::new();
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::util::html::escape_into);
         tera.add_raw_templates(
             theme
                 .templates
@@ -141,27 +141,6 @@ impl Renderer {
             .render(name, context)
             .map_err(|err| template_error(&self.origins, &err, Some(name)))
     }
-}
-
-/// Tera's HTML escaping (the same five characters, the same entities),
-/// writing unescaped runs whole rather than byte by byte.
-fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(entity)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
 }
 
 fn template_error(
@@ -244,7 +223,7 @@ mod tests {
         ] {
             let mut ours = Vec::new();
             let mut theirs = Vec::new();
-            escape_html(text, &mut ours).unwrap();
+            crate::util::html::escape_into(text, &mut ours).unwrap();
             tera::escape_html(text, &mut theirs).unwrap();
             assert_eq!(ours, theirs, "{text}");
         }

@@ -2,6 +2,9 @@
 //! shipped as a classic script (`search-index.js`) so that search works
 //! opened from disk, where pages cannot fetch local files.
 
+use std::io::Write as _;
+
+use crate::util::html::ScriptSafe;
 use serde::Serialize;
 
 use crate::markdown::TextPart;
@@ -72,15 +75,12 @@ struct EntryRef<'a> {
 /// (title, URL, parts), written straight from the pages' text: for a large
 /// site that saves copying the whole index twice.
 pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])>) -> String {
-    let mut out = Escaped {
-        out: b"window.HANDBOOK_SEARCH = [".to_vec(),
-        after_lt: false,
-    };
+    let mut out = ScriptSafe::new(b"window.HANDBOOK_SEARCH = [".to_vec());
     let mut first = true;
     for (title, url, parts) in pages {
         for part in parts {
             if !first {
-                out.out.push(b',');
+                let _ = out.write_all(b",");
             }
             first = false;
             let entry = EntryRef {
@@ -94,42 +94,8 @@ pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])
             let _ = serde_json::to_writer(&mut out, &entry);
         }
     }
-    out.out.extend_from_slice(b"];\n");
-    String::from_utf8(out.out).unwrap_or_default()
-}
-
-/// Writes JSON with every `</` turned into `<\/`, so that the data could
-/// never end a script element.
-struct Escaped {
-    out: Vec<u8>,
-    after_lt: bool,
-}
-
-impl std::io::Write for Escaped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut start = 0;
-        for (i, &b) in buf.iter().enumerate() {
-            let lt_before = if i == 0 {
-                self.after_lt
-            } else {
-                buf[i - 1] == b'<'
-            };
-            if b == b'/' && lt_before {
-                self.out.extend_from_slice(&buf[start..i]);
-                self.out.push(b'\\');
-                start = i;
-            }
-        }
-        self.out.extend_from_slice(&buf[start..]);
-        if let Some(&last) = buf.last() {
-            self.after_lt = last == b'<';
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    let _ = out.write_all(b"];\n");
+    String::from_utf8(out.into_inner()).unwrap_or_default()
 }
 
 /// The index as a classic script that sets `window.HANDBOOK_SEARCH`.

@@ -462,7 +462,7 @@ impl<'a> Prepared<'a> {
             "url": "course/index.html",
             "declaration_url": "course/declaration.html",
             "modules": modules,
-            "data_json": script_json(&data),
+            "data_json": crate::util::html::script_json(&data),
         })
     }
 
@@ -516,7 +516,7 @@ impl<'a> Prepared<'a> {
             "reading_minutes": self.reading_minutes(&pages),
             "pages": page_values,
             "questions": questions,
-            "quiz_json": script_json(&data),
+            "quiz_json": crate::util::html::script_json(&data),
             "prev": neighbour(index.checked_sub(1)),
             "next": neighbour(Some(index + 1)),
         })
@@ -1194,14 +1194,6 @@ impl tool::PolicyLookup for Prepared<'_> {
             title,
         )
     }
-}
-
-/// JSON for a `<script type="application/json">` element: `</` is escaped
-/// so the data cannot end the element.
-pub(crate) fn script_json(value: &Value) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|_| "null".to_string())
-        .replace("</", "<\\/")
 }
 
 /// The front matter block of a page as text (for finding a key's line).

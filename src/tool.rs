@@ -560,7 +560,7 @@ impl Tool {
                     "start": tree.start,
                     "nodes": ordered,
                     "outline": outline,
-                    "json": crate::site::script_json(&data),
+                    "json": crate::util::html::script_json(&data),
                 })
             }
             Data::Checklist(list) => {
@@ -578,7 +578,7 @@ impl Tool {
                     "title": list.title,
                     "intro": list.intro,
                     "items": items,
-                    "json": crate::site::script_json(&data),
+                    "json": crate::util::html::script_json(&data),
                 })
             }
             Data::Form(form) => {
@@ -603,7 +603,7 @@ impl Tool {
                     "fields": fields,
                     "policy_url": url,
                     "policy_title": title,
-                    "json": crate::site::script_json(&data),
+                    "json": crate::util::html::script_json(&data),
                 })
             }
         }

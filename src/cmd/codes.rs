@@ -8,9 +8,9 @@ use std::path::Path;
 use crate::cli::CodesArgs;
 use handbook::config::SiteConfig;
 use handbook::error::{Error, Result};
-use handbook::markdown::escape_html as esc;
 use handbook::roster::{Person, ROSTER_FILE, Roster};
 use handbook::token::{MasterKey, ensure_private_dir, kid};
+use handbook::util::html::escape as esc;
 use handbook::util::text::csv_cell;
 
 /// The course page, relative to the site's address.

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{Report, Row, School, Status, Totals, format_date, format_scores, recorded_as};
 use crate::ledger::Method;
-use crate::markdown::escape_html as esc;
+use crate::util::html::escape as esc;
 
 /// What the page says about itself.
 #[derive(Debug, Clone)]
@@ -288,7 +288,7 @@ fn outstanding(out: &mut String, report: &Report<'_>) {
     let addresses: Vec<String> = rows
         .iter()
         .filter(|(_, r)| !r.person.email.is_empty())
-        .map(|(_, r)| esc(&r.person.email))
+        .map(|(_, r)| esc(&r.person.email).into_owned())
         .collect();
     if !addresses.is_empty() {
         let _ = write!(

@@ -3,5 +3,6 @@
 //! printed, and files written privately.
 
 pub mod fs;
+pub mod html;
 pub mod paths;
 pub mod text;
