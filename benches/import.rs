@@ -13,12 +13,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use handbook::ledger::Ledger;
-use handbook::ledger::import::{ImportSummary, Input, import};
-use handbook::ledger::policy::{KnownVersion, Policy};
-use handbook::ledger::scan::find_tokens;
-use handbook::roster::Roster;
-use handbook::token::{Claims, MasterKey, Scores, sign};
+use handbook::records::ledger::Ledger;
+use handbook::records::ledger::import::{ImportSummary, Input, import};
+use handbook::records::ledger::policy::{KnownVersion, Policy};
+use handbook::records::ledger::scan::find_tokens;
+use handbook::records::roster::Roster;
+use handbook::records::token::{Claims, MasterKey, Scores, sign};
 
 const PEOPLE: usize = 1_000;
 const TOKENS: usize = 100_000;

@@ -1,32 +1,34 @@
 //! handbook: a static-site generator for school policies, with a staff
 //! training course, signed completion tokens and a compliance ledger.
 //!
-//! The build flows one way: [`config`] and [`content`] load the site,
-//! [`markdown`] renders each page, [`site`] validates and assembles it,
-//! [`render`] applies the Tera theme and [`site`] writes it atomically.
+//! Two sides, each flowing one way over the [`util`] leaf (see
+//! `docs/architecture.md`):
 //!
-//! The records side: [`token`] makes staff codes and checks completion
-//! tokens, [`roster`] reads the staff list, [`ledger`] imports tokens into
-//! the SQLite ledger, and [`report`] says who has read the current version.
+//! - the build side: [`config`] and [`content`] load the site,
+//!   [`markdown`] renders each page, [`course`] checks quizzes and tools
+//!   against the policy, [`site`] validates and assembles the pages,
+//!   [`render`] applies the Tera theme and [`site`] writes the output
+//!   atomically; [`serve`] rebuilds it live;
+//! - the records side, [`records`]: staff codes and completion tokens, the
+//!   roster, the SQLite ledger and the compliance report.
+//!
+//! Nothing here prints or knows the command line: the `handbook` binary
+//! does that.
 
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod config;
 pub mod content;
+pub mod course;
 pub mod diff;
 pub mod error;
 pub mod incremental;
-pub mod ledger;
 pub mod markdown;
-pub mod quiz;
+pub mod records;
 pub mod render;
-pub mod report;
-pub mod roster;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
-pub mod token;
-pub mod tool;
 pub mod util;
 pub mod versions;

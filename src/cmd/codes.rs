@@ -8,8 +8,8 @@ use std::path::Path;
 use crate::cli::CodesArgs;
 use handbook::config::SiteConfig;
 use handbook::error::{Error, Result};
-use handbook::roster::{Person, ROSTER_FILE, Roster};
-use handbook::token::{MasterKey, ensure_private_dir, kid};
+use handbook::records::roster::{Person, ROSTER_FILE, Roster};
+use handbook::records::token::{MasterKey, ensure_private_dir, kid};
 use handbook::util::html::escape as esc;
 use handbook::util::text::csv_cell;
 
@@ -29,7 +29,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let config = SiteConfig::load(root)?;
     // The master key lives in .handbook/: narrow it to its owner if it was
     // made (or copied back from a backup) with wider permissions.
-    if root.join(handbook::token::PRIVATE_DIR).is_dir() {
+    if root.join(handbook::records::token::PRIVATE_DIR).is_dir() {
         ensure_private_dir(root)?;
     }
     let master = MasterKey::load(root)?;

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::ImportArgs;
 use handbook::error::{Diagnostic, Error, Result};
-use handbook::ledger::Ledger;
-use handbook::ledger::import::{Input, Reason, Rejected, import};
-use handbook::ledger::policy::Policy;
-use handbook::roster::Roster;
-use handbook::token::MasterKey;
+use handbook::records::ledger::Ledger;
+use handbook::records::ledger::import::{Input, Reason, Rejected, import};
+use handbook::records::ledger::policy::Policy;
+use handbook::records::roster::Roster;
+use handbook::records::token::MasterKey;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {

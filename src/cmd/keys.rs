@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::cli::{KeysArgs, KeysCommand};
 use handbook::error::{Error, Result};
-use handbook::token::{MASTER_KEY_FILE, MasterKey, ensure_private_dir};
+use handbook::records::token::{MASTER_KEY_FILE, MasterKey, ensure_private_dir};
 
 pub(crate) fn run(root: &Path, args: &KeysArgs) -> Result<()> {
     match args.command {

@@ -39,8 +39,8 @@ fn roster_path(root: &Path, records: &RecordsArgs) -> (PathBuf, PathBuf) {
     match &records.roster {
         Some(path) => (path.clone(), path.clone()),
         None => (
-            root.join(handbook::roster::ROSTER_FILE),
-            PathBuf::from(handbook::roster::ROSTER_FILE),
+            root.join(handbook::records::roster::ROSTER_FILE),
+            PathBuf::from(handbook::records::roster::ROSTER_FILE),
         ),
     }
 }
@@ -51,8 +51,8 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
     match &records.ledger {
         Some(path) => Ok(path.clone()),
         None => {
-            handbook::token::ensure_private_dir(root)?;
-            Ok(root.join(handbook::ledger::LEDGER_FILE))
+            handbook::records::token::ensure_private_dir(root)?;
+            Ok(root.join(handbook::records::ledger::LEDGER_FILE))
         }
     }
 }
@@ -60,7 +60,10 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
 /// Warns (on stderr) about roster schools that site.yaml's `schools` does
 /// not list: usually a typing mistake that would split a school in two in
 /// the report.
-fn warn_unknown_schools(config: &handbook::config::SiteConfig, roster: &handbook::roster::Roster) {
+fn warn_unknown_schools(
+    config: &handbook::config::SiteConfig,
+    roster: &handbook::records::roster::Roster,
+) {
     if config.schools.is_empty() {
         return;
     }

@@ -7,13 +7,13 @@ use chrono::{NaiveDate, Utc};
 
 use crate::cli::RecordArgs;
 use handbook::error::{Diagnostic, Error, Result};
-use handbook::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
-use handbook::roster::Roster;
-use handbook::token::Scores;
+use handbook::records::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
+use handbook::records::roster::Roster;
+use handbook::records::token::Scores;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
-    let (_, policy) = handbook::ledger::policy::Policy::load(root)?;
+    let (_, policy) = handbook::records::ledger::policy::Policy::load(root)?;
     let (roster_path, roster_shown) = super::roster_path(root, &args.records);
     let roster = Roster::load(&roster_path, &roster_shown)?;
     let Some(person) = roster.get(&args.id) else {

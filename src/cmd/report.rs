@@ -7,19 +7,19 @@ use std::path::Path;
 
 use crate::cli::ReportArgs;
 use handbook::error::Result;
-use handbook::ledger::Ledger;
-use handbook::report::Report;
-use handbook::report::html::{PageInfo, render};
-use handbook::roster::Roster;
+use handbook::records::ledger::Ledger;
+use handbook::records::report::Report;
+use handbook::records::report::html::{PageInfo, render};
+use handbook::records::roster::Roster;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
-    let (config, policy) = handbook::ledger::policy::Policy::load(root)?;
+    let (config, policy) = handbook::records::ledger::policy::Policy::load(root)?;
     let (roster_path, roster_shown) = super::roster_path(root, &args.records);
     let roster = Roster::load(&roster_path, &roster_shown)?;
     let ledger_path = match &args.records.ledger {
         Some(path) => path.clone(),
-        None => root.join(handbook::ledger::LEDGER_FILE),
+        None => root.join(handbook::records::ledger::LEDGER_FILE),
     };
     let completions = match Ledger::open_read_only(&ledger_path)? {
         Some(ledger) => ledger.completions()?,

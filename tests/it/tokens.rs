@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use handbook::token::{Claims, MasterKey, Scores, header_json, kid, sign};
+use handbook::records::token::{Claims, MasterKey, Scores, header_json, kid, sign};
 use hmac::{Hmac, KeyInit, Mac};
 
 use crate::support::{Run, SITE_ID, Site};

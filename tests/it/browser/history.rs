@@ -253,7 +253,7 @@ fn version_history_changes_page_and_returning_reader() {
                 "the notice to go when the reader signs out",
             )
             .await;
-            let other = handbook::token::StaffKey::from_bytes([9; 16]).code("T043");
+            let other = handbook::records::token::StaffKey::from_bytes([9; 16]).code("T043");
             super::quiz::sign_in(b, "T043", &other).await;
             assert_eq!(
                 b.js(

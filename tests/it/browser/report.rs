@@ -3,7 +3,7 @@
 //! zero violations. A temporary copy of the real site with a master key, a
 //! roster of three people in two schools and one imported token.
 
-use handbook::token::{Claims, MasterKey, Scores, kid, sign};
+use handbook::records::token::{Claims, MasterKey, Scores, kid, sign};
 
 use super::a11y::{TAGS, axe_violations};
 use super::run_on;

@@ -26,7 +26,7 @@
 //! `tests/it/browser/shared_computer.rs`; the JavaScript side in
 //! `tests/js/` (run by `tests/it/js.rs`).
 
-use handbook::token::{CodeError, MasterKey, StaffKey, kid};
+use handbook::records::token::{CodeError, MasterKey, StaffKey, kid};
 
 use crate::support::Site;
 

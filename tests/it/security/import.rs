@@ -49,7 +49,7 @@
 
 use std::collections::BTreeMap;
 
-use handbook::token::{Claims, MasterKey, Scores, header_json, kid, sign};
+use handbook::records::token::{Claims, MasterKey, Scores, header_json, kid, sign};
 use hmac::{KeyInit as _, Mac as _};
 
 use crate::support::{Run, SITE_ID, Site, b64url, raw_token, signing_key};

@@ -164,8 +164,12 @@ impl Site {
 // make (another algorithm, a changed header, claims of the wrong type).
 
 /// A staff member's HS256 signing key under `master`.
-pub fn signing_key(master: [u8; 32], id: &str, generation: u32) -> handbook::token::SigningKey {
-    handbook::token::MasterKey::from_bytes(master)
+pub fn signing_key(
+    master: [u8; 32],
+    id: &str,
+    generation: u32,
+) -> handbook::records::token::SigningKey {
+    handbook::records::token::MasterKey::from_bytes(master)
         .staff_key(id, generation)
         .signing_key()
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::token::Scores;
+use crate::records::token::Scores;
 
 pub mod import;
 pub mod policy;
@@ -263,7 +263,7 @@ impl Batch<'_> {
     pub fn insert(&self, completion: &NewCompletion<'_>) -> Result<bool> {
         let hash = completion
             .token
-            .map(|t| crate::token::sha256_hex(t.as_bytes()));
+            .map(|t| crate::records::token::sha256_hex(t.as_bytes()));
         let mut stmt = self
             .tx
             .prepare_cached(

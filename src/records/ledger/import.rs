@@ -15,8 +15,8 @@ use super::policy::Policy;
 use super::scan::find_tokens;
 use super::{Ledger, Method, NewCompletion};
 use crate::error::Result;
-use crate::roster::{Person, Roster};
-use crate::token::{self, Claims, DecodeError, MasterKey, SigningKey};
+use crate::records::roster::{Person, Roster};
+use crate::records::token::{self, Claims, DecodeError, MasterKey, SigningKey};
 use crate::util::text::terminal_safe;
 
 /// How far a completion time may be off (clocks differ, and a publication
@@ -197,7 +197,7 @@ fn unusual_characters(id: &str) -> String {
         .iter()
         .take(4)
         .map(|&c| {
-            if c.is_control() || crate::ledger::scan::is_invisible(c) {
+            if c.is_control() || crate::records::ledger::scan::is_invisible(c) {
                 format!("U+{:04X}", c as u32)
             } else {
                 format!("`{c}` U+{:04X}", c as u32)
@@ -529,9 +529,9 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::ledger::Ledger;
-    use crate::ledger::policy::KnownVersion;
-    use crate::token::{Scores, header_json, kid, sign};
+    use crate::records::ledger::Ledger;
+    use crate::records::ledger::policy::KnownVersion;
+    use crate::records::token::{Scores, header_json, kid, sign};
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Report, Row, School, Status, Totals, format_date, format_scores, recorded_as};
-use crate::ledger::Method;
+use crate::records::ledger::Method;
 use crate::util::html::escape as esc;
 
 /// What the page says about itself.

@@ -15,12 +15,12 @@ use serde_json::{Value, json};
 
 use crate::config::SiteConfig;
 use crate::content::{self, Assets, Page, Section};
+use crate::course::quiz::{self, Quiz};
+use crate::course::tool::{self, Tool};
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::quiz::{self, Quiz};
 use crate::render::{Renderer, Theme};
 use crate::search;
-use crate::tool::{self, Tool};
 use crate::versions::PublishedVersion;
 
 /// The file that marks a folder as handbook's output, so that a build never

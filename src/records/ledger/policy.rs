@@ -63,7 +63,7 @@ impl Policy {
         let current = crate::versions::policy_version_id(root)?;
         let published = crate::versions::load_published(root)?;
         let pass_mark = config.course.pass_mark;
-        let quizzes = crate::quiz::load(root, pass_mark).map_err(Error::Input)?;
+        let quizzes = crate::course::quiz::load(root, pass_mark).map_err(Error::Input)?;
         let modules = quizzes
             .iter()
             .map(|q| (q.module.clone(), q.pass_mark))
@@ -79,7 +79,7 @@ impl Policy {
             {
                 continue;
             }
-            if let Ok(quizzes) = crate::quiz::load(&kept, pass_mark) {
+            if let Ok(quizzes) = crate::course::quiz::load(&kept, pass_mark) {
                 archived_modules.insert(
                     version.id.clone(),
                     quizzes

@@ -12,9 +12,9 @@ use std::fmt::Write as _;
 use chrono::DateTime;
 
 use crate::error::{Error, Result};
-use crate::ledger::policy::Policy;
-use crate::ledger::{Completion, Method};
-use crate::roster::{Person, Roster, id_key};
+use crate::records::ledger::policy::Policy;
+use crate::records::ledger::{Completion, Method};
+use crate::records::roster::{Person, Roster, id_key};
 use crate::util::text::{csv_cell, terminal_safe};
 
 pub mod html;
@@ -451,8 +451,8 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::ledger::policy::KnownVersion;
-    use crate::token::Scores;
+    use crate::records::ledger::policy::KnownVersion;
+    use crate::records::token::Scores;
 
     fn completion(id: &str, version: &str, at: i64, method: Method) -> Completion {
         Completion {

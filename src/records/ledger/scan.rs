@@ -712,18 +712,21 @@ mod tests {
     fn finds_tokens_wrapped_at_any_width_and_break() {
         // A 20-character id, as in `alice.abler@ppat.org`, whose token
         // failed at most break positions of a 76-column wrap before.
-        let key = crate::token::MasterKey::from_bytes([9; 32])
+        let key = crate::records::token::MasterKey::from_bytes([9; 32])
             .staff_key("alice.abler@ppat.org", 1)
             .signing_key();
-        let claims = crate::token::Claims {
+        let claims = crate::records::token::Claims {
             iss: "ppat/social-media".to_string(),
             sub: "alice.abler@ppat.org".to_string(),
             iat: 1_767_225_600,
             pv: "0123456789abcdef".to_string(),
-            mods: crate::token::Scores(vec![("scope".into(), 100), ("behaviour".into(), 80)]),
+            mods: crate::records::token::Scores(vec![
+                ("scope".into(), 100),
+                ("behaviour".into(), 80),
+            ]),
             decl: true,
         };
-        let alice = crate::token::sign(&key, "alice.abler@ppat.org", &claims);
+        let alice = crate::records::token::sign(&key, "alice.abler@ppat.org", &claims);
         let mut cases = 0;
         for token in [T, alice.as_str()] {
             for width in 20..=200 {

@@ -1,0 +1,7 @@
+//! The course's own inputs, checked against the policy they teach: module
+//! quizzes (`quizzes/*.yaml`) and the staff tools defined as data
+//! (`content/tools/*.yaml`). Takes the loaded content and gives checked
+//! quizzes and tools to the site stage.
+
+pub mod quiz;
+pub mod tool;
