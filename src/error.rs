@@ -119,6 +119,21 @@ impl Error {
         }
     }
 
+    /// Reading `path` failed.
+    pub fn reading(path: &Path, source: std::io::Error) -> Self {
+        Error::io(format!("reading {}", path.display()), source)
+    }
+
+    /// Writing `path` failed.
+    pub fn writing(path: &Path, source: std::io::Error) -> Self {
+        Error::io(format!("writing {}", path.display()), source)
+    }
+
+    /// Creating the folder `path` failed.
+    pub fn creating(path: &Path, source: std::io::Error) -> Self {
+        Error::io(format!("creating {}", path.display()), source)
+    }
+
     /// A single input error.
     pub fn input(diagnostic: Diagnostic) -> Self {
         Error::Input(vec![diagnostic])
@@ -160,7 +175,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Input(_) | Error::Usage(_) => None,
+        }
+    }
+}
 
 /// Whether a reference (a link or a quiz's `policy_ref`) resolves; if not,
 /// what is wrong and how to fix it.

@@ -76,8 +76,7 @@ pub fn create(dir: &Path) -> Result<()> {
     for (path, text) in FILES {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+            std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
         }
         // `create_new`: a file that appeared since the check is left alone.
         std::fs::OpenOptions::new()
@@ -85,7 +84,7 @@ pub fn create(dir: &Path) -> Result<()> {
             .create_new(true)
             .open(&path)
             .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
-            .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+            .map_err(|err| Error::writing(&path, err))?;
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ pub fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(Error::io(format!("reading {}", path.display()), err)),
+        Err(err) => return Err(Error::reading(&path, err)),
     };
     let file: VersionsFile = serde_yaml::from_str(&text).map_err(|err| {
         Error::input(
@@ -119,8 +119,7 @@ pub fn is_version_id(id: &str) -> bool {
 pub fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (rel, path) in versioned_files(root)? {
-        let bytes = std::fs::read(&path)
-            .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
+        let bytes = std::fs::read(&path).map_err(|err| Error::reading(&path, err))?;
         out.insert(
             rel,
             String::from_utf8_lossy(&crlf_to_lf(&bytes)).into_owned(),
@@ -185,8 +184,8 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
 
     // site.yaml follows the published version: label and review dates.
     let config_path = root.join(crate::config::CONFIG_FILE);
-    let config_text = std::fs::read_to_string(&config_path)
-        .map_err(|err| Error::io(format!("reading {}", config_path.display()), err))?;
+    let config_text =
+        std::fs::read_to_string(&config_path).map_err(|err| Error::reading(&config_path, err))?;
     let mut updated = config_text.clone();
     if let Some(label) = &request.label {
         updated = set_key(&updated, "version", label);
@@ -223,8 +222,7 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
     let archive = root.join(ARCHIVE_DIR).join(&id);
     if !archive.exists() {
         let parent = root.join(ARCHIVE_DIR);
-        std::fs::create_dir_all(&parent)
-            .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+        std::fs::create_dir_all(&parent).map_err(|err| Error::creating(&parent, err))?;
         let staging = tempfile::Builder::new()
             .prefix(".publishing-")
             .tempdir_in(&parent)
@@ -232,15 +230,13 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
         for (rel, path) in versioned_files(root)? {
             let target = staging.path().join(&rel);
             if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+                std::fs::create_dir_all(dir).map_err(|err| Error::creating(dir, err))?;
             }
             std::fs::copy(&path, &target)
                 .map_err(|err| Error::io(format!("copying {}", path.display()), err))?;
         }
         let kept = staging.keep();
-        std::fs::rename(&kept, &archive)
-            .map_err(|err| Error::io(format!("creating {}", archive.display()), err))?;
+        std::fs::rename(&kept, &archive).map_err(|err| Error::creating(&archive, err))?;
     }
     let mut all = published;
     all.push(entry.clone());
@@ -287,12 +283,11 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
 /// never left half-written.
 fn write_replacing(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|err| Error::writing(path, err))?;
     std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+        .map_err(|err| Error::writing(path, err))?;
     file.persist(path)
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err.error))?;
+        .map_err(|err| Error::writing(path, err.error))?;
     Ok(())
 }
 
@@ -312,8 +307,7 @@ fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
-            let entry = entry
-                .map_err(|err| Error::io(format!("reading {}", base.display()), err.into()))?;
+            let entry = entry.map_err(|err| Error::reading(&base, err.into()))?;
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 files.push((rel.to_string_lossy().replace('\\', "/"), entry.into_path()));
@@ -339,10 +333,7 @@ pub fn policy_version_id(root: &Path) -> Result<String> {
     for chunk in files.chunks(256) {
         let contents: Vec<Result<Vec<u8>>> = chunk
             .par_iter()
-            .map(|(_, path)| {
-                std::fs::read(path)
-                    .map_err(|err| Error::io(format!("reading {}", path.display()), err))
-            })
+            .map(|(_, path)| std::fs::read(path).map_err(|err| Error::reading(path, err)))
             .collect();
         for ((rel, _), bytes) in chunk.iter().zip(contents) {
             let bytes = bytes?;

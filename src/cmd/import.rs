@@ -55,8 +55,7 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
         }
         Source::File(path) => Ok(Input {
             name: path.display().to_string().replace('\\', "/"),
-            bytes: std::fs::read(path)
-                .map_err(|err| Error::io(format!("reading {}", path.display()), err))?,
+            bytes: std::fs::read(path).map_err(|err| Error::reading(path, err))?,
         }),
     });
     let now = chrono::Utc::now().timestamp();
@@ -204,8 +203,7 @@ fn collect_sources(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>)> {
                     e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
                 });
             for entry in walker {
-                let entry = entry
-                    .map_err(|err| Error::io(format!("reading {}", path.display()), err.into()))?;
+                let entry = entry.map_err(|err| Error::reading(path, err.into()))?;
                 let kind = entry.file_type();
                 if kind.is_file() {
                     sources.push(Source::File(entry.into_path()));

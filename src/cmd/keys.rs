@@ -39,7 +39,7 @@ fn init(root: &Path) -> Result<()> {
                  (then run `handbook codes` and send everyone a new letter)"
             )));
         }
-        Err(err) => return Err(Error::io(format!("creating {}", path.display()), err)),
+        Err(err) => return Err(Error::creating(&path, err)),
     };
     let written = file
         .write_all(key.to_file_text().as_bytes())
@@ -48,7 +48,7 @@ fn init(root: &Path) -> Result<()> {
         // Do not leave a half-written key behind to be refused next time.
         drop(file);
         let _ = std::fs::remove_file(&path);
-        return Err(Error::io(format!("writing {}", path.display()), err));
+        return Err(Error::writing(&path, err));
     }
     println!(
         "Created {MASTER_KEY_FILE} (readable by you only).

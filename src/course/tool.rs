@@ -190,7 +190,7 @@ pub trait PolicyLookup {
 /// Reads and parses the tool file named by a page's front matter.
 pub fn load(content_dir: &Path, page_source: &str, tool: &str) -> Result<Tool, Diagnostic> {
     let page_file = Path::new(crate::content::CONTENT_DIR).join(page_source);
-    let source = crate::site::resolve_link(page_source, tool).ok_or_else(|| {
+    let source = crate::util::paths::resolve_link(page_source, tool).ok_or_else(|| {
         Diagnostic::error(
             &page_file,
             None,

@@ -119,7 +119,7 @@ impl Roster {
                     )),
                 ));
             }
-            Err(err) => return Err(Error::io(format!("reading {}", path.display()), err)),
+            Err(err) => return Err(Error::reading(path, err)),
         };
         Roster::parse(&bytes, shown)
     }

@@ -79,16 +79,15 @@ impl Theme {
             return Ok(());
         }
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry =
-                entry.map_err(|err| Error::io(format!("reading {}", dir.display()), err.into()))?;
+            let entry = entry.map_err(|err| Error::reading(dir, err.into()))?;
             if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
             {
                 continue;
             }
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(entry.path())
-                .map_err(|err| Error::io(format!("reading {}", entry.path().display()), err))?;
+            let bytes =
+                std::fs::read(entry.path()).map_err(|err| Error::reading(entry.path(), err))?;
             if templates {
                 let text =
                     crate::config::utf8_text(&shown.join(rel), bytes).map_err(Error::input)?;

@@ -224,23 +224,6 @@ impl Site {
     }
 }
 
-/// Resolves `target` (as written in `from`, a content path) to a content
-/// path, or `None` if it climbs out of `content/`.
-pub fn resolve_link(from: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 impl<'a> Prepared<'a> {
     /// The rendered page for a content path.
     pub fn page(&self, source: &str) -> Option<(&Entry<'a>, &Rendered)> {
@@ -259,7 +242,7 @@ impl<'a> Prepared<'a> {
         let source = if path.is_empty() {
             Some(from.to_string())
         } else {
-            resolve_link(from, path)
+            crate::util::paths::resolve_link(from, path)
         };
         let Some(source) = source else {
             return Err((
@@ -916,8 +899,7 @@ impl<'a> Prepared<'a> {
                 continue;
             }
             let path = self.site.root.join(content::CONTENT_DIR).join(asset);
-            let bytes = std::fs::read(&path)
-                .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
+            let bytes = std::fs::read(&path).map_err(|err| Error::reading(&path, err))?;
             sink(asset, &bytes)?;
         }
         Ok(count)
@@ -1367,15 +1349,13 @@ pub fn write_files(prepared: &Prepared<'_>, renderer: &Renderer, dir: &Path) -> 
         if let Some(parent) = path.parent() {
             let known = made.read().is_ok_and(|m| m.contains(parent));
             if !known {
-                std::fs::create_dir_all(parent)
-                    .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+                std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
                 if let Ok(mut m) = made.write() {
                     m.insert(parent.to_path_buf());
                 }
             }
         }
-        std::fs::write(&path, bytes)
-            .map_err(|err| Error::io(format!("writing {}", path.display()), err))
+        std::fs::write(&path, bytes).map_err(|err| Error::writing(&path, err))
     })
 }
 
@@ -1616,8 +1596,7 @@ fn write_atomically_with(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+    std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
     // Dropping `staging` removes it: every early return cleans up.
     let staging = tempfile::Builder::new()
         .prefix(".handbook-build-")
@@ -1722,15 +1701,18 @@ mod tests {
     #[test]
     fn links_resolve_relative_to_the_page() {
         assert_eq!(
-            resolve_link("parents/a.md", "b.md").unwrap(),
+            crate::util::paths::resolve_link("parents/a.md", "b.md").unwrap(),
             "parents/b.md"
         );
         assert_eq!(
-            resolve_link("parents/a.md", "../scope.md").unwrap(),
+            crate::util::paths::resolve_link("parents/a.md", "../scope.md").unwrap(),
             "scope.md"
         );
-        assert_eq!(resolve_link("a.md", "./x/y.md").unwrap(), "x/y.md");
-        assert!(resolve_link("a.md", "../../etc/passwd").is_none());
+        assert_eq!(
+            crate::util::paths::resolve_link("a.md", "./x/y.md").unwrap(),
+            "x/y.md"
+        );
+        assert!(crate::util::paths::resolve_link("a.md", "../../etc/passwd").is_none());
     }
 
     #[test]

@@ -17,12 +17,12 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options
         .open(path)
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+        .map_err(|err| Error::writing(path, err))?;
     restrict(&file, 0o600)
         .map_err(|err| Error::io(format!("protecting {}", path.display()), err))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))
+        .map_err(|err| Error::writing(path, err))
 }
 
 /// Makes `dir` (and its parents) if needed and leaves it open to its owner
@@ -35,7 +35,7 @@ pub fn private_dir(dir: &Path) -> Result<()> {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder
             .create(dir)
-            .map_err(|err| Error::io(format!("creating {}", dir.display()), err))?;
+            .map_err(|err| Error::creating(dir, err))?;
     }
     #[cfg(unix)]
     {

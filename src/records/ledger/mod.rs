@@ -114,8 +114,7 @@ impl Ledger {
     /// and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Ledger> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| Error::io(format!("creating {}", parent.display()), err))?;
+            std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
         }
         let mut conn = Connection::open(path).map_err(|err| sqlite_error(path, "opening", err))?;
         // WAL: readers (a report) never block an import. synchronous=FULL:

@@ -133,7 +133,7 @@ impl MasterKey {
                     ),
                 ));
             }
-            Err(err) => return Err(Error::io(format!("reading {}", path.display()), err)),
+            Err(err) => return Err(Error::reading(&path, err)),
         };
         MasterKey::parse(&text).map_err(|problem| {
             Error::input(
@@ -892,7 +892,7 @@ pub fn ensure_private_dir(root: &Path) -> Result<PathBuf> {
             &ignore,
             "# handbook's private files: the master key, roster and ledger. Never commit them.\n*\n",
         )
-        .map_err(|err| Error::io(format!("writing {}", ignore.display()), err))?;
+        .map_err(|err| Error::writing(&ignore, err))?;
     }
     Ok(dir)
 }
