@@ -22,7 +22,7 @@ use crate::render::Renderer;
 use crate::site::{self, Site};
 
 /// The folders and files under the site root that a build reads.
-pub const SOURCES: [&str; 8] = [
+pub(crate) const SOURCES: [&str; 8] = [
     "site.yaml",
     "versions.yaml",
     "content",
@@ -34,7 +34,7 @@ pub const SOURCES: [&str; 8] = [
 ];
 
 /// A site kept in memory between rebuilds.
-pub struct LiveSite {
+pub(crate) struct LiveSite {
     root: PathBuf,
     state: Option<State>,
 }
@@ -49,19 +49,19 @@ struct State {
 
 /// What a rebuild did.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Pages written.
-    pub pages: usize,
+    pub(crate) pages: usize,
     /// The one page whose Markdown was rendered again, for an incremental
     /// rebuild; `None` for a full build.
-    pub page: Option<String>,
+    pub(crate) page: Option<String>,
     /// Warnings (errors come back as `Err`).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl LiveSite {
     /// A site under `root`, not yet built.
-    pub fn new(root: &Path) -> LiveSite {
+    pub(crate) fn new(root: &Path) -> LiveSite {
         LiveSite {
             root: root.to_path_buf(),
             state: None,
@@ -69,12 +69,12 @@ impl LiveSite {
     }
 
     /// The site's title, once it has built.
-    pub fn title(&self) -> Option<&str> {
+    pub(crate) fn title(&self) -> Option<&str> {
         self.state.as_ref().map(|s| s.site.config.title.as_str())
     }
 
     /// Builds the whole site into `dir` (an existing, empty folder).
-    pub fn build_full(&mut self, dir: &Path) -> Result<Outcome> {
+    pub(crate) fn build_full(&mut self, dir: &Path) -> Result<Outcome> {
         self.state = None;
         let site = Site::load(&self.root)?;
         let renderer = Renderer::new(&site.theme)?;
@@ -104,7 +104,7 @@ impl LiveSite {
     /// sources ([`is_source`]) that exist now or that the last build read.
     /// A file that came and went between two builds (an editor's temporary
     /// file, vim's `4913`) does not count.
-    pub fn relevant(&self, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    pub(crate) fn relevant(&self, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
         changed
             .iter()
             .filter(|rel| is_source(rel))
@@ -116,7 +116,7 @@ impl LiveSite {
     /// True if one of the changed paths is a page of the last build that
     /// is missing now: some editors move the old file aside before they
     /// write the new one, so it may be back in a moment.
-    pub fn lost_page(&self, changed: &BTreeSet<PathBuf>) -> bool {
+    pub(crate) fn lost_page(&self, changed: &BTreeSet<PathBuf>) -> bool {
         changed.iter().any(|rel| {
             rel.starts_with(content::CONTENT_DIR)
                 && rel.extension().is_some_and(|e| e == "md")
@@ -144,7 +144,7 @@ impl LiveSite {
     /// Rebuilds into `dir` (an existing, empty folder) after the files
     /// `changed` (paths relative to the root) changed: incrementally when
     /// only one page's text changed, else in full.
-    pub fn rebuild(&mut self, changed: &BTreeSet<PathBuf>, dir: &Path) -> Result<Outcome> {
+    pub(crate) fn rebuild(&mut self, changed: &BTreeSet<PathBuf>, dir: &Path) -> Result<Outcome> {
         if let Some(source) = single_page(&self.relevant(changed))
             && let Some(outcome) = self.rebuild_page(&source, dir)?
         {
@@ -220,7 +220,7 @@ impl LiveSite {
 /// True if a change to `rel` (relative to the site root) can change the
 /// site: it is one of [`SOURCES`] or inside one, and no part of it is
 /// hidden (every loader skips hidden files, such as editors' swap files).
-pub fn is_source(rel: &Path) -> bool {
+pub(crate) fn is_source(rel: &Path) -> bool {
     let mut parts = rel.components();
     let Some(std::path::Component::Normal(first)) = parts.next() else {
         return false;

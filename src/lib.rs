@@ -7,7 +7,7 @@
 //! - the build side: [`config`] and [`content`] load the site,
 //!   [`markdown`] renders each page, [`course`] checks quizzes and tools
 //!   against the policy, [`site`] validates and assembles the pages,
-//!   [`render`] applies the Tera theme and [`site`] writes the output
+//!   `render` applies the Tera theme and [`site`] writes the output
 //!   atomically; [`serve`] rebuilds it live;
 //! - the records side, [`records`]: staff codes and completion tokens, the
 //!   roster, the SQLite ledger and the compliance report.
@@ -22,12 +22,12 @@ pub mod content;
 pub mod course;
 pub mod diff;
 pub mod error;
-pub mod incremental;
+pub(crate) mod incremental;
 pub mod markdown;
 pub mod records;
-pub mod render;
+pub(crate) mod render;
 pub mod scaffold;
-pub mod search;
+pub(crate) mod search;
 pub mod serve;
 pub mod site;
 pub mod util;

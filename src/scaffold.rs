@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// The files of a new handbook: path, contents.
-pub const FILES: &[(&str, &str)] = &[
+const FILES: &[(&str, &str)] = &[
     (
         "site.yaml",
         "# Site configuration: see docs/authoring.md in the handbook project.
@@ -69,7 +69,7 @@ summary: Who does what under this policy.
 ];
 
 /// Writes a new handbook into `dir`, which must not exist or be empty
-/// (see [`crate::site::new_folder`] for every folder it refuses). No file
+/// (see `site::new_folder` for every folder it refuses). No file
 /// that exists is ever overwritten.
 pub fn create(dir: &Path) -> Result<()> {
     let dir = crate::site::new_folder(dir)?;

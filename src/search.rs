@@ -13,39 +13,6 @@ use crate::markdown::TextPart;
 /// while keeping the index small.
 const MAX_TEXT: usize = 1200;
 
-/// One searchable part of a page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    /// Page title.
-    pub t: String,
-    /// Page URL relative to the site root.
-    pub u: String,
-    /// Heading text, or empty for the page's opening text.
-    pub h: String,
-    /// Heading anchor, or empty.
-    pub a: String,
-    /// Plain text.
-    pub x: String,
-}
-
-/// The entries for one page.
-pub fn entries(title: &str, url: &str, parts: &[TextPart]) -> Vec<Entry> {
-    parts
-        .iter()
-        .map(|part| Entry {
-            t: title.to_string(),
-            u: url.to_string(),
-            h: part.heading.clone(),
-            a: part.anchor.clone(),
-            x: truncate(&part.text, MAX_TEXT),
-        })
-        .collect()
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    cut(text, max).to_string()
-}
-
 /// `text` cut to at most `max` bytes, at a space when there is one.
 fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -61,20 +28,28 @@ fn cut(text: &str, max: usize) -> &str {
     }
 }
 
-/// [`Entry`], borrowed.
+/// One searchable part of a page, as `search.js` reads it
+/// (docs/templates.md).
 #[derive(Serialize)]
-struct EntryRef<'a> {
+struct Entry<'a> {
+    /// Page title.
     t: &'a str,
+    /// Page URL relative to the site root.
     u: &'a str,
+    /// Heading text, or empty for the page's opening text.
     h: &'a str,
+    /// Heading anchor, or empty.
     a: &'a str,
+    /// Plain text, cut to [`MAX_TEXT`].
     x: &'a str,
 }
 
-/// The same script as [`to_script`] over the [`entries`] of each page
-/// (title, URL, parts), written straight from the pages' text: for a large
-/// site that saves copying the whole index twice.
-pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])>) -> String {
+/// The index of the pages (title, URL, parts) as a classic script that
+/// sets `window.HANDBOOK_SEARCH`, written straight from the pages' text
+/// (no copy of the whole index) and unable to end a `<script>` element.
+pub(crate) fn script<'a>(
+    pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])>,
+) -> String {
     let mut out = ScriptSafe::new(b"window.HANDBOOK_SEARCH = [".to_vec());
     let mut first = true;
     for (title, url, parts) in pages {
@@ -83,7 +58,7 @@ pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])
                 let _ = out.write_all(b",");
             }
             first = false;
-            let entry = EntryRef {
+            let entry = Entry {
                 t: title,
                 u: url,
                 h: &part.heading,
@@ -98,61 +73,73 @@ pub fn script<'a>(pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])
     String::from_utf8(out.into_inner()).unwrap_or_default()
 }
 
-/// The index as a classic script that sets `window.HANDBOOK_SEARCH`.
-pub fn to_script(entries: &[Entry]) -> String {
-    let json = serde_json::to_string(entries).unwrap_or_else(|_| "[]".to_string());
-    // `</` could end the script element if the file were ever inlined.
-    format!("window.HANDBOOK_SEARCH = {};\n", json.replace("</", "<\\/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn script_sets_a_global_and_cannot_close_a_script_tag() {
-        let parts = vec![TextPart {
-            heading: "Tone".into(),
-            anchor: "tone".into(),
-            text: "Use </script> carefully".into(),
-        }];
-        let script = to_script(&entries("Tone", "tone.html", &parts));
-        assert!(script.starts_with("window.HANDBOOK_SEARCH = [{"));
-        assert!(!script.contains("</script>"));
+    /// The entries a script sets, read back as a browser would.
+    fn entries(script: &str) -> serde_json::Value {
+        let json = script
+            .strip_prefix("window.HANDBOOK_SEARCH = ")
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .expect("a script that sets the global");
+        serde_json::from_str(json).expect("the value is JSON")
+    }
+
+    fn part(heading: &str, anchor: &str, text: &str) -> TextPart {
+        TextPart {
+            heading: heading.into(),
+            anchor: anchor.into(),
+            text: text.into(),
+        }
     }
 
     #[test]
-    fn the_borrowed_script_is_the_same() {
-        let parts = [
-            TextPart {
-                heading: String::new(),
-                anchor: String::new(),
-                text: "Intro with </script> and <</ and \"quotes\" é".into(),
-            },
-            TextPart {
-                heading: "Tone <".into(),
-                anchor: "tone".into(),
-                text: "/ starts here ".repeat(200),
-            },
+    fn one_entry_per_part_of_every_page_in_order() {
+        let a = [
+            part("", "", "Intro with \"quotes\" é"),
+            part("Tone <", "tone", "Be kind."),
         ];
+        let b = [part("Scope", "scope", "All staff.")];
         let pages = [
-            ("A </b>", "a.html", &parts[..]),
-            ("B", "b/c.html", &parts[1..]),
+            ("A </b>", "a.html", &a[..]),
+            ("B", "b/c.html", &b[..]),
             ("C", "c.html", &[][..]),
         ];
-        let mut all = Vec::new();
-        for (t, u, p) in pages {
-            all.extend(entries(t, u, p));
-        }
-        assert_eq!(script(pages.into_iter()), to_script(&all));
-        assert_eq!(script(std::iter::empty()), to_script(&[]));
+        let written = script(pages.into_iter());
+        assert_eq!(
+            entries(&written),
+            serde_json::json!([
+                {"t": "A </b>", "u": "a.html", "h": "", "a": "", "x": "Intro with \"quotes\" é"},
+                {"t": "A </b>", "u": "a.html", "h": "Tone <", "a": "tone", "x": "Be kind."},
+                {"t": "B", "u": "b/c.html", "h": "Scope", "a": "scope", "x": "All staff."},
+            ])
+        );
+        assert_eq!(entries(&script(std::iter::empty())), serde_json::json!([]));
+    }
+
+    #[test]
+    fn the_script_cannot_close_a_script_tag() {
+        let parts = [part("Tone", "tone", "Use </script> carefully <</")];
+        let written = script([("T </script>", "t.html", &parts[..])].into_iter());
+        assert!(!written.contains("</"), "{written}");
+        assert_eq!(
+            entries(&written)[0]["x"],
+            "Use </script> carefully <</",
+            "`<\\/` reads back as `</`"
+        );
     }
 
     #[test]
     fn long_text_is_cut_at_a_word() {
         let text = "word ".repeat(1000);
-        let cut = truncate(&text, MAX_TEXT);
-        assert!(cut.len() <= MAX_TEXT);
-        assert!(cut.ends_with("word"));
+        let parts = [part("", "", &text)];
+        let written = script([("T", "t.html", &parts[..])].into_iter());
+        let x = entries(&written)[0]["x"].as_str().unwrap().to_string();
+        assert!(x.len() <= MAX_TEXT && x.len() > MAX_TEXT - 5, "{}", x.len());
+        assert!(x.ends_with("word"));
+        assert_eq!(cut("short", MAX_TEXT), "short");
+        // A cut inside a character backs off to its start.
+        assert_eq!(cut("ééé", 3), "é");
     }
 }

@@ -1,0 +1,407 @@
+//! What each template receives: one struct per template, made of borrowed
+//! site data and serialised once per page. The field names are the
+//! template variables, documented in docs/templates.md; the site stage
+//! fills them in.
+//!
+//! | template | struct |
+//! | --- | --- |
+//! | every template | [`Common`] (`site`, `version`, `course`, `parents`, `generator`) |
+//! | `page.html`, `index.html`, `section.html` | [`PageTemplate`] |
+//! | `print.html` | [`PrintTemplate`] |
+//! | `search.html`, `404.html`, `course.html`, `declaration.html` | [`GeneratedTemplate`] |
+//! | `module.html` | [`ModuleTemplate`] |
+//! | `versions.html` | [`VersionsTemplate`] |
+//! | `changes.html` | [`ChangesTemplate`] |
+//!
+//! The data the course's scripts read (`course.data_json`,
+//! `module.quiz_json`) is JSON of [`CourseData`] and [`QuizData`], whose
+//! fields are in alphabetical order: the order of every build so far, so
+//! that the pages' bytes stay the same.
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::content::Audience;
+use crate::course::quiz::Kind;
+use crate::diff::PageChange;
+use crate::markdown::TocEntry;
+
+/// The variables every template receives.
+#[derive(Serialize)]
+pub(crate) struct Common<'a> {
+    site: SiteInfo<'a>,
+    version: VersionInfo<'a>,
+    course: Option<CourseInfo<'a>>,
+    parents: Option<Link<'a>>,
+    generator: String,
+}
+
+impl<'a> Common<'a> {
+    /// The shared variables of a site built from `config` at policy version
+    /// `version_id`.
+    pub(crate) fn new(
+        config: &'a SiteConfig,
+        version_id: &'a str,
+        published: bool,
+        course: Option<CourseInfo<'a>>,
+        parents: Option<Link<'a>>,
+    ) -> Common<'a> {
+        Common {
+            site: SiteInfo {
+                id: &config.id,
+                title: &config.title,
+                organisation: &config.organisation,
+                aim: config.aim.as_deref(),
+                schools: &config.schools,
+                office_email: &config.office_email,
+                base_url: config.base_url(),
+                language: &config.language,
+            },
+            version: VersionInfo {
+                id: version_id,
+                label: &config.version,
+                reviewed: config.reviewed.display(),
+                next_review: config.next_review.display(),
+                reviewed_iso: config.reviewed.iso(),
+                next_review_iso: config.next_review.iso(),
+                published,
+            },
+            course,
+            parents,
+            generator: format!("handbook {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// `site`: from site.yaml.
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    organisation: &'a str,
+    aim: Option<&'a str>,
+    schools: &'a [String],
+    office_email: &'a str,
+    base_url: Option<String>,
+    language: &'a str,
+}
+
+/// `version`: the policy version being built.
+#[derive(Serialize)]
+struct VersionInfo<'a> {
+    id: &'a str,
+    label: &'a str,
+    reviewed: String,
+    next_review: String,
+    reviewed_iso: String,
+    next_review_iso: String,
+    published: bool,
+}
+
+/// A title and a URL from the site root.
+#[derive(Serialize, Clone, Copy)]
+pub(crate) struct Link<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+}
+
+/// `course`: the staff course, when the site has quizzes.
+#[derive(Serialize)]
+pub(crate) struct CourseInfo<'a> {
+    pub(crate) url: &'static str,
+    pub(crate) declaration_url: &'static str,
+    pub(crate) modules: Vec<CourseModule<'a>>,
+    /// [`CourseData`] as JSON for a `<script>` element.
+    pub(crate) data_json: String,
+}
+
+/// One module in `course.modules`.
+#[derive(Serialize)]
+pub(crate) struct CourseModule<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) pass_mark: i64,
+    pub(crate) question_count: usize,
+    pub(crate) reading_minutes: usize,
+    pub(crate) pages: Vec<Link<'a>>,
+}
+
+/// What the course's scripts read from `#course-data`.
+#[derive(Serialize)]
+pub(crate) struct CourseData<'a> {
+    pub(crate) history: Vec<CourseVersion<'a>>,
+    pub(crate) label: &'a str,
+    pub(crate) modules: Vec<CourseDataModule<'a>>,
+    pub(crate) office_email: &'a str,
+    pub(crate) site: &'a str,
+    pub(crate) site_title: &'a str,
+    pub(crate) version: &'a str,
+}
+
+/// A version in [`CourseData`].
+#[derive(Serialize)]
+pub(crate) struct CourseVersion<'a> {
+    pub(crate) changes_url: Option<&'a str>,
+    pub(crate) id: &'a str,
+    pub(crate) label: &'a str,
+    pub(crate) minor: bool,
+}
+
+/// A module in [`CourseData`].
+#[derive(Serialize)]
+pub(crate) struct CourseDataModule<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) pass_mark: i64,
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+}
+
+/// `page.html`, `index.html` and `section.html`: a page from `content/`,
+/// or a section's index.
+#[derive(Serialize)]
+pub(crate) struct PageTemplate<'a> {
+    pub(crate) root: String,
+    pub(crate) page: PageInfo<'a>,
+    #[serde(flatten)]
+    pub(crate) place: Place<'a>,
+    /// The page's tool (course::tool gives it as JSON).
+    pub(crate) tool: Option<serde_json::Value>,
+}
+
+/// `page` on the templates of [`PageTemplate`].
+#[derive(Serialize)]
+pub(crate) struct PageInfo<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) summary: Option<&'a str>,
+    pub(crate) audience: &'a [Audience],
+    pub(crate) module: Option<&'a str>,
+    pub(crate) url: &'a str,
+    pub(crate) source: Option<&'a str>,
+    pub(crate) content: &'a str,
+    pub(crate) toc: &'a [TocEntry],
+    pub(crate) word_count: usize,
+    pub(crate) reading_minutes: usize,
+}
+
+/// `page` on every other template: the page being written.
+#[derive(Serialize)]
+pub(crate) struct PageHead<'a> {
+    pub(crate) title: &'a str,
+    /// Always null: generated pages have no summary of their own.
+    pub(crate) summary: Option<&'a str>,
+    pub(crate) url: &'a str,
+}
+
+/// Where a page sits in the site: `section`, `nav` and `page_has_code`.
+#[derive(Serialize)]
+pub(crate) struct Place<'a> {
+    pub(crate) section: SectionInfo<'a>,
+    pub(crate) nav: Nav<'a>,
+    pub(crate) page_has_code: bool,
+}
+
+/// `section`: the section a page belongs to.
+#[derive(Serialize)]
+pub(crate) struct SectionInfo<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) summary: Option<&'a str>,
+    pub(crate) url: &'a str,
+    pub(crate) content: &'a str,
+    pub(crate) print_url: Option<String>,
+}
+
+/// `nav`: the site's sections, the section's pages and the way through.
+#[derive(Serialize)]
+pub(crate) struct Nav<'a> {
+    pub(crate) sections: Vec<NavSection<'a>>,
+    pub(crate) pages: Vec<NavPage<'a>>,
+    pub(crate) pages_before: usize,
+    pub(crate) pages_after: usize,
+    pub(crate) prev: Option<Link<'a>>,
+    pub(crate) next: Option<Link<'a>>,
+    pub(crate) breadcrumbs: Vec<Link<'a>>,
+    pub(crate) subsections: Vec<SubSection<'a>>,
+}
+
+/// A top-level section in `nav.sections`.
+#[derive(Serialize)]
+pub(crate) struct NavSection<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) current: bool,
+}
+
+/// A page of the section in `nav.pages`.
+#[derive(Serialize)]
+pub(crate) struct NavPage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) summary: Option<&'a str>,
+    pub(crate) current: bool,
+}
+
+/// A sub-section in `nav.subsections`.
+#[derive(Serialize)]
+pub(crate) struct SubSection<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) summary: Option<&'a str>,
+}
+
+/// `print.html`: a section on one page. The section's [`Place`] and tool,
+/// with `page` the print page itself.
+#[derive(Serialize)]
+pub(crate) struct PrintTemplate<'a> {
+    pub(crate) root: String,
+    pub(crate) page: PageHead<'a>,
+    #[serde(flatten)]
+    pub(crate) place: Place<'a>,
+    pub(crate) tool: Option<serde_json::Value>,
+    pub(crate) print: Print<'a>,
+}
+
+/// `print`: every page of the section.
+#[derive(Serialize)]
+pub(crate) struct Print<'a> {
+    pub(crate) pages: Vec<PrintPage<'a>>,
+}
+
+/// One page in `print.pages`.
+#[derive(Serialize)]
+pub(crate) struct PrintPage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) anchor: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) content: String,
+}
+
+/// A page that handbook makes rather than `content/`: `search.html`,
+/// `404.html`, `course.html`, `declaration.html`, and the base of
+/// [`ModuleTemplate`], [`VersionsTemplate`] and [`ChangesTemplate`]. Its
+/// place is the root section's.
+#[derive(Serialize)]
+pub(crate) struct GeneratedTemplate<'a> {
+    pub(crate) root: String,
+    pub(crate) page: PageHead<'a>,
+    #[serde(flatten)]
+    pub(crate) place: Place<'a>,
+}
+
+/// `module.html`: one course module.
+#[derive(Serialize)]
+pub(crate) struct ModuleTemplate<'a> {
+    #[serde(flatten)]
+    pub(crate) generated: GeneratedTemplate<'a>,
+    pub(crate) module: ModuleInfo<'a>,
+}
+
+/// `module`: the module's pages and quiz.
+#[derive(Serialize)]
+pub(crate) struct ModuleInfo<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) pass_mark: i64,
+    pub(crate) reading_minutes: usize,
+    pub(crate) pages: Vec<ModulePage<'a>>,
+    pub(crate) questions: &'a [Question<'a>],
+    /// [`QuizData`] as JSON for a `<script>` element.
+    pub(crate) quiz_json: String,
+    pub(crate) prev: Option<ModuleLink<'a>>,
+    pub(crate) next: Option<ModuleLink<'a>>,
+}
+
+/// The module before or after, in `module.prev` and `module.next`.
+#[derive(Serialize)]
+pub(crate) struct ModuleLink<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+}
+
+/// One page in `module.pages`: its text, with links rewritten for the
+/// module page.
+#[derive(Serialize)]
+pub(crate) struct ModulePage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) content: String,
+}
+
+/// What the quiz script reads from `#quiz-data`.
+#[derive(Serialize)]
+pub(crate) struct QuizData<'a> {
+    pub(crate) module: &'a str,
+    pub(crate) pass_mark: i64,
+    pub(crate) questions: &'a [Question<'a>],
+}
+
+/// A question, in `module.questions` and in [`QuizData`].
+#[derive(Serialize)]
+pub(crate) struct Question<'a> {
+    pub(crate) explain: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) kind: Kind,
+    pub(crate) options: Vec<QuizOption>,
+    pub(crate) policy_title: String,
+    pub(crate) policy_url: String,
+    pub(crate) prompt: &'a str,
+}
+
+/// An option of a question, with whether it is a right answer.
+#[derive(Serialize)]
+pub(crate) struct QuizOption {
+    pub(crate) correct: bool,
+    pub(crate) text: String,
+}
+
+/// `versions.html`: the version history.
+#[derive(Serialize)]
+pub(crate) struct VersionsTemplate<'a> {
+    #[serde(flatten)]
+    pub(crate) generated: GeneratedTemplate<'a>,
+    /// Newest first.
+    pub(crate) history: &'a [HistoryEntry],
+}
+
+/// `changes.html`: what changed in one version.
+#[derive(Serialize)]
+pub(crate) struct ChangesTemplate<'a> {
+    #[serde(flatten)]
+    pub(crate) generated: GeneratedTemplate<'a>,
+    pub(crate) change: Change<'a>,
+}
+
+/// `change`: one version against the one before.
+#[derive(Serialize)]
+pub(crate) struct Change<'a> {
+    pub(crate) version: &'a HistoryEntry,
+    pub(crate) previous: &'a HistoryEntry,
+    pub(crate) pages: Vec<PageChange>,
+    pub(crate) quizzes_changed: bool,
+}
+
+/// A version in the site's history: a published one, or the current
+/// content when it is not published yet (a draft).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct HistoryEntry {
+    /// The version id.
+    pub(crate) id: String,
+    /// Its label.
+    pub(crate) label: String,
+    /// Publication date, or null for a draft.
+    pub(crate) published: Option<String>,
+    /// When it was reviewed.
+    pub(crate) reviewed: String,
+    /// When the next review is due.
+    pub(crate) next_review: String,
+    /// What changed.
+    pub(crate) summary: String,
+    /// Minor change.
+    pub(crate) minor: bool,
+    /// Not published yet.
+    pub(crate) draft: bool,
+    /// The version the site is built from.
+    pub(crate) current: bool,
+    /// Its "what changed" page (root-relative), if it has a predecessor.
+    pub(crate) changes_url: Option<String>,
+}

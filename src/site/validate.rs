@@ -1,0 +1,290 @@
+//! The checks that need the whole site: every link and anchor resolves,
+//! the course's modules have pages and its references resolve, every
+//! page's tool loads and agrees with the policy; and the warning when the
+//! policy's review is due.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::Prepared;
+use crate::config::SiteConfig;
+use crate::content;
+use crate::course::quiz;
+use crate::course::tool::{self, PolicyLookup};
+use crate::error::{Diagnostic, Resolution};
+
+/// Days before the next review when `check` starts to warn.
+const REVIEW_WARNING_DAYS: i64 = 60;
+
+impl Prepared<'_> {
+    /// Checks that a `page#anchor` reference (content path without `.md`)
+    /// resolves; returns what is wrong and how to fix it if not.
+    fn check_reference(&self, from: &str, target: &str) -> Resolution {
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (target, None),
+        };
+        let source = if path.is_empty() {
+            Some(from.to_string())
+        } else {
+            crate::util::paths::resolve_link(from, path)
+        };
+        let Some(source) = source else {
+            return Err((
+                "points outside content/".to_string(),
+                "link to a page inside content/, relative to this file".to_string(),
+            ));
+        };
+        let Some((_, rendered)) = self.page(&source) else {
+            let name = source.rsplit('/').next().unwrap_or(&source);
+            let similar: Vec<&str> = self
+                .by_source
+                .keys()
+                .filter(|s| s.rsplit('/').next() == Some(name) || strsim_close(s, &source))
+                .copied()
+                .collect();
+            let help = if similar.is_empty() {
+                format!("links are relative to this page's folder; there is no content/{source}")
+            } else {
+                format!(
+                    "there is no content/{source}; did you mean content/{}?",
+                    similar[0]
+                )
+            };
+            return Err(("points to a page that does not exist".to_string(), help));
+        };
+        if let Some(anchor) = anchor
+            && !anchor.is_empty()
+            && !rendered.anchors.iter().any(|a| a == anchor)
+        {
+            let known: Vec<String> = rendered
+                .anchors
+                .iter()
+                .take(12)
+                .map(|a| format!("#{a}"))
+                .collect();
+            let help = if known.is_empty() {
+                format!("content/{source} has no headings or {{#id}} anchors")
+            } else {
+                format!("anchors on content/{source}: {}", known.join(", "))
+            };
+            return Err(("points to an anchor that does not exist".to_string(), help));
+        }
+        Ok(())
+    }
+
+    /// Every page's Markdown problems and links that do not resolve.
+    pub(super) fn validate_links(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
+            let Some(page) = entry.page else { continue };
+            for problem in &rendered.problems {
+                problems.push(
+                    Diagnostic::error(page.file(), Some(problem.line), problem.message.clone())
+                        .help(problem.help.clone()),
+                );
+            }
+            for link in &rendered.links {
+                // Resolve without any query string: `x.md?y#a` → `x.md#a`.
+                let target = match link.target.split_once('#') {
+                    Some((path, anchor)) => {
+                        format!("{}#{anchor}", path.split('?').next().unwrap_or(path))
+                    }
+                    None => link.target.split('?').next().unwrap_or("").to_string(),
+                };
+                if let Err((message, help)) = self.check_reference(&page.source, &target) {
+                    let message = format!("the link `{}` {message}", link.target);
+                    problems
+                        .push(Diagnostic::error(page.file(), Some(link.line), message).help(help));
+                }
+            }
+        }
+        problems
+    }
+
+    /// Loads and checks every page's tool.
+    pub(super) fn load_tools(&mut self) -> Vec<Diagnostic> {
+        let content_dir = self.site.root.join(content::CONTENT_DIR);
+        let mut problems = Vec::new();
+        let mut tools = HashMap::new();
+        for entry in &self.entries {
+            let Some(page) = entry.page else { continue };
+            let Some(name) = &page.front.tool else {
+                continue;
+            };
+            match tool::load(&content_dir, &page.source, name) {
+                Ok(tool) => {
+                    problems.append(&mut tool.validate(self));
+                    tools.insert(page.source.clone(), tool);
+                }
+                Err(mut problem) => {
+                    // A problem with the page's `tool:` is on that line; one
+                    // inside the tool file keeps its own line.
+                    if problem.file == page.file() {
+                        problem.line =
+                            crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                    }
+                    problems.push(problem);
+                }
+            }
+        }
+        self.tools = tools;
+        problems
+    }
+
+    /// Checks the quizzes against the content: modules have pages and
+    /// every `policy_ref` resolves. Pages naming a module without a quiz
+    /// get a warning.
+    pub(super) fn validate_course(&self) -> Vec<Diagnostic> {
+        let quizzes = &self.site.quizzes;
+        let modules: HashSet<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.page.and_then(|p| p.front.module.clone()))
+            .collect();
+        let resolve = |reference: &str| PolicyLookup::resolve(self, reference);
+        let mut problems = quiz::validate_refs(quizzes, &modules, &resolve);
+        if quizzes.is_empty() {
+            return problems;
+        }
+        for page in self.entries.iter().filter_map(|e| e.page) {
+            let Some(module) = &page.front.module else {
+                continue;
+            };
+            if !quizzes.iter().any(|q| &q.module == module) {
+                problems.push(
+                    Diagnostic::warning(
+                        page.file(),
+                        crate::config::key_line(&page.front_text, "module").map(|l| l + 1),
+                        format!("module `{module}` has no quiz, so this page is not in the course"),
+                    )
+                    .help(format!(
+                        "add quizzes/{module}.yaml, or correct the module name"
+                    )),
+                );
+            }
+        }
+        problems
+    }
+}
+
+/// How the course's quizzes and the tools see the policy.
+impl PolicyLookup for Prepared<'_> {
+    fn resolve(&self, reference: &str) -> Resolution {
+        let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+        self.check_reference("", &format!("{page}.md#{anchor}"))
+    }
+
+    fn page_text(&self, page: &str) -> Option<String> {
+        let (_, rendered) = self.page(&format!("{page}.md"))?;
+        let text: Vec<&str> = rendered
+            .parts
+            .iter()
+            .flat_map(|p| [p.heading.as_str(), p.text.as_str()])
+            .collect();
+        Some(
+            text.join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+
+    fn link(&self, reference: &str) -> (String, String) {
+        let (page, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+        let source = format!("{page}.md");
+        let title = self
+            .page(&source)
+            .map(|(e, _)| e.title())
+            .unwrap_or_default();
+        (
+            format!("{}#{anchor}", content::source_to_url(&source)),
+            title,
+        )
+    }
+}
+
+/// Whether two content paths differ only by a few characters at the end.
+fn strsim_close(a: &str, b: &str) -> bool {
+    let a = a.trim_end_matches(".md");
+    let b = b.trim_end_matches(".md");
+    a.len().abs_diff(b.len()) <= 2 && (a.starts_with(b) || b.starts_with(a))
+}
+
+/// A warning when the next review is within [`REVIEW_WARNING_DAYS`] or
+/// past, pointing at the `next_review` line of `root`'s site.yaml.
+pub(crate) fn review_warning(
+    root: &Path,
+    config: &SiteConfig,
+    today: chrono::NaiveDate,
+) -> Option<Diagnostic> {
+    let due = config.next_review.date();
+    let days = (due - today).num_days();
+    if days > REVIEW_WARNING_DAYS {
+        return None;
+    }
+    let line = crate::config::key_line(
+        &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+        "next_review",
+    );
+    let when = if days < 0 {
+        format!(
+            "was due {} ({}), {} days ago",
+            config.next_review,
+            config.next_review.iso(),
+            -days
+        )
+    } else {
+        format!(
+            "is due {} ({}), in {days} days",
+            config.next_review,
+            config.next_review.iso()
+        )
+    };
+    let which = if days < 0 { "review" } else { "next review" };
+    Some(
+        Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            line,
+            format!("the policy's {which} {when}"),
+        )
+        .help("review the policy, publish the new version and set next_review in site.yaml"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_review_warning_says_how_far_off_the_review_is() {
+        let config = SiteConfig::parse(
+            "id: a/b\ntitle: T\norganisation: O\nversion: V\nreviewed: 2026-01\n\
+             next_review: 2026-03\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert!(review_warning(dir.path(), &config, day("2025-12-01")).is_none());
+        let soon = review_warning(dir.path(), &config, day("2026-02-01")).unwrap();
+        assert!(
+            soon.message
+                .ends_with("the policy's next review is due March 2026 (2026-03), in 28 days"),
+            "{}",
+            soon.message
+        );
+        let late = review_warning(dir.path(), &config, day("2026-03-11")).unwrap();
+        assert!(
+            late.message
+                .ends_with("the policy's review was due March 2026 (2026-03), 10 days ago"),
+            "{}",
+            late.message
+        );
+    }
+
+    #[test]
+    fn similar_paths_are_close() {
+        assert!(strsim_close("roles.md", "role.md"));
+        assert!(!strsim_close("roles.md", "scope.md"));
+    }
+}
