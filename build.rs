@@ -1,23 +1,25 @@
 //! Embeds the default theme in the binary, so that `handbook new` makes a
 //! site that builds at once, wherever the binary is installed.
+//!
+//! Cargo runs this again when anything under `themes/default` changes: a
+//! `rerun-if-changed` naming a folder makes Cargo scan the whole tree under
+//! it, so an edited, added or removed file, in any sub-folder, counts.
+//! (Checked by touching, adding, editing and deleting files and folders
+//! there: each makes `cargo build -v` report the crate dirty.) Each
+//! embedded file is also an `include_bytes!`, which the compiler tracks by
+//! itself.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed={}", theme.display());
-    let mut files = Vec::new();
-    if theme.is_dir() {
-        for entry in walkdir(&theme) {
-            println!("cargo:rerun-if-changed={}", entry.display());
-            files.push(entry);
-        }
-    }
+    let mut files = files_under(&theme);
     files.sort();
     let mut code =
         String::from("/// The default theme's files: path within the theme, contents.\n");
-    code.push_str("pub(crate) static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    code.push_str("static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for file in files {
         let rel = file
             .strip_prefix(&theme)
@@ -36,7 +38,9 @@ fn main() {
     std::fs::write(out, code).unwrap();
 }
 
-fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+/// Every file under `dir`, at any depth, except hidden files and folders
+/// (an editor's or version control's).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -49,7 +53,6 @@ fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
                 continue;
             }
             if path.is_dir() {
-                println!("cargo:rerun-if-changed={}", path.display());
                 stack.push(path);
             } else {
                 out.push(path);

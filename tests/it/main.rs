@@ -9,5 +9,6 @@ mod security;
 mod seed;
 mod serve;
 mod support;
+mod themes;
 mod tokens;
 mod versions;
