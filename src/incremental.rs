@@ -329,18 +329,30 @@ mod tests {
         out
     }
 
+    /// An empty new folder `name` in `out`, for one build.
+    fn fresh(out: &Path, name: &str) -> PathBuf {
+        let dir = out.join(name);
+        std::fs::create_dir(&dir).unwrap();
+        dir
+    }
+
+    /// The test site, a folder for outputs, and the site built once into
+    /// its folder `0`.
+    fn built() -> (tempfile::TempDir, tempfile::TempDir, LiveSite) {
+        let root = site();
+        let out = tempfile::tempdir().unwrap();
+        let mut live = LiveSite::new(root.path());
+        live.build_full(&fresh(out.path(), "0")).unwrap();
+        (root, out, live)
+    }
+
     fn changed(paths: &[&str]) -> BTreeSet<PathBuf> {
         paths.iter().map(PathBuf::from).collect()
     }
 
     #[test]
     fn an_edit_to_one_page_gives_the_same_files_as_a_full_build() {
-        let root = site();
-        let out = tempfile::tempdir().unwrap();
-        let mut live = LiveSite::new(root.path());
-        let first = out.path().join("1");
-        std::fs::create_dir(&first).unwrap();
-        live.build_full(&first).unwrap();
+        let (root, out, mut live) = built();
 
         for (file, text) in [
             (
@@ -358,8 +370,7 @@ mod tests {
             ),
         ] {
             std::fs::write(root.path().join(file), text).unwrap();
-            let incremental = out.path().join(format!("inc-{}", file.replace('/', "-")));
-            std::fs::create_dir(&incremental).unwrap();
+            let incremental = fresh(out.path(), &format!("inc-{}", file.replace('/', "-")));
             let outcome = live.rebuild(&changed(&[file]), &incremental).unwrap();
             let source = file.strip_prefix("content/").unwrap();
             assert_eq!(
@@ -368,8 +379,7 @@ mod tests {
                 "{file} is incremental"
             );
 
-            let full = out.path().join(format!("full-{}", file.replace('/', "-")));
-            std::fs::create_dir(&full).unwrap();
+            let full = fresh(out.path(), &format!("full-{}", file.replace('/', "-")));
             LiveSite::new(root.path()).build_full(&full).unwrap();
             let (a, b) = (files(&incremental), files(&full));
             assert_eq!(
@@ -387,15 +397,8 @@ mod tests {
 
     #[test]
     fn front_matter_and_other_changes_build_in_full() {
-        let root = site();
-        let out = tempfile::tempdir().unwrap();
-        let mut live = LiveSite::new(root.path());
-        let dir = |n: &str| {
-            let d = out.path().join(n);
-            std::fs::create_dir(&d).unwrap();
-            d
-        };
-        live.build_full(&dir("0")).unwrap();
+        let (root, out, mut live) = built();
+        let dir = |n: &str| fresh(out.path(), n);
         std::fs::write(
             root.path().join("content/roles.md"),
             "---\ntitle: Roles and duties\nweight: 20\n---\nSee [scope](scope.md#all).\n",
@@ -444,15 +447,8 @@ mod tests {
 
     #[test]
     fn a_broken_edit_is_an_error_and_the_fix_builds() {
-        let root = site();
-        let out = tempfile::tempdir().unwrap();
-        let mut live = LiveSite::new(root.path());
-        let dir = |n: &str| {
-            let d = out.path().join(n);
-            std::fs::create_dir(&d).unwrap();
-            d
-        };
-        live.build_full(&dir("0")).unwrap();
+        let (root, out, mut live) = built();
+        let dir = |n: &str| fresh(out.path(), n);
         std::fs::write(
             root.path().join("content/roles.md"),
             "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#nowhere).\n",

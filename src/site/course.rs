@@ -4,16 +4,15 @@
 
 use rayon::prelude::*;
 
-use super::Prepared;
+use super::{Pages, Prepared};
 use crate::content::Page;
 use crate::course::tool::PolicyLookup;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::markdown::{self, RenderOptions};
 use crate::render::context::{
     CourseData, CourseDataModule, CourseInfo, CourseModule, CourseVersion, Link, ModuleInfo,
     ModuleLink, ModulePage, ModuleTemplate, Question, QuizData, QuizOption,
 };
-use crate::render::{Renderer, Shared};
 
 /// The course home, relative to the site root.
 const HOME_URL: &str = "course/index.html";
@@ -185,12 +184,7 @@ impl<'a> Prepared<'a> {
 
     /// The course home, one page per module and the declaration; returns
     /// how many pages.
-    pub(super) fn render_course(
-        &self,
-        renderer: &Renderer,
-        shared: &Shared,
-        sink: &super::Sink<'_>,
-    ) -> Result<usize> {
+    pub(super) fn render_course(&self, out: &Pages<'_>) -> Result<usize> {
         let quizzes = &self.site.quizzes;
         if quizzes.is_empty() {
             return Ok(0);
@@ -216,19 +210,17 @@ impl<'a> Prepared<'a> {
             .par_iter()
             .map(|(template, url, title, module)| {
                 let generated = self.generated_template(url, title);
-                let html = match module {
+                match module {
                     Some(i) => {
                         let questions = self.questions(*i);
                         let context = ModuleTemplate {
                             generated,
                             module: self.module_info(*i, &questions),
                         };
-                        renderer.render(template, shared, &context)
+                        out.write(template, url, &context)
                     }
-                    None => renderer.render(template, shared, &generated),
+                    None => out.write(template, url, &generated),
                 }
-                .map_err(Error::input)?;
-                sink(url, html.as_bytes())
             })
             .collect();
         for result in results {

@@ -2,10 +2,9 @@
 //! content when it is not published yet), the `versions.html` page and a
 //! "what changed" page for every version after the first.
 
-use super::{Prepared, Sink, Site};
-use crate::error::{Error, Result};
+use super::{Pages, Prepared, Site};
+use crate::error::Result;
 use crate::render::context::{Change, ChangesTemplate, HistoryEntry, VersionsTemplate};
-use crate::render::{Renderer, Shared};
 
 impl Site {
     /// True when the current content is a published version.
@@ -65,14 +64,9 @@ fn display_date(iso: &str) -> String {
 impl Prepared<'_> {
     /// `versions.html` and `changes/<id>.html`, for the templates the
     /// theme has; returns the pages written.
-    pub(super) fn render_versions(
-        &self,
-        renderer: &Renderer,
-        shared: &Shared,
-        sink: &Sink<'_>,
-    ) -> Result<usize> {
+    pub(super) fn render_versions(&self, out: &Pages<'_>) -> Result<usize> {
         let site = self.site;
-        if !renderer.has("versions.html") {
+        if !out.renderer.has("versions.html") {
             return Ok(0);
         }
         let history = site.history();
@@ -81,12 +75,9 @@ impl Prepared<'_> {
             generated: self.generated_template("versions.html", "Version history"),
             history: &newest_first,
         };
-        let html = renderer
-            .render("versions.html", shared, &context)
-            .map_err(Error::input)?;
-        sink("versions.html", html.as_bytes())?;
+        out.write("versions.html", "versions.html", &context)?;
         let mut count = 1;
-        if history.len() < 2 || !renderer.has("changes.html") {
+        if history.len() < 2 || !out.renderer.has("changes.html") {
             return Ok(count);
         }
         let mut files = Vec::with_capacity(history.len());
@@ -110,10 +101,7 @@ impl Prepared<'_> {
                     quizzes_changed: crate::diff::quizzes_changed(&texts[0], &texts[1]),
                 },
             };
-            let html = renderer
-                .render("changes.html", shared, &context)
-                .map_err(Error::input)?;
-            sink(&url, html.as_bytes())?;
+            out.write("changes.html", &url, &context)?;
             count += 1;
         }
         Ok(count)

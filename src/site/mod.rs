@@ -1,10 +1,10 @@
 //! The site stage, the end of the build side: takes the site's folder and
 //! gives out the finished site's files, or every problem found.
 //!
-//! The pipeline: [`Site::load`] reads the configuration, content, quizzes,
-//! published versions and theme; [`Site::prepare`] renders every page's
+//! The pipeline: `Site::load` reads the configuration, content, quizzes,
+//! published versions and theme; `Site::prepare` renders every page's
 //! Markdown (in parallel) and checks links, anchors, the course and the
-//! tools (`validate`); [`Prepared::render_all`] renders every output file
+//! tools (`validate`); `Prepared::render_all` renders every output file
 //! (`pages`, `course`, `history`) and hands each to a sink; [`build`]
 //! writes them through `output`, into a fresh folder that is swapped into
 //! place, so a failed build never leaves a half-written site.
@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::content::{self, Assets, Section};
@@ -19,7 +20,7 @@ use crate::course::quiz::{self, Quiz};
 use crate::course::tool::Tool;
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::render::{Renderer, Theme};
+use crate::render::{Renderer, Shared, Theme};
 use crate::versions::PublishedVersion;
 
 mod course;
@@ -134,7 +135,7 @@ impl Site {
         self.prepare_rendered(rendered)
     }
 
-    /// Like [`Site::prepare`], with each page's Markdown already rendered
+    /// Like `Site::prepare`, with each page's Markdown already rendered
     /// (`rendered` in [`Site::entries`] order), as `serve` keeps it between
     /// rebuilds.
     pub(crate) fn prepare_rendered(&self, rendered: Vec<Rendered>) -> Result<Prepared<'_>> {
@@ -171,26 +172,49 @@ impl Site {
     }
 }
 
-/// Where [`Prepared::render_all`] hands each output file: its path
+/// Where `Prepared::render_all` hands each output file: its path
 /// relative to the output folder, and its bytes. Called from many threads.
 pub(crate) type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 's;
+
+/// The templates, the variables every page shares, and where pages go.
+struct Pages<'r> {
+    renderer: &'r Renderer,
+    shared: Shared,
+    sink: &'r Sink<'r>,
+}
+
+impl Pages<'_> {
+    /// Renders `template` with `context` and hands the page to the sink
+    /// as `url`.
+    fn write(&self, template: &str, url: &str, context: &impl Serialize) -> Result<()> {
+        let html = self
+            .renderer
+            .render(template, &self.shared, context)
+            .map_err(Error::input)?;
+        (self.sink)(url, html.as_bytes())
+    }
+}
 
 impl Prepared<'_> {
     /// Renders every output file and hands each to `sink`; returns the
     /// number of pages. Pages are rendered in parallel.
     pub(crate) fn render_all(&self, renderer: &Renderer, sink: &Sink<'_>) -> Result<usize> {
-        let shared = renderer.share(&self.common())?;
+        let out = Pages {
+            renderer,
+            shared: renderer.share(&self.common())?,
+            sink,
+        };
         // The search index is written while the pages render.
         let (pages, search_written) = rayon::join(
-            || self.render_entries(renderer, &shared, sink),
+            || self.render_entries(&out),
             || sink("search-index.js", self.search_script().as_bytes()),
         );
         search_written?;
         let mut count = pages?;
-        count += self.render_print_pages(renderer, &shared, sink)?;
-        count += self.render_course(renderer, &shared, sink)?;
-        count += self.render_versions(renderer, &shared, sink)?;
-        count += self.render_generated(renderer, &shared, sink)?;
+        count += self.render_print_pages(&out)?;
+        count += self.render_course(&out)?;
+        count += self.render_versions(&out)?;
+        count += self.render_generated(&out)?;
         self.copy_files(sink)?;
         Ok(count)
     }

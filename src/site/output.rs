@@ -88,7 +88,7 @@ pub struct Refused {
 
 impl Refused {
     /// What is wrong: `it is a symbolic link`.
-    pub fn reason(&self) -> String {
+    fn reason(&self) -> String {
         match &self.why {
             Why::Tilde => "starts with `~`, which handbook does not expand; write the folder's \
                            full path"

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::{Prepared, Sink, Site, gather};
+use super::{Pages, Prepared, Site, gather};
 use crate::content::{Page, Section};
 use crate::error::{Error, Result};
 use crate::markdown::{self, RenderOptions};
@@ -12,7 +12,6 @@ use crate::render::context::{
     Common, GeneratedTemplate, Link, Nav, NavPage, NavSection, PageHead, PageInfo, PageTemplate,
     Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
 };
-use crate::render::{Renderer, Shared};
 
 /// One page of the site in reading order: a Markdown page, or a section's
 /// index (which may have no `_index.md`).
@@ -298,18 +297,14 @@ impl<'a> Prepared<'a> {
 
     /// Renders every content page and section index in parallel; returns
     /// their number.
-    pub(super) fn render_entries(
-        &self,
-        renderer: &Renderer,
-        shared: &Shared,
-        sink: &Sink<'_>,
-    ) -> Result<usize> {
+    pub(super) fn render_entries(&self, out: &Pages<'_>) -> Result<usize> {
         let results = (0..self.entries.len())
             .into_par_iter()
             .map(|i| {
                 let entry = &self.entries[i];
-                let html = renderer
-                    .render(entry.template(), shared, &self.page_template(i))
+                let html = out
+                    .renderer
+                    .render(entry.template(), &out.shared, &self.page_template(i))
                     .map_err(|mut d| {
                         if let Some(page) = entry.page {
                             d.message =
@@ -317,7 +312,7 @@ impl<'a> Prepared<'a> {
                         }
                         Error::input(d)
                     })?;
-                sink(&self.urls[i], html.as_bytes())
+                (out.sink)(&self.urls[i], html.as_bytes())
             })
             .collect();
         gather(results)
@@ -325,24 +320,18 @@ impl<'a> Prepared<'a> {
 
     /// The printable page of each section that asks for one; returns how
     /// many.
-    pub(super) fn render_print_pages(
-        &self,
-        renderer: &Renderer,
-        shared: &Shared,
-        sink: &Sink<'_>,
-    ) -> Result<usize> {
+    pub(super) fn render_print_pages(&self, out: &Pages<'_>) -> Result<usize> {
         let mut count = 0;
         for (i, entry) in self.entries.iter().enumerate() {
             let section = entry.section;
             let Some(url) = print_url(section).filter(|_| entry.is_index) else {
                 continue;
             };
-            let stems: Vec<&str> = section.pages.iter().map(|p| p.stem()).collect();
             let pages = section
                 .pages
                 .iter()
-                .zip(&stems)
-                .map(|(p, stem)| {
+                .map(|p| {
+                    let stem = p.stem();
                     let prefix = format!("{stem}--");
                     let options = RenderOptions {
                         id_prefix: &prefix,
@@ -369,29 +358,21 @@ impl<'a> Prepared<'a> {
                 tool: self.tool(i),
                 print: Print { pages },
             };
-            let html = renderer
-                .render("print.html", shared, &context)
-                .map_err(Error::input)?;
-            sink(&url, html.as_bytes())?;
+            out.write("print.html", &url, &context)?;
             count += 1;
         }
         Ok(count)
     }
 
     /// The search and not-found pages; returns how many.
-    pub(super) fn render_generated(
-        &self,
-        renderer: &Renderer,
-        shared: &Shared,
-        sink: &Sink<'_>,
-    ) -> Result<usize> {
+    pub(super) fn render_generated(&self, out: &Pages<'_>) -> Result<usize> {
         let pages = [("search.html", "Search"), ("404.html", "Page not found")];
         for (template, title) in pages {
-            let context = self.generated_template(template, title);
-            let html = renderer
-                .render(template, shared, &context)
-                .map_err(Error::input)?;
-            sink(template, html.as_bytes())?;
+            out.write(
+                template,
+                template,
+                &self.generated_template(template, title),
+            )?;
         }
         Ok(pages.len())
     }

@@ -43,7 +43,10 @@ fn a_site_overrides_one_template_and_one_css_file_and_gets_the_rest_built_in() {
     );
 
     // The overridden files are the site's ...
-    assert!(site.read("output/scope.html").contains("site-page-template"));
+    assert!(
+        site.read("output/scope.html")
+            .contains("site-page-template")
+    );
     assert_eq!(
         site.read("output/style.css"),
         "body { color: rebeccapurple; }\n"
@@ -52,7 +55,10 @@ fn a_site_overrides_one_template_and_one_css_file_and_gets_the_rest_built_in() {
     let home = site.read("output/index.html");
     assert!(!home.contains("site-page-template"));
     assert!(home.contains("id=\"contents\""), "index.html is built in");
-    assert!(site.read("output/course/scope.html").contains("id=\"quiz\""));
+    assert!(
+        site.read("output/course/scope.html")
+            .contains("id=\"quiz\"")
+    );
     for file in ["search.js", "course.css", "quiz.js", "tools.css"] {
         assert_eq!(
             std::fs::read(site.path().join("output").join(file)).unwrap(),
@@ -80,8 +86,16 @@ fn an_old_copy_of_the_theme_replaces_only_the_files_it_has() {
         Some("Using the site's own: themes/default/templates/base.html"),
         "{stdout}"
     );
-    for page in ["index.html", "scope.html", "course/index.html", "search.html"] {
-        assert!(site.read(&format!("output/{page}")).contains("old-base"), "{page}");
+    for page in [
+        "index.html",
+        "scope.html",
+        "course/index.html",
+        "search.html",
+    ] {
+        assert!(
+            site.read(&format!("output/{page}")).contains("old-base"),
+            "{page}"
+        );
     }
     // The templates and scripts it lacks still come from the built-in theme.
     assert!(site.path().join("output/course/declaration.html").is_file());
@@ -109,7 +123,9 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
     let site = TempSite::new();
     site.write(
         "site.yaml",
-        &site.read("site.yaml").replace("theme: default", "theme: plain"),
+        &site
+            .read("site.yaml")
+            .replace("theme: default", "theme: plain"),
     );
     for template in [
         "index.html",
@@ -141,7 +157,10 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
         Some("Using the site's own: templates/404.html"),
         "{stdout}"
     );
-    assert_eq!(site.read("output/scope.html"), "<title>Scope</title>plain\n");
+    assert_eq!(
+        site.read("output/scope.html"),
+        "<title>Scope</title>plain\n"
+    );
     assert_eq!(site.read("output/404.html"), "ours\n");
     assert_eq!(site.read("output/plain.css"), "p {}\n");
     // Nothing of the built-in theme is mixed in.
