@@ -1,6 +1,8 @@
-//! The compliance report (SPEC §6): who on the roster has read the current
-//! policy, grouped by school and role, with totals, the outstanding staff
-//! and any ledger entries for people no longer on the roster.
+//! The compliance report (SPEC §6). Takes the roster, the ledger's
+//! completions and the policy; gives who on the roster has read the
+//! current version, grouped by school and role, with totals, the
+//! outstanding staff and any ledger entries for people no longer on the
+//! roster.
 //!
 //! [`Report::build`] works out each person's status; this module writes it
 //! as a text summary and as CSV for training records, and [`html`] writes
@@ -12,8 +14,8 @@ use std::fmt::Write as _;
 use chrono::DateTime;
 
 use crate::error::{Error, Result};
-use crate::records::ledger::policy::Policy;
 use crate::records::ledger::{Completion, Method};
+use crate::records::policy::Policy;
 use crate::records::roster::{Person, Roster, id_key};
 use crate::util::text::{csv_cell, terminal_safe};
 
@@ -289,7 +291,7 @@ impl<'a> Report<'a> {
             let _ = writeln!(
                 out,
                 "\n{outstanding} {} still to complete the current version \
-                 (--html or --csv lists them with e-mail addresses).",
+                 (the HTML and CSV reports list them with e-mail addresses).",
                 if outstanding == 1 { "person" } else { "people" }
             );
         }
@@ -308,7 +310,8 @@ impl<'a> Report<'a> {
         if !self.not_on_roster.is_empty() {
             let _ = writeln!(
                 out,
-                "{} ledger entr{} for ids no longer on the roster (listed apart in --html and --csv).",
+                "{} ledger entr{} for ids no longer on the roster (listed apart in the HTML and CSV \
+                 reports).",
                 self.not_on_roster.len(),
                 if self.not_on_roster.len() == 1 {
                     "y is"
@@ -451,7 +454,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::records::ledger::policy::KnownVersion;
+    use crate::records::policy::KnownVersion;
     use crate::records::token::Scores;
 
     fn completion(id: &str, version: &str, at: i64, method: Method) -> Completion {

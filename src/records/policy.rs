@@ -1,7 +1,9 @@
-//! What the importer and the report need to know about the policy: the site
-//! id tokens must carry, the versions that were published (and which of
-//! them were minor changes), the current version and the course's modules
-//! with their pass marks.
+//! The policy as the records side sees it. Takes the site (site.yaml, the
+//! published versions and the course's quizzes, current and kept); gives
+//! what the importer and the report need: the site id tokens must carry,
+//! the versions that were published (and which of them were minor
+//! changes), the current version and each version's modules with their
+//! pass marks.
 
 use std::collections::BTreeMap;
 
