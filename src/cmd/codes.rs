@@ -52,9 +52,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     }
     if let Some(path) = &args.letters {
         let info = LetterInfo {
-            title: &config.title,
-            organisation: &config.organisation,
-            language: &config.language,
+            heading: super::heading(&config),
             version: &config.version,
             office_email: &config.office_email,
             site: base.as_deref(),

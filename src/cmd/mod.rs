@@ -96,6 +96,15 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
     }
 }
 
+/// Whose policy the printed pages (letters, report) are about.
+fn heading(config: &handbook::config::SiteConfig) -> handbook::records::Heading<'_> {
+    handbook::records::Heading {
+        title: &config.title,
+        organisation: &config.organisation,
+        language: &config.language,
+    }
+}
+
 /// Warns (on stderr) about roster schools that site.yaml's `schools` does
 /// not list: usually a typing mistake that would split a school in two in
 /// the report.

@@ -59,9 +59,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         let html = render(
             &report,
             &PageInfo {
-                title: &config.title,
-                organisation: &config.organisation,
-                language: &config.language,
+                heading: super::heading(&config),
                 made: &made,
             },
         );

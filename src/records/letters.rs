@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::error::{Error, Result};
+use crate::records::Heading;
 use crate::records::roster::{Person, Roster};
 use crate::records::token::{MasterKey, kid};
 use crate::util::html::escape as esc;
@@ -33,12 +34,8 @@ pub struct Issued<'a> {
 /// What the letters say about the site and the policy.
 #[derive(Debug, Clone)]
 pub struct LetterInfo<'a> {
-    /// The policy's title, e.g. "Social Media Policy".
-    pub title: &'a str,
-    /// The school or trust.
-    pub organisation: &'a str,
-    /// The `lang` of the page, e.g. `en-GB`.
-    pub language: &'a str,
+    /// Whose policy it is.
+    pub heading: Heading<'a>,
     /// The policy's version, as people call it.
     pub version: &'a str,
     /// Where staff send their tokens ("" when not given).
@@ -189,7 +186,7 @@ fn qr_svg(link: &str, label: &str) -> Option<String> {
 
 /// The letters as one HTML page, one letter per printed page.
 pub fn letters_html(info: &LetterInfo<'_>, issued: &[Issued<'_>]) -> String {
-    let title = esc(info.title);
+    let title = esc(info.heading.title);
     let mut out = String::with_capacity(issued.len() * 12000 + 4000);
     let _ = write!(
         out,
@@ -199,7 +196,7 @@ pub fn letters_html(info: &LetterInfo<'_>, issued: &[Issued<'_>]) -> String {
          </head>\n<body>\n<header class=\"screen-only\">\n<h1>{title}: staff course letters</h1>\n\
          <p>{n} letters, one per printed page. Print this page and give each person their own \
          letter: each holds a private code.</p>\n</header>\n<main>\n",
-        lang = esc(info.language),
+        lang = esc(info.heading.language),
         n = issued.len(),
     );
     let office = if info.office_email.trim().is_empty() {
@@ -220,7 +217,7 @@ pub fn letters_html(info: &LetterInfo<'_>, issued: &[Issued<'_>]) -> String {
 /// The `n`th letter, to `i.person`; `office` is where tokens go, as HTML.
 fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &Issued<'_>) {
     let site = info.site;
-    let title = esc(info.title);
+    let title = esc(info.heading.title);
     let p = i.person;
     let where_to_start = match site {
         Some(site) => {
@@ -296,7 +293,7 @@ fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &I
          progress stays in the web browser you use, under your own code: nobody else \
          signing in there sees or continues it. Nothing is sent anywhere until you send \
          your token.</p>\n</section>\n",
-        org = esc(info.organisation),
+        org = esc(info.heading.organisation),
         name = esc(&p.name),
         version = esc(info.version),
         login = esc(&i.login),
@@ -351,6 +348,74 @@ mod tests {
                 "#id=T1&code=CODE"
             ]
         );
+    }
+
+    fn roster() -> Roster {
+        Roster::parse(
+            b"id,name,generation\nT042,Jo <Smith>,\nT7,Al & Co,2\n",
+            std::path::Path::new("roster.csv"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn each_person_gets_their_own_code_and_link() {
+        let master = MasterKey::from_bytes([3; 32]);
+        let roster = roster();
+        let issued = issue(&master, &roster, Some("https://policy.example/"));
+        assert_eq!(issued.len(), 2);
+        assert_eq!(issued[0].login, "T042");
+        assert_eq!(issued[0].code, master.staff_code("T042", 1));
+        assert_eq!(
+            issued[0].link,
+            format!(
+                "https://policy.example/course/index.html#id=T042&code={}",
+                issued[0].code
+            )
+        );
+        // A replaced code: its login carries the generation.
+        assert_eq!(issued[1].login, "T7#2");
+        assert_eq!(issued[1].code, master.staff_code("T7", 2));
+        assert!(
+            issued[1].link.contains("#id=T7%232&code="),
+            "{}",
+            issued[1].link
+        );
+        // Without the site's address, only the fragment.
+        let bare = issue(&master, &roster, None);
+        assert_eq!(bare[0].link, format!("#id=T042&code={}", bare[0].code));
+    }
+
+    #[test]
+    fn letters_escape_names_and_show_a_qr_code_only_with_a_link() {
+        let master = MasterKey::from_bytes([3; 32]);
+        let roster = roster();
+        let mut info = LetterInfo {
+            heading: Heading {
+                title: "Social <Media> Policy",
+                organisation: "Trust & Co",
+                language: "en-GB",
+            },
+            version: "January 2026",
+            office_email: "office@school.example",
+            site: Some("https://policy.example/"),
+        };
+        let html = letters_html(&info, &issue(&master, &roster, info.site));
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+        assert_eq!(html.matches("<section class=\"letter\"").count(), 2);
+        assert!(html.contains("<p>Dear Jo &lt;Smith&gt;,</p>"));
+        assert!(html.contains("<p>Dear Al &amp; Co,</p>"));
+        assert!(!html.contains("<Smith>") && !html.contains("<Media>"));
+        assert!(html.contains("mailto:office@school.example"));
+        assert_eq!(html.matches("<figure class=\"qr\"><svg").count(), 2);
+        // Only the replaced code's letter says it replaces one.
+        assert_eq!(html.matches("This is a new code").count(), 1);
+        info.site = None;
+        info.office_email = " ";
+        let html = letters_html(&info, &issue(&master, &roster, None));
+        assert!(!html.contains("<svg"));
+        assert!(!html.contains("Your personal link"));
+        assert!(html.contains("Send it to the school office, using"));
     }
 
     #[test]

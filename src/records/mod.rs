@@ -23,3 +23,15 @@ pub mod private;
 pub mod report;
 pub mod roster;
 pub mod token;
+
+/// Whose policy a printed page is about: the heading of the letters and
+/// of the report alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Heading<'a> {
+    /// The policy's title, e.g. "Social Media Policy".
+    pub title: &'a str,
+    /// The school or trust.
+    pub organisation: &'a str,
+    /// The `lang` of the page, e.g. `en-GB`.
+    pub language: &'a str,
+}

@@ -52,12 +52,12 @@ pub struct Roster {
 }
 
 /// The key ids are matched by: trimmed, NFC-normalised, lower case.
-pub fn id_key(id: &str) -> String {
+pub(crate) fn id_key(id: &str) -> String {
     nfc(&nfc(id.trim()).to_lowercase())
 }
 
 /// `text` in Unicode normalisation form C (composed characters).
-pub fn nfc(text: &str) -> String {
+pub(crate) fn nfc(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     text.nfc().collect()
 }
@@ -536,6 +536,28 @@ mod tests {
                 .contains("roster.csv:4: id `T1` is on line 2 (One) and again on line 4 (Two)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn schools_that_site_yaml_does_not_name_are_warned_about_once() {
+        let roster = parse(
+            "id,name,school\nT1,One,Hill School\nT2,Two,Hil School\nT3,Three,hill school\n\
+             T4,Four,Hil School\nT5,Five,\n",
+        )
+        .unwrap();
+        let schools = ["Hill School".to_string(), "Dale School".to_string()];
+        let warnings = roster.school_warnings(&schools);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(!warnings[0].is_error());
+        assert_eq!(warnings[0].line, Some(3));
+        assert!(
+            warnings[0].to_string().starts_with(
+                "warning: roster.csv:3: school `Hil School` is not one of the schools in site.yaml"
+            ),
+            "{}",
+            warnings[0]
+        );
+        assert!(roster.school_warnings(&[]).is_empty());
     }
 
     #[test]

@@ -77,21 +77,21 @@ pub struct NewCompletion<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
     /// The staff id (the roster id at the time).
-    pub staff_id: String,
+    pub(crate) staff_id: String,
     /// The policy version completed.
-    pub policy_version: String,
+    pub(crate) policy_version: String,
     /// When, in Unix seconds.
-    pub completed_at: i64,
+    pub(crate) completed_at: i64,
     /// Module scores (empty when recorded by hand).
-    pub scores: Scores,
+    pub(crate) scores: Scores,
     /// When it was added, in Unix seconds.
-    pub imported_at: i64,
+    pub(crate) imported_at: i64,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// How it was recorded.
-    pub method: Method,
+    pub(crate) method: Method,
     /// The note, if any.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// What is found where a ledger is to be read.

@@ -41,12 +41,12 @@ pub struct Scores(pub Vec<(String, i64)>);
 
 impl Scores {
     /// The score for `module`, if present.
-    pub fn get(&self, module: &str) -> Option<i64> {
+    pub(crate) fn get(&self, module: &str) -> Option<i64> {
         self.0.iter().find(|(m, _)| m == module).map(|(_, s)| *s)
     }
 
     /// As a compact JSON object, e.g. `{"scope":100,"behaviour":80}`.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
     }
 }

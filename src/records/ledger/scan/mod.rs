@@ -1,6 +1,8 @@
-//! Finding tokens in any text: saved e-mails (including quoted-printable
-//! ones, whose lines are broken with `=` and whose `=` signs are written
-//! `=3D`), pasted lists, HTML, CSV exports.
+//! Finding tokens. Takes the bytes of any input; gives each token-shaped
+//! string in it with the line it starts on ([`Found`]). Inputs are saved
+//! e-mails (including quoted-printable ones, whose lines are broken with
+//! `=` and whose `=` signs are written `=3D`), pasted lists, HTML and CSV
+//! exports.
 //!
 //! Mail programs decorate what they pass on, so before searching the text
 //! is cleaned of what may land inside a token: quoted-printable soft line
@@ -42,33 +44,34 @@ pub(crate) use clean::is_invisible;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The candidate text.
-    pub token: String,
+    pub(crate) token: String,
     /// The line of the input it starts on.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// A header shorter than this is not worth reporting (real ones are ~60).
 const MIN_HEADER: usize = 16;
 
-pub(super) fn is_token_byte(b: u8) -> bool {
+/// What a token is made of: base64url characters and dots.
+fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
 }
 
 /// What a candidate's run may hold: token bytes and `=`, so that a padded
 /// (and so altered) token is still found and rejected with its reason.
-pub(super) fn is_run_byte(b: u8) -> bool {
+fn is_run_byte(b: u8) -> bool {
     is_token_byte(b) || b == b'='
 }
 
 /// Counts the bytes each step looks at, so that tests can show the work
 /// grows linearly with the input.
 #[derive(Debug, Default)]
-pub(super) struct Meter {
+struct Meter {
     steps: usize,
 }
 
 impl Meter {
-    pub(super) fn tick(&mut self, n: usize) {
+    fn tick(&mut self, n: usize) {
         self.steps += n;
     }
 }

@@ -250,9 +250,6 @@ fn scanning_is_linear_in_the_input() {
         let per_byte = l as f64 / large.len() as f64;
         let growth = l as f64 / s as f64;
         let size_growth = large.len() as f64 / small.len() as f64;
-        eprintln!(
-            "{name}: {per_byte:.2} steps per byte; input ×{size_growth:.2}, work ×{growth:.3}"
-        );
         assert!(per_byte < 12.0, "{name}: {per_byte:.1} steps per byte");
         assert!(
             growth < size_growth * 1.05,
