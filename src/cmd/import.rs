@@ -8,16 +8,13 @@ use crate::cli::ImportArgs;
 use handbook::error::{Diagnostic, Error, Result};
 use handbook::records::ledger::Ledger;
 use handbook::records::ledger::import::{Input, Reason, Rejected, import};
-use handbook::records::ledger::policy::Policy;
-use handbook::records::roster::Roster;
-use handbook::records::token::MasterKey;
+use handbook::records::policy::Policy;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     let (_, policy) = Policy::load(root)?;
-    let master = MasterKey::load(root)?;
-    let (roster_path, roster_shown) = super::roster_path(root, &args.records);
-    let roster = Roster::load(&roster_path, &roster_shown)?;
+    let master = super::master_key(root)?;
+    let roster = super::load_roster(root, &args.records)?;
     let (sources, skipped) = collect_sources(&args.paths)?;
     for (path, why) in &skipped {
         eprintln!(

@@ -1,12 +1,11 @@
 //! `handbook keys init`: creates the master key from which every staff
 //! member's personal code is made.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use crate::cli::{KeysArgs, KeysCommand};
 use handbook::error::{Error, Result};
-use handbook::records::token::{MASTER_KEY_FILE, MasterKey, ensure_private_dir};
+use handbook::records::private::{MASTER_KEY_FILE, create_master_key};
 
 pub(crate) fn run(root: &Path, args: &KeysArgs) -> Result<()> {
     match args.command {
@@ -21,35 +20,7 @@ fn init(root: &Path) -> Result<()> {
             root.display()
         )));
     }
-    ensure_private_dir(root)?;
-    let path = root.join(MASTER_KEY_FILE);
-    let key = MasterKey::generate()?;
-    let mut options = std::fs::OpenOptions::new();
-    // create_new: never replace a key, even if two runs race.
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = match options.open(&path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(Error::Usage(format!(
-                "{MASTER_KEY_FILE} already exists, and handbook will not replace it: every \
-                 personal code already issued was made from it and would stop working. \
-                 If you really mean to start again, move the old key somewhere safe first \
-                 (then run `handbook codes` and send everyone a new letter)"
-            )));
-        }
-        Err(err) => return Err(Error::creating(&path, err)),
-    };
-    let written = file
-        .write_all(key.to_file_text().as_bytes())
-        .and_then(|()| file.sync_all());
-    if let Err(err) = written {
-        // Do not leave a half-written key behind to be refused next time.
-        drop(file);
-        let _ = std::fs::remove_file(&path);
-        return Err(Error::writing(&path, err));
-    }
+    create_master_key(root).map_err(super::key_error)?;
     println!(
         "Created {MASTER_KEY_FILE} (readable by you only).
 

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, RecordsArgs};
-use handbook::error::Result;
+use handbook::error::{Diagnostic, Error, Result};
+use handbook::records::private::{self, KeyError, LEDGER_FILE, MASTER_KEY_FILE, ROSTER_FILE};
+use handbook::records::roster::Roster;
+use handbook::records::token::MasterKey;
 
 mod build;
 mod check;
@@ -33,15 +36,51 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The roster to use: `--roster FILE` as given, or `.handbook/roster.csv`
-/// under the root. Returns the path to read and the name to show.
-fn roster_path(root: &Path, records: &RecordsArgs) -> (PathBuf, PathBuf) {
+/// The roster of a records command: `--roster FILE` as given, or
+/// `.handbook/roster.csv` under the root.
+fn load_roster(root: &Path, records: &RecordsArgs) -> Result<Roster> {
+    let or_else = "or name it with --roster FILE";
     match &records.roster {
-        Some(path) => (path.clone(), path.clone()),
-        None => (
-            root.join(handbook::records::roster::ROSTER_FILE),
-            PathBuf::from(handbook::records::roster::ROSTER_FILE),
+        Some(path) => read_roster(path, path, or_else),
+        None => read_roster(&root.join(ROSTER_FILE), Path::new(ROSTER_FILE), or_else),
+    }
+}
+
+/// The roster at `path` (shown as `shown`); when there is none, the error
+/// says how to make one and then `or_else`, how else to name one.
+fn read_roster(path: &Path, shown: &Path, or_else: &str) -> Result<Roster> {
+    Roster::load(path, shown)?.ok_or_else(|| {
+        Error::input(
+            Diagnostic::error(shown, None, "there is no roster here").help(format!(
+                "save the staff list as {ROSTER_FILE} (a CSV file whose first row is \
+                 id,name,email,school,role) {or_else}"
+            )),
+        )
+    })
+}
+
+/// The site's master key.
+fn master_key(root: &Path) -> Result<MasterKey> {
+    private::load_master_key(root).map_err(key_error)
+}
+
+/// A master key problem as the user sees it, with the command that helps.
+fn key_error(err: KeyError) -> Error {
+    match err {
+        KeyError::NoMasterKey { path } => Error::input(
+            Diagnostic::error(MASTER_KEY_FILE, None, "there is no master key yet").help(format!(
+                "run `handbook keys init` once to create it (looked in {}); if you had one, \
+                 restore it from your backup copy",
+                path.display()
+            )),
         ),
+        KeyError::KeyExists { .. } => Error::Usage(format!(
+            "{MASTER_KEY_FILE} already exists, and handbook will not replace it: every \
+             personal code already issued was made from it and would stop working. \
+             If you really mean to start again, move the old key somewhere safe first \
+             (then run `handbook codes` and send everyone a new letter)"
+        )),
+        KeyError::Other(err) => err,
     }
 }
 
@@ -51,46 +90,26 @@ fn ledger_path(root: &Path, records: &RecordsArgs) -> Result<PathBuf> {
     match &records.ledger {
         Some(path) => Ok(path.clone()),
         None => {
-            handbook::records::token::ensure_private_dir(root)?;
-            Ok(root.join(handbook::records::ledger::LEDGER_FILE))
+            private::ensure_private_dir(root)?;
+            Ok(root.join(LEDGER_FILE))
         }
+    }
+}
+
+/// Whose policy the printed pages (letters, report) are about.
+fn heading(config: &handbook::config::SiteConfig) -> handbook::records::Heading<'_> {
+    handbook::records::Heading {
+        title: &config.title,
+        organisation: &config.organisation,
+        language: &config.language,
     }
 }
 
 /// Warns (on stderr) about roster schools that site.yaml's `schools` does
 /// not list: usually a typing mistake that would split a school in two in
 /// the report.
-fn warn_unknown_schools(
-    config: &handbook::config::SiteConfig,
-    roster: &handbook::records::roster::Roster,
-) {
-    if config.schools.is_empty() {
-        return;
-    }
-    let mut warned: Vec<&str> = Vec::new();
-    for person in roster.people() {
-        let school = person.school.as_str();
-        if school.is_empty()
-            || warned.contains(&school)
-            || config
-                .schools
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(school))
-        {
-            continue;
-        }
-        warned.push(school);
-        eprintln!(
-            "{}",
-            handbook::error::Diagnostic::warning(
-                &roster.file,
-                Some(person.line),
-                format!("school `{school}` is not one of the schools in site.yaml"),
-            )
-            .help(format!(
-                "check the spelling, or add it to `schools:` in site.yaml (it lists: {})",
-                config.schools.join(", ")
-            ))
-        );
+fn warn_unknown_schools(config: &handbook::config::SiteConfig, roster: &Roster) {
+    for warning in roster.school_warnings(&config.schools) {
+        eprintln!("{warning}");
     }
 }

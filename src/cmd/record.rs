@@ -8,18 +8,17 @@ use chrono::{NaiveDate, Utc};
 use crate::cli::RecordArgs;
 use handbook::error::{Diagnostic, Error, Result};
 use handbook::records::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
-use handbook::records::roster::Roster;
+use handbook::records::policy::Policy;
 use handbook::records::token::Scores;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
-    let (_, policy) = handbook::records::ledger::policy::Policy::load(root)?;
-    let (roster_path, roster_shown) = super::roster_path(root, &args.records);
-    let roster = Roster::load(&roster_path, &roster_shown)?;
+    let (_, policy) = Policy::load(root)?;
+    let roster = super::load_roster(root, &args.records)?;
     let Some(person) = roster.get(&args.id) else {
         return Err(Error::input(
             Diagnostic::error(
-                &roster_shown,
+                &roster.file,
                 None,
                 format!("`{}` is not on the roster", args.id),
             )

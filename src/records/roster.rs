@@ -1,6 +1,7 @@
 //! The staff roster: the CSV list of people who must complete the course
-//! (SPEC §3, §5). `codes` issues a code to each person on it; `import`,
-//! `record` and `report` check tokens and completions against it.
+//! (SPEC §3, §5). Takes the file's bytes; gives the people on it, found by
+//! id. Codes and letters are issued to each person on it, and tokens,
+//! completions and the report are checked against it.
 //!
 //! The file has a header row with at least `id` and `name`; `email`,
 //! `school`, `role` and `generation` are optional, columns may come in any
@@ -20,9 +21,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
-
-/// The roster's usual place, relative to the site root.
-pub const ROSTER_FILE: &str = ".handbook/roster.csv";
 
 /// One person on the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +52,12 @@ pub struct Roster {
 }
 
 /// The key ids are matched by: trimmed, NFC-normalised, lower case.
-pub fn id_key(id: &str) -> String {
+pub(crate) fn id_key(id: &str) -> String {
     nfc(&nfc(id.trim()).to_lowercase())
 }
 
 /// `text` in Unicode normalisation form C (composed characters).
-pub fn nfc(text: &str) -> String {
+pub(crate) fn nfc(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     text.nfc().collect()
 }
@@ -106,48 +104,15 @@ fn unclosed_quote(bytes: &[u8]) -> Option<usize> {
 
 const COLUMNS: [&str; 6] = ["id", "name", "email", "school", "role", "generation"];
 
-impl Roster {
-    /// Reads the roster at `path`; messages name it as `shown`.
-    pub fn load(path: &Path, shown: &Path) -> Result<Roster> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::input(
-                    Diagnostic::error(shown, None, "there is no roster here").help(format!(
-                        "save the staff list as {ROSTER_FILE} (a CSV file whose first row is \
-                         id,name,email,school,role) or name it with --roster FILE"
-                    )),
-                ));
-            }
-            Err(err) => return Err(Error::reading(path, err)),
-        };
-        Roster::parse(&bytes, shown)
-    }
+/// Where each known column is in the file.
+struct Columns(HashMap<&'static str, usize>);
 
-    /// Reads roster CSV from `bytes`; messages name the file as `shown`.
-    /// Every problem is reported, each with its line.
-    pub fn parse(bytes: &[u8], shown: &Path) -> Result<Roster> {
+impl Columns {
+    /// The known columns of the header row; a column given twice, or no
+    /// `id` or `name` column, is a problem on line 1.
+    fn find(headers: &csv::StringRecord, shown: &Path) -> Result<Columns> {
         let mut problems = Vec::new();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(bytes);
-        let headers = match reader.headers() {
-            Ok(headers) => headers.clone(),
-            Err(err) => return Err(Error::input(csv_problem(shown, bytes, &err))),
-        };
-        if let Some(line) = unclosed_quote(bytes) {
-            return Err(Error::input(
-                Diagnostic::error(
-                    shown,
-                    Some(line),
-                    "a double quote on this line is not closed, so the rest of the file runs on \
-                     from it",
-                )
-                .help("put a closing \" after the value, or remove the opening one"),
-            ));
-        }
-        let mut columns: HashMap<&str, usize> = HashMap::new();
+        let mut columns: HashMap<&'static str, usize> = HashMap::new();
         for (i, header) in headers.iter().enumerate() {
             let name = header.trim().to_lowercase();
             if let Some(known) = COLUMNS.iter().find(|c| **c == name)
@@ -175,13 +140,144 @@ impl Roster {
                 );
             }
         }
-        if !problems.is_empty() {
-            return Err(Error::Input(problems));
+        if problems.is_empty() {
+            Ok(Columns(columns))
+        } else {
+            Err(Error::Input(problems))
         }
+    }
+
+    /// The value of column `name` in `record`, trimmed ("" when absent).
+    fn field(&self, record: &csv::StringRecord, name: &str) -> String {
+        self.0
+            .get(name)
+            .and_then(|&i| record.get(i))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    }
+
+    /// The person on a row at `line`, or every problem with the row.
+    fn person(
+        &self,
+        record: &csv::StringRecord,
+        line: usize,
+        shown: &Path,
+    ) -> std::result::Result<Person, Vec<Diagnostic>> {
+        // Keys are made from the normalised id, so that however the id
+        // was typed, it gives the same code and finds the same person.
+        let id = nfc(&self.field(record, "id"));
+        let name = one_line(&self.field(record, "name"));
+        let mut problems = Vec::new();
+        let mut problem = |message: String, help: &str| {
+            problems.push(Diagnostic::error(shown, Some(line), message).help(help.to_string()));
+        };
+        if let Err((message, help)) = check_id(&id) {
+            problem(message, help);
+        }
+        if name.is_empty() {
+            problem(
+                format!("`{id}` has no name"),
+                "fill in the name column; it goes on the letter and in the report",
+            );
+        }
+        let generation_text = self.field(record, "generation");
+        let generation = if generation_text.is_empty() {
+            1
+        } else {
+            match generation_text.parse::<u32>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    problem(
+                        format!("generation `{generation_text}` is not a whole number from 1 up"),
+                        "leave it empty (or 1) for a first code; add 1 each time you replace \
+                         the person's code",
+                    );
+                    1
+                }
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Person {
+            id,
+            name,
+            email: self.field(record, "email"),
+            school: one_line(&self.field(record, "school")),
+            role: one_line(&self.field(record, "role")),
+            generation,
+            line,
+        })
+    }
+}
+
+/// Whether `id` can be an id: not empty, without `#` (which marks a
+/// replaced code's generation) and on one line. The problem and its fix
+/// when not.
+fn check_id(id: &str) -> std::result::Result<(), (String, &'static str)> {
+    if id.is_empty() {
+        Err((
+            "this row has no id".to_string(),
+            "give every person an id (payroll number, initials or e-mail), or delete the row",
+        ))
+    } else if id.contains('#') {
+        Err((
+            format!("id `{id}` contains `#`"),
+            "`#` marks a replaced code's generation in tokens; use an id without it",
+        ))
+    } else if id.chars().any(char::is_control) {
+        Err((
+            format!(
+                "id `{}` contains a control character or a line break",
+                id.escape_debug()
+            ),
+            "retype the id on one line",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl Roster {
+    /// Reads the roster at `path`; messages name it as `shown`. `None` when
+    /// there is no file at `path`.
+    pub fn load(path: &Path, shown: &Path) -> Result<Option<Roster>> {
+        match std::fs::read(path) {
+            Ok(bytes) => Roster::parse(&bytes, shown).map(Some),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(Error::reading(path, err)),
+        }
+    }
+
+    /// Reads roster CSV from `bytes`; messages name the file as `shown`.
+    /// Every problem is reported, each with its line.
+    pub fn parse(bytes: &[u8], shown: &Path) -> Result<Roster> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(bytes);
+        let headers = match reader.headers() {
+            Ok(headers) => headers.clone(),
+            Err(err) => return Err(Error::input(csv_problem(shown, bytes, &err))),
+        };
+        if let Some(line) = unclosed_quote(bytes) {
+            return Err(Error::input(
+                Diagnostic::error(
+                    shown,
+                    Some(line),
+                    "a double quote on this line is not closed, so the rest of the file runs on \
+                     from it",
+                )
+                .help("put a closing \" after the value, or remove the opening one"),
+            ));
+        }
+        let columns = Columns::find(&headers, shown)?;
         let mut roster = Roster {
             file: shown.to_path_buf(),
             ..Roster::default()
         };
+        let mut problems = Vec::new();
         for record in reader.records() {
             let record = match record {
                 Ok(record) => record,
@@ -194,109 +290,47 @@ impl Roster {
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
             if record.iter().all(|field| field.trim().is_empty()) {
                 continue;
             }
-            let field = |name: &str| {
-                columns
-                    .get(name)
-                    .and_then(|&i| record.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
-            // Keys are made from the normalised id, so that however the id
-            // was typed, it gives the same code and finds the same person.
-            let id = nfc(&field("id"));
-            let name = one_line(&field("name"));
-            let mut ok = true;
-            let mut problem = |message: String, help: &str| {
-                problems.push(Diagnostic::error(shown, Some(line), message).help(help.to_string()));
-                ok = false;
-            };
-            if id.is_empty() {
-                problem(
-                    "this row has no id".to_string(),
-                    "give every person an id (payroll number, initials or e-mail), or delete the row",
-                );
-            } else if id.contains('#') {
-                problem(
-                    format!("id `{id}` contains `#`"),
-                    "`#` marks a replaced code's generation in tokens; use an id without it",
-                );
-            } else if id.chars().any(char::is_control) {
-                problem(
-                    format!(
-                        "id `{}` contains a control character or a line break",
-                        id.escape_debug()
-                    ),
-                    "retype the id on one line",
-                );
+            let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
+            match columns.person(&record, line, shown) {
+                Ok(person) => problems.extend(roster.add(person, shown).err()),
+                Err(found) => problems.extend(found),
             }
-            if name.is_empty() {
-                problem(
-                    format!("`{id}` has no name"),
-                    "fill in the name column; it goes on the letter and in the report",
-                );
-            }
-            let generation_text = field("generation");
-            let generation = if generation_text.is_empty() {
-                1
-            } else {
-                match generation_text.parse::<u32>() {
-                    Ok(n) if n >= 1 => n,
-                    _ => {
-                        problem(
-                            format!(
-                                "generation `{generation_text}` is not a whole number from 1 up"
-                            ),
-                            "leave it empty (or 1) for a first code; add 1 each time you replace \
-                             the person's code",
-                        );
-                        1
-                    }
-                }
-            };
-            if !ok {
-                continue;
-            }
-            let key = id_key(&id);
-            if let Some(&earlier) = roster.index.get(&key) {
-                let first = &roster.people[earlier];
-                let message = if first.id == id {
-                    format!(
-                        "id `{id}` is on line {} ({}) and again on line {line} ({name})",
-                        first.line, first.name
-                    )
-                } else {
-                    format!(
-                        "id `{id}` on line {line} ({name}) is the same id as `{}` on line {} \
-                         ({}): ids are matched ignoring case",
-                        first.id, first.line, first.name
-                    )
-                };
-                problems.push(Diagnostic::error(shown, Some(line), message).help(
-                    "every person needs their own id; remove the duplicate or change one id",
-                ));
-                continue;
-            }
-            roster.index.insert(key, roster.people.len());
-            roster.people.push(Person {
-                id,
-                name,
-                email: field("email"),
-                school: one_line(&field("school")),
-                role: one_line(&field("role")),
-                generation,
-                line,
-            });
         }
         if problems.is_empty() {
             Ok(roster)
         } else {
             Err(Error::Input(problems))
         }
+    }
+
+    /// Adds `person`, unless their id (matched as [`id_key`] matches) is
+    /// already on the roster.
+    fn add(&mut self, person: Person, shown: &Path) -> std::result::Result<(), Diagnostic> {
+        let key = id_key(&person.id);
+        if let Some(&earlier) = self.index.get(&key) {
+            let first = &self.people[earlier];
+            let (id, name, line) = (&person.id, &person.name, person.line);
+            let message = if first.id == *id {
+                format!(
+                    "id `{id}` is on line {} ({}) and again on line {line} ({name})",
+                    first.line, first.name
+                )
+            } else {
+                format!(
+                    "id `{id}` on line {line} ({name}) is the same id as `{}` on line {} \
+                     ({}): ids are matched ignoring case",
+                    first.id, first.line, first.name
+                )
+            };
+            return Err(Diagnostic::error(shown, Some(line), message)
+                .help("every person needs their own id; remove the duplicate or change one id"));
+        }
+        self.index.insert(key, self.people.len());
+        self.people.push(person);
+        Ok(())
     }
 
     /// Everyone, in file order.
@@ -309,14 +343,38 @@ impl Roster {
         self.index.get(&id_key(id)).map(|&i| &self.people[i])
     }
 
-    /// How many people are on the roster.
-    pub fn len(&self) -> usize {
-        self.people.len()
-    }
-
-    /// True when nobody is on the roster.
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
+    /// A warning for each school on the roster that `schools` (site.yaml's
+    /// list) does not name, at the first line it is on: usually a typing
+    /// mistake, which would split a school in two in the report. None when
+    /// `schools` is empty.
+    pub fn school_warnings(&self, schools: &[String]) -> Vec<Diagnostic> {
+        let mut warned: Vec<&str> = Vec::new();
+        let mut warnings = Vec::new();
+        if schools.is_empty() {
+            return warnings;
+        }
+        for person in &self.people {
+            let school = person.school.as_str();
+            if school.is_empty()
+                || warned.contains(&school)
+                || schools.iter().any(|s| s.eq_ignore_ascii_case(school))
+            {
+                continue;
+            }
+            warned.push(school);
+            warnings.push(
+                Diagnostic::warning(
+                    &self.file,
+                    Some(person.line),
+                    format!("school `{school}` is not one of the schools in site.yaml"),
+                )
+                .help(format!(
+                    "check the spelling, or add it to `schools:` in site.yaml (it lists: {})",
+                    schools.join(", ")
+                )),
+            );
+        }
+        warnings
     }
 }
 
@@ -370,7 +428,7 @@ mod tests {
              ,,,,,\r\n",
         )
         .unwrap();
-        assert_eq!(roster.len(), 2);
+        assert_eq!(roster.people().len(), 2);
         let jo = roster.get("t001").unwrap();
         assert_eq!(jo.name, "Smith, Jo");
         assert_eq!(jo.email, "jo@example.org");
@@ -478,6 +536,28 @@ mod tests {
                 .contains("roster.csv:4: id `T1` is on line 2 (One) and again on line 4 (Two)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn schools_that_site_yaml_does_not_name_are_warned_about_once() {
+        let roster = parse(
+            "id,name,school\nT1,One,Hill School\nT2,Two,Hil School\nT3,Three,hill school\n\
+             T4,Four,Hil School\nT5,Five,\n",
+        )
+        .unwrap();
+        let schools = ["Hill School".to_string(), "Dale School".to_string()];
+        let warnings = roster.school_warnings(&schools);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(!warnings[0].is_error());
+        assert_eq!(warnings[0].line, Some(3));
+        assert!(
+            warnings[0].to_string().starts_with(
+                "warning: roster.csv:3: school `Hil School` is not one of the schools in site.yaml"
+            ),
+            "{}",
+            warnings[0]
+        );
+        assert!(roster.school_warnings(&[]).is_empty());
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! The compliance ledger: a SQLite file (`.handbook/ledger.sqlite`) holding
-//! every completion that was imported from a token or recorded on someone's
-//! behalf. It is the school's evidence, so it is written carefully: the
-//! schema is versioned and migrated ([`schema`]), each import is one
-//! transaction, and a transaction that was reported as committed survives a
-//! crash or a power cut.
+//! The compliance ledger. Takes completions (from [`import`]ed tokens, or
+//! recorded on someone's behalf); gives them back, oldest first, to the
+//! report. It is a SQLite file (`.handbook/ledger.sqlite` by default) and
+//! the school's evidence, so it is written carefully: the schema is
+//! versioned and migrated (`schema`), each import is one transaction, and
+//! a transaction that was reported as committed survives a crash or a
+//! power cut.
 //!
-//! [`scan`] finds tokens in text, [`policy`] says what counts, and
-//! [`import`] checks tokens and writes them here.
+//! [`scan`] finds tokens in text and [`import`] checks them against the
+//! roster and the [`policy`](crate::records::policy), then writes them here.
 
 use std::path::{Path, PathBuf};
 
@@ -16,14 +17,10 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::records::token::Scores;
 
 pub mod import;
-pub mod policy;
 pub mod scan;
-pub mod schema;
+mod schema;
 
-/// The ledger's usual place, relative to the site root.
-pub const LEDGER_FILE: &str = ".handbook/ledger.sqlite";
-
-/// The `source` of a completion recorded with `handbook record`.
+/// The `source` of a completion recorded by hand, on someone's behalf.
 pub const RECORDED_BY_HAND: &str = "recorded by hand";
 
 /// How a completion came into the ledger.
@@ -37,7 +34,7 @@ pub enum Method {
 
 impl Method {
     /// As stored: `token` or `on_behalf`.
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Method::Token => "token",
             Method::OnBehalf => "on_behalf",
@@ -80,21 +77,37 @@ pub struct NewCompletion<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
     /// The staff id (the roster id at the time).
-    pub staff_id: String,
+    pub(crate) staff_id: String,
     /// The policy version completed.
-    pub policy_version: String,
+    pub(crate) policy_version: String,
     /// When, in Unix seconds.
-    pub completed_at: i64,
+    pub(crate) completed_at: i64,
     /// Module scores (empty when recorded by hand).
-    pub scores: Scores,
+    pub(crate) scores: Scores,
     /// When it was added, in Unix seconds.
-    pub imported_at: i64,
+    pub(crate) imported_at: i64,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// How it was recorded.
-    pub method: Method,
+    pub(crate) method: Method,
     /// The note, if any.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+/// What is found where a ledger is to be read.
+#[derive(Debug)]
+pub enum ReadOnly {
+    /// A ledger, open for reading.
+    Open(Ledger),
+    /// No ledger, or one that was made but never written to: nothing is
+    /// recorded yet.
+    Empty,
+    /// A ledger written by an older handbook, whose schema has not been
+    /// brought up to date yet (opening it for writing does that).
+    Outdated {
+        /// Its schema version.
+        schema: i64,
+    },
 }
 
 /// An open ledger.
@@ -142,23 +155,14 @@ impl Ledger {
         })
     }
 
-    /// Opens the ledger at `path` if it exists.
-    pub fn open_existing(path: &Path) -> Result<Option<Ledger>> {
-        if path.exists() {
-            Ledger::open(path).map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-
     /// Opens the ledger at `path` for reading only, if it exists: nothing
     /// is created, migrated or written, and (the ledger being in WAL mode)
-    /// reading never waits for an import or `record` that is writing: it
+    /// reading never waits for an import or a completion being recorded: it
     /// sees the ledger as of their last commit.
-    pub fn open_read_only(path: &Path) -> Result<Option<Ledger>> {
+    pub fn open_read_only(path: &Path) -> Result<ReadOnly> {
         use rusqlite::OpenFlags;
         if !path.exists() {
-            return Ok(None);
+            return Ok(ReadOnly::Empty);
         }
         let conn = Connection::open_with_flags(
             path,
@@ -175,22 +179,12 @@ impl Ledger {
         }
         if version == 0 {
             // Made but never written to: nothing is recorded yet.
-            return Ok(None);
+            return Ok(ReadOnly::Empty);
         }
         if version < schema::SCHEMA_VERSION {
-            return Err(Error::input(
-                Diagnostic::error(
-                    path,
-                    None,
-                    format!(
-                        "this ledger was written by an older handbook (schema {version}) and \
-                         has not been updated yet"
-                    ),
-                )
-                .help("run `handbook import` once (it updates the ledger), then try again"),
-            ));
+            return Ok(ReadOnly::Outdated { schema: version });
         }
-        Ok(Some(Ledger {
+        Ok(ReadOnly::Open(Ledger {
             conn,
             path: path.to_path_buf(),
         }))
@@ -230,13 +224,6 @@ impl Ledger {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read)
     }
 
-    /// How many completions the ledger holds.
-    pub fn count(&self) -> Result<i64> {
-        self.conn
-            .query_row("SELECT count(*) FROM completions", [], |row| row.get(0))
-            .map_err(|err| sqlite_error(&self.path, "reading", err))
-    }
-
     /// Starts a batch of writes that is committed as one transaction.
     pub fn batch(&mut self) -> Result<Batch<'_>> {
         let tx = self
@@ -260,9 +247,7 @@ impl Batch<'_> {
     /// Adds `completion`; false when a completion with the same token is
     /// already recorded (then nothing changes).
     pub fn insert(&self, completion: &NewCompletion<'_>) -> Result<bool> {
-        let hash = completion
-            .token
-            .map(|t| crate::records::token::sha256_hex(t.as_bytes()));
+        let hash = completion.token.map(crate::records::token::token_hash);
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -333,8 +318,10 @@ fn sqlite_error(path: &Path, doing: &str, err: rusqlite::Error) -> Error {
         && e.code == rusqlite::ErrorCode::NotADatabase
     {
         return Error::input(
-            Diagnostic::error(path, None, "this file is not a handbook ledger")
-                .help("check the --ledger path; the ledger is normally .handbook/ledger.sqlite"),
+            Diagnostic::error(path, None, "this file is not a handbook ledger").help(format!(
+                "check that this is the ledger you meant; it is normally {}",
+                crate::records::private::LEDGER_FILE
+            )),
         );
     }
     Error::io(
@@ -384,7 +371,7 @@ mod tests {
         batch.commit().unwrap();
         drop(ledger);
         let ledger = Ledger::open(&path).unwrap();
-        assert_eq!(ledger.count().unwrap(), 3);
+        assert_eq!(ledger.completions().unwrap().len(), 3);
         let all = ledger.completions().unwrap();
         assert_eq!(all[0].scores, scores);
         assert_eq!(all[0].source, "mail.txt:3");
@@ -392,7 +379,7 @@ mod tests {
         let batch = ledger.batch().unwrap();
         assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
         drop(batch);
-        assert_eq!(ledger.count().unwrap(), 3);
+        assert_eq!(ledger.completions().unwrap().len(), 3);
     }
 
     #[test]
@@ -404,14 +391,17 @@ mod tests {
         let batch = ledger.batch().unwrap();
         batch.insert(&new("T1", Some("x.y.z"), &scores)).unwrap();
         drop(batch);
-        assert_eq!(ledger.count().unwrap(), 0);
+        assert_eq!(ledger.completions().unwrap().len(), 0);
     }
 
     #[test]
     fn reading_never_waits_for_a_writer_and_never_writes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
-        assert!(Ledger::open_read_only(&path).unwrap().is_none());
+        assert!(matches!(
+            Ledger::open_read_only(&path).unwrap(),
+            ReadOnly::Empty
+        ));
         assert!(!path.exists(), "reading made a ledger");
         let scores = Scores::default();
         let mut writer = Ledger::open(&path).unwrap();
@@ -421,14 +411,16 @@ mod tests {
         // A second writer holds a write transaction open with a new row.
         let batch = writer.batch().unwrap();
         batch.insert(&new("T2", Some("d.e.f"), &scores)).unwrap();
-        let reader = Ledger::open_read_only(&path).unwrap().unwrap();
+        let ReadOnly::Open(reader) = Ledger::open_read_only(&path).unwrap() else {
+            panic!("the ledger was not opened");
+        };
         let seen = reader.completions().unwrap();
         assert_eq!(
             seen.iter().map(|c| c.staff_id.as_str()).collect::<Vec<_>>(),
             ["T1"]
         );
         batch.commit().unwrap();
-        assert_eq!(reader.count().unwrap(), 2);
+        assert_eq!(reader.completions().unwrap().len(), 2);
         // Reading cannot write.
         let err = reader
             .conn
@@ -442,7 +434,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.sqlite");
         std::fs::write(&empty, b"").unwrap();
-        assert!(Ledger::open_read_only(&empty).unwrap().is_none());
+        assert!(matches!(
+            Ledger::open_read_only(&empty).unwrap(),
+            ReadOnly::Empty
+        ));
         let newer = dir.path().join("newer.sqlite");
         let conn = Connection::open(&newer).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -458,11 +453,6 @@ mod tests {
         std::fs::write(&path, "id,name\nT1,One\n".repeat(100)).unwrap();
         let err = Ledger::open(&path).unwrap_err();
         assert!(err.to_string().contains("not a handbook ledger"), "{err}");
-        assert!(
-            Ledger::open_existing(&dir.path().join("none"))
-                .unwrap()
-                .is_none()
-        );
         let err = Ledger::open_read_only(&path).unwrap_err();
         assert!(err.to_string().contains("not a handbook ledger"), "{err}");
     }

@@ -26,11 +26,11 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this build of handbook writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub(super) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Why the ledger could not be brought up to date.
 #[derive(Debug)]
-pub enum MigrateError {
+pub(super) enum MigrateError {
     /// The ledger was written by a newer handbook.
     TooNew(i64),
     /// SQLite failed.
@@ -44,12 +44,12 @@ impl From<rusqlite::Error> for MigrateError {
 }
 
 /// The schema version of the open database.
-pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+pub(super) fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
 }
 
 /// Applies every migration the database lacks.
-pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current = version(&tx)?;
     if current > SCHEMA_VERSION {

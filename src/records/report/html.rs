@@ -6,18 +6,15 @@
 use std::fmt::Write as _;
 
 use super::{Report, Row, School, Status, Totals, format_date, format_scores, recorded_as};
+use crate::records::Heading;
 use crate::records::ledger::Method;
 use crate::util::html::escape as esc;
 
 /// What the page says about itself.
 #[derive(Debug, Clone)]
 pub struct PageInfo<'a> {
-    /// The policy's title, e.g. "Social Media Policy".
-    pub title: &'a str,
-    /// The school or trust.
-    pub organisation: &'a str,
-    /// The `lang` of the page, e.g. `en-GB`.
-    pub language: &'a str,
+    /// Whose policy it is.
+    pub heading: Heading<'a>,
     /// When the report was made, as shown.
     pub made: &'a str,
 }
@@ -65,9 +62,9 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
          <title>Compliance report: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<p class=\"org\">{org}</p>\n<h1>Compliance report: {title}</h1>\n\
          <p>Current version: {version}. Made {made}.</p>\n</header>\n<main>\n",
-        lang = esc(info.language),
-        title = esc(info.title),
-        org = esc(info.organisation),
+        lang = esc(info.heading.language),
+        title = esc(info.heading.title),
+        org = esc(info.heading.organisation),
         version = esc(&policy.describe(&policy.current_version)),
         made = esc(info.made),
     );
@@ -344,9 +341,11 @@ mod tests {
         let html = render(
             &report,
             &PageInfo {
-                title: "Social <Media> Policy",
-                organisation: "Trust & Co",
-                language: "en-GB",
+                heading: Heading {
+                    title: "Social <Media> Policy",
+                    organisation: "Trust & Co",
+                    language: "en-GB",
+                },
                 made: "on 1 January 2026",
             },
         );
@@ -360,7 +359,15 @@ mod tests {
         assert_eq!(html.matches("<svg").count(), report.schools.len());
         assert_eq!(html.matches("<title id=").count(), report.schools.len());
         assert!(html.contains("<th scope=\"row\">GONE</th>"));
-        assert!(html.contains("cy@example.org") || html.contains("on behalf"));
+        // Cy completed by a paper sign-off: their row says so, and being
+        // complete, they are not in the reminders.
+        let cy = html
+            .lines()
+            .find(|line| line.starts_with("<tr><th scope=\"row\">Cy Cole</th>"))
+            .expect("a row for Cy");
+        assert!(cy.contains("<td class=\"complete\">Complete</td>"), "{cy}");
+        assert!(cy.contains("<td>on behalf</td>"), "{cy}");
+        assert!(!html.contains("cy@example.org"), "{html}");
         assert!(html.contains("mailto:bob@example.org"));
         assert!(!html.contains("mailto:ann@example.org"));
         assert_eq!(

@@ -1,6 +1,8 @@
-//! The compliance report (SPEC §6): who on the roster has read the current
-//! policy, grouped by school and role, with totals, the outstanding staff
-//! and any ledger entries for people no longer on the roster.
+//! The compliance report (SPEC §6). Takes the roster, the ledger's
+//! completions and the policy; gives who on the roster has read the
+//! current version, grouped by school and role, with totals, the
+//! outstanding staff and any ledger entries for people no longer on the
+//! roster.
 //!
 //! [`Report::build`] works out each person's status; this module writes it
 //! as a text summary and as CSV for training records, and [`html`] writes
@@ -12,8 +14,8 @@ use std::fmt::Write as _;
 use chrono::DateTime;
 
 use crate::error::{Error, Result};
-use crate::records::ledger::policy::Policy;
 use crate::records::ledger::{Completion, Method};
+use crate::records::policy::Policy;
 use crate::records::roster::{Person, Roster, id_key};
 use crate::util::text::{csv_cell, terminal_safe};
 
@@ -21,7 +23,7 @@ pub mod html;
 
 /// Where a person stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
+pub(crate) enum Status {
     /// Completed the current version (or one with only minor changes since).
     Complete,
     /// Completed an earlier version that has since changed.
@@ -32,7 +34,7 @@ pub enum Status {
 
 impl Status {
     /// As people read it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Complete => "Complete",
             Status::NeedsReread => "Needs to re-read",
@@ -41,7 +43,7 @@ impl Status {
     }
 
     /// As written in the CSV.
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Status::Complete => "complete",
             Status::NeedsReread => "needs_reread",
@@ -54,23 +56,23 @@ impl Status {
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
     /// The person.
-    pub person: &'a Person,
+    pub(crate) person: &'a Person,
     /// Their status.
-    pub status: Status,
+    pub(crate) status: Status,
     /// The completion the status rests on (the latest that counts, or for
     /// someone who needs to re-read, their latest).
-    pub completion: Option<&'a Completion>,
+    pub(crate) completion: Option<&'a Completion>,
 }
 
 /// Counts of each status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Complete.
-    pub complete: usize,
+    pub(crate) complete: usize,
     /// Needs to re-read.
-    pub needs_reread: usize,
+    pub(crate) needs_reread: usize,
     /// Not started.
-    pub not_started: usize,
+    pub(crate) not_started: usize,
 }
 
 impl Totals {
@@ -83,12 +85,12 @@ impl Totals {
     }
 
     /// Everyone counted.
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.complete + self.needs_reread + self.not_started
     }
 
     /// Complete, as a whole percentage of the total (0 when nobody).
-    pub fn percent_complete(&self) -> usize {
+    pub(crate) fn percent_complete(&self) -> usize {
         (self.complete * 100).checked_div(self.total()).unwrap_or(0)
     }
 }
@@ -97,16 +99,16 @@ impl Totals {
 #[derive(Debug, Clone)]
 pub struct School<'a> {
     /// The school's name ("" when the roster gives none).
-    pub name: String,
+    pub(crate) name: String,
     /// Role → rows, roles in alphabetical order, rows by name.
-    pub roles: Vec<(String, Vec<Row<'a>>)>,
+    pub(crate) roles: Vec<(String, Vec<Row<'a>>)>,
     /// The school's totals.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
 }
 
 impl School<'_> {
     /// The name to show: "(no school given)" for the empty name.
-    pub fn display_name(&self) -> &str {
+    pub(crate) fn display_name(&self) -> &str {
         if self.name.is_empty() {
             "(no school given)"
         } else {
@@ -119,12 +121,12 @@ impl School<'_> {
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
     /// The policy reported on.
-    pub policy: &'a Policy,
+    pub(crate) policy: &'a Policy,
     /// Schools in order: site.yaml's order, then others alphabetically, then
     /// people with no school.
-    pub schools: Vec<School<'a>>,
+    pub(crate) schools: Vec<School<'a>>,
     /// Everyone's totals.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
     /// Ledger entries whose staff id is not on the roster, oldest first.
     pub not_on_roster: Vec<&'a Completion>,
 }
@@ -289,7 +291,7 @@ impl<'a> Report<'a> {
             let _ = writeln!(
                 out,
                 "\n{outstanding} {} still to complete the current version \
-                 (--html or --csv lists them with e-mail addresses).",
+                 (the HTML and CSV reports list them with e-mail addresses).",
                 if outstanding == 1 { "person" } else { "people" }
             );
         }
@@ -308,7 +310,8 @@ impl<'a> Report<'a> {
         if !self.not_on_roster.is_empty() {
             let _ = writeln!(
                 out,
-                "{} ledger entr{} for ids no longer on the roster (listed apart in --html and --csv).",
+                "{} ledger entr{} for ids no longer on the roster (listed apart in the HTML and CSV \
+                 reports).",
                 self.not_on_roster.len(),
                 if self.not_on_roster.len() == 1 {
                     "y is"
@@ -422,7 +425,7 @@ impl SafeCsv {
 }
 
 /// `token` or `on behalf`, as the report says how a completion was recorded.
-pub fn recorded_as(c: &Completion) -> &'static str {
+pub(crate) fn recorded_as(c: &Completion) -> &'static str {
     match c.method {
         Method::Token => "token",
         Method::OnBehalf => "on behalf",
@@ -430,14 +433,14 @@ pub fn recorded_as(c: &Completion) -> &'static str {
 }
 
 /// A Unix time as an ISO date (UTC).
-pub fn format_date(unix: i64) -> String {
+pub(crate) fn format_date(unix: i64) -> String {
     DateTime::from_timestamp(unix, 0)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
 /// Scores as `scope 100%; behaviour 80%`.
-pub fn format_scores(c: &Completion) -> String {
+pub(crate) fn format_scores(c: &Completion) -> String {
     c.scores
         .0
         .iter()
@@ -451,7 +454,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::records::ledger::policy::KnownVersion;
+    use crate::records::policy::KnownVersion;
     use crate::records::token::Scores;
 
     fn completion(id: &str, version: &str, at: i64, method: Method) -> Completion {

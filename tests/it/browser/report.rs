@@ -3,7 +3,8 @@
 //! zero violations. A temporary copy of the real site with a master key, a
 //! roster of three people in two schools and one imported token.
 
-use handbook::records::token::{Claims, MasterKey, Scores, kid, sign};
+use handbook::records::private::load_master_key;
+use handbook::records::token::{Claims, Scores, kid, sign};
 
 use super::a11y::{TAGS, axe_violations};
 use super::run_on;
@@ -60,7 +61,7 @@ fn compliance_report_html_has_zero_axe_violations() {
 
     handbook_in(&root, &["keys", "init"], b"");
     std::fs::write(root.join(".handbook/roster.csv"), ROSTER).unwrap();
-    let master = MasterKey::load(&root).expect("the master key");
+    let master = load_master_key(&root).expect("the master key");
     let claims = Claims {
         iss: site_id,
         sub: "T001".to_string(),

@@ -1,7 +1,9 @@
-//! What the importer and the report need to know about the policy: the site
-//! id tokens must carry, the versions that were published (and which of
-//! them were minor changes), the current version and the course's modules
-//! with their pass marks.
+//! The policy as the records side sees it. Takes the site (site.yaml, the
+//! published versions and the course's quizzes, current and kept); gives
+//! what the importer and the report need: the site id tokens must carry,
+//! the versions that were published (and which of them were minor
+//! changes), the current version and each version's modules with their
+//! pass marks.
 
 use std::collections::BTreeMap;
 
@@ -47,7 +49,7 @@ pub struct Policy {
 
 impl Policy {
     /// The modules (with pass marks) of `version`'s course, when known.
-    pub fn modules_for(&self, version: &str) -> Option<&BTreeMap<String, i64>> {
+    pub(crate) fn modules_for(&self, version: &str) -> Option<&BTreeMap<String, i64>> {
         if version == self.current_version {
             Some(&self.modules)
         } else {
@@ -117,7 +119,7 @@ impl Policy {
     /// True when a completion of `version` still counts now: it is the
     /// current version, or every version published after it up to the
     /// current one was a minor change.
-    pub fn counts_as_current(&self, version: &str) -> bool {
+    pub(crate) fn counts_as_current(&self, version: &str) -> bool {
         if version == self.current_version {
             return true;
         }
@@ -138,12 +140,12 @@ impl Policy {
     }
 
     /// The day `version` was first published, when it was.
-    pub fn first_published(&self, version: &str) -> Option<NaiveDate> {
+    pub(crate) fn first_published(&self, version: &str) -> Option<NaiveDate> {
         self.version(version).and_then(|v| v.published)
     }
 
     /// The known version with `id`.
-    pub fn version(&self, id: &str) -> Option<&KnownVersion> {
+    pub(crate) fn version(&self, id: &str) -> Option<&KnownVersion> {
         self.known_versions.iter().find(|v| v.id == id)
     }
 

@@ -1,0 +1,227 @@
+//! Checking one token (SPEC §5): read strictly, signed with the current
+//! code of someone on the roster, for this site and a published version,
+//! completed within that version's life, with exactly that version's
+//! modules, each passed, and the declaration signed. Nothing is stored
+//! here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use super::Reason;
+use crate::records::policy::Policy;
+use crate::records::roster::{Person, Roster};
+use crate::records::token::{self, Claims, DecodeError, MasterKey, SigningKey};
+
+/// How far a completion time may be off (clocks differ, and a publication
+/// date is a day in someone's time zone).
+pub(crate) const CLOCK_SKEW_SECONDS: i64 = 24 * 60 * 60;
+
+/// No genuine token is older than handbook's token format: the lower bound
+/// for a version that has not been published yet.
+pub(crate) const EARLIEST_TOKEN_DATE: (i32, u32, u32) = (2025, 1, 1);
+
+/// A token that passed every check.
+#[derive(Debug, Clone)]
+pub(crate) struct Accepted<'r> {
+    /// The person on the roster it is for.
+    pub(crate) person: &'r Person,
+    /// What it says.
+    pub(crate) claims: Claims,
+}
+
+/// Why a token was refused, and the staff id it claims when it could be
+/// read that far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// The staff id the token claims, when it could be read.
+    pub(crate) staff_id: Option<String>,
+    /// Why it was refused.
+    pub(crate) reason: Reason,
+}
+
+/// Checks tokens against the roster and the policy, caching each person's
+/// signing key.
+pub(crate) struct Checker<'a> {
+    master: &'a MasterKey,
+    roster: &'a Roster,
+    policy: &'a Policy,
+    now: i64,
+    keys: HashMap<(String, u32), SigningKey>,
+}
+
+impl std::fmt::Debug for Checker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("policy", self.policy)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// A checker; `now` (Unix seconds) is the time future completion times
+    /// are judged against.
+    pub(crate) fn new(
+        master: &'a MasterKey,
+        roster: &'a Roster,
+        policy: &'a Policy,
+        now: i64,
+    ) -> Self {
+        Checker {
+            master,
+            roster,
+            policy,
+            now,
+            keys: HashMap::new(),
+        }
+    }
+
+    fn key(&mut self, id: &str, generation: u32) -> SigningKey {
+        let master = self.master;
+        *self
+            .keys
+            .entry((id.to_string(), generation))
+            .or_insert_with(|| master.staff_key(id, generation).signing_key())
+    }
+
+    /// Checks one token: accepted, or the reason it is not.
+    pub(crate) fn check(&mut self, text: &str) -> Result<Accepted<'a>, Refusal> {
+        let refuse = |staff_id: Option<&str>, reason| Refusal {
+            staff_id: staff_id.map(str::to_string),
+            reason,
+        };
+        let decoded = token::decode(text).map_err(|err| {
+            refuse(
+                None,
+                match err {
+                    DecodeError::Damaged(detail) => Reason::Damaged(detail),
+                    DecodeError::NotHandbook(detail) => Reason::NotHandbook(detail),
+                    DecodeError::BadClaims(detail) => Reason::BadClaims(detail),
+                },
+            )
+        })?;
+        let sub = decoded.claims.sub.as_str();
+        if decoded.kid_id != sub {
+            return Err(refuse(
+                Some(sub),
+                Reason::NotHandbook("its key id (kid) does not match its staff id".to_string()),
+            ));
+        }
+        let roster = self.roster;
+        let Some(person) = roster.get(sub) else {
+            return Err(refuse(Some(sub), Reason::UnknownStaff(sub.to_string())));
+        };
+        let id = person.id.as_str();
+        self.signed_by(person, &decoded)
+            .map_err(|reason| refuse(Some(id), reason))?;
+        let claims = decoded.claims;
+        self.holds(&claims)
+            .map_err(|reason| refuse(Some(id), reason))?;
+        Ok(Accepted { person, claims })
+    }
+
+    /// Whether `decoded` is signed with `person`'s current code. Only that
+    /// code is accepted; the generation the token names is used only to
+    /// explain a failure.
+    fn signed_by(&mut self, person: &Person, decoded: &token::Decoded<'_>) -> Result<(), Reason> {
+        let id = person.id.as_str();
+        let current = person.generation;
+        let key = self.key(id, current);
+        if decoded.verify(&key) {
+            return Ok(());
+        }
+        let used = decoded.generation;
+        Err(if used != current && decoded.verify(&self.key(id, used)) {
+            let id = id.to_string();
+            if used < current {
+                Reason::ReplacedCode { id, used, current }
+            } else {
+                Reason::NewerCode { id, used, current }
+            }
+        } else {
+            Reason::BadSignature(id.to_string())
+        })
+    }
+
+    /// Whether the (signed) claims hold for this policy: its site, a
+    /// published version whose course is known, a time within that
+    /// version's life, and that version's course completed.
+    fn holds(&self, claims: &Claims) -> Result<(), Reason> {
+        let policy = self.policy;
+        if claims.iss != policy.site_id {
+            return Err(Reason::WrongSite {
+                found: claims.iss.clone(),
+                expected: policy.site_id.clone(),
+            });
+        }
+        if !policy.accepts(&claims.pv) {
+            return Err(Reason::UnknownVersion(claims.pv.clone()));
+        }
+        // A token is held to its own version's course; a published version
+        // whose course cannot be read cannot vouch for anything.
+        let Some(modules) = policy.modules_for(&claims.pv) else {
+            return Err(Reason::VersionSourceMissing(policy.describe(&claims.pv)));
+        };
+        self.in_time(claims)?;
+        completed(modules, claims)
+    }
+
+    /// Whether the completion time falls between the version's
+    /// publication (or the first day any token could be made) and now,
+    /// give or take [`CLOCK_SKEW_SECONDS`].
+    fn in_time(&self, claims: &Claims) -> Result<(), Reason> {
+        if claims.iat > self.now.saturating_add(CLOCK_SKEW_SECONDS) {
+            return Err(Reason::FutureTime(claims.iat));
+        }
+        let (since, published) = match self.policy.first_published(&claims.pv) {
+            Some(date) => (date, true),
+            None => {
+                let (y, m, d) = EARLIEST_TOKEN_DATE;
+                (NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default(), false)
+            }
+        };
+        let earliest = since
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp()
+            - CLOCK_SKEW_SECONDS;
+        if claims.iat < earliest {
+            return Err(Reason::TooEarly {
+                iat: claims.iat,
+                since,
+                published,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether the claims complete the course of `modules` (module → pass
+/// mark): every module passed, no other module, and the declaration
+/// signed.
+fn completed(modules: &BTreeMap<String, i64>, claims: &Claims) -> Result<(), Reason> {
+    for (module, &pass_mark) in modules {
+        match claims.mods.get(module) {
+            None => return Err(Reason::MissingModule(module.clone())),
+            Some(score) if score < pass_mark => {
+                return Err(Reason::FailedModule {
+                    module: module.clone(),
+                    score,
+                    pass_mark,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    // Exactly the version's modules: an extra one is nothing a person
+    // completed, and its name would reach the report.
+    if let Some((extra, _)) = claims.mods.0.iter().find(|(m, _)| !modules.contains_key(m)) {
+        return Err(Reason::ExtraModule(extra.clone()));
+    }
+    if !claims.decl {
+        return Err(Reason::NoDeclaration);
+    }
+    Ok(())
+}
