@@ -1,9 +1,11 @@
 // Tests for themes/default/static/identity.js (the personal link and the
 // typed code) and completion.js (the token's claims, the mailto: link and
 // the file), run by `cargo test` (tests/it/js.rs) or directly:
-// node tests/js/identity.test.js. Uses only node's assert and vm.
+// node --test tests/js/identity.test.js. Uses only node's test, assert and
+// vm.
 'use strict';
 
+var test = require('node:test');
 var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
@@ -92,24 +94,12 @@ function load(page) {
     };
   }
   vm.createContext(context);
-  ['token.js', 'identity.js', 'completion.js'].forEach(function (name) {
+  ['common.js', 'token.js', 'identity.js', 'completion.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
   });
   return context;
 }
 
-var passed = 0;
-var failed = 0;
-function test(name, body) {
-  try {
-    body();
-    passed++;
-    console.log('ok - ' + name);
-  } catch (err) {
-    failed++;
-    console.log('not ok - ' + name + '\n  ' + String(err && err.stack || err).replace(/\n/g, '\n  '));
-  }
-}
 // Objects made inside the vm context have its own prototypes: compare as JSON.
 function same(actual, expected) {
   assert.strictEqual(JSON.stringify(actual), JSON.stringify(expected));
@@ -342,7 +332,7 @@ test('progress.js stores the declaration time in whole seconds as well', functio
     document: { getElementById: function () { return null; } }
   };
   vm.createContext(context);
-  ['progress.js', 'token.js', 'identity.js'].forEach(function (name) {
+  ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
   });
   var P = context.window.HandbookProgress;
@@ -417,6 +407,3 @@ test('the download file: a safe name, an explanation and the token', function ()
   assert.ok(/school office/.test(lines[0]), lines[0]);
   assert.strictEqual(lines[2], TOKEN);
 });
-
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed === 0 ? 0 : 1);

@@ -1,11 +1,13 @@
 // Tests for themes/default/static/progress.js on a shared computer: progress
 // is kept per person, under a key derived from the staff key, so a second
 // person in the same browser never sees, continues or inherits anyone's
-// progress (SPEC section 5, "Progress on shared computers"). Run by
-// `cargo test` (tests/it/js.rs) or directly: node tests/js/progress.test.js.
-// Uses only node's assert and vm.
+// progress (SPEC section 5, "Progress on shared computers"); then the pure
+// record logic (HandbookProgress.core: attempts, declarations, versions).
+// Run by `cargo test` (tests/it/js.rs) or directly:
+// node --test tests/js/progress.test.js. Uses only node's test, assert and vm.
 'use strict';
 
+var test = require('node:test');
 var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
@@ -58,7 +60,7 @@ function fakeStorage(log, failing) {
 }
 
 // The course's scripts in one `window`, as on a course page (without the
-// page's own script): progress.js, token.js, identity.js.
+// page's own script): common.js, progress.js, token.js, identity.js.
 function load(options) {
   options = options || {};
   var log = [];
@@ -72,25 +74,13 @@ function load(options) {
     }
   };
   vm.createContext(context);
-  ['progress.js', 'token.js', 'identity.js'].forEach(function (name) {
+  ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
   });
   var w = context.window;
   return { P: w.HandbookProgress, I: w.HandbookIdentity, T: w.HandbookToken, local: local, log: log };
 }
 
-var passed = 0;
-var failed = 0;
-function test(name, body) {
-  try {
-    body();
-    passed++;
-    console.log('ok - ' + name);
-  } catch (err) {
-    failed++;
-    console.log('not ok - ' + name + '\n  ' + String(err && err.stack || err).replace(/\n/g, '\n  '));
-  }
-}
 function same(actual, expected) {
   assert.strictEqual(JSON.stringify(actual), JSON.stringify(expected));
 }
@@ -236,5 +226,98 @@ test('when the browser refuses storage, progress is kept in memory, still per pe
   assert.strictEqual(page.P.get(DATA, 'scope').passed, true);
 });
 
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed === 0 ? 0 : 1);
+// ----- The pure core (HandbookProgress.core): records without storage -----
+
+var core = require(path.join(STATIC, 'progress.js')).core;
+
+test('core: the storage key and the version read back from it', function () {
+  var k = core.storageKey('ppat/social-media', 'ab12', 'v1');
+  assert.strictEqual(k, 'handbook:ppat/social-media:ab12:v1');
+  assert.strictEqual(core.versionOf(k, 'ppat/social-media', 'ab12'), 'v1');
+  assert.strictEqual(core.versionOf(k, 'ppat/social-media', 'cd34'), null, "another person's");
+  assert.strictEqual(core.versionOf(k, 'ppat/other', 'ab12'), null, "another site's");
+  assert.strictEqual(core.versionOf('handbook:ppat/social-media:ab12:checklist:x', 'ppat/social-media', 'ab12'),
+    null, 'not a version id');
+  assert.strictEqual(core.versionOf('handbook:ppat/social-media:ab12:', 'ppat/social-media', 'ab12'), null);
+  assert.strictEqual(core.versionOf(null, 'ppat/social-media', 'ab12'), null);
+});
+
+test('core: an attempt keeps the best score and a pass, and counts', function () {
+  var first = core.attempt(null, 60, false, '2025-03-01T10:00:00.000Z');
+  assert.deepStrictEqual(first, { best: 60, last: 60, passed: false, attempts: 1, at: '2025-03-01T10:00:00.000Z' });
+  var second = core.attempt(first, 90, true, '2025-03-02T10:00:00.000Z');
+  assert.deepStrictEqual(second, { best: 90, last: 90, passed: true, attempts: 2, at: '2025-03-02T10:00:00.000Z' });
+  var third = core.attempt(second, 40, false, '2025-03-03T10:00:00.000Z');
+  assert.deepStrictEqual([third.best, third.last, third.passed, third.attempts], [90, 40, true, 3],
+    'a later fail keeps the pass and the best score');
+  assert.strictEqual(core.attempt(null, 250, 'yes', 'x').best, 100, 'scores are 0 to 100');
+  assert.strictEqual(core.attempt(null, 250, 'yes', 'x').passed, false, 'only true passes');
+  assert.strictEqual(core.attempt(null, -3.5, false, 'x').last, 0);
+});
+
+test('core: scores are whole numbers from 0 to 100', function () {
+  same([core.toScore(66.9), core.toScore('80'), core.toScore(-1), core.toScore(101), core.toScore('x')],
+    [66, 80, 0, 100, 0]);
+});
+
+test('core: whatever was stored is read as a well-formed record', function () {
+  var rec = core.clean(DATA, {
+    label: 'Old label',
+    modules: {
+      scope: { best: '95', last: 200, passed: 'true', attempts: '2', at: 5 },
+      behaviour: null
+    },
+    declaration: { at: '2025-03-01T10:30:00.000Z' }
+  }, 'ab12');
+  same(rec, {
+    site: DATA.site,
+    version: DATA.version,
+    label: 'Old label',
+    person: 'ab12',
+    modules: {
+      scope: { best: 95, last: 100, passed: false, attempts: 2, at: '5' },
+      behaviour: { best: 0, last: 0, passed: false, attempts: 0, at: null }
+    },
+    declaration: { at: '2025-03-01T10:30:00.000Z', iat: 1740825000 }
+  });
+  same(core.clean(DATA, 'junk', null), core.emptyRecord(DATA, null));
+  same(core.clean(DATA, { modules: [], declaration: { iat: 5 } }, 'p').declaration, null, 'a declaration needs its time');
+});
+
+test('core: the declaration time, in ISO 8601 and whole Unix seconds', function () {
+  same(core.declarationAt(1740825000), { at: '2025-03-01T10:30:00.000Z', iat: 1740825000 });
+  same(core.declarationOf({ at: '2025-03-01T10:30:00.000Z', iat: 1740825001 }),
+    { at: '2025-03-01T10:30:00.000Z', iat: 1740825001 }, 'a stored iat is kept');
+  same(core.declarationOf({ at: 'not a date', iat: 1.5 }), { at: 'not a date', iat: 0 });
+});
+
+test('core: the modules still to pass, and when all are passed', function () {
+  var rec = core.emptyRecord(DATA, 'p');
+  same(core.remaining(DATA.modules, rec).map(function (m) { return m.id; }), ['scope', 'behaviour']);
+  rec.modules.behaviour = core.attempt(null, 100, true, 'x');
+  same(core.remaining(DATA.modules, rec).map(function (m) { return m.id; }), ['scope']);
+  assert.strictEqual(core.allPassed(DATA.modules, rec), false);
+  rec.modules.scope = core.attempt(null, 40, false, 'x');
+  assert.strictEqual(core.allPassed(DATA.modules, rec), false, 'tried is not passed');
+  rec.modules.scope = core.attempt(rec.modules.scope, 100, true, 'x');
+  assert.strictEqual(core.allPassed(DATA.modules, rec), true);
+  assert.strictEqual(core.allPassed([], rec), false, 'a course without modules is never complete');
+});
+
+test('core: records of other versions, the most recently used first', function () {
+  function withTimes(version, moduleAt, declAt) {
+    var rec = core.emptyRecord({ site: DATA.site, version: version, label: version }, 'p');
+    if (moduleAt) rec.modules.scope = core.attempt(null, 50, false, moduleAt);
+    if (declAt) rec.declaration = { at: declAt, iat: 1 };
+    return { version: version, record: rec };
+  }
+  var list = [
+    withTimes('a', '2025-01-01T00:00:00.000Z', null),
+    withTimes('b', '2025-01-01T00:00:00.000Z', '2025-06-01T00:00:00.000Z'),
+    withTimes('c', '2025-03-01T00:00:00.000Z', null),
+    withTimes('d', null, null)
+  ];
+  assert.strictEqual(core.latest(list[1].record), '2025-06-01T00:00:00.000Z');
+  assert.strictEqual(core.latest(list[3].record), '');
+  same(core.newestFirst(list).map(function (x) { return x.version; }), ['b', 'c', 'a', 'd']);
+});

@@ -1,7 +1,9 @@
 // Tests for themes/default/static/token.js, run by `cargo test` (tests/it/js.rs)
-// or directly: node tests/js/token.test.js. Uses only node's assert and vm.
+// or directly: node --test tests/js/token.test.js. Uses only node's test,
+// assert and vm.
 'use strict';
 
+var test = require('node:test');
 var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
@@ -37,18 +39,6 @@ function range(from, to) {
   return out;
 }
 
-var passed = 0;
-var failed = 0;
-function test(name, body) {
-  try {
-    body();
-    passed++;
-    console.log('ok - ' + name);
-  } catch (err) {
-    failed++;
-    console.log('not ok - ' + name + '\n  ' + String(err && err.stack || err).replace(/\n/g, '\n  '));
-  }
-}
 
 test('SHA-256 of "abc", "", two blocks and UTF-8 text', function () {
   assert.strictEqual(T.hex(T.sha256(ascii('abc'))),
@@ -220,6 +210,3 @@ test('claims must hold whole numbers', function () {
     '{"iss":"a","sub":"Zo\u00eb \\"Z\\"","iat":1,"pv":"c","mods":{},"decl":false}'
   );
 });
-
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed === 0 ? 0 : 1);

@@ -2,7 +2,7 @@
 //! as the SPEC test vector's T042: pass a module by keyboard alone; fail
 //! one, read the feedback and follow its link to the paragraph; finish the
 //! course and sign; reload and find progress kept; options shuffled per
-//! attempt.
+//! attempt; questions left unanswered are listed in the error summary.
 
 use fantoccini::key::Key;
 
@@ -447,6 +447,122 @@ fn options_are_shuffled_per_attempt() {
             assert!(
                 changed,
                 "over 8 retries the options never changed order: {first:?}"
+            );
+        },
+    );
+}
+
+#[test]
+fn unanswered_questions_are_listed_in_the_error_summary() {
+    run(
+        "unanswered_questions_are_listed_in_the_error_summary",
+        Needs::Browser,
+        async |b| {
+            quiz::sign_in_as_spec_vector(b).await;
+            let (_, data) = find_module(b, |q| q.questions.len() >= 2).await;
+            quiz::ready(b).await;
+            let title = b.js("return document.title;", vec![]).await;
+            let title = title.as_str().expect("a title").to_string();
+
+            quiz::submit_with_unanswered(b, &data).await;
+            assert_eq!(
+                b.focused_id().await,
+                "quiz-errors",
+                "the error summary has the focus"
+            );
+            let now = b.js("return document.title;", vec![]).await;
+            assert_eq!(
+                now.as_str(),
+                Some(format!("Error: {title}").as_str()),
+                "the page title says there is an error"
+            );
+            let heading = b
+                .js(
+                    "var box = document.getElementById('quiz-errors');\
+                     var h = document.getElementById(box.getAttribute('aria-labelledby'));\
+                     return h ? h.textContent : null;",
+                    vec![],
+                )
+                .await;
+            let missing = data.questions.len() - 1;
+            let words = if missing == 1 {
+                "1 question is not answered".to_string()
+            } else {
+                format!("{missing} questions are not answered")
+            };
+            assert_eq!(
+                heading.as_str(),
+                Some(format!("There is a problem: {words}").as_str()),
+                "the summary is named by its heading"
+            );
+            let links = b
+                .js(
+                    "return Array.prototype.map.call(document.querySelectorAll('#quiz-errors a'),\
+                       function (a) { return a.getAttribute('href'); });",
+                    vec![],
+                )
+                .await;
+            let links: Vec<String> = serde_json::from_value(links).expect("the links");
+            assert_eq!(links.len(), missing, "one link per unanswered question");
+            for (link, q) in links.iter().zip(&data.questions[1..]) {
+                assert!(
+                    link.starts_with(&format!("#q-{}-", q.id)),
+                    "the link {link} goes to an option of question `{}`",
+                    q.id
+                );
+            }
+            let second = &data.questions[1];
+            let error = b
+                .js(
+                    "var f = document.getElementById('q-' + arguments[0]);\
+                     var e = document.getElementById('q-' + arguments[0] + '-error');\
+                     return [e ? e.textContent : '', f.getAttribute('aria-describedby') || ''];",
+                    vec![second.id.clone().into()],
+                )
+                .await;
+            let (text, described): (String, String) =
+                serde_json::from_value(error).expect("the question's error");
+            assert!(text.starts_with("Error: choose"), "{text:?}");
+            assert!(
+                described.contains(&format!("q-{}-error", second.id)),
+                "the question is described by its error: {described:?}"
+            );
+
+            // A link in the summary moves the focus to its question.
+            b.click("#quiz-errors a").await;
+            let focused = b
+                .js("return document.activeElement.name || '';", vec![])
+                .await;
+            assert_eq!(
+                focused.as_str(),
+                Some(format!("q-{}", second.id).as_str()),
+                "the first link focuses the first unanswered question"
+            );
+
+            // Answered in full: no summary, no error in the title.
+            quiz::answer_by_clicking(b, &data, |q| {
+                if q.id == data.questions[0].id {
+                    Vec::new()
+                } else {
+                    q.correct()
+                }
+            })
+            .await;
+            let (passed, _) = quiz::submit(b).await;
+            assert!(passed, "every answer right passes");
+            let hidden = b
+                .js(
+                    "return document.getElementById('quiz-errors').hidden &&\
+                       !document.querySelector('#quiz .question-error');",
+                    vec![],
+                )
+                .await;
+            assert_eq!(hidden, serde_json::json!(true), "the errors are gone");
+            let after = b.js("return document.title;", vec![]).await;
+            assert_eq!(
+                after.as_str(),
+                Some(title.as_str()),
+                "the title is as it was"
             );
         },
     );

@@ -19,6 +19,9 @@ pub enum Setup {
     FailQuiz,
     /// On a module page: answer every question right and submit.
     PassQuiz,
+    /// On a module page: answer only the first question and submit, so the
+    /// error summary shows.
+    QuizErrors,
     /// Before opening the page: pass every module of the course.
     PassAllModules,
     /// On the declaration page: tick the box and sign.
@@ -110,6 +113,11 @@ pub const PAGES: &[Page] = &[
     ),
     page("module page", "course/scope.html"),
     with(
+        "module page, questions not answered with the error summary",
+        "course/scope.html",
+        Setup::QuizErrors,
+    ),
+    with(
         "module page, failed attempt with feedback",
         "course/scope.html",
         Setup::FailQuiz,
@@ -188,6 +196,11 @@ pub async fn visit(b: &Browser, page: &Page) {
             let (passed, _) = quiz::submit(b).await;
             assert!(passed, "{}: every answer right passes", page.kind);
             b.wait_visible("#quiz .feedback").await;
+        }
+        Setup::QuizErrors => {
+            quiz::ready(b).await;
+            let data = quiz::quiz_data(b).await;
+            quiz::submit_with_unanswered(b, &data).await;
         }
         Setup::SignDeclaration => {
             quiz::sign_declaration(b).await;

@@ -142,6 +142,16 @@ pub async fn submit(b: &Browser) -> (bool, u32) {
     result(b).await
 }
 
+/// Answers the first question only (rightly), clicks "Check my answers"
+/// and waits for the error summary listing the others.
+pub async fn submit_with_unanswered(b: &Browser, quiz: &Quiz) {
+    for option in quiz.questions[0].correct() {
+        b.click(&input_css(&quiz.questions[0].id, option)).await;
+    }
+    b.click("#quiz-submit").await;
+    b.wait_visible("#quiz-errors").await;
+}
+
 /// Waits for the result to be shown; returns (passed, score).
 pub async fn result(b: &Browser) -> (bool, u32) {
     b.wait_visible("#quiz-result[data-passed][data-score]")

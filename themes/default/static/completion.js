@@ -1,7 +1,8 @@
 /* handbook course: the signed completion token on the declaration page
-   (SPEC section 5). Loaded after progress.js, token.js and identity.js and
-   before declaration.js, which calls HandbookCompletion.render() once the
-   declaration is signed and the staff id and code are known.
+   (SPEC section 5). Loaded after common.js, progress.js, token.js and
+   identity.js and before declaration.js, which calls
+   HandbookCompletion.render() once the declaration is signed and the staff
+   id and code are known.
 
    The token is made here, in this page, with token.js (one code path, no
    crypto.subtle): header {"alg":"HS256","typ":"JWT","kid":"<id or id#n>"},
@@ -145,21 +146,6 @@
 
   /* ---------- The #token section ---------- */
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      for (var name in attrs) {
-        if (Object.prototype.hasOwnProperty.call(attrs, name)) {
-          node.setAttribute(name, attrs[name]);
-        }
-      }
-    }
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
   var lastUrl = null;
 
   function fileUrl(text) {
@@ -176,14 +162,6 @@
       /* Fall back to a data: address. */
     }
     return "data:text/plain;charset=utf-8," + encodeURIComponent(text);
-  }
-
-  /* Says `message` in the live region (again, even if it is the same). */
-  function announce(node, message) {
-    node.textContent = "";
-    root.setTimeout(function () {
-      node.textContent = message;
-    }, 50);
   }
 
   function copyBySelecting(area) {
@@ -203,13 +181,13 @@
 
   function hide(section) {
     section.hidden = true;
-    while (section.firstChild) {
-      section.removeChild(section.firstChild);
-    }
+    root.HandbookCommon.clear(section);
   }
 
   /* Shows the token in `section` (#token). Returns the token, or null. */
   function render(section, data, record, identity) {
+    var el = root.HandbookCommon.el;
+    var announce = root.HandbookCommon.announce;
     var token = tokenFor(data, record, identity);
     hide(section);
     if (!token) {

@@ -7,32 +7,17 @@
    no progress at all (the identity step asks them to sign in first), and
    it redraws whenever somebody signs in or out, so each person only ever
    sees their own progress.
-   Needs progress.js loaded first. Plain classic script, ES5. */
-(function () {
+   Needs common.js and progress.js loaded first. Plain classic script,
+   ES5. */
+(function (C, Progress) {
   "use strict";
 
-  var Progress = window.HandbookProgress;
-  if (!Progress) {
-    return;
-  }
-  var data = Progress.readData();
+  var data = C && Progress ? Progress.readData() : null;
   if (!data) {
     return;
   }
   var lang = document.documentElement.getAttribute("lang") || undefined;
   var STATES = ["passed", "failed", "not-started"];
-
-  function formatDate(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) {
-      return "";
-    }
-    try {
-      return d.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
-    } catch (e) {
-      return d.toDateString();
-    }
-  }
 
   function byAttribute(name, value) {
     var all = document.querySelectorAll("[" + name + "]");
@@ -161,7 +146,7 @@
     var stateText;
     var linkText;
     if (record.declaration) {
-      var when = formatDate(record.declaration.at);
+      var when = C.longDate(record.declaration.at, lang);
       stateName = "signed";
       stateText = "Course complete: you signed the declaration" + (when ? " on " + when : "") + ".";
       linkText = "See your completed declaration";
@@ -186,14 +171,5 @@
   }
 
   update();
-  if (window.HandbookIdentity && window.HandbookIdentity.onChange) {
-    window.HandbookIdentity.onChange(update);
-  }
-  /* Coming back with the Back button can show this page as it was left
-     (the back/forward cache): bring the progress up to date. */
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      update();
-    }
-  });
-})();
+  Progress.watch(update);
+})(window.HandbookCommon, window.HandbookProgress);

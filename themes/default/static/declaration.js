@@ -9,16 +9,12 @@
      then the completion token (#token, from completion.js).
    After signing, focus moves to the token's heading (#token-heading).
    Signing in or out, or as somebody else, redraws the page for that
-   person. Needs progress.js first, then token.js, identity.js and
-   completion.js. Plain classic script, ES5. */
-(function () {
+   person. Needs common.js and progress.js first, then token.js,
+   identity.js and completion.js. Plain classic script, ES5. */
+(function (C, Progress) {
   "use strict";
 
-  var Progress = window.HandbookProgress;
-  if (!Progress) {
-    return;
-  }
-  var data = Progress.readData();
+  var data = C && Progress ? Progress.readData() : null;
   if (!data) {
     return;
   }
@@ -35,18 +31,6 @@
   var Identity = window.HandbookIdentity;
   var Completion = window.HandbookCompletion;
   var tokenSection = document.getElementById("token");
-
-  function formatDate(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) {
-      return "";
-    }
-    try {
-      return d.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
-    } catch (e) {
-      return d.toDateString();
-    }
-  }
 
   function showLocked() {
     if (!locked) {
@@ -72,19 +56,16 @@
   function showComplete(declaration, moveFocus) {
     var record = Progress.load(data);
     if (dateEl) {
-      dateEl.textContent = formatDate(declaration.at);
+      dateEl.textContent = C.longDate(declaration.at, lang);
       dateEl.setAttribute("datetime", declaration.at);
     }
     if (scores) {
-      while (scores.firstChild) {
-        scores.removeChild(scores.firstChild);
-      }
+      C.clear(scores);
       for (var i = 0; i < data.modules.length; i++) {
         var mod = data.modules[i];
         var m = record.modules[mod.id];
-        var li = document.createElement("li");
-        li.textContent = mod.title + ": " + (m ? "passed, best score " + m.best + "%" : "not recorded");
-        scores.appendChild(li);
+        scores.appendChild(C.el("li", null,
+          mod.title + ": " + (m ? "passed, best score " + m.best + "%" : "not recorded")));
       }
     }
     if (form) {
@@ -208,16 +189,5 @@
   }
 
   update();
-  if (Identity && Identity.onChange) {
-    Identity.onChange(function () {
-      update();
-    });
-  }
-  /* Coming back with the Back button can show this page as it was left
-     (the back/forward cache): show the current state. */
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      update();
-    }
-  });
-})();
+  Progress.watch(update);
+})(window.HandbookCommon, window.HandbookProgress);

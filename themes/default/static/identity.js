@@ -1,6 +1,6 @@
 /* handbook course: who is taking the course (SPEC section 5).
-   Loaded on every course page after progress.js and token.js; defines
-   window.HandbookIdentity.
+   Loaded on every course page after common.js, progress.js and token.js;
+   defines window.HandbookIdentity.
 
    The staff id and personal code come from the personal link
    (course/index.html#id=T042&code=7NF8-...) or are typed into the
@@ -300,27 +300,6 @@
     token: "Sign in with them to see your progress, sign the declaration and get your completion token."
   };
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      for (var name in attrs) {
-        if (Object.prototype.hasOwnProperty.call(attrs, name)) {
-          node.setAttribute(name, attrs[name]);
-        }
-      }
-    }
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
-  function empty(node) {
-    while (node.firstChild) {
-      node.removeChild(node.firstChild);
-    }
-  }
-
   function focusLater(node) {
     if (node && typeof node.focus === "function") {
       node.focus();
@@ -333,6 +312,8 @@
      Returns {refresh(), identity()}. */
   function mount(section, data, options) {
     options = options || {};
+    var el = root.HandbookCommon.el;
+    var empty = root.HandbookCommon.clear;
     var level = options.headingLevel || parseInt(section.getAttribute("data-heading-level"), 10) || 2;
     var purpose = options.purpose || section.getAttribute("data-identity-purpose") || "course";
 
@@ -515,12 +496,7 @@
     if (root.HandbookProgress) {
       return root.HandbookProgress.readData();
     }
-    var node = document.getElementById("course-data");
-    try {
-      return node ? JSON.parse(node.textContent) : null;
-    } catch (e) {
-      return null;
-    }
+    return root.HandbookCommon.pageData("course-data");
   }
 
   var HandbookIdentity = {
@@ -558,7 +534,7 @@
   root.HandbookIdentity = HandbookIdentity;
 
   /* In the browser: read the personal link, then fill in the course home. */
-  if (typeof document !== "undefined" && document.getElementById && root.HandbookToken) {
+  if (typeof document !== "undefined" && document.getElementById && root.HandbookToken && root.HandbookCommon) {
     var data = readData();
     if (data && data.site) {
       readFragment(data);

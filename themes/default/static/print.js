@@ -1,13 +1,8 @@
 /* handbook: shows the "Print this page" button (hidden when JavaScript is off)
-   and opens the browser's print dialogue when it is pressed. */
-(function () {
+   and opens the browser's print dialogue when it is pressed. Needs common.js. */
+(function (C) {
   "use strict";
-  var button = document.getElementById("print-button");
-  if (!button || typeof window.print !== "function") {
-    return;
+  if (C) {
+    C.printButton(document.getElementById("print-button"));
   }
-  button.hidden = false;
-  button.addEventListener("click", function () {
-    window.print();
-  });
-})();
+})(window.HandbookCommon);

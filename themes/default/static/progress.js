@@ -35,48 +35,40 @@
    "data" below is the parsed #course-data object:
      { site, version, label, site_title, office_email, history,
        modules: [ { id, title, url, pass_mark } ] }
-   Plain classic script, ES5: works on https, plain http and file://. */
-(function () {
+
+   What a record holds and how an attempt or the declaration changes it is
+   a pure core, HandbookProgress.core (no storage, no page; tested under
+   node by tests/js/progress.test.js):
+     storageKey(site, person, version)   versionOf(key, site, person)
+     emptyRecord(data, person)           clean(data, value, person)
+     toScore(n) -> a whole 0-100         declarationOf(value) -> {at, iat}
+     attempt(old, score, passed, at) -> the module's record after an attempt
+     declarationAt(seconds) -> {at, iat}
+     remaining(modules, record)          allPassed(modules, record)
+     latest(record) -> the time of its latest change (ISO 8601)
+     newestFirst(list of {record}) -> sorted by latest(record), newest first
+   Needs common.js. Plain classic script, ES5: works on https, plain http
+   and file://. */
+(function (root) {
   "use strict";
 
   var PREFIX = "handbook:";
-  var memory = {};          // key -> record, used when storage fails
-  var storageFailed = false;
-  var personCache = { code: null, site: null, person: null };
 
-  /* The person signed in on this page, as identity.js keeps them, or null.
-     identity.js is loaded after this file; it is only asked at run time. */
-  function identity(data) {
-    var Identity = window.HandbookIdentity;
-    return Identity && typeof Identity.get === "function" ? Identity.get(data) : null;
+  /* ---------- The pure core ---------- */
+
+  function storageKey(site, personId, version) {
+    return PREFIX + site + ":" + personId + ":" + version;
   }
 
-  /* The person part of the storage key for the one signed in, or null. */
-  function person(data) {
-    var who = identity(data);
-    var Token = window.HandbookToken;
-    if (!who || !who.key || !Token) {
+  /* The version of one of this person's keys, or null when the key is
+     somebody else's, another site's, or not a progress key at all. */
+  function versionOf(key, site, personId) {
+    var mine = storageKey(site, personId, "");
+    if (!key || key.indexOf(mine) !== 0) {
       return null;
     }
-    /* The HMAC is cheap, but pages ask often: remember the last one. */
-    if (personCache.code !== who.code + "|" + who.kid || personCache.site !== data.site) {
-      personCache = {
-        code: who.code + "|" + who.kid,
-        site: data.site,
-        person: Token.progressKey(who.key, data.site)
-      };
-    }
-    return personCache.person;
-  }
-
-  function prefix(data, personId) {
-    return PREFIX + data.site + ":" + personId + ":";
-  }
-
-  /* The storage key for the person signed in, or null when nobody is. */
-  function key(data) {
-    var personId = person(data);
-    return personId ? prefix(data, personId) + data.version : null;
+    var version = key.slice(mine.length);
+    return version && version.indexOf(":") === -1 ? version : null;
   }
 
   function emptyRecord(data, personId) {
@@ -90,37 +82,25 @@
     };
   }
 
-  function storage() {
-    try {
-      var s = window.localStorage;
-      return s || null;
-    } catch (e) {
-      return null;
+  function toScore(n) {
+    n = Number(n);
+    if (!isFinite(n)) {
+      return 0;
     }
+    return Math.max(0, Math.min(100, Math.floor(n)));
   }
 
-  function noteFailure() {
-    storageFailed = true;
-    showNote();
-  }
-
-  /* Shows the gentle note in #storage-note (if the page has one). */
-  function showNote() {
-    var note = document.getElementById("storage-note");
-    if (!note || !note.hidden) {
-      return;
+  /* The declaration as stored: "at" (ISO 8601) and "iat", the same time in
+     whole Unix seconds, which the completion token carries. Records saved
+     before "iat" existed get it from "at", so the token stays the same. */
+  function declarationOf(value) {
+    var at = String(value.at);
+    var iat = Number(value.iat);
+    if (!isFinite(iat) || Math.floor(iat) !== iat || iat <= 0) {
+      var ms = Date.parse(at);
+      iat = isNaN(ms) ? 0 : Math.floor(ms / 1000);
     }
-    while (note.firstChild) {
-      note.removeChild(note.firstChild);
-    }
-    var p = document.createElement("p");
-    p.textContent = "This browser is not letting the course save your progress " +
-      "(this can happen in private browsing, or when the course is opened from a file). " +
-      "Your answers still count while this page is open, but your progress will be " +
-      "forgotten when you leave it. To keep it, open the course from the school's " +
-      "website in a normal browser window.";
-    note.appendChild(p);
-    note.hidden = false;
+    return { at: at, iat: iat };
   }
 
   /* Makes any parsed value into a well-formed record of personId. */
@@ -151,25 +131,137 @@
     return record;
   }
 
-  /* The declaration as stored: "at" (ISO 8601) and "iat", the same time in
-     whole Unix seconds, which the completion token carries. Records saved
-     before "iat" existed get it from "at", so the token stays the same. */
-  function declarationOf(value) {
-    var at = String(value.at);
-    var iat = Number(value.iat);
-    if (!isFinite(iat) || Math.floor(iat) !== iat || iat <= 0) {
-      var ms = Date.parse(at);
-      iat = isNaN(ms) ? 0 : Math.floor(ms / 1000);
-    }
-    return { at: at, iat: iat };
+  /* A module's record after one more attempt (old: before it, or null): the
+     best score is kept, and a pass stays a pass. */
+  function attempt(old, score, passed, at) {
+    score = toScore(score);
+    return {
+      best: old ? Math.max(old.best, score) : score,
+      last: score,
+      passed: !!(old && old.passed) || passed === true,
+      attempts: (old ? old.attempts : 0) + 1,
+      at: at
+    };
   }
 
-  function toScore(n) {
-    n = Number(n);
-    if (!isFinite(n)) {
-      return 0;
+  /* The declaration signed at `seconds` (Unix time). */
+  function declarationAt(seconds) {
+    return { at: new Date(seconds * 1000).toISOString(), iat: seconds };
+  }
+
+  /* The modules (of the course's list) not yet passed, in course order. */
+  function remaining(modules, record) {
+    var list = [];
+    for (var i = 0; i < modules.length; i++) {
+      var m = record.modules[modules[i].id];
+      if (!m || !m.passed) {
+        list.push(modules[i]);
+      }
     }
-    return Math.max(0, Math.min(100, Math.floor(n)));
+    return list;
+  }
+
+  function allPassed(modules, record) {
+    return modules.length > 0 && remaining(modules, record).length === 0;
+  }
+
+  function latest(record) {
+    var at = record.declaration ? record.declaration.at : "";
+    for (var id in record.modules) {
+      if (Object.prototype.hasOwnProperty.call(record.modules, id) &&
+          record.modules[id].at && record.modules[id].at > at) {
+        at = record.modules[id].at;
+      }
+    }
+    return at || "";
+  }
+
+  function newestFirst(list) {
+    return list.sort(function (a, b) {
+      return latest(b.record) < latest(a.record) ? -1 : 1;
+    });
+  }
+
+  var core = {
+    storageKey: storageKey,
+    versionOf: versionOf,
+    emptyRecord: emptyRecord,
+    clean: clean,
+    toScore: toScore,
+    declarationOf: declarationOf,
+    attempt: attempt,
+    declarationAt: declarationAt,
+    remaining: remaining,
+    allPassed: allPassed,
+    latest: latest,
+    newestFirst: newestFirst
+  };
+
+  /* ---------- Storage, for the person signed in ---------- */
+
+  var memory = {};          // key -> record, used when storage fails
+  var storageFailed = false;
+  var personCache = { code: null, site: null, person: null };
+
+  /* The person signed in on this page, as identity.js keeps them, or null.
+     identity.js is loaded after this file; it is only asked at run time. */
+  function identity(data) {
+    var Identity = root.HandbookIdentity;
+    return Identity && typeof Identity.get === "function" ? Identity.get(data) : null;
+  }
+
+  /* The person part of the storage key for the one signed in, or null. */
+  function person(data) {
+    var who = identity(data);
+    var Token = root.HandbookToken;
+    if (!who || !who.key || !Token) {
+      return null;
+    }
+    /* The HMAC is cheap, but pages ask often: remember the last one. */
+    if (personCache.code !== who.code + "|" + who.kid || personCache.site !== data.site) {
+      personCache = {
+        code: who.code + "|" + who.kid,
+        site: data.site,
+        person: Token.progressKey(who.key, data.site)
+      };
+    }
+    return personCache.person;
+  }
+
+  /* The storage key for the person signed in, or null when nobody is. */
+  function key(data) {
+    var personId = person(data);
+    return personId ? storageKey(data.site, personId, data.version) : null;
+  }
+
+  function storage() {
+    try {
+      var s = root.localStorage;
+      return s || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function noteFailure() {
+    storageFailed = true;
+    showNote();
+  }
+
+  /* Shows the gentle note in #storage-note (if the page has one). */
+  function showNote() {
+    var C = root.HandbookCommon;
+    var note = document.getElementById("storage-note");
+    if (!C || !note || !note.hidden) {
+      return;
+    }
+    C.clear(note);
+    note.appendChild(C.el("p", null, "This browser is not letting the course save your progress " +
+      "(this can happen in private browsing, or when the course is opened from a file). " +
+      "Your answers still count while this page is open, but your progress will be " +
+      "forgotten when you leave it. To keep it, open the course from the school's " +
+      "website in a normal browser window."));
+    note.hidden = false;
   }
 
   /* The record of the person signed in (an empty one, never stored, when
@@ -179,7 +271,7 @@
     if (!personId) {
       return emptyRecord(data, null);
     }
-    var k = prefix(data, personId) + data.version;
+    var k = storageKey(data.site, personId, data.version);
     var s = storage();
     if (s && !storageFailed) {
       try {
@@ -206,7 +298,7 @@
     if (!personId || record.person !== personId) {
       return false;
     }
-    var k = prefix(data, personId) + data.version;
+    var k = storageKey(data.site, personId, data.version);
     memory[k] = record;
     var s = storage();
     if (!s || storageFailed) {
@@ -229,29 +321,19 @@
     }
   }
 
-  function now() {
-    return new Date().toISOString();
-  }
-
   var HandbookProgress = {
+    core: core,
+
     /* Parses the #course-data element; null when the page has none. */
     readData: function () {
-      var el = document.getElementById("course-data");
-      if (!el) {
+      var data = root.HandbookCommon ? root.HandbookCommon.pageData("course-data") : null;
+      if (!data || !data.site || !data.version) {
         return null;
       }
-      try {
-        var data = JSON.parse(el.textContent);
-        if (!data || !data.site || !data.version) {
-          return null;
-        }
-        if (!data.modules || typeof data.modules.length !== "number") {
-          data.modules = [];
-        }
-        return data;
-      } catch (e) {
-        return null;
+      if (!data.modules || typeof data.modules.length !== "number") {
+        data.modules = [];
       }
+      return data;
     },
 
     /* The storage key for this site and version and the person signed
@@ -290,15 +372,7 @@
       if (!record.person) {
         return null;
       }
-      var old = record.modules[moduleId];
-      score = toScore(score);
-      var m = {
-        best: old ? Math.max(old.best, score) : score,
-        last: score,
-        passed: (old && old.passed) || passed === true,
-        attempts: (old ? old.attempts : 0) + 1,
-        at: now()
-      };
+      var m = attempt(record.modules[moduleId] || null, score, passed, new Date().toISOString());
       record.modules[moduleId] = m;
       write(data, record);
       return m;
@@ -313,8 +387,7 @@
         return null;
       }
       if (!record.declaration) {
-        var seconds = Math.floor(new Date().getTime() / 1000);
-        record.declaration = { at: new Date(seconds * 1000).toISOString(), iat: seconds };
+        record.declaration = declarationAt(Math.floor(new Date().getTime() / 1000));
       }
       write(data, record);
       return record.declaration;
@@ -322,20 +395,12 @@
 
     /* The modules (from data.modules) not yet passed, in course order. */
     remaining: function (data) {
-      var record = read(data);
-      var list = [];
-      for (var i = 0; i < data.modules.length; i++) {
-        var m = record.modules[data.modules[i].id];
-        if (!m || !m.passed) {
-          list.push(data.modules[i]);
-        }
-      }
-      return list;
+      return remaining(data.modules, read(data));
     },
 
     /* True when every module of the course is passed. */
     allPassed: function (data) {
-      return data.modules.length > 0 && HandbookProgress.remaining(data).length === 0;
+      return allPassed(data.modules, read(data));
     },
 
     /* The signed-in person's progress stored for other versions of the
@@ -349,50 +414,52 @@
       if (!s || !personId) {
         return list;
       }
-      var mine = prefix(data, personId);
-      var current = key(data);
       try {
         for (var i = 0; i < s.length; i++) {
           var k = s.key(i);
-          if (k && k.indexOf(mine) === 0 && k !== current) {
-            var version = k.slice(mine.length);
-            if (version.indexOf(":") !== -1) {
-              continue;   // not a version id
-            }
-            var record = null;
-            try {
-              record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)), personId);
-            } catch (e) {
-              continue;
-            }
-            list.push({ key: k, version: version, label: record.label, record: record });
+          var version = versionOf(k, data.site, personId);
+          if (version === null || version === data.version) {
+            continue;
           }
+          var record = null;
+          try {
+            record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)), personId);
+          } catch (e) {
+            continue;
+          }
+          list.push({ key: k, version: version, label: record.label, record: record });
         }
       } catch (e) {
         return list;
       }
-      list.sort(function (a, b) {
-        return latest(b.record) < latest(a.record) ? -1 : 1;
-      });
-      return list;
+      return newestFirst(list);
     },
 
     /* False once the browser has refused storage on this page. */
     storageWorks: function () {
       return !storageFailed;
+    },
+
+    /* Calls fn() whenever the progress on screen may be somebody else's
+       or out of date: somebody signed in or out (identity.js), or the page
+       came back with the Back button as it was left (the back/forward
+       cache). */
+    watch: function (fn) {
+      if (root.HandbookIdentity && root.HandbookIdentity.onChange) {
+        root.HandbookIdentity.onChange(function () {
+          fn();
+        });
+      }
+      root.addEventListener("pageshow", function (event) {
+        if (event.persisted) {
+          fn();
+        }
+      });
     }
   };
 
-  function latest(record) {
-    var at = record.declaration ? record.declaration.at : "";
-    for (var id in record.modules) {
-      if (Object.prototype.hasOwnProperty.call(record.modules, id) &&
-          record.modules[id].at && record.modules[id].at > at) {
-        at = record.modules[id].at;
-      }
-    }
-    return at || "";
+  root.HandbookProgress = HandbookProgress;
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = HandbookProgress;
   }
-
-  window.HandbookProgress = HandbookProgress;
-})();
+})(typeof window !== "undefined" ? window : this);

@@ -5,35 +5,23 @@
    the "what changed" page of every version published since, saying whether
    a major change means the course must be done again. It is drawn again
    when somebody signs in or out.
-   Needs progress.js loaded first. Plain classic script, ES5. */
-(function () {
+   Needs common.js and progress.js loaded first. Plain classic script,
+   ES5. */
+(function (C, Progress) {
   "use strict";
 
-  var Progress = window.HandbookProgress;
   var notice = document.getElementById("returning-notice");
-  if (!Progress || !notice) {
-    return;
-  }
-  var data = Progress.readData();
+  var data = C && Progress && notice ? Progress.readData() : null;
   if (!data || !data.history || !data.history.length) {
     return;
   }
   var root = notice.getAttribute("data-root") || "../";
-
-  function el(tag, text) {
-    var node = document.createElement(tag);
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
+  var el = C.el;
 
   function clear() {
     notice.hidden = true;
     notice.removeAttribute("aria-labelledby");
-    while (notice.firstChild) {
-      notice.removeChild(notice.firstChild);
-    }
+    C.clear(notice);
   }
 
   function render() {
@@ -71,14 +59,13 @@
     var old = data.history[position[previous.version]];
     var completed = previous.record && previous.record.declaration;
 
-    var heading = el("h2", "The policy has changed since you last used this course");
-    heading.id = "returning-heading";
-    notice.appendChild(heading);
-    notice.appendChild(el("p",
+    notice.appendChild(el("h2", { id: "returning-heading" },
+      "The policy has changed since you last used this course"));
+    notice.appendChild(el("p", null,
       "This browser holds your progress for version " + old.label +
       (completed ? ", which you completed." : ".") +
       " This is version " + data.label + "."));
-    notice.appendChild(el("p", major
+    notice.appendChild(el("p", null, major
       ? "The policy has changed in ways that matter, so please read it again and complete the course for this version."
       : "The changes since then are minor (such as a typo or formatting), so a completion of version " + old.label + " still counts."));
     var list = el("ul");
@@ -87,10 +74,8 @@
         continue;
       }
       var item = el("li");
-      var link = el("a", "What changed in " + since[m].label + (since[m].minor ? " (minor)" : " (major)"));
-      link.href = root + since[m].changes_url;
-      link.className = "changes-link";
-      item.appendChild(link);
+      item.appendChild(el("a", { href: root + since[m].changes_url, "class": "changes-link" },
+        "What changed in " + since[m].label + (since[m].minor ? " (minor)" : " (major)")));
       list.appendChild(item);
     }
     notice.appendChild(list);
@@ -99,7 +84,5 @@
   }
 
   render();
-  if (window.HandbookIdentity && window.HandbookIdentity.onChange) {
-    window.HandbookIdentity.onChange(render);
-  }
-})();
+  Progress.watch(render);
+})(window.HandbookCommon, window.HandbookProgress);

@@ -1,29 +1,32 @@
 /* handbook search page.
    Reads window.HANDBOOK_SEARCH (set by search-index.js, loaded just before
    this file) and the ?q= parameter, and lists matching parts of the site.
-   Plain classic script: works on https, plain http and file://.
    Index entries: {t: page title, u: page url (relative to the site root),
-   h: heading text or "", a: heading anchor or "", x: plain text of the part}. */
-(function () {
+   h: heading text or "", a: heading anchor or "", x: plain text of the part}.
+
+   Matching and ranking are a pure core, window.HandbookSearch (tested under
+   node by tests/js/search.test.js):
+     fold(text) -> lower case, curly quotes and dashes made plain, the same
+       length as text (so positions in it hold in the original)
+     prepare(index) -> the entries ready to search, or null when the index
+       did not load
+     termsOf(query) -> the distinct folded words of a query (one-letter
+       words only when there is nothing longer)
+     search(entries, query) -> [{e: entry, s: score}], best first: every
+       term must be in the title, heading or text; heading and title
+       matches rank above text, the whole query as the heading above all
+     ranges(folded, terms) -> merged [start, end) of every term
+     snippetRange(entry, terms) -> {start, end}: the part of the text shown
+     queryParam(search, name) -> the decoded value of ?name= in search
+   Needs common.js. Plain classic script, ES5: works on https, plain http
+   and file://. */
+(function (root) {
   "use strict";
 
-  var MAX_RESULTS = 50;
   var SNIPPET_LENGTH = 200;
-  var DELAY_MS = 200;
 
-  var input = document.getElementById("search-q");
-  var region = document.getElementById("search-results");
-  if (!input || !region) {
-    return;
-  }
-  var root = region.getAttribute("data-root") || "";
-  var baseTitle = document.title;
-  var entries = prepare(window.HANDBOOK_SEARCH);
-  var timer = null;
-  var lastQuery = null;
+  /* ---------- The pure core ---------- */
 
-  /* Lower-case text without changing its length, so that positions found
-     in the folded text can be used on the original. */
   function fold(s) {
     s = String(s == null ? "" : s);
     var lower = s.toLowerCase();
@@ -60,8 +63,16 @@
     return list;
   }
 
-  function getParam(name) {
-    var parts = window.location.search.replace(/^\?/, "").split("&");
+  function decode(s) {
+    try {
+      return decodeURIComponent(String(s).replace(/\+/g, " "));
+    } catch (e) {
+      return String(s);
+    }
+  }
+
+  function queryParam(search, name) {
+    var parts = String(search || "").replace(/^\?/, "").split("&");
     for (var i = 0; i < parts.length; i++) {
       var kv = parts[i].split("=");
       if (decode(kv[0]) === name) {
@@ -69,14 +80,6 @@
       }
     }
     return "";
-  }
-
-  function decode(s) {
-    try {
-      return decodeURIComponent(String(s).replace(/\+/g, " "));
-    } catch (e) {
-      return String(s);
-    }
   }
 
   function termsOf(query) {
@@ -160,11 +163,11 @@
     return s;
   }
 
-  function search(query) {
+  function search(entries, query) {
     var terms = termsOf(query);
     var phrase = terms.join(" ");
     var found = [];
-    if (!terms.length) {
+    if (!terms.length || !entries) {
       return found;
     }
     for (var i = 0; i < entries.length; i++) {
@@ -179,7 +182,6 @@
     return found;
   }
 
-  /* Ranges [start, end) of every term in folded text, merged. */
   function ranges(folded, terms) {
     var list = [];
     for (var i = 0; i < terms.length; i++) {
@@ -202,25 +204,9 @@
     return merged;
   }
 
-  /* Appends text to el with the matched terms in <mark>; text only, never HTML. */
-  function appendMarked(el, text, folded, terms) {
-    var r = ranges(folded, terms);
-    var at = 0;
-    for (var i = 0; i < r.length; i++) {
-      if (r[i][0] > at) {
-        el.appendChild(document.createTextNode(text.slice(at, r[i][0])));
-      }
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(r[i][0], r[i][1]);
-      el.appendChild(mark);
-      at = r[i][1];
-    }
-    if (at < text.length) {
-      el.appendChild(document.createTextNode(text.slice(at)));
-    }
-  }
-
-  function snippet(el, e, terms) {
+  /* Up to SNIPPET_LENGTH characters of the text from a little before the
+     first match, cut at spaces. */
+  function snippetRange(e, terms) {
     var text = e.x;
     var first = -1;
     for (var i = 0; i < terms.length; i++) {
@@ -239,124 +225,166 @@
       var back = text.lastIndexOf(" ", end);
       end = back > start + SNIPPET_LENGTH / 2 ? back : end;
     }
-    if (start > 0) {
-      el.appendChild(document.createTextNode("… "));
-    }
-    appendMarked(el, text.slice(start, end), e.fx.slice(start, end), terms);
-    if (end < text.length) {
-      el.appendChild(document.createTextNode(" …"));
-    }
+    return { start: start, end: end };
   }
 
-  function clear(el) {
-    while (el.firstChild) {
-      el.removeChild(el.firstChild);
-    }
+  var HandbookSearch = {
+    fold: fold,
+    prepare: prepare,
+    termsOf: termsOf,
+    search: search,
+    ranges: ranges,
+    snippetRange: snippetRange,
+    queryParam: queryParam
+  };
+  root.HandbookSearch = HandbookSearch;
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = HandbookSearch;
   }
 
-  function say(text) {
-    var p = document.createElement("p");
-    p.className = "search-status";
-    p.textContent = text;
-    region.appendChild(p);
-  }
+  /* ---------- The page ---------- */
 
-  function show(query) {
-    var q = trim(query);
-    if (q === lastQuery) {
+  var MAX_RESULTS = 50;
+  var DELAY_MS = 200;
+
+  function run(C) {
+    var input = document.getElementById("search-q");
+    var region = document.getElementById("search-results");
+    if (!input || !region) {
       return;
     }
-    lastQuery = q;
-    clear(region);
-    document.title = q ? "\u201c" + q + "\u201d \u2013 " + baseTitle : baseTitle;
-    if (!entries) {
-      say("Search is not available: the search index did not load. Please use the contents on the home page.");
-      return;
+    var siteRoot = region.getAttribute("data-root") || "";
+    var baseTitle = document.title;
+    var entries = prepare(root.HANDBOOK_SEARCH);
+    var timer = null;
+    var lastQuery = null;
+
+    /* Appends text to node with the matched terms in <mark>; text only,
+       never HTML. */
+    function appendMarked(node, text, folded, terms) {
+      var r = ranges(folded, terms);
+      var at = 0;
+      for (var i = 0; i < r.length; i++) {
+        if (r[i][0] > at) {
+          node.appendChild(document.createTextNode(text.slice(at, r[i][0])));
+        }
+        node.appendChild(C.el("mark", null, text.slice(r[i][0], r[i][1])));
+        at = r[i][1];
+      }
+      if (at < text.length) {
+        node.appendChild(document.createTextNode(text.slice(at)));
+      }
     }
-    if (!q) {
-      say("Type one or more words to search the whole site.");
-      return;
+
+    function snippet(node, e, terms) {
+      var r = snippetRange(e, terms);
+      if (r.start > 0) {
+        node.appendChild(document.createTextNode("… "));
+      }
+      appendMarked(node, e.x.slice(r.start, r.end), e.fx.slice(r.start, r.end), terms);
+      if (r.end < e.x.length) {
+        node.appendChild(document.createTextNode(" …"));
+      }
     }
-    var terms = termsOf(q);
-    var found = search(q);
-    var quoted = "\u201c" + q + "\u201d";
-    if (!found.length) {
-      say("No results for " + quoted + ". Try fewer words, or a different word.");
-      return;
+
+    function say(text) {
+      region.appendChild(C.el("p", { "class": "search-status" }, text));
     }
-    if (found.length > MAX_RESULTS) {
-      say("Showing the best " + MAX_RESULTS + " of " + found.length + " results for " + quoted + ".");
-    } else {
-      say(found.length + (found.length === 1 ? " result" : " results") + " for " + quoted + ".");
-    }
-    var list = document.createElement("ol");
-    list.className = "search-list";
-    /* Only the count above is announced, not the whole list. */
-    list.setAttribute("aria-live", "off");
-    for (var i = 0; i < found.length && i < MAX_RESULTS; i++) {
-      var e = found[i].e;
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = root + e.u + (e.a ? "#" + e.a : "");
-      if (e.h) {
-        appendMarked(a, e.h, e.fh, terms);
+
+    function show(query) {
+      var q = trim(query);
+      if (q === lastQuery) {
+        return;
+      }
+      lastQuery = q;
+      C.clear(region);
+      document.title = q ? "\u201c" + q + "\u201d \u2013 " + baseTitle : baseTitle;
+      if (!entries) {
+        say("Search is not available: the search index did not load. Please use the contents on the home page.");
+        return;
+      }
+      if (!q) {
+        say("Type one or more words to search the whole site.");
+        return;
+      }
+      var terms = termsOf(q);
+      var found = search(entries, q);
+      var quoted = "\u201c" + q + "\u201d";
+      if (!found.length) {
+        say("No results for " + quoted + ". Try fewer words, or a different word.");
+        return;
+      }
+      if (found.length > MAX_RESULTS) {
+        say("Showing the best " + MAX_RESULTS + " of " + found.length + " results for " + quoted + ".");
       } else {
-        appendMarked(a, e.t, e.ft, terms);
+        say(found.length + (found.length === 1 ? " result" : " results") + " for " + quoted + ".");
       }
-      li.appendChild(a);
-      if (e.h) {
-        var where = document.createElement("span");
-        where.className = "search-page";
-        where.textContent = e.t;
-        li.appendChild(where);
+      /* Only the count above is announced, not the whole list. */
+      var list = C.el("ol", { "class": "search-list", "aria-live": "off" });
+      for (var i = 0; i < found.length && i < MAX_RESULTS; i++) {
+        var e = found[i].e;
+        var li = C.el("li");
+        var a = C.el("a", { href: siteRoot + e.u + (e.a ? "#" + e.a : "") });
+        if (e.h) {
+          appendMarked(a, e.h, e.fh, terms);
+        } else {
+          appendMarked(a, e.t, e.ft, terms);
+        }
+        li.appendChild(a);
+        if (e.h) {
+          li.appendChild(C.el("span", { "class": "search-page" }, e.t));
+        }
+        if (e.x) {
+          var p = C.el("p", { "class": "search-snippet" });
+          snippet(p, e, terms);
+          li.appendChild(p);
+        }
+        list.appendChild(li);
       }
-      if (e.x) {
-        var p = document.createElement("p");
-        p.className = "search-snippet";
-        snippet(p, e, terms);
-        li.appendChild(p);
+      region.appendChild(list);
+    }
+
+    function remember(q) {
+      if (!root.history || typeof root.history.replaceState !== "function") {
+        return;
       }
-      list.appendChild(li);
+      try {
+        var url = q ? "?q=" + encodeURIComponent(q).replace(/%20/g, "+") : root.location.pathname;
+        root.history.replaceState(null, "", url);
+      } catch (e) {
+        /* Some browsers refuse this on file://; the search still works. */
+      }
     }
-    region.appendChild(list);
-  }
 
-  function remember(q) {
-    if (!window.history || typeof window.history.replaceState !== "function") {
-      return;
+    function update() {
+      timer = null;
+      show(input.value);
+      remember(trim(input.value));
     }
-    try {
-      var url = q ? "?q=" + encodeURIComponent(q).replace(/%20/g, "+") : window.location.pathname;
-      window.history.replaceState(null, "", url);
-    } catch (e) {
-      /* Some browsers refuse this on file://; the search still works. */
-    }
-  }
 
-  function update() {
-    timer = null;
-    show(input.value);
-    remember(trim(input.value));
-  }
-
-  input.addEventListener("input", function () {
-    if (timer) {
-      window.clearTimeout(timer);
-    }
-    timer = window.setTimeout(update, DELAY_MS);
-  });
-
-  if (input.form) {
-    input.form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    input.addEventListener("input", function () {
       if (timer) {
-        window.clearTimeout(timer);
+        root.clearTimeout(timer);
       }
-      update();
+      timer = root.setTimeout(update, DELAY_MS);
     });
+
+    if (input.form) {
+      input.form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (timer) {
+          root.clearTimeout(timer);
+        }
+        update();
+      });
+    }
+
+    var initial = queryParam(root.location.search, "q");
+    input.value = initial;
+    show(initial);
   }
 
-  var initial = getParam("q");
-  input.value = initial;
-  show(initial);
-})();
+  if (typeof document !== "undefined" && root.HandbookCommon) {
+    run(root.HandbookCommon);
+  }
+})(typeof window !== "undefined" ? window : this);

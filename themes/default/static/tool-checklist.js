@@ -9,12 +9,13 @@
    anywhere. If storage is not available (private mode, blocked), ticking
    still works for as long as the page is open.
 
-   Plain classic script, ES5: works on https, plain http and file://. */
-(function () {
+   Needs common.js. Plain classic script, ES5: works on https, plain http
+   and file://. */
+(function (C) {
   "use strict";
 
   var box = document.getElementById("tool-checklist");
-  if (!box) {
+  if (!box || !C) {
     return;
   }
   var key = box.getAttribute("data-storage-key") || "handbook:checklist:" + window.location.pathname;
@@ -109,13 +110,5 @@
     });
   }
 
-  if (printButton) {
-    if (typeof window.print === "function") {
-      printButton.addEventListener("click", function () {
-        window.print();
-      });
-    } else {
-      printButton.hidden = true;
-    }
-  }
-})();
+  C.printButton(printButton);
+})(window.HandbookCommon);

@@ -3,9 +3,9 @@
    The form is already in the page, so without JavaScript it can still be
    filled in and printed. This script:
    - checks the answers when the form is submitted (nothing is sent: the
-     submit is always stopped here): a GOV.UK-style error summary at the top
-     (#form-errors, focused) with a link to each field, and an error message
-     above each field with a problem;
+     submit is always stopped here): the error summary at the top
+     (#form-errors, common.js: focused, a link to each field, "Error: " in
+     the page title), and an error message above each field with a problem;
    - lets a "names" field grow ("Add another name");
    - when all is well, hides the form and shows the application
      (#application-summary) with every answer, a Print button and a
@@ -17,31 +17,23 @@
    {id, label, kind: text|textarea|names|choice, required, min, options} ] }.
    Inputs are #field-<id>; names and choice inputs are #field-<id>-1, -2 …
 
-   Plain classic script, ES5: works on https, plain http and file://.
-   Builds everything with createElement and textContent. */
-(function () {
+   Needs common.js. Plain classic script, ES5: works on https, plain http
+   and file://. Builds everything with createElement and textContent. */
+(function (C) {
   "use strict";
 
   var box = document.getElementById("tool-form");
   var form = document.getElementById("account-form");
-  var dataEl = document.getElementById("tool-data");
-  if (!box || !form || !dataEl) {
-    return;
-  }
-  var data;
-  try {
-    data = JSON.parse(dataEl.textContent);
-  } catch (e) {
-    return;
-  }
-  if (!data || !data.fields || !data.fields.length) {
+  var data = C ? C.pageData("tool-data", "fields") : null;
+  if (!box || !form || !data) {
     return;
   }
   var fields = data.fields;
+  var el = C.el;
 
   var submitButton = document.getElementById("form-submit");
   var errorBox = document.getElementById("form-errors");
-  var errorList = document.getElementById("form-errors-list");
+  var errors = errorBox ? C.errorSummary(errorBox, "h3") : null;
   var summary = document.getElementById("application-summary");
   var summaryHeading = document.getElementById("application-summary-title");
   var summaryMeta = document.getElementById("application-meta");
@@ -50,22 +42,10 @@
   var downloadLink = document.getElementById("download-application");
   var editButton = document.getElementById("edit-application");
   var noJs = document.getElementById("form-nojs");
-  var pageTitle = document.title;
   var blobUrl = null;
   var MAX_NAMES = 30;
 
   var NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) {
-      e.className = className;
-    }
-    if (text !== undefined && text !== null) {
-      e.textContent = text;
-    }
-    return e;
-  }
 
   function byId(id) {
     return document.getElementById(id);
@@ -123,14 +103,15 @@
     if (n > MAX_NAMES) {
       return;
     }
-    var item = el("li", "names-item");
-    var label = el("label", "names-label", "Name " + n);
-    label.htmlFor = "field-" + id + "-" + n;
-    var input = el("input", "field-input");
-    input.type = "text";
-    input.id = "field-" + id + "-" + n;
-    input.name = id;
-    input.spellcheck = false;
+    var item = el("li", { "class": "names-item" });
+    var label = el("label", { "class": "names-label", "for": "field-" + id + "-" + n }, "Name " + n);
+    var input = el("input", {
+      "class": "field-input",
+      type: "text",
+      id: "field-" + id + "-" + n,
+      name: id,
+      spellcheck: "false"
+    });
     item.appendChild(label);
     item.appendChild(input);
     list.appendChild(item);
@@ -215,27 +196,6 @@
     return field.kind === "names" || field.kind === "choice" ? byId("field-" + field.id) : byId("group-" + field.id);
   }
 
-  function describedBy(node, id, add) {
-    if (!node) {
-      return;
-    }
-    var list = (node.getAttribute("aria-describedby") || "").split(/\s+/);
-    var out = [];
-    for (var i = 0; i < list.length; i++) {
-      if (list[i] && list[i] !== id) {
-        out.push(list[i]);
-      }
-    }
-    if (add) {
-      out.push(id);
-    }
-    if (out.length) {
-      node.setAttribute("aria-describedby", out.join(" "));
-    } else {
-      node.removeAttribute("aria-describedby");
-    }
-  }
-
   function clearErrors() {
     for (var i = 0; i < fields.length; i++) {
       var field = fields[i];
@@ -246,32 +206,25 @@
       }
       if (message) {
         message.hidden = true;
-        while (message.firstChild) {
-          message.removeChild(message.firstChild);
-        }
+        C.clear(message);
       }
       var inputs = group ? group.querySelectorAll("input, textarea") : [];
       for (var j = 0; j < inputs.length; j++) {
         inputs[j].removeAttribute("aria-invalid");
         if (field.kind !== "names" && field.kind !== "choice") {
-          describedBy(inputs[j], "error-" + field.id, false);
+          C.describedBy(inputs[j], "error-" + field.id, false);
         }
       }
       if (field.kind === "names" || field.kind === "choice") {
-        describedBy(group, "error-" + field.id, false);
+        C.describedBy(group, "error-" + field.id, false);
       }
     }
-    if (errorList) {
-      while (errorList.firstChild) {
-        errorList.removeChild(errorList.firstChild);
-      }
+    if (errors) {
+      errors.hide();
     }
-    if (errorBox) {
-      errorBox.hidden = true;
-    }
-    document.title = pageTitle;
   }
 
+  // Shows the field's error; returns the error summary's item for it.
   function showError(field, text) {
     var group = groupOf(field);
     var message = byId("error-" + field.id);
@@ -279,12 +232,12 @@
       group.classList.add("field--error");
     }
     if (message) {
-      message.appendChild(el("span", "visually-hidden", "Error: "));
+      message.appendChild(el("span", { "class": "visually-hidden" }, "Error: "));
       message.appendChild(document.createTextNode(text));
       message.hidden = false;
     }
     if (field.kind === "names" || field.kind === "choice") {
-      describedBy(group, "error-" + field.id, true);
+      C.describedBy(group, "error-" + field.id, true);
       var inputs = group ? group.querySelectorAll("input") : [];
       for (var j = 0; j < inputs.length; j++) {
         if (field.kind === "choice" || !inputs[j].value.replace(/\s+/g, "")) {
@@ -295,54 +248,16 @@
       var input = byId("field-" + field.id);
       if (input) {
         input.setAttribute("aria-invalid", "true");
-        describedBy(input, "error-" + field.id, true);
+        C.describedBy(input, "error-" + field.id, true);
       }
     }
-    if (errorList) {
-      var target = targetOf(field);
-      var item = el("li");
-      var link = el("a", null, text);
-      link.href = "#" + (target ? target.id : "field-" + field.id);
-      link.setAttribute("data-field", field.id);
-      item.appendChild(link);
-      errorList.appendChild(item);
-    }
-  }
-
-  // An error summary link moves focus to the field and shows its question.
-  if (errorList) {
-    errorList.addEventListener("click", function (event) {
-      var link = event.target;
-      while (link && link !== errorList && link.tagName !== "A") {
-        link = link.parentNode;
-      }
-      if (!link || link === errorList) {
-        return;
-      }
-      var target = byId((link.getAttribute("href") || "").slice(1));
-      if (!target) {
-        return;
-      }
-      event.preventDefault();
-      var group = target.closest ? target.closest(".field") : null;
-      var label = group ? group.querySelector("legend, .field-label") : null;
-      target.focus();
-      if (label && label.scrollIntoView) {
-        label.scrollIntoView();
-      }
-    });
+    return { text: text, target: targetOf(field) || group || box };
   }
 
   // ----- the application -----
 
   function today() {
-    var now = new Date();
-    var lang = box.getAttribute("data-language") || document.documentElement.lang || "en-GB";
-    try {
-      return now.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
-    } catch (e) {
-      return now.toISOString().slice(0, 10);
-    }
+    return C.longDate(new Date(), box.getAttribute("data-language") || document.documentElement.lang || "en-GB");
   }
 
   function metaLine() {
@@ -405,16 +320,14 @@
       }
     }
 
-    while (answersList.firstChild) {
-      answersList.removeChild(answersList.firstChild);
-    }
+    C.clear(answersList);
     for (var n = 0; n < answers.length; n++) {
-      var row = el("div", "application-row");
+      var row = el("div", { "class": "application-row" });
       row.appendChild(el("dt", null, answers[n].label));
       var dd = el("dd");
       if (answers[n].list) {
         if (answers[n].list.length) {
-          var ul = el("ul", "application-names");
+          var ul = el("ul", { "class": "application-names" });
           for (var m = 0; m < answers[n].list.length; m++) {
             ul.appendChild(el("li", null, answers[n].list[m]));
           }
@@ -463,19 +376,16 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearErrors();
-    var problems = 0;
+    var problems = [];
     for (var i = 0; i < fields.length; i++) {
       var text = problem(fields[i], valueOf(fields[i]));
       if (text) {
-        problems++;
-        showError(fields[i], text);
+        problems.push(showError(fields[i], text));
       }
     }
-    if (problems) {
-      document.title = "Error: " + pageTitle;
-      if (errorBox) {
-        errorBox.hidden = false;
-        errorBox.focus();
+    if (problems.length) {
+      if (errors) {
+        errors.show(problems);
       }
       return;
     }
@@ -494,13 +404,5 @@
     });
   }
 
-  if (printButton) {
-    if (typeof window.print === "function") {
-      printButton.addEventListener("click", function () {
-        window.print();
-      });
-    } else {
-      printButton.hidden = true;
-    }
-  }
-})();
+  C.printButton(printButton);
+})(window.HandbookCommon);

@@ -11,28 +11,20 @@
    new question or answer, and the step is announced through #tree-live.
    The whole list can still be shown with "Show the whole guide as a list".
 
-   Plain classic script, ES5: works on https, plain http and file://.
-   Builds everything with createElement and textContent. */
-(function () {
+   Needs common.js. Plain classic script, ES5: works on https, plain http
+   and file://. Builds everything with createElement and textContent. */
+(function (C) {
   "use strict";
 
+  var data = C ? C.pageData("tool-data", "nodes") : null;
   var box = document.getElementById("tool-tree");
-  var dataEl = document.getElementById("tool-data");
-  var outline = document.getElementById("tree-outline");
   var app = document.getElementById("tree-app");
+  if (!data || !box || !app) {
+    return;
+  }
+  var outline = document.getElementById("tree-outline");
   var live = document.getElementById("tree-live");
-  if (!box || !dataEl || !app) {
-    return;
-  }
-  var data;
-  try {
-    data = JSON.parse(dataEl.textContent);
-  } catch (e) {
-    return;
-  }
-  if (!data || !data.nodes || !data.nodes.length) {
-    return;
-  }
+  var el = C.el;
 
   var nodes = {};
   for (var i = 0; i < data.nodes.length; i++) {
@@ -47,17 +39,6 @@
   // The questions answered so far: [{ node, choice }].
   var path = [];
   var currentId = start;
-
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) {
-      e.className = className;
-    }
-    if (text !== undefined && text !== null) {
-      e.textContent = text;
-    }
-    return e;
-  }
 
   function isQuestion(node) {
     return !!(node && node.choices && node.choices.length);
@@ -78,29 +59,25 @@
 
   // ----- the step-by-step view, made once -----
 
-  var progress = el("p", "tree-progress");
-  progress.id = "tree-progress";
-  var step = el("div", "tree-step");
-  step.id = "tree-step";
+  var progress = el("p", { "class": "tree-progress", id: "tree-progress" });
+  var step = el("div", { "class": "tree-step", id: "tree-step" });
 
-  var controls = el("div", "tool-actions tree-controls");
-  var backButton = el("button", "button-secondary", "Back");
-  backButton.type = "button";
-  backButton.id = "tree-back";
-  var restartButton = el("button", "button-secondary", "Start again");
-  restartButton.type = "button";
-  restartButton.id = "tree-restart";
+  var controls = el("div", { "class": "tool-actions tree-controls" });
+  var backButton = el("button", { "class": "button-secondary", type: "button", id: "tree-back" }, "Back");
+  var restartButton = el("button", { "class": "button-secondary", type: "button", id: "tree-restart" }, "Start again");
   controls.appendChild(backButton);
   controls.appendChild(restartButton);
 
   var showAll = null;
   if (outline) {
-    var showAllWrap = el("p", "tree-show-all");
-    showAll = el("button", "button-secondary", "Show the whole guide as a list");
-    showAll.type = "button";
-    showAll.id = "tree-show-all";
-    showAll.setAttribute("aria-expanded", "false");
-    showAll.setAttribute("aria-controls", "tree-outline");
+    var showAllWrap = el("p", { "class": "tree-show-all" });
+    showAll = el("button", {
+      "class": "button-secondary",
+      type: "button",
+      id: "tree-show-all",
+      "aria-expanded": "false",
+      "aria-controls": "tree-outline"
+    }, "Show the whole guide as a list");
     showAllWrap.appendChild(showAll);
   }
 
@@ -116,43 +93,25 @@
   app.hidden = false;
   box.className += " tree-js";
 
-  function announce(text) {
-    if (!live) {
-      return;
-    }
-    live.textContent = "";
-    window.setTimeout(function () {
-      live.textContent = text;
-    }, 50);
-  }
-
-  function clear(node) {
-    while (node.firstChild) {
-      node.removeChild(node.firstChild);
-    }
-  }
-
   function renderQuestion(node) {
-    var fieldset = el("fieldset", "tree-fieldset");
-    var legend = el("legend", "tree-legend");
-    var heading = el(headingTag, "tree-question", node.question || "");
-    heading.id = "tree-question";
-    heading.tabIndex = -1;
+    var fieldset = el("fieldset", { "class": "tree-fieldset" });
+    var legend = el("legend", { "class": "tree-legend" });
+    var heading = el(headingTag, { "class": "tree-question", id: "tree-question", tabindex: "-1" }, node.question || "");
     legend.appendChild(heading);
     fieldset.appendChild(legend);
     if (node.help) {
-      var help = el("p", "tree-help", node.help);
-      help.id = "tree-help";
-      fieldset.appendChild(help);
+      fieldset.appendChild(el("p", { "class": "tree-help", id: "tree-help" }, node.help));
     }
-    var list = el("ul", "tree-choices");
+    var list = el("ul", { "class": "tree-choices" });
     for (var c = 0; c < node.choices.length; c++) {
       var choice = node.choices[c];
-      var item = el("li", "tree-choice-item");
-      var button = el("button", "tree-choice", choice.label);
-      button.type = "button";
-      button.setAttribute("data-next", choice.next);
-      button.setAttribute("data-index", String(c));
+      var item = el("li", { "class": "tree-choice-item" });
+      var button = el("button", {
+        "class": "tree-choice",
+        type: "button",
+        "data-next": choice.next,
+        "data-index": String(c)
+      }, choice.label);
       if (node.help) {
         button.setAttribute("aria-describedby", "tree-help");
       }
@@ -164,57 +123,50 @@
     return heading;
   }
 
-  function renderAnswer(node) {
-    var panel = el("div", "tree-answer");
-    panel.id = "tree-answer";
-    var heading = el(headingTag, "tree-answer-heading", "What to do");
-    heading.id = "tree-answer-heading";
-    heading.tabIndex = -1;
-    panel.appendChild(heading);
-    panel.appendChild(el("p", "tree-answer-text", node.answer || ""));
-    if (node.quote) {
-      panel.appendChild(el("p", "tree-quote-intro", "The policy says:"));
-      var quote = el("blockquote", "tree-quote");
-      quote.appendChild(el("p", null, node.quote));
-      panel.appendChild(quote);
+  // "Read this in the policy (title)", a link to the paragraph.
+  function sourceLink(url, title) {
+    var source = el("p", { "class": "tree-source" });
+    var link = el("a", { "class": "policy-link", href: root + url }, "Read this in the policy");
+    if (title) {
+      link.appendChild(el("span", { "class": "policy-source" }, " (" + title + ")"));
     }
-    var url = policyUrl(node);
+    source.appendChild(link);
+    return source;
+  }
+
+  // "The policy says:", the quoted lines, and the link to them if known.
+  function quoteWithSource(panel, intro, text, url, title) {
+    panel.appendChild(el("p", { "class": "tree-quote-intro" }, intro));
+    var quote = el("blockquote", { "class": "tree-quote" });
+    quote.appendChild(el("p", null, text));
+    panel.appendChild(quote);
     if (url) {
-      var source = el("p", "tree-source");
-      var link = el("a", "policy-link", "Read this in the policy");
-      link.href = root + url;
-      if (node.policy_title) {
-        link.appendChild(el("span", "policy-source", " (" + node.policy_title + ")"));
-      }
-      source.appendChild(link);
-      panel.appendChild(source);
+      panel.appendChild(sourceLink(url, title));
+    }
+  }
+
+  function renderAnswer(node) {
+    var panel = el("div", { "class": "tree-answer", id: "tree-answer" });
+    var heading = el(headingTag, { "class": "tree-answer-heading", id: "tree-answer-heading", tabindex: "-1" }, "What to do");
+    panel.appendChild(heading);
+    panel.appendChild(el("p", { "class": "tree-answer-text" }, node.answer || ""));
+    if (node.quote) {
+      quoteWithSource(panel, "The policy says:", node.quote, policyUrl(node), node.policy_title);
+    } else if (policyUrl(node)) {
+      panel.appendChild(sourceLink(policyUrl(node), node.policy_title));
     }
     // Further lines of the policy the answer rests on.
     var also = node.also || [];
     for (var m = 0; m < also.length; m++) {
-      panel.appendChild(el("p", "tree-quote-intro", "The policy also says:"));
-      var more = el("blockquote", "tree-quote");
-      more.appendChild(el("p", null, also[m].quote));
-      panel.appendChild(more);
-      if (also[m].policy_url) {
-        var moreSource = el("p", "tree-source");
-        var moreLink = el("a", "policy-link", "Read this in the policy");
-        moreLink.href = root + also[m].policy_url;
-        if (also[m].policy_title) {
-          moreLink.appendChild(el("span", "policy-source", " (" + also[m].policy_title + ")"));
-        }
-        moreSource.appendChild(moreLink);
-        panel.appendChild(moreSource);
-      }
+      quoteWithSource(panel, "The policy also says:", also[m].quote, also[m].policy_url, also[m].policy_title);
     }
     if (path.length) {
-      var summaryHeading = el(headingTag === "h2" ? "h3" : "h4", "tree-path-heading", "Your answers");
-      panel.appendChild(summaryHeading);
-      var list = el("ol", "tree-path");
+      panel.appendChild(el(headingTag === "h2" ? "h3" : "h4", { "class": "tree-path-heading" }, "Your answers"));
+      var list = el("ol", { "class": "tree-path" });
       for (var p = 0; p < path.length; p++) {
         var li = el("li");
-        li.appendChild(el("span", "tree-path-question", path[p].node.question + " "));
-        li.appendChild(el("strong", "tree-path-choice", path[p].choice.label));
+        li.appendChild(el("span", { "class": "tree-path-question" }, path[p].node.question + " "));
+        li.appendChild(el("strong", { "class": "tree-path-choice" }, path[p].choice.label));
         list.appendChild(li);
       }
       panel.appendChild(list);
@@ -230,7 +182,7 @@
       return;
     }
     currentId = id;
-    clear(step);
+    C.clear(step);
     var heading;
     var stepNumber = path.length + 1;
     if (isQuestion(node)) {
@@ -238,13 +190,13 @@
       progress.hidden = false;
       heading = renderQuestion(node);
       if (!quiet) {
-        announce("Question " + stepNumber + ": " + node.question);
+        C.announce(live, "Question " + stepNumber + ": " + node.question);
       }
     } else {
       progress.hidden = true;
       heading = renderAnswer(node);
       if (!quiet) {
-        announce("Answer: " + (node.answer || ""));
+        C.announce(live, "Answer: " + (node.answer || ""));
       }
     }
     // On the first question there is nothing to go back to.
@@ -297,4 +249,4 @@
   }
 
   show(start, true);
-})();
+})(window.HandbookCommon);

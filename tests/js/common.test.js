@@ -1,0 +1,108 @@
+// Tests for themes/default/static/common.js, the helpers every page script
+// shares: the aria-describedby list, reading a page's JSON data, the long
+// date and the Print button. Run by `cargo test` (tests/it/js.rs) or
+// directly: node --test tests/js/common.test.js. The error summary is
+// tested in a real browser (tests/it/browser/: the quiz and the form).
+'use strict';
+
+var test = require('node:test');
+var assert = require('assert');
+var fs = require('fs');
+var path = require('path');
+var vm = require('vm');
+
+var FILE = path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'common.js');
+
+// common.js as a classic script in a page whose elements are `elements`
+// (id -> {textContent}); `print` is the window's print function, if any.
+function page(elements, print) {
+  var context = {
+    window: { print: print },
+    document: {
+      getElementById: function (id) {
+        return Object.prototype.hasOwnProperty.call(elements, id) ? elements[id] : null;
+      }
+    }
+  };
+  vm.createContext(context);
+  vm.runInContext(fs.readFileSync(FILE, 'utf8'), context, { filename: 'common.js' });
+  return context.window.HandbookCommon;
+}
+
+test('required with node, it exports the same helpers as window.HandbookCommon', function () {
+  var C = require(FILE);
+  assert.deepStrictEqual(Object.keys(C).sort(), Object.keys(page({})).sort());
+  assert.strictEqual(typeof C.errorSummary, 'function');
+});
+
+test('aria-describedby: an id is added once, at the end, and removed', function () {
+  var C = require(FILE);
+  assert.strictEqual(C.idList('hint', 'err', true), 'hint err');
+  assert.strictEqual(C.idList('hint  err', 'err', true), 'hint err', 'not twice');
+  assert.strictEqual(C.idList('err hint', 'err', false), 'hint');
+  assert.strictEqual(C.idList('err', 'err', false), '');
+  assert.strictEqual(C.idList(null, 'err', true), 'err');
+});
+
+test('aria-describedby on an element: removed altogether when empty', function () {
+  var C = require(FILE);
+  var attrs = { 'aria-describedby': 'q-1-hint' };
+  var node = {
+    getAttribute: function (name) { return Object.prototype.hasOwnProperty.call(attrs, name) ? attrs[name] : null; },
+    setAttribute: function (name, value) { attrs[name] = value; },
+    removeAttribute: function (name) { delete attrs[name]; }
+  };
+  C.describedBy(node, 'q-1-error', true);
+  assert.strictEqual(attrs['aria-describedby'], 'q-1-hint q-1-error');
+  C.describedBy(node, 'q-1-hint', false);
+  C.describedBy(node, 'q-1-error', false);
+  assert.ok(!('aria-describedby' in attrs), JSON.stringify(attrs));
+  C.describedBy(null, 'x', true);
+});
+
+test('page data: the JSON of a script element, or null', function () {
+  var C = page({
+    'tool-data': { textContent: '{"nodes": [{"id": "a"}], "start": "a"}' },
+    'empty-list': { textContent: '{"nodes": []}' },
+    'broken': { textContent: '{"nodes": [' }
+  });
+  assert.strictEqual(JSON.stringify(C.pageData('tool-data')), '{"nodes":[{"id":"a"}],"start":"a"}');
+  assert.strictEqual(C.pageData('tool-data', 'nodes').start, 'a');
+  assert.strictEqual(C.pageData('tool-data', 'fields'), null, 'without the list asked for');
+  assert.strictEqual(C.pageData('empty-list', 'nodes'), null, 'with the list empty');
+  assert.strictEqual(JSON.stringify(C.pageData('empty-list')), '{"nodes":[]}');
+  assert.strictEqual(C.pageData('broken'), null, 'JSON that does not parse');
+  assert.strictEqual(C.pageData('missing'), null, 'no such element');
+});
+
+test('the long date, in the page\'s language', function () {
+  var C = require(FILE);
+  assert.strictEqual(C.longDate('2025-03-01T10:30:00.000Z', 'en-GB'), '1 March 2025');
+  assert.strictEqual(C.longDate(new Date(Date.UTC(2025, 11, 24, 12)), 'en-GB'), '24 December 2025');
+  assert.strictEqual(C.longDate('not a date', 'en-GB'), '');
+  assert.strictEqual(C.longDate('2025-03-01T10:30:00.000Z', 'not a language!'), '2025-03-01',
+    'a language the browser does not know falls back to ISO 8601');
+});
+
+test('a Print button prints, or is hidden where the browser cannot print', function () {
+  function button() {
+    return {
+      hidden: true,
+      listeners: {},
+      addEventListener: function (name, fn) { this.listeners[name] = fn; }
+    };
+  }
+  var printed = 0;
+  var C = page({}, function () { printed++; });
+  var b = button();
+  C.printButton(b);
+  assert.strictEqual(b.hidden, false);
+  b.listeners.click();
+  assert.strictEqual(printed, 1);
+  var none = button();
+  none.hidden = false;
+  page({}, undefined).printButton(none);
+  assert.strictEqual(none.hidden, true);
+  assert.deepStrictEqual(Object.keys(none.listeners), []);
+  C.printButton(null);
+});
