@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{key_line, yaml_message};
 use crate::error::Diagnostic;
+use crate::util::yaml;
 
 /// The folder under the site root that holds the pages.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// Who a page is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -123,10 +123,24 @@ impl Page {
     pub fn file(&self) -> PathBuf {
         Path::new(CONTENT_DIR).join(&self.source)
     }
+
+    /// The line of the file on which the front matter writes `key:`.
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        front_line(&self.front_text, key)
+    }
+}
+
+/// The line of the file on which the front matter begins (after `---`).
+const FRONT_MATTER_LINE: usize = 2;
+
+/// The line of the file on which `front` (a page's front matter) writes
+/// `key:`.
+fn front_line(front: &str, key: &str) -> Option<usize> {
+    yaml::key_line(front, key).map(|line| line + FRONT_MATTER_LINE - 1)
 }
 
 /// Maps a content path to its output path (both relative, `/` separated).
-pub fn source_to_url(source: &str) -> String {
+pub(crate) fn source_to_url(source: &str) -> String {
     match source.strip_suffix("_index.md") {
         Some(dir) => format!("{dir}index.html"),
         None => match source.strip_suffix(".md") {
@@ -176,22 +190,6 @@ impl Section {
     fn weight(&self) -> i64 {
         self.index.as_ref().map_or(0, |p| p.front.weight)
     }
-
-    /// Every page of this section and its sub-sections, depth first,
-    /// including `_index.md` pages.
-    pub fn all_pages(&self) -> Vec<&Page> {
-        let mut out = Vec::new();
-        self.collect(&mut out);
-        out
-    }
-
-    fn collect<'a>(&'a self, out: &mut Vec<&'a Page>) {
-        out.extend(self.index.iter());
-        out.extend(self.pages.iter());
-        for section in &self.sections {
-            section.collect(out);
-        }
-    }
 }
 
 /// Other files found in `content/` (images, PDFs), copied to the output as
@@ -203,12 +201,12 @@ pub struct Assets {
 }
 
 /// Loads every page under `root/content`, collecting all problems.
-pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![
             Diagnostic::error(CONTENT_DIR, None, "there is no content/ folder")
-                .help("create content/ with at least content/_index.md, or run `handbook new DIR`"),
+                .help("create content/ with at least content/_index.md"),
         ]);
     }
     // Walk first (in name order), then read and parse the pages in
@@ -285,7 +283,7 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 /// Reads and parses the page at `path`, whose content path is `source`.
 /// A page that has become a link out of the site since the folder was
 /// walked (as `serve` re-reads one page) is refused here too.
-pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
+pub(crate) fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     // `path` is `<root>/content/<source>`.
     let root = path.ancestors().nth(source.split('/').count() + 1);
@@ -293,7 +291,7 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error(file, None, message).help(LINK_HELP)]);
     }
     match std::fs::read(path) {
-        Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
+        Ok(bytes) => match crate::util::text::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
             Err(problem) => Err(vec![problem]),
         },
@@ -311,7 +309,7 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
 /// inside the site, and for anything that is not a link. A page, quiz or
 /// asset read through such a link could publish, or print in an error,
 /// a file that was never meant to be part of the site.
-pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn link_problem(root: &Path, path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.file_type().is_symlink() {
         return None;
@@ -336,11 +334,11 @@ pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// The help for a link that [`link_problem`] refuses.
-pub const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
+pub(crate) const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
      private .handbook/ folder: copy the file into the site instead of linking to it, or remove the link";
 
 /// The site's private folder (keys, roster, ledger), never read as content.
-pub const PRIVATE_DIR: &str = ".handbook";
+pub(crate) const PRIVATE_DIR: &str = ".handbook";
 
 fn relative(base: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
@@ -406,7 +404,7 @@ fn sort(section: &mut Section) {
 }
 
 /// Splits a file into front matter and body and validates the front matter.
-pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
+pub(crate) fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n");
@@ -439,36 +437,25 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
         ]);
     };
     let yaml = &text[yaml_start..yaml_end];
-    // The YAML block starts on line 2 of the file.
-    let file_line = |yaml_line: usize| yaml_line + 1;
     if yaml.trim().is_empty() {
         return Err(vec![
-            Diagnostic::error(&file, Some(2), "front matter is empty")
+            Diagnostic::error(&file, Some(FRONT_MATTER_LINE), "front matter is empty")
                 .help("give the page at least a `title: …`"),
         ]);
     }
-    let front: FrontMatter = match serde_yaml::from_str(yaml) {
-        Ok(front) => front,
-        Err(err) => {
-            let line = err.location().map_or(2, |l| file_line(l.line()));
-            return Err(vec![
-                Diagnostic::error(&file, Some(line), yaml_message(&err)).help(
-                    "front matter takes: title, weight, audience, module, summary, print \
-                     (audience is a list of staff, parents, pupils, slt); put a value that \
-                     contains `: ` or starts with a quote mark in double quotes",
-                ),
-            ]);
-        }
-    };
+    let front: FrontMatter =
+        yaml::parse_from_line(&file, yaml, FRONT_MATTER_LINE).map_err(|problem| {
+            vec![problem.help(
+                "front matter takes: title, weight, audience, module, summary, print, tool \
+                 (audience is a list of staff, parents, pupils, slt); put a value that \
+                 contains `: ` or starts with a quote mark in double quotes",
+            )]
+        })?;
     let mut problems = Vec::new();
     if front.title.trim().is_empty() {
         problems.push(
-            Diagnostic::error(
-                &file,
-                key_line(yaml, "title").map(file_line),
-                "the title is empty",
-            )
-            .help("give the page a title, e.g. `title: Scope`"),
+            Diagnostic::error(&file, front_line(yaml, "title"), "the title is empty")
+                .help("give the page a title, e.g. `title: Scope`"),
         );
     }
     if let Some(module) = &front.module
@@ -477,7 +464,7 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
         problems.push(
             Diagnostic::error(
                 &file,
-                key_line(yaml, "module").map(file_line),
+                front_line(yaml, "module"),
                 format!("module id `{module}` is not valid"),
             )
             .help("use lower-case letters, digits and `-`, e.g. `module: behaviour`"),
@@ -496,7 +483,7 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
 }
 
 /// True for ids made of lower-case letters, digits and single `-`.
-pub fn is_slug(id: &str) -> bool {
+pub(crate) fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -641,6 +628,6 @@ mod tests {
         assert_eq!(titles, ["B", "A"]);
         assert_eq!(root.sections[0].dir, "parents");
         assert_eq!(root.sections[0].title(), "parents");
-        assert_eq!(root.all_pages().len(), 4);
+        assert_eq!(root.sections[0].pages[0].front.title, "X");
     }
 }

@@ -18,9 +18,9 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod config;
-pub mod content;
-pub mod course;
-pub mod diff;
+pub(crate) mod content;
+pub(crate) mod course;
+pub(crate) mod diff;
 pub mod error;
 pub mod incremental;
 pub mod markdown;
