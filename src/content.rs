@@ -536,6 +536,23 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_lines_are_lines_of_the_file() {
+        let page = parse_page("a.md", "---\ntitle: A\nweight: 2\ntool: t.yaml\n---\n").unwrap();
+        assert_eq!(page.key_line("tool"), Some(4));
+        assert_eq!(page.key_line("module"), None);
+        // A value with `: ` in it is not YAML until it is quoted.
+        let errs = parse_page("a.md", "---\ntitle: Staff: duties\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(2));
+        assert_eq!(
+            errs[0].message,
+            "is not valid YAML: mapping values are not allowed in this context (column 13)"
+        );
+        assert!(errs[0].help.as_deref().unwrap().contains("double quotes"));
+        let errs = parse_page("a.md", "---\ntitle: A\nmodule: Bad Id\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+    }
+
+    #[test]
     fn missing_or_unclosed_front_matter() {
         let errs = parse_page("a.md", "# Hello\n").unwrap_err();
         assert!(errs[0].to_string().contains("couldn't find front matter"));

@@ -267,6 +267,26 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_without_a_site_is_told_in_the_librarys_terms() {
+        let err = Error::NoSite {
+            root: PathBuf::from("/tmp/x"),
+        };
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(
+            err.to_string(),
+            "error: site.yaml: no site.yaml in this folder\n  help: a handbook's folder holds \
+             its site.yaml (looked in /tmp/x)"
+        );
+        let advice = Error::no_site_diagnostic(Path::new("."), "run it elsewhere");
+        assert_eq!(
+            advice.help.as_deref(),
+            Some("run it elsewhere (looked in .)")
+        );
+        let io = Error::reading(Path::new("a"), std::io::Error::other("gone"));
+        assert_eq!(std::error::Error::source(&io).unwrap().to_string(), "gone");
+    }
+
+    #[test]
     fn warnings_alone_are_ok() {
         let w = Diagnostic::warning("site.yaml", None, "review due soon");
         assert!(into_result(vec![w.clone()]).is_ok());

@@ -262,7 +262,7 @@ pub fn publish(
     let listed = yaml::to_string(&VersionsFile { versions: all })
         .map_err(|err| Error::Usage(format!("could not write versions.yaml: {err}")))?;
     let header = "# Published versions of this policy, oldest first.\n\
-                  # Written by `handbook publish`; commit it with versions/.\n";
+                  # Written by handbook when a version is published; commit it with versions/.\n";
     write_replacing(&root.join(VERSIONS_FILE), &format!("{header}{listed}"))?;
     if updated != config_text {
         write_replacing(&config_path, &updated)?;

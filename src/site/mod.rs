@@ -335,8 +335,7 @@ impl<'a> Prepared<'a> {
                     // A problem with the page's `tool:` is on that line; one
                     // inside the tool file keeps its own line.
                     if problem.file == page.file() {
-                        problem.line =
-                            crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                        problem.line = page.key_line("tool");
                     }
                     problems.push(problem);
                 }
@@ -367,8 +366,7 @@ impl<'a> Prepared<'a> {
                     problems.push(
                         Diagnostic::warning(
                             page.file(),
-                            crate::config::key_line(&page_front_text(page), "module")
-                                .map(|l| l + 1),
+                            page.key_line("module"),
                             format!(
                                 "module `{module}` has no quiz, so this page is not in the course"
                             ),
@@ -1178,11 +1176,6 @@ impl tool::PolicyLookup for Prepared<'_> {
     }
 }
 
-/// The front matter block of a page as text (for finding a key's line).
-fn page_front_text(page: &Page) -> String {
-    page.front_text.clone()
-}
-
 fn parent_dir(dir: &str) -> Option<&str> {
     if dir.is_empty() {
         None
@@ -1250,7 +1243,7 @@ pub fn review_warning(
     if days > REVIEW_WARNING_DAYS {
         return None;
     }
-    let line = crate::config::key_line(
+    let line = crate::util::yaml::key_line(
         &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
         "next_review",
     );

@@ -434,6 +434,53 @@ nodes:
     }
 
     #[test]
+    fn each_kind_takes_its_own_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = |text: &str| {
+            std::fs::write(dir.path().join("t.yaml"), text).unwrap();
+            load(dir.path(), "page.md", "t.yaml")
+                .unwrap_err()
+                .to_string()
+        };
+        let shown = error("title: T\nkind: checklist\nitems: []\nnodes: []\n");
+        assert!(
+            shown.starts_with("error: content/t.yaml:4: a checklist has no `nodes`"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("a checklist takes kind, title, intro, items"),
+            "{shown}"
+        );
+        let shown = error("title: T\nkind: decision_tree\nnodes: []\n");
+        assert!(
+            shown.starts_with("error: content/t.yaml:2: the decision_tree has no `start`"),
+            "{shown}"
+        );
+        let shown = error("title: T\n");
+        assert!(
+            shown.starts_with("error: content/t.yaml:1: the tool file has no `kind`"),
+            "{shown}"
+        );
+        let shown = error("kind: form\nfields: [\n");
+        assert!(
+            shown.starts_with("error: content/t.yaml:3: is not valid YAML"),
+            "{shown}"
+        );
+        // Title and intro are shown for every kind.
+        std::fs::write(
+            dir.path().join("t.yaml"),
+            "kind: checklist\ntitle: Habits\nintro: Tick them.\nitems: []\n",
+        )
+        .unwrap();
+        let context = load(dir.path(), "page.md", "t.yaml")
+            .unwrap()
+            .context(&Policy);
+        assert_eq!(context["title"], "Habits");
+        assert_eq!(context["intro"], "Tick them.");
+        assert_eq!(context["kind"], "checklist");
+    }
+
+    #[test]
     fn form_rules() {
         let form = tool(
             "kind: form\nfields:\n  - id: aim\n    label: Aim\n    kind: choice\n    options: [One]\n  - id: aim\n    label: Again\n    kind: text\n    min: 2\n",
