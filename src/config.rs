@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::util::yaml;
 
 /// The name of the configuration file at the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
 /// The whole of `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -151,50 +152,19 @@ impl<'de> Deserialize<'de> for ReviewDate {
     }
 }
 
-/// `bytes` (the contents of `file`, as named in messages) as text, or an
-/// error at the line of the first byte that is not UTF-8, saying which
-/// byte it is and what to do.
-pub(crate) fn utf8_text(file: &Path, bytes: Vec<u8>) -> std::result::Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|err| {
-        let bytes = err.as_bytes();
-        let at = err.utf8_error().valid_up_to();
-        let line_start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Diagnostic::error(
-            file,
-            Some(line),
-            format!(
-                "is not valid UTF-8 text (byte 0x{:02X} at column {})",
-                bytes[at],
-                at - line_start + 1
-            ),
-        )
-        .help(
-            "save the file as UTF-8 (in most editors: Save As, then choose the encoding \
-             UTF-8); the byte is often an accented letter or a curly quote from another program",
-        )
-    })
-}
-
 impl SiteConfig {
-    /// Reads and validates `site.yaml` under `root`.
+    /// Reads and validates `site.yaml` under `root`; [`Error::NoSite`] when
+    /// there is none.
     pub fn load(root: &Path) -> Result<SiteConfig> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
-            Ok(bytes) => utf8_text(Path::new(CONFIG_FILE), bytes).map_err(Error::input)?,
+            Ok(bytes) => {
+                crate::util::text::utf8_text(Path::new(CONFIG_FILE), bytes).map_err(Error::input)?
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::input(
-                    Diagnostic::error(CONFIG_FILE, None, "no site.yaml in this folder").help(
-                        format!(
-                            "run handbook in the handbook's folder, pass --root DIR, \
-                             or create one with `handbook new DIR` (looked in {})",
-                            root.display()
-                        ),
-                    ),
-                ));
+                return Err(Error::NoSite {
+                    root: root.to_path_buf(),
+                });
             }
             Err(err) => {
                 return Err(Error::input(
@@ -207,15 +177,12 @@ impl SiteConfig {
     }
 
     /// Parses and validates the text of `site.yaml`.
-    pub fn parse(text: &str) -> Result<SiteConfig> {
-        let config: SiteConfig = serde_yaml::from_str(text).map_err(|err| {
-            let line = error_line(text, &err);
-            Error::input(
-                Diagnostic::error(CONFIG_FILE, line, yaml_message(&err)).help(
-                    "site.yaml takes: id, title, organisation, aim, schools, version, \
-                     reviewed, next_review, office_email, theme, base_url, language, course",
-                ),
-            )
+    pub(crate) fn parse(text: &str) -> Result<SiteConfig> {
+        let config: SiteConfig = yaml::parse(Path::new(CONFIG_FILE), text).map_err(|problem| {
+            Error::input(problem.help(
+                "site.yaml takes: id, title, organisation, aim, schools, version, \
+                 reviewed, next_review, office_email, theme, base_url, language, course",
+            ))
         })?;
         let problems = config.validate(text);
         if problems.is_empty() {
@@ -229,7 +196,8 @@ impl SiteConfig {
         let mut problems = Vec::new();
         let mut problem = |key: &str, message: String, help: &str| {
             problems.push(
-                Diagnostic::error(CONFIG_FILE, key_line(text, key), message).help(help.to_string()),
+                Diagnostic::error(CONFIG_FILE, yaml::key_line(text, key), message)
+                    .help(help.to_string()),
             );
         };
         if self.id.trim().is_empty()
@@ -299,43 +267,6 @@ impl SiteConfig {
     }
 }
 
-/// serde_yaml's message without its own "at line X column Y" suffix, since
-/// the diagnostic carries the line.
-pub(crate) fn yaml_message(err: &serde_yaml::Error) -> String {
-    let message = err.to_string();
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    }
-}
-
-/// The line a YAML error is about. Errors raised while converting a value
-/// (such as a bad date) come without a position; then the line that holds
-/// the value quoted in the message is the one.
-pub(crate) fn error_line(text: &str, err: &serde_yaml::Error) -> Option<usize> {
-    let located = err.location().map(|l| l.line()).filter(|&line| line > 1);
-    located
-        .or_else(|| {
-            let message = err.to_string();
-            let quoted = message.split('`').nth(1).filter(|q| !q.is_empty())?;
-            text.lines()
-                .position(|line| line.contains(quoted))
-                .map(|i| i + 1)
-        })
-        .or(err.location().map(|l| l.line()))
-}
-
-/// The 1-based line on which `key:` is first written, if it is.
-pub(crate) fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,24 +305,6 @@ mod tests {
     fn pass_mark_out_of_range_is_an_error() {
         let err = SiteConfig::parse(&format!("{GOOD}course:\n  pass_mark: 120\n")).unwrap_err();
         assert!(err.to_string().contains("site.yaml:8"), "{err}");
-    }
-
-    #[test]
-    fn a_non_utf8_byte_is_named_with_its_line_and_column() {
-        let err =
-            utf8_text(Path::new("site.yaml"), b"id: a\ntitle: Caf\xe9\n".to_vec()).unwrap_err();
-        assert_eq!(err.line, Some(2));
-        assert!(
-            err.message.contains("byte 0xE9 at column 11"),
-            "{}",
-            err.message
-        );
-        assert!(err.help.unwrap().starts_with("save the file as UTF-8"));
-        // The first bad byte, on the first line.
-        let err = utf8_text(Path::new("q.yaml"), b"\xff\n\xfe".to_vec()).unwrap_err();
-        assert_eq!(err.line, Some(1));
-        assert!(err.message.contains("column 1"), "{}", err.message);
-        assert_eq!(utf8_text(Path::new("x"), "Zoë\n".into()).unwrap(), "Zoë\n");
     }
 
     #[test]

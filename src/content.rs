@@ -10,16 +10,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{key_line, yaml_message};
 use crate::error::Diagnostic;
+use crate::util::yaml;
 
 /// The folder under the site root that holds the pages.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// Who a page is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Audience {
+pub(crate) enum Audience {
     /// Staff and volunteers.
     Staff,
     /// Parents and carers.
@@ -33,7 +33,7 @@ pub enum Audience {
 /// A page's front matter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     /// The page title (required).
     pub title: String,
     /// Order within its section; lower comes first.
@@ -92,7 +92,7 @@ where
 
 /// One Markdown file.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Path relative to `content/`, with `/` separators, e.g. `parents/x.md`.
     pub source: String,
     /// The parsed front matter.
@@ -109,24 +109,38 @@ pub struct Page {
 impl Page {
     /// The output path relative to the site root: `x.md` → `x.html`,
     /// `dir/_index.md` → `dir/index.html`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         source_to_url(&self.source)
     }
 
     /// The page's name without folder or extension (`_index` for sections).
-    pub fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         let name = self.source.rsplit('/').next().unwrap_or(&self.source);
         name.strip_suffix(".md").unwrap_or(name)
     }
 
     /// The file as it is named in messages: `content/x.md`.
-    pub fn file(&self) -> PathBuf {
+    pub(crate) fn file(&self) -> PathBuf {
         Path::new(CONTENT_DIR).join(&self.source)
+    }
+
+    /// The line of the file on which the front matter writes `key:`.
+    pub(crate) fn key_line(&self, key: &str) -> Option<usize> {
+        front_line(&self.front_text, key)
     }
 }
 
+/// The line of the file on which the front matter begins (after `---`).
+const FRONT_MATTER_LINE: usize = 2;
+
+/// The line of the file on which `front` (a page's front matter) writes
+/// `key:`.
+fn front_line(front: &str, key: &str) -> Option<usize> {
+    yaml::key_line(front, key).map(|line| line + FRONT_MATTER_LINE - 1)
+}
+
 /// Maps a content path to its output path (both relative, `/` separated).
-pub fn source_to_url(source: &str) -> String {
+pub(crate) fn source_to_url(source: &str) -> String {
     match source.strip_suffix("_index.md") {
         Some(dir) => format!("{dir}index.html"),
         None => match source.strip_suffix(".md") {
@@ -138,7 +152,7 @@ pub fn source_to_url(source: &str) -> String {
 
 /// A folder of pages.
 #[derive(Debug, Clone, Default)]
-pub struct Section {
+pub(crate) struct Section {
     /// Folder relative to `content/` (`""` for the root, `parents` …).
     pub dir: String,
     /// The `_index.md`, if there is one.
@@ -151,7 +165,7 @@ pub struct Section {
 
 impl Section {
     /// The section's title: its `_index.md` title, else its folder name.
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         match &self.index {
             Some(index) => index.front.title.clone(),
             None if self.dir.is_empty() => "Home".to_string(),
@@ -165,7 +179,7 @@ impl Section {
     }
 
     /// The section's own page, relative to the site root.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         if self.dir.is_empty() {
             "index.html".to_string()
         } else {
@@ -176,39 +190,23 @@ impl Section {
     fn weight(&self) -> i64 {
         self.index.as_ref().map_or(0, |p| p.front.weight)
     }
-
-    /// Every page of this section and its sub-sections, depth first,
-    /// including `_index.md` pages.
-    pub fn all_pages(&self) -> Vec<&Page> {
-        let mut out = Vec::new();
-        self.collect(&mut out);
-        out
-    }
-
-    fn collect<'a>(&'a self, out: &mut Vec<&'a Page>) {
-        out.extend(self.index.iter());
-        out.extend(self.pages.iter());
-        for section in &self.sections {
-            section.collect(out);
-        }
-    }
 }
 
 /// Other files found in `content/` (images, PDFs), copied to the output as
 /// they are.
 #[derive(Debug, Clone, Default)]
-pub struct Assets {
+pub(crate) struct Assets {
     /// Paths relative to `content/`, `/` separated.
     pub files: Vec<String>,
 }
 
 /// Loads every page under `root/content`, collecting all problems.
-pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![
             Diagnostic::error(CONTENT_DIR, None, "there is no content/ folder")
-                .help("create content/ with at least content/_index.md, or run `handbook new DIR`"),
+                .help("create content/ with at least content/_index.md"),
         ]);
     }
     // Walk first (in name order), then read and parse the pages in
@@ -285,7 +283,7 @@ pub fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 /// Reads and parses the page at `path`, whose content path is `source`.
 /// A page that has become a link out of the site since the folder was
 /// walked (as `serve` re-reads one page) is refused here too.
-pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
+pub(crate) fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     // `path` is `<root>/content/<source>`.
     let root = path.ancestors().nth(source.split('/').count() + 1);
@@ -293,7 +291,7 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error(file, None, message).help(LINK_HELP)]);
     }
     match std::fs::read(path) {
-        Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
+        Ok(bytes) => match crate::util::text::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
             Err(problem) => Err(vec![problem]),
         },
@@ -311,7 +309,7 @@ pub fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
 /// inside the site, and for anything that is not a link. A page, quiz or
 /// asset read through such a link could publish, or print in an error,
 /// a file that was never meant to be part of the site.
-pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn link_problem(root: &Path, path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.file_type().is_symlink() {
         return None;
@@ -336,11 +334,11 @@ pub fn link_problem(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// The help for a link that [`link_problem`] refuses.
-pub const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
+pub(crate) const LINK_HELP: &str = "handbook reads only files inside the site's folder and never its \
      private .handbook/ folder: copy the file into the site instead of linking to it, or remove the link";
 
 /// The site's private folder (keys, roster, ledger), never read as content.
-pub const PRIVATE_DIR: &str = ".handbook";
+pub(crate) const PRIVATE_DIR: &str = ".handbook";
 
 fn relative(base: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
@@ -406,7 +404,7 @@ fn sort(section: &mut Section) {
 }
 
 /// Splits a file into front matter and body and validates the front matter.
-pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
+pub(crate) fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n");
@@ -439,36 +437,25 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
         ]);
     };
     let yaml = &text[yaml_start..yaml_end];
-    // The YAML block starts on line 2 of the file.
-    let file_line = |yaml_line: usize| yaml_line + 1;
     if yaml.trim().is_empty() {
         return Err(vec![
-            Diagnostic::error(&file, Some(2), "front matter is empty")
+            Diagnostic::error(&file, Some(FRONT_MATTER_LINE), "front matter is empty")
                 .help("give the page at least a `title: …`"),
         ]);
     }
-    let front: FrontMatter = match serde_yaml::from_str(yaml) {
-        Ok(front) => front,
-        Err(err) => {
-            let line = err.location().map_or(2, |l| file_line(l.line()));
-            return Err(vec![
-                Diagnostic::error(&file, Some(line), yaml_message(&err)).help(
-                    "front matter takes: title, weight, audience, module, summary, print \
-                     (audience is a list of staff, parents, pupils, slt); put a value that \
-                     contains `: ` or starts with a quote mark in double quotes",
-                ),
-            ]);
-        }
-    };
+    let front: FrontMatter =
+        yaml::parse_from_line(&file, yaml, FRONT_MATTER_LINE).map_err(|problem| {
+            vec![problem.help(
+                "front matter takes: title, weight, audience, module, summary, print, tool \
+                 (audience is a list of staff, parents, pupils, slt); put a value that \
+                 contains `: ` or starts with a quote mark in double quotes",
+            )]
+        })?;
     let mut problems = Vec::new();
     if front.title.trim().is_empty() {
         problems.push(
-            Diagnostic::error(
-                &file,
-                key_line(yaml, "title").map(file_line),
-                "the title is empty",
-            )
-            .help("give the page a title, e.g. `title: Scope`"),
+            Diagnostic::error(&file, front_line(yaml, "title"), "the title is empty")
+                .help("give the page a title, e.g. `title: Scope`"),
         );
     }
     if let Some(module) = &front.module
@@ -477,7 +464,7 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
         problems.push(
             Diagnostic::error(
                 &file,
-                key_line(yaml, "module").map(file_line),
+                front_line(yaml, "module"),
                 format!("module id `{module}` is not valid"),
             )
             .help("use lower-case letters, digits and `-`, e.g. `module: behaviour`"),
@@ -496,7 +483,7 @@ pub fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
 }
 
 /// True for ids made of lower-case letters, digits and single `-`.
-pub fn is_slug(id: &str) -> bool {
+pub(crate) fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -546,6 +533,23 @@ mod tests {
             "{}",
             errs[0]
         );
+    }
+
+    #[test]
+    fn front_matter_lines_are_lines_of_the_file() {
+        let page = parse_page("a.md", "---\ntitle: A\nweight: 2\ntool: t.yaml\n---\n").unwrap();
+        assert_eq!(page.key_line("tool"), Some(4));
+        assert_eq!(page.key_line("module"), None);
+        // A value with `: ` in it is not YAML until it is quoted.
+        let errs = parse_page("a.md", "---\ntitle: Staff: duties\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(2));
+        assert_eq!(
+            errs[0].message,
+            "is not valid YAML: mapping values are not allowed in this context (column 13)"
+        );
+        assert!(errs[0].help.as_deref().unwrap().contains("double quotes"));
+        let errs = parse_page("a.md", "---\ntitle: A\nmodule: Bad Id\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
     }
 
     #[test]
@@ -641,6 +645,6 @@ mod tests {
         assert_eq!(titles, ["B", "A"]);
         assert_eq!(root.sections[0].dir, "parents");
         assert_eq!(root.sections[0].title(), "parents");
-        assert_eq!(root.all_pages().len(), 4);
+        assert_eq!(root.sections[0].pages[0].front.title, "X");
     }
 }

@@ -13,7 +13,7 @@ use crate::util::html::escape as escape_html;
 /// How a page differs between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PageStatus {
+pub(crate) enum PageStatus {
     /// New in the later version.
     Added,
     /// Gone from the later version.
@@ -24,23 +24,26 @@ pub enum PageStatus {
 
 /// The changes to one page.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageChange {
+pub(crate) struct PageChange {
     /// The page title (the later version's, if it has one).
-    pub title: String,
+    pub(crate) title: String,
     /// The page's URL in the built site (for pages that still exist).
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// Added, removed or changed.
-    pub status: PageStatus,
+    pub(crate) status: PageStatus,
     /// One HTML fragment per changed passage.
-    pub passages: Vec<String>,
+    pub(crate) passages: Vec<String>,
     /// "2 passages changed, 1 added" and the like.
-    pub summary: String,
+    pub(crate) summary: String,
 }
 
 /// Compares two sets of files (path relative to the site root → text) and
 /// returns the changes to `content/` pages, in the later version's order of
 /// paths.
-pub fn compare(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<PageChange> {
+pub(crate) fn compare(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<PageChange> {
     let pages: BTreeSet<&String> = old
         .keys()
         .chain(new.keys())
@@ -83,7 +86,10 @@ pub fn compare(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -
 }
 
 /// True when any quiz file differs.
-pub fn quizzes_changed(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> bool {
+pub(crate) fn quizzes_changed(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> bool {
     let quiz = |files: &BTreeMap<String, String>| -> BTreeMap<String, String> {
         files
             .iter()
@@ -240,7 +246,7 @@ fn tokens(text: &str) -> Vec<&str> {
 }
 
 /// One passage with the words that changed marked up.
-pub fn words(old: &str, new: &str) -> String {
+pub(crate) fn words(old: &str, new: &str) -> String {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
     let diff = TextDiff::from_slices(&old_tokens, &new_tokens);

@@ -2,8 +2,10 @@
 //! and what the user can do about it.
 //!
 //! Problems in the user's own files are [`Diagnostic`]s and are collected so a
-//! command can report all of them at once (exit code 1). Anything else that
-//! stops a command (a folder that cannot be written, a bad argument) is an
+//! command can report all of them at once (exit code 1); a folder that is
+//! not a handbook at all is [`Error::NoSite`] (exit code 1), which the
+//! command line extends with how to point at one. Anything else that stops
+//! a command (a folder that cannot be written, a bad argument) is an
 //! [`Error::Io`] or [`Error::Usage`] (exit code 2).
 
 use std::fmt;
@@ -99,6 +101,12 @@ impl fmt::Display for Diagnostic {
 pub enum Error {
     /// The user's files are wrong (exit code 1). Holds at least one error.
     Input(Vec<Diagnostic>),
+    /// The folder holds no `site.yaml`, so it is not a handbook (exit
+    /// code 1).
+    NoSite {
+        /// The folder looked in.
+        root: PathBuf,
+    },
     /// Reading or writing a file failed (exit code 2).
     Io {
         /// What was being done, naming the path.
@@ -139,10 +147,19 @@ impl Error {
         Error::Input(vec![diagnostic])
     }
 
+    /// What [`Error::NoSite`] says, with `advice` on what to do: the
+    /// library's own, or the command line's (which knows its flags).
+    pub fn no_site_diagnostic(root: &Path, advice: &str) -> Diagnostic {
+        // The name of `crate::config::CONFIG_FILE`; written out because the
+        // error type is below every stage.
+        Diagnostic::error("site.yaml", None, "no site.yaml in this folder")
+            .help(format!("{advice} (looked in {})", root.display()))
+    }
+
     /// The process exit code for this error: 1 for bad input, 2 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) => 1,
+            Error::Input(_) | Error::NoSite { .. } => 1,
             Error::Io { .. } | Error::Usage(_) => 2,
         }
     }
@@ -164,6 +181,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::NoSite { root } => write!(
+                f,
+                "{}",
+                Error::no_site_diagnostic(root, "a handbook's folder holds its site.yaml")
+            ),
             Error::Io { context, source } => write!(
                 f,
                 "error: {}: {}",
@@ -179,20 +201,20 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Input(_) | Error::Usage(_) => None,
+            Error::Input(_) | Error::NoSite { .. } | Error::Usage(_) => None,
         }
     }
 }
 
 /// Whether a reference (a link or a quiz's `policy_ref`) resolves; if not,
 /// what is wrong and how to fix it.
-pub type Resolution = std::result::Result<(), (String, String)>;
+pub(crate) type Resolution = std::result::Result<(), (String, String)>;
 
 /// Result type used throughout handbook.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Turns a list of diagnostics into `Ok` (warnings only) or `Err` (any error).
-pub fn into_result(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+pub(crate) fn into_result(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(Error::Input(diagnostics))
     } else {
@@ -201,7 +223,7 @@ pub fn into_result(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
 }
 
 /// The 1-based line number of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
         .iter()
@@ -242,6 +264,26 @@ mod tests {
         assert_eq!(usage, "error: \\u{1b}]0;title\\u{7}");
         let io = Error::io("reading a\u{1b}[1Ab", std::io::Error::other("no\rthing")).to_string();
         assert_eq!(io, "error: reading a\\u{1b}[1Ab: no\\rthing");
+    }
+
+    #[test]
+    fn a_folder_without_a_site_is_told_in_the_librarys_terms() {
+        let err = Error::NoSite {
+            root: PathBuf::from("/tmp/x"),
+        };
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(
+            err.to_string(),
+            "error: site.yaml: no site.yaml in this folder\n  help: a handbook's folder holds \
+             its site.yaml (looked in /tmp/x)"
+        );
+        let advice = Error::no_site_diagnostic(Path::new("."), "run it elsewhere");
+        assert_eq!(
+            advice.help.as_deref(),
+            Some("run it elsewhere (looked in .)")
+        );
+        let io = Error::reading(Path::new("a"), std::io::Error::other("gone"));
+        assert_eq!(std::error::Error::source(&io).unwrap().to_string(), "gone");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Two sides, each flowing one way over the [`util`] leaf (see
 //! `docs/architecture.md`):
 //!
-//! - the build side: [`config`] and [`content`] load the site,
-//!   [`markdown`] renders each page, [`course`] checks quizzes and tools
+//! - the build side: [`config`] and `content` load the site,
+//!   [`markdown`] renders each page, `course` checks quizzes and tools
 //!   against the policy, [`site`] validates and assembles the pages,
 //!   `render` applies the Tera theme and [`site`] writes the output
 //!   atomically; [`serve`] rebuilds it live;
@@ -18,9 +18,9 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod config;
-pub mod content;
-pub mod course;
-pub mod diff;
+pub(crate) mod content;
+pub(crate) mod course;
+pub(crate) mod diff;
 pub mod error;
 pub(crate) mod incremental;
 pub mod markdown;

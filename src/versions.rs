@@ -10,14 +10,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::{ReviewDate, SiteConfig, yaml_message};
+use crate::config::{ReviewDate, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
+use crate::util::yaml;
 
 /// The file that lists the published versions.
 pub const VERSIONS_FILE: &str = "versions.yaml";
 
 /// The folder that keeps each published version's policy source.
-pub const ARCHIVE_DIR: &str = "versions";
+pub(crate) const ARCHIVE_DIR: &str = "versions";
 
 /// One published version, as recorded in `versions.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,26 +50,26 @@ struct VersionsFile {
 
 /// The published versions, oldest first (empty when there is no
 /// `versions.yaml`).
-pub fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
+pub(crate) fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
     let path = root.join(VERSIONS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => {
+            crate::util::text::utf8_text(Path::new(VERSIONS_FILE), bytes).map_err(Error::input)?
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => return Err(Error::reading(&path, err)),
     };
-    let file: VersionsFile = serde_yaml::from_str(&text).map_err(|err| {
-        Error::input(
-            Diagnostic::error(VERSIONS_FILE, crate::config::error_line(&text, &err), yaml_message(&err))
-                .help("versions.yaml is written by `handbook publish`; restore it from git rather than editing it"),
-        )
+    let file: VersionsFile = yaml::parse(Path::new(VERSIONS_FILE), &text).map_err(|problem| {
+        Error::input(problem.help(
+            "versions.yaml is written when a version is published; restore it from git \
+             rather than editing it",
+        ))
     })?;
+    let lines = yaml::item_lines(&text, "versions", file.versions.len());
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for version in &file.versions {
-        let line = text
-            .lines()
-            .position(|l| l.contains(&version.id))
-            .map(|i| i + 1);
+    for (version, &line) in file.versions.iter().zip(&lines) {
+        let line = Some(line);
         if !is_version_id(&version.id) {
             problems.push(
                 Diagnostic::error(
@@ -76,7 +77,7 @@ pub fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
                     line,
                     format!("`{}` is not a version id", version.id),
                 )
-                .help("a version id is 16 lower-case hex digits, as written by `handbook publish`"),
+                .help("a version id is 16 lower-case hex digits, as publishing writes it"),
             );
         } else if !seen.insert(version.id.clone()) {
             problems.push(
@@ -107,7 +108,7 @@ pub fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
 }
 
 /// True for 16 lower-case hex digits.
-pub fn is_version_id(id: &str) -> bool {
+pub(crate) fn is_version_id(id: &str) -> bool {
     id.len() == 16
         && id
             .chars()
@@ -116,7 +117,7 @@ pub fn is_version_id(id: &str) -> bool {
 
 /// The policy files (under `content/` and `quizzes/`) of the site at
 /// `root`: path relative to the root → text (CRLF turned into LF).
-pub fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
+pub(crate) fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (rel, path) in versioned_files(root)? {
         let bytes = std::fs::read(&path).map_err(|err| Error::reading(&path, err))?;
@@ -129,7 +130,7 @@ pub fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
 }
 
 /// The kept source of a published version (`versions/<id>/`).
-pub fn archived_files(root: &Path, id: &str) -> Result<BTreeMap<String, String>> {
+pub(crate) fn archived_files(root: &Path, id: &str) -> Result<BTreeMap<String, String>> {
     policy_files(&root.join(ARCHIVE_DIR).join(id))
 }
 
@@ -150,21 +151,44 @@ pub struct PublishRequest {
     pub today: chrono::NaiveDate,
 }
 
+/// Why [`publish`] wrote nothing. The request's own faults are kept apart
+/// from the rest, so that the command line can name its options in the
+/// advice.
+#[derive(Debug)]
+pub enum PublishError {
+    /// The request does not say what changed (the version history shows it).
+    NoSummary,
+    /// The first version was asked to be a minor change: there is nothing
+    /// earlier for it to amend.
+    FirstIsMinor,
+    /// A major version would keep this label, the previous version's.
+    SameLabel(String),
+    /// Anything else: a problem in the site's files, or reading or
+    /// writing them.
+    Failed(Error),
+}
+
+impl From<Error> for PublishError {
+    fn from(err: Error) -> Self {
+        PublishError::Failed(err)
+    }
+}
+
 /// Records the current content as a published version: updates site.yaml
 /// (label and dates, when given), keeps the source under `versions/<id>/`
 /// and appends the entry to `versions.yaml`. The caller checks the site
 /// first.
-pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion> {
+pub fn publish(
+    root: &Path,
+    request: &PublishRequest,
+) -> std::result::Result<PublishedVersion, PublishError> {
     if request.summary.trim().is_empty() {
-        return Err(Error::Usage(
-            "say what changed with --summary \"…\" (it is shown in the version history)"
-                .to_string(),
-        ));
+        return Err(PublishError::NoSummary);
     }
     let id = policy_version_id(root)?;
     let published = load_published(root)?;
     if let Some(existing) = published.iter().find(|v| v.id == id) {
-        return Err(Error::input(
+        return Err(PublishError::Failed(Error::input(
             Diagnostic::error(
                 VERSIONS_FILE,
                 None,
@@ -174,12 +198,10 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
                 ),
             )
             .help("change the policy in content/ or quizzes/ first; nothing was written"),
-        ));
+        )));
     }
     if published.is_empty() && request.minor {
-        return Err(Error::Usage(
-            "the first published version cannot be --minor: there is nothing earlier for it to amend".to_string(),
-        ));
+        return Err(PublishError::FirstIsMinor);
     }
 
     // site.yaml follows the published version: label and review dates.
@@ -188,23 +210,20 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
         std::fs::read_to_string(&config_path).map_err(|err| Error::reading(&config_path, err))?;
     let mut updated = config_text.clone();
     if let Some(label) = &request.label {
-        updated = set_key(&updated, "version", label);
+        updated = yaml::set_top_key(&updated, "version", label);
     }
     if let Some(date) = &request.reviewed {
-        updated = set_key(&updated, "reviewed", &date.iso());
+        updated = yaml::set_top_key(&updated, "reviewed", &date.iso());
     }
     if let Some(date) = &request.next_review {
-        updated = set_key(&updated, "next_review", &date.iso());
+        updated = yaml::set_top_key(&updated, "next_review", &date.iso());
     }
     let config = SiteConfig::parse(&updated)?;
     if let Some(last) = published.last()
         && last.label == config.version
         && !request.minor
     {
-        return Err(Error::Usage(format!(
-            "the label “{}” is the previous version's; give this version its own with --label",
-            config.version
-        )));
+        return Err(PublishError::SameLabel(config.version));
     }
 
     let entry = PublishedVersion {
@@ -240,43 +259,15 @@ pub fn publish(root: &Path, request: &PublishRequest) -> Result<PublishedVersion
     }
     let mut all = published;
     all.push(entry.clone());
-    let yaml = serde_yaml::to_string(&VersionsFile { versions: all })
+    let listed = yaml::to_string(&VersionsFile { versions: all })
         .map_err(|err| Error::Usage(format!("could not write versions.yaml: {err}")))?;
     let header = "# Published versions of this policy, oldest first.\n\
-                  # Written by `handbook publish`; commit it with versions/.\n";
-    write_replacing(&root.join(VERSIONS_FILE), &format!("{header}{yaml}"))?;
+                  # Written by handbook when a version is published; commit it with versions/.\n";
+    write_replacing(&root.join(VERSIONS_FILE), &format!("{header}{listed}"))?;
     if updated != config_text {
         write_replacing(&config_path, &updated)?;
     }
     Ok(entry)
-}
-
-/// Replaces a top-level `key: value` line, keeping any comment after it.
-fn set_key(text: &str, key: &str, value: &str) -> String {
-    let rendered = serde_yaml::to_string(value).unwrap_or_else(|_| format!("{value:?}\n"));
-    let rendered = rendered.trim_end();
-    let mut found = false;
-    let mut lines: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let is_key = line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'));
-            if is_key && !found {
-                found = true;
-                let comment = line.find(" #").map(|i| &line[i..]).unwrap_or("");
-                format!("{key}: {rendered}{comment}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
-    if !found {
-        lines.push(format!("{key}: {rendered}"));
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
 }
 
 /// Writes a file through a temporary file and a rename, so that it is
@@ -319,7 +310,7 @@ fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
 }
 
 /// The folders whose files make up a policy version.
-pub const VERSIONED_DIRS: [&str; 2] = ["content", "quizzes"];
+pub(crate) const VERSIONED_DIRS: [&str; 2] = ["content", "quizzes"];
 
 /// The first 16 hex digits of SHA-256 over every file under `content/` and
 /// `quizzes/` in path order: each as its path relative to the root (`/`
@@ -398,6 +389,85 @@ mod tests {
         assert_eq!(
             policy_version_id(a.path()).unwrap(),
             policy_version_id(b.path()).unwrap()
+        );
+    }
+
+    #[test]
+    fn publishing_a_new_label_keeps_a_quoted_hash_out_of_the_comment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/a.md"), "---\ntitle: A\n---\n").unwrap();
+        let config = "id: demo/policy\ntitle: Demo\norganisation: Demo Trust\n\
+                      version: \"Spring #2\" # the label people see\n\
+                      reviewed: 2026-01\nnext_review: 2027-01\n";
+        std::fs::write(dir.path().join("site.yaml"), config).unwrap();
+        let request = |label: &str| PublishRequest {
+            summary: "First.".to_string(),
+            minor: false,
+            label: Some(label.to_string()),
+            reviewed: None,
+            next_review: None,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+        };
+        let version = publish(dir.path(), &request("Summer 2026")).unwrap();
+        assert_eq!(version.label, "Summer 2026");
+        let written = std::fs::read_to_string(dir.path().join("site.yaml")).unwrap();
+        assert!(
+            written.contains("\nversion: Summer 2026 # the label people see\n"),
+            "{written}"
+        );
+        assert_eq!(load_published(dir.path()).unwrap(), [version]);
+        // The request's own faults are told apart for the command line.
+        assert!(matches!(
+            publish(
+                dir.path(),
+                &PublishRequest {
+                    summary: " ".into(),
+                    ..request("x")
+                }
+            ),
+            Err(PublishError::NoSummary)
+        ));
+        assert!(
+            matches!(
+                publish(dir.path(), &request("x")),
+                Err(PublishError::Failed(Error::Input(_)))
+            ),
+            "already published"
+        );
+    }
+
+    #[test]
+    fn a_listed_version_is_checked_at_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |id: &str| {
+            format!(
+                "- id: {id}\n  label: L\n  published: 2026-01-15\n  reviewed: 2026-01\n  \
+                 next_review: 2027-01\n  summary: S\n"
+            )
+        };
+        let text = format!(
+            "\u{feff}# Published versions.\nversions:\n{}{}",
+            entry("0123456789abcdef"),
+            entry("not-an-id")
+        );
+        std::fs::write(dir.path().join(VERSIONS_FILE), text).unwrap();
+        let Err(Error::Input(problems)) = load_published(dir.path()) else {
+            panic!("a bad id is an error");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(9));
+        assert!(
+            problems[0]
+                .message
+                .contains("`not-an-id` is not a version id")
+        );
+        assert!(
+            !problems[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("handbook ")
         );
     }
 }

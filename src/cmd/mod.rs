@@ -22,6 +22,23 @@ mod serve;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
+    dispatch(&cli).map_err(advice)
+}
+
+/// Errors the library reports in its own terms, with the command line's
+/// advice (its flags and commands) added.
+fn advice(err: Error) -> Error {
+    match err {
+        Error::NoSite { root } => Error::input(Error::no_site_diagnostic(
+            &root,
+            "run handbook in the handbook's folder, pass --root DIR, \
+             or create one with `handbook new DIR`",
+        )),
+        other => other,
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::cli::PublishArgs;
 use handbook::error::{Error, Result};
-use handbook::versions::{self, PublishRequest};
+use handbook::versions::{self, PublishError, PublishRequest};
 
 pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
     // Only a site that passes `check` can be published.
@@ -34,7 +34,8 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
             next_review: args.next_review,
             today: handbook::site::today(),
         },
-    )?;
+    )
+    .map_err(advice)?;
     let kind = if version.minor {
         "a minor change: staff who completed the previous version still count as complete"
     } else {
@@ -46,4 +47,20 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
         version.id, version.label, version.published, version.id
     );
     Ok(())
+}
+
+/// `publish`'s refusals, with the options that put them right.
+fn advice(err: PublishError) -> Error {
+    Error::Usage(match err {
+        PublishError::NoSummary => {
+            "say what changed with --summary \"…\" (it is shown in the version history)".to_string()
+        }
+        PublishError::FirstIsMinor => "the first published version cannot be --minor: \
+                                       there is nothing earlier for it to amend"
+            .to_string(),
+        PublishError::SameLabel(label) => format!(
+            "the label “{label}” is the previous version's; give this version its own with --label"
+        ),
+        PublishError::Failed(err) => return err,
+    })
 }

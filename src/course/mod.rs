@@ -3,5 +3,5 @@
 //! (`content/tools/*.yaml`). Takes the loaded content and gives checked
 //! quizzes and tools to the site stage.
 
-pub mod quiz;
-pub mod tool;
+pub(crate) mod quiz;
+pub(crate) mod tool;

@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::yaml_message;
 use crate::content::is_slug;
 use crate::error::{Diagnostic, Resolution};
+use crate::util::yaml;
 
 /// The folder under the site root that holds the quizzes.
-pub const QUIZ_DIR: &str = "quizzes";
+pub(crate) const QUIZ_DIR: &str = "quizzes";
 
 /// The kinds of question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// One right option (radio buttons).
     Single,
     /// One or more right options (checkboxes).
@@ -29,7 +29,7 @@ pub enum Kind {
 /// One option of a question.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// What the option says.
     pub text: String,
     /// Whether it is a right answer.
@@ -40,7 +40,7 @@ pub struct Choice {
 /// One question.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Question {
+pub(crate) struct Question {
     /// Unique within its quiz.
     pub id: String,
     /// The question.
@@ -61,7 +61,7 @@ pub struct Question {
 
 impl Question {
     /// The options as shown: true_false questions get "True" and "False".
-    pub fn choices(&self) -> Vec<Choice> {
+    pub(crate) fn choices(&self) -> Vec<Choice> {
         match (self.kind, self.answer) {
             (Kind::TrueFalse, answer) => vec![
                 Choice {
@@ -94,7 +94,7 @@ struct QuizFile {
 
 /// A course module's quiz, loaded and checked.
 #[derive(Debug, Clone)]
-pub struct Quiz {
+pub(crate) struct Quiz {
     /// The module id.
     pub module: String,
     /// The module's title.
@@ -115,7 +115,7 @@ pub struct Quiz {
 
 /// Loads every `quizzes/*.yaml`, sorted by weight then module id, checking
 /// what can be checked without the content (see [`validate_refs`]).
-pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
     let dir = root.join(QUIZ_DIR);
     if let Some(message) = crate::content::link_problem(root, &dir) {
         return Err(vec![
@@ -154,7 +154,7 @@ pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagno
             continue;
         }
         let text = match std::fs::read(&path) {
-            Ok(bytes) => match crate::config::utf8_text(&file, bytes) {
+            Ok(bytes) => match crate::util::text::utf8_text(&file, bytes) {
                 Ok(text) => text,
                 Err(problem) => {
                     problems.push(problem);
@@ -199,188 +199,62 @@ pub fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagno
 }
 
 /// Parses and checks one quiz file.
-pub fn parse(file: &Path, text: &str, default_pass_mark: i64) -> Result<Quiz, Vec<Diagnostic>> {
+pub(crate) fn parse(
+    file: &Path,
+    text: &str,
+    default_pass_mark: i64,
+) -> Result<Quiz, Vec<Diagnostic>> {
     let text = text.replace("\r\n", "\n");
-    let raw: QuizFile = serde_yaml::from_str(&text).map_err(|err| {
-        vec![
-            Diagnostic::error(
-                file,
-                Some(err.location().map_or(1, |l| l.line())),
-                yaml_message(&err),
-            )
-            .help(
-                "a quiz takes module, title, weight, pass_mark and questions; a question takes \
+    let raw: QuizFile = yaml::parse(file, &text).map_err(|problem| {
+        vec![problem.help(
+            "a quiz takes module, title, weight, pass_mark and questions; a question takes \
              id, prompt, kind (single, multiple or true_false), options (text, correct), answer, \
              explain and policy_ref — see docs/authoring.md",
-            ),
-        ]
+        )]
     })?;
-    let lines = question_lines(&text, raw.questions.len());
+    let lines = yaml::item_lines(&text, "questions", raw.questions.len());
+    let top = |key: &str| yaml::key_line(&text, key);
+    let pass_mark = raw.pass_mark.unwrap_or(default_pass_mark);
     let mut problems = Vec::new();
-    let top = |key: &str| crate::config::key_line(&text, key);
+    let mut problem = |line: Option<usize>, message: String, help: &str| {
+        problems.push(Diagnostic::error(file, line, message).help(help.to_string()));
+    };
     if !is_slug(&raw.module) {
-        problems.push(
-            Diagnostic::error(
-                file,
-                top("module"),
-                format!("module id `{}` is not valid", raw.module),
-            )
-            .help("use lower-case letters, digits and `-`, e.g. `module: behaviour`"),
+        problem(
+            top("module"),
+            format!("module id `{}` is not valid", raw.module),
+            "use lower-case letters, digits and `-`, e.g. `module: behaviour`",
         );
     }
     if raw.title.trim().is_empty() {
-        problems.push(
-            Diagnostic::error(file, top("title"), "the quiz has an empty title")
-                .help("give the module a title"),
+        problem(
+            top("title"),
+            "the quiz has an empty title".to_string(),
+            "give the module a title",
         );
     }
-    let pass_mark = raw.pass_mark.unwrap_or(default_pass_mark);
     if !(0..=100).contains(&pass_mark) {
-        problems.push(
-            Diagnostic::error(
-                file,
-                top("pass_mark"),
-                format!("pass mark {pass_mark} is outside 0–100"),
-            )
-            .help("give the pass mark as a percentage, e.g. `pass_mark: 80`"),
+        problem(
+            top("pass_mark"),
+            format!("pass mark {pass_mark} is outside 0–100"),
+            "give the pass mark as a percentage, e.g. `pass_mark: 80`",
         );
     }
     if raw.questions.is_empty() {
-        problems.push(
-            Diagnostic::error(
-                file,
-                top("questions").or(Some(1)),
-                "the quiz has no questions",
-            )
-            .help("add at least one question under `questions:`"),
+        problem(
+            top("questions").or(Some(1)),
+            "the quiz has no questions".to_string(),
+            "add at least one question under `questions:`",
         );
     }
     let mut ids = HashSet::new();
     for (i, q) in raw.questions.iter().enumerate() {
         let start = lines[i];
         let end = lines.get(i + 1).copied().unwrap_or(usize::MAX);
-        let at = |key: &str| Some(field_line(&text, start, end, key).unwrap_or(start));
-        let mut problem = |key: &str, message: String, help: &str| {
-            problems.push(Diagnostic::error(file, at(key), message).help(help.to_string()));
-        };
-        if !is_slug(&q.id) {
-            problem(
-                "id",
-                format!("question id `{}` is not valid", q.id),
-                "use lower-case letters, digits and `-`",
-            );
-        } else if !ids.insert(q.id.clone()) {
-            problem(
-                "id",
-                format!("question id `{}` is used twice", q.id),
-                "give every question in the quiz its own id",
-            );
-        }
-        if q.prompt.trim().is_empty() {
-            problem(
-                "prompt",
-                format!("question `{}` has an empty prompt", q.id),
-                "write the question in `prompt:`",
-            );
-        }
-        if q.explain.trim().is_empty() {
-            problem(
-                "explain",
-                format!("question `{}` has an empty explanation", q.id),
-                "say in `explain:` why the right answer is right",
-            );
-        }
-        if !q.policy_ref.contains('#') || q.policy_ref.starts_with('#') {
-            problem(
-                "policy_ref",
-                format!(
-                    "question `{}`: policy_ref `{}` is not of the form page#anchor",
-                    q.id, q.policy_ref
-                ),
-                "point to the paragraph the answer comes from, e.g. `policy_ref: behaviour#journalists`",
-            );
-        }
-        for (n, option) in q.options.iter().enumerate() {
-            if option.text.trim().is_empty() {
-                problem(
-                    "options",
-                    format!("question `{}`: option {} is empty", q.id, n + 1),
-                    "give every option some text",
-                );
-            }
-        }
-        let correct = q.options.iter().filter(|o| o.correct).count();
-        match q.kind {
-            Kind::Single => {
-                if q.options.len() < 2 {
-                    problem(
-                        "options",
-                        format!("question `{}` needs at least two options", q.id),
-                        "add the options under `options:`",
-                    );
-                } else if correct != 1 {
-                    problem(
-                        "options",
-                        format!(
-                            "question `{}` is `single` but has {correct} correct options",
-                            q.id
-                        ),
-                        "mark exactly one option `correct: true`, or make the question `kind: multiple`",
-                    );
-                }
-                if q.answer.is_some() {
-                    problem(
-                        "answer",
-                        format!(
-                            "question `{}`: `answer` is only for true_false questions",
-                            q.id
-                        ),
-                        "mark the right option with `correct: true` instead",
-                    );
-                }
-            }
-            Kind::Multiple => {
-                if q.options.len() < 2 {
-                    problem(
-                        "options",
-                        format!("question `{}` needs at least two options", q.id),
-                        "add the options under `options:`",
-                    );
-                } else if correct == 0 {
-                    problem(
-                        "options",
-                        format!("question `{}` is `multiple` but no option is correct", q.id),
-                        "mark the right options with `correct: true`",
-                    );
-                }
-                if q.answer.is_some() {
-                    problem(
-                        "answer",
-                        format!(
-                            "question `{}`: `answer` is only for true_false questions",
-                            q.id
-                        ),
-                        "mark the right options with `correct: true` instead",
-                    );
-                }
-            }
-            Kind::TrueFalse => {
-                if q.answer.is_none() {
-                    problem(
-                        "kind",
-                        format!("question `{}` is true_false but has no `answer`", q.id),
-                        "add `answer: true` or `answer: false`",
-                    );
-                }
-                if !q.options.is_empty() {
-                    problem(
-                        "options",
-                        format!("question `{}` is true_false and cannot have options", q.id),
-                        "remove `options:`; the course shows True and False",
-                    );
-                }
-            }
-        }
+        let at = |key: &str| Some(yaml::field_line(&text, start, end, key).unwrap_or(start));
+        check_question(q, &mut ids, &mut |key, message, help| {
+            problem(at(key), message, help)
+        });
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -397,58 +271,126 @@ pub fn parse(file: &Path, text: &str, default_pass_mark: i64) -> Result<Quiz, Ve
     })
 }
 
-/// The 1-based line each question starts on. Questions are the list items
-/// under `questions:`; their dash sits at one indentation.
-fn question_lines(text: &str, count: usize) -> Vec<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let fallback = crate::config::key_line(text, "questions").unwrap_or(1);
-    let mut out = Vec::new();
-    if let Some(q) = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with("questions:") && !l.starts_with(' '))
-    {
-        let mut indent = None;
-        for (i, line) in lines.iter().enumerate().skip(q + 1) {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
+/// Reports a problem with a question: the key it is about (for its line),
+/// what is wrong and how to fix it.
+type Report<'a> = dyn FnMut(&str, String, &str) + 'a;
+
+/// Checks one question; `ids` holds the ids of the questions before it.
+fn check_question(q: &Question, ids: &mut HashSet<String>, problem: &mut Report<'_>) {
+    if !is_slug(&q.id) {
+        problem(
+            "id",
+            format!("question id `{}` is not valid", q.id),
+            "use lower-case letters, digits and `-`",
+        );
+    } else if !ids.insert(q.id.clone()) {
+        problem(
+            "id",
+            format!("question id `{}` is used twice", q.id),
+            "give every question in the quiz its own id",
+        );
+    }
+    if q.prompt.trim().is_empty() {
+        problem(
+            "prompt",
+            format!("question `{}` has an empty prompt", q.id),
+            "write the question in `prompt:`",
+        );
+    }
+    if q.explain.trim().is_empty() {
+        problem(
+            "explain",
+            format!("question `{}` has an empty explanation", q.id),
+            "say in `explain:` why the right answer is right",
+        );
+    }
+    if !q.policy_ref.contains('#') || q.policy_ref.starts_with('#') {
+        problem(
+            "policy_ref",
+            format!(
+                "question `{}`: policy_ref `{}` is not of the form page#anchor",
+                q.id, q.policy_ref
+            ),
+            "point to the paragraph the answer comes from, e.g. `policy_ref: behaviour#journalists`",
+        );
+    }
+    for (n, option) in q.options.iter().enumerate() {
+        if option.text.trim().is_empty() {
+            problem(
+                "options",
+                format!("question `{}`: option {} is empty", q.id, n + 1),
+                "give every option some text",
+            );
+        }
+    }
+    match q.kind {
+        Kind::Single | Kind::Multiple => check_choices(q, problem),
+        Kind::TrueFalse => {
+            if q.answer.is_none() {
+                problem(
+                    "kind",
+                    format!("question `{}` is true_false but has no `answer`", q.id),
+                    "add `answer: true` or `answer: false`",
+                );
             }
-            let width = line.len() - trimmed.len();
-            if !trimmed.starts_with('-') {
-                if width == 0 {
-                    break;
-                }
-                continue;
-            }
-            let level = *indent.get_or_insert(width);
-            if width == level {
-                out.push(i + 1);
+            if !q.options.is_empty() {
+                problem(
+                    "options",
+                    format!("question `{}` is true_false and cannot have options", q.id),
+                    "remove `options:`; the course shows True and False",
+                );
             }
         }
     }
-    out.resize(count.max(out.len()), fallback);
-    out
 }
 
-/// The line of `key:` between lines `start` and `end` (1-based, end
-/// exclusive), if written there.
-fn field_line(text: &str, start: usize, end: usize, key: &str) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .skip(start - 1)
-        .take(end.saturating_sub(start))
-        .find(|(_, line)| {
-            let line = line.trim_start().trim_start_matches("- ");
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|(i, _)| i + 1)
+/// Checks the options of a `single` or `multiple` question: at least two,
+/// and one right (`single`) or at least one right (`multiple`).
+fn check_choices(q: &Question, problem: &mut Report<'_>) {
+    let single = q.kind == Kind::Single;
+    let correct = q.options.iter().filter(|o| o.correct).count();
+    if q.options.len() < 2 {
+        problem(
+            "options",
+            format!("question `{}` needs at least two options", q.id),
+            "add the options under `options:`",
+        );
+    } else if single && correct != 1 {
+        problem(
+            "options",
+            format!(
+                "question `{}` is `single` but has {correct} correct options",
+                q.id
+            ),
+            "mark exactly one option `correct: true`, or make the question `kind: multiple`",
+        );
+    } else if !single && correct == 0 {
+        problem(
+            "options",
+            format!("question `{}` is `multiple` but no option is correct", q.id),
+            "mark the right options with `correct: true`",
+        );
+    }
+    if q.answer.is_some() {
+        problem(
+            "answer",
+            format!(
+                "question `{}`: `answer` is only for true_false questions",
+                q.id
+            ),
+            if single {
+                "mark the right option with `correct: true` instead"
+            } else {
+                "mark the right options with `correct: true` instead"
+            },
+        );
+    }
 }
 
 /// Checks what needs the content: every module has policy pages, and every
 /// `policy_ref` resolves. `resolve` answers for a `page#anchor` (content
 /// path without `.md`) whether it exists, and if not, why and how to fix it.
-pub fn validate_refs(
+pub(crate) fn validate_refs(
     quizzes: &[Quiz],
     modules_with_pages: &HashSet<String>,
     resolve: &dyn Fn(&str) -> Resolution,

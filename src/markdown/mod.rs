@@ -1,23 +1,29 @@
 //! Markdown to HTML with pulldown-cmark: stable heading anchors, paragraph
 //! anchors, internal `.md` links rewritten to the built pages, and syntect
-//! highlighting for fenced code (loaded only when a page has code).
+//! highlighting for fenced code.
 //!
-//! Besides the HTML, rendering returns what later stages need: the anchors
-//! the page defines, the internal links it makes (with their lines, for the
-//! link checker), its table of contents and its plain text (for search).
+//! Takes one page's Markdown (and the line of its file it starts on);
+//! gives its HTML and what later stages need: the anchors the page defines,
+//! the internal links it makes (with their lines, for the link checker),
+//! its table of contents, its plain text (for search) and its problems.
+//! Rendering is two passes over pulldown-cmark's events: `anchors`
+//! decides every id first, then `Writer` writes the HTML, with `links`
+//! rewriting addresses and `highlight` colouring code.
 
-use crate::util::html;
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::ops::Range;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+    CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
 };
 use serde::Serialize;
 
-use crate::content::source_to_url;
-use crate::util::text::terminal_safe;
+use crate::util::html;
+
+mod anchors;
+mod highlight;
+mod links;
+
+pub(crate) use highlight::syntax_css;
 
 /// How links should be written for the place the HTML will be shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,7 +60,7 @@ pub struct LinkRef {
 }
 
 /// A heading and the text under it, for the search index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextPart {
     /// The heading's text (empty for the text before the first heading).
     pub heading: String,
@@ -103,483 +109,235 @@ fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Turns heading text into a readable anchor: lower case, runs of other
-/// characters become one `-` (`Staff and Volunteers` → `staff-and-volunteers`).
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    if slug.is_empty() {
-        slug.push_str("section");
-    }
-    slug
+/// A page's events, each with the byte range of the Markdown it comes from.
+type Events<'a> = [(Event<'a>, Range<usize>)];
+
+/// Finds the line of the file a byte of the Markdown is on.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
 }
 
-/// Splits a trailing ` {#id}` off a paragraph's or list item's text. The
-/// id comes back as written, valid or not (see [`is_anchor_id`]); text
-/// whose braces hold a space is prose, not an anchor.
-fn trailing_anchor(text: &str) -> Option<(&str, &str)> {
-    let trimmed = text.trim_end();
-    let inner = trimmed.strip_suffix('}')?;
-    let open = inner.rfind("{#")?;
-    let id = &inner[open + 2..];
-    (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| (trimmed[..open].trim_end(), id))
-}
-
-/// True for an id an author may give a heading, paragraph or list item
-/// with `{#id}`: an ASCII letter or digit, then ASCII letters, digits, `-`
-/// and `_` (so `{#staff-duties}`, `{#para_3}`). The same rule for every
-/// kind of anchor; it keeps ids plain in HTML, in URLs and in a quiz's
-/// `policy_ref`.
-pub fn is_anchor_id(id: &str) -> bool {
-    id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// True for a class a heading may carry with `{.class}`: an ASCII letter,
-/// then ASCII letters, digits, `-` and `_` (a CSS class name that needs
-/// no escaping in a stylesheet).
-pub fn is_class_name(class: &str) -> bool {
-    class
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && class
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-const ANCHOR_HELP: &str = "an anchor id starts with a letter or digit and holds only letters \
-     (a-z, A-Z), digits, `-` and `_`, e.g. {#staff-duties}";
-
-/// The ids used on one page. Hands out unique ids in time linear in the
-/// number of headings: each base remembers the last suffix it gave, so
-/// the thousandth `## Notes` does not try `notes-1` … `notes-999` again.
-#[derive(Debug, Default)]
-pub struct Anchors {
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
-}
-
-impl Anchors {
-    /// Claims `id` exactly as written; false if the page already uses it.
-    pub fn claim(&mut self, id: &str) -> bool {
-        self.used.insert(id.to_string())
+impl LineIndex {
+    fn new(markdown: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
     }
 
-    /// `base` if it is free, else the first free of `base-1`, `base-2`, …;
-    /// claims and returns it. A suffix is never tried twice for one base
-    /// (the ones skipped were taken, and taken ids stay taken).
-    pub fn unique(&mut self, base: String) -> String {
-        if !self.used.contains(&base) {
-            self.used.insert(base.clone());
-            return base;
-        }
-        let n = self.next.entry(base.clone()).or_insert(0);
-        loop {
-            *n += 1;
-            let id = format!("{base}-{n}");
-            if !self.used.contains(&id) {
-                self.used.insert(id.clone());
-                return id;
-            }
-        }
+    /// The line of the file that byte `offset` of the Markdown is on.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) + self.first_line - 1
     }
-
-    /// Every id claimed, sorted.
-    pub fn into_sorted(self) -> Vec<String> {
-        let mut out: Vec<String> = self.used.into_iter().collect();
-        out.sort();
-        out
-    }
-}
-
-/// Where links point: used to decide whether to rewrite and check them.
-fn is_external(url: &str) -> bool {
-    if url.starts_with("//") || url.starts_with('/') {
-        return true;
-    }
-    match url.find(':') {
-        Some(colon) => {
-            let scheme = &url[..colon];
-            !scheme.is_empty()
-                && !scheme.contains(['/', '#', '?'])
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        }
-        None => false,
-    }
-}
-
-/// Rewrites a relative link: `x.md#a` → `prefix + x.html#a`.
-fn rewrite_link(url: &str, options: &RenderOptions<'_>) -> String {
-    if let Some(anchor) = url.strip_prefix('#') {
-        return match options.page_url {
-            Some(page) => format!("{}{page}#{anchor}", options.link_prefix),
-            None => format!("#{}{anchor}", options.id_prefix),
-        };
-    }
-    let (path, rest) = match url.find(['#', '?']) {
-        Some(i) => url.split_at(i),
-        None => (url, ""),
-    };
-    let path = if path.ends_with(".md") {
-        source_to_url(path)
-    } else {
-        path.to_string()
-    };
-    format!("{}{path}{rest}", options.link_prefix)
 }
 
 /// Renders one page body. `first_line` is the line of the file on which
 /// `markdown` starts, so that problems and links carry file lines.
 pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) -> Rendered {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset) + first_line - 1;
-
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+    let lines = LineIndex::new(markdown, first_line);
+    let events: Vec<(Event<'_>, Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
             .collect();
-
     let mut out = Rendered::default();
-    let mut anchors = Anchors::default();
-    let problem = |out: &mut Rendered, offset: usize, message: String, help: &str| {
-        out.problems.push(Problem {
-            line: line_at(offset),
-            message,
-            help: help.to_string(),
-        });
+    let ids = anchors::assign(&events, &lines, &mut out.problems);
+    let mut writer = Writer {
+        options,
+        ids: &ids,
+        lines: &lines,
+        out,
+        html: Vec::with_capacity(events.len()),
+        part: TextPart::default(),
+        heading: None,
+        code: None,
+        in_image: 0,
     };
-
-    // Pass 1: the ids the author wrote (paragraph, item and heading
-    // `{#id}`s) are claimed first, so heading slugs step around them.
-    let mut block_ids: HashMap<usize, String> = HashMap::new();
-    let mut stripped: HashMap<usize, String> = HashMap::new();
-    let mut heading_ids: HashMap<usize, String> = HashMap::new();
-    let mut heading_classes: HashMap<usize, String> = HashMap::new();
-    let mut open_blocks = Vec::new();
     for (i, (event, range)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Paragraph | Tag::Item) => open_blocks.push(i),
-            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                let start = open_blocks.pop();
-                if let (Some(start), Some((Event::Text(text), _))) = (start, events.get(i - 1))
-                    && let Some((rest, id)) = trailing_anchor(text)
-                    && !block_ids.contains_key(&start)
-                {
-                    if !is_anchor_id(id) {
-                        problem(
-                            &mut out,
-                            range.start,
-                            format!("the anchor `{{#{}}}` is not a valid id", terminal_safe(id)),
-                            ANCHOR_HELP,
-                        );
-                        continue;
-                    }
-                    if !anchors.claim(id) {
-                        problem(
-                            &mut out,
-                            range.start,
-                            format!("the anchor `{{#{id}}}` is used twice on this page"),
-                            "give each anchor on a page a different name",
-                        );
-                    }
-                    block_ids.insert(start, id.to_string());
-                    stripped.insert(i - 1, rest.to_string());
-                }
-            }
-            Event::Start(Tag::Heading {
-                id, classes, attrs, ..
-            }) => {
-                if let Some(id) = id {
-                    if !is_anchor_id(id) {
-                        problem(
-                            &mut out,
-                            range.start,
-                            format!(
-                                "the heading id `{{#{}}}` is not a valid id",
-                                terminal_safe(id)
-                            ),
-                            ANCHOR_HELP,
-                        );
-                    } else {
-                        if !anchors.claim(id) {
-                            problem(
-                                &mut out,
-                                range.start,
-                                format!("the anchor `{id}` is used twice on this page"),
-                                "give each heading on a page a different {#id}",
-                            );
-                        }
-                        heading_ids.insert(i, id.to_string());
-                    }
-                }
-                for class in classes {
-                    if !is_class_name(class) {
-                        problem(
-                            &mut out,
-                            range.start,
-                            format!(
-                                "the heading class `{{.{}}}` is not a valid class name",
-                                terminal_safe(class)
-                            ),
-                            "a class starts with a letter and holds only letters (a-z, A-Z), \
-                             digits, `-` and `_`, e.g. {.note}",
-                        );
-                    }
-                }
-                if classes.iter().all(|c| is_class_name(c)) && !classes.is_empty() {
-                    let list: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                    heading_classes.insert(i, list.join(" "));
-                }
-                for (key, _) in attrs {
-                    problem(
-                        &mut out,
-                        range.start,
-                        format!(
-                            "the heading attribute `{}` is not allowed",
-                            terminal_safe(key)
-                        ),
-                        "a heading takes only {#id} and {.class} in its braces, e.g. \
-                         `## Staff {#staff .note}`",
-                    );
-                }
-            }
-            _ => {}
-        }
+        writer.event(i, event, range);
     }
-    // Then each heading without an id of its own gets one from its text.
-    let mut heading_start = None;
-    let mut heading_text = String::new();
-    for (i, (event, _)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                heading_start = Some(i);
-                heading_text.clear();
-            }
-            Event::Text(text) | Event::Code(text) if heading_start.is_some() => {
-                heading_text.push_str(text);
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(start) = heading_start.take()
-                    && !heading_ids.contains_key(&start)
-                {
-                    let id = anchors.unique(slugify(&heading_text));
-                    heading_ids.insert(start, id);
-                }
-            }
-            _ => {}
-        }
-    }
+    writer.finish()
+}
 
-    // Pass 2: HTML, links, text.
-    let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut part = TextPart {
-        heading: String::new(),
-        anchor: String::new(),
-        text: String::new(),
-    };
-    let mut in_heading: Option<(u8, String)> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut in_image = 0usize;
-    for (i, (event, range)) in events.iter().enumerate() {
-        if let Some((lang, buffer)) = &mut code {
-            match event {
-                Event::Text(text) => {
-                    buffer.push_str(text);
-                    continue;
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (html, highlighted) = code_block(lang, buffer);
-                    out.highlighted |= highlighted;
-                    part.text.push_str(buffer);
-                    html_events.push(Event::Html(html.into()));
-                    code = None;
-                    continue;
-                }
-                _ => {}
-            }
+/// The second pass: writes the HTML events and gathers the table of
+/// contents, the links and the text, one event at a time.
+struct Writer<'a, 'r> {
+    options: &'r RenderOptions<'r>,
+    ids: &'r anchors::PageIds,
+    lines: &'r LineIndex,
+    out: Rendered,
+    /// The events to write as HTML.
+    html: Vec<Event<'a>>,
+    /// The text under the current heading.
+    part: TextPart,
+    /// Inside a heading: its level and id.
+    heading: Option<(u8, String)>,
+    /// Inside a code block: its language and its text so far.
+    code: Option<(String, String)>,
+    /// How many images deep (their alt text is not part of the page text).
+    in_image: usize,
+}
+
+impl<'a> Writer<'a, '_> {
+    fn event(&mut self, i: usize, event: &Event<'a>, range: &Range<usize>) {
+        if self.code.is_some() && self.code_event(event) {
+            return;
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let id = heading_ids.get(&i).cloned().unwrap_or_default();
-                let n = heading_number(*level);
-                let class = heading_classes
-                    .get(&i)
-                    .map(|c| format!(" class=\"{}\"", html::escape(c)))
-                    .unwrap_or_default();
-                html_events.push(Event::Html(
-                    format!("<h{n} id=\"{}\"{class}>", id_attr(options.id_prefix, &id)).into(),
-                ));
-                in_heading = Some((n, id));
-                if !part.text.trim().is_empty() || !part.heading.is_empty() {
-                    out.parts.push(std::mem::replace(
-                        &mut part,
-                        TextPart {
-                            heading: String::new(),
-                            anchor: String::new(),
-                            text: String::new(),
-                        },
-                    ));
-                }
-                part.heading.clear();
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((n, id)) = in_heading.take() {
-                    html_events.push(Event::Html(format!("</h{n}>\n").into()));
-                    part.heading = part.heading.trim().to_string();
-                    part.anchor = id.clone();
-                    if n == 2 || n == 3 {
-                        out.toc.push(TocEntry {
-                            level: n,
-                            id,
-                            title: part.heading.clone(),
-                        });
-                    }
-                }
-            }
-            Event::Start(Tag::Paragraph) => match block_ids.get(&i) {
-                Some(id) => html_events.push(Event::Html(
-                    format!("<p id=\"{}\">", id_attr(options.id_prefix, id)).into(),
-                )),
-                None => html_events.push(event.clone()),
-            },
+            Event::Start(Tag::Heading { level, .. }) => self.open_heading(i, *level),
+            Event::End(TagEnd::Heading(_)) => self.close_heading(),
+            Event::Start(Tag::Paragraph) => self.open_block(i, "p", event),
+            Event::Start(Tag::Item) => self.open_block(i, "li", event),
             Event::End(TagEnd::Paragraph) => {
-                part.text.push(' ');
-                html_events.push(event.clone());
+                self.part.text.push(' ');
+                self.html.push(event.clone());
             }
-            Event::Start(Tag::Item) => match block_ids.get(&i) {
-                Some(id) => html_events.push(Event::Html(
-                    format!("<li id=\"{}\">", id_attr(options.id_prefix, id)).into(),
-                )),
-                None => html_events.push(event.clone()),
-            },
             Event::End(TagEnd::Item) => {
-                part.text.push(' ');
-                html_events.push(Event::Html("</li>\n".into()));
+                self.part.text.push(' ');
+                self.html.push(Event::Html("</li>\n".into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([',', ' ']).next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
+                self.code = Some((highlight::language(kind), String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = dest_url.as_ref();
-                let dest = if is_external(url) {
-                    url.to_string()
-                } else {
-                    if url.starts_with('#')
-                        || url
-                            .split(['#', '?'])
-                            .next()
-                            .is_some_and(|p| p.ends_with(".md"))
-                    {
-                        out.links.push(LinkRef {
-                            target: url.to_string(),
-                            line: line_at(range.start),
-                        });
-                    }
-                    rewrite_link(url, options)
-                };
-                html_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: CowStr::from(dest),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                in_image += 1;
-                let url = dest_url.as_ref();
-                let dest = if is_external(url) {
-                    url.to_string()
-                } else {
-                    rewrite_link(url, options)
-                };
-                html_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: CowStr::from(dest),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Some(target) = links::checked_target(tag) {
+                    self.out.links.push(LinkRef {
+                        target: target.to_string(),
+                        line: self.lines.line(range.start),
+                    });
+                }
+                if matches!(tag, Tag::Image { .. }) {
+                    self.in_image += 1;
+                }
+                self.html
+                    .push(Event::Start(links::rewritten(tag, self.options)));
             }
             Event::End(TagEnd::Image) => {
-                in_image = in_image.saturating_sub(1);
-                html_events.push(event.clone());
+                self.in_image = self.in_image.saturating_sub(1);
+                self.html.push(event.clone());
             }
             Event::Text(text) => {
-                let text: CowStr<'_> = match stripped.get(&i) {
+                let text: CowStr<'a> = match self.ids.stripped.get(&i) {
                     Some(rest) => CowStr::from(rest.clone()),
                     None => text.clone(),
                 };
-                if in_heading.is_some() {
-                    part.heading.push_str(&text);
-                } else if in_image == 0 {
-                    part.text.push_str(&text);
+                if self.heading.is_some() {
+                    self.part.heading.push_str(&text);
+                } else if self.in_image == 0 {
+                    self.part.text.push_str(&text);
                 }
-                html_events.push(Event::Text(text));
+                self.html.push(Event::Text(text));
             }
             Event::Code(text) => {
-                if in_heading.is_some() {
-                    part.heading.push_str(text);
+                if self.heading.is_some() {
+                    self.part.heading.push_str(text);
                 } else {
-                    part.text.push_str(text);
+                    self.part.text.push_str(text);
                 }
-                html_events.push(event.clone());
+                self.html.push(event.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                part.text.push(' ');
-                html_events.push(event.clone());
+                self.part.text.push(' ');
+                self.html.push(event.clone());
             }
-            _ => html_events.push(event.clone()),
+            _ => self.html.push(event.clone()),
         }
     }
-    if !part.text.trim().is_empty() || !part.heading.is_empty() {
-        out.parts.push(part);
-    }
-    out.word_count = 0;
-    for part in &mut out.parts {
-        let mut text = String::with_capacity(part.text.len());
-        for word in part.text.split_whitespace() {
-            if !text.is_empty() {
-                text.push(' ');
+
+    /// Inside a code block: gathers its text, and at its end writes it
+    /// highlighted. True if the event was the code block's.
+    fn code_event(&mut self, event: &Event<'a>) -> bool {
+        let Some((lang, buffer)) = &mut self.code else {
+            return false;
+        };
+        match event {
+            Event::Text(text) => buffer.push_str(text),
+            Event::End(TagEnd::CodeBlock) => {
+                let (html, highlighted) = highlight::code_block(lang, buffer);
+                self.out.highlighted |= highlighted;
+                self.part.text.push_str(buffer);
+                self.html.push(Event::Html(html.into()));
+                self.code = None;
             }
-            text.push_str(word);
-            out.word_count += 1;
+            _ => return false,
         }
-        part.text = text;
-        out.word_count += part.heading.split_whitespace().count();
+        true
     }
-    out.anchors = anchors.into_sorted();
-    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
-    out
+
+    /// A heading starts a new text part; it is written with its id and
+    /// classes.
+    fn open_heading(&mut self, i: usize, level: HeadingLevel) {
+        let id = self.ids.headings.get(&i).cloned().unwrap_or_default();
+        let n = heading_number(level);
+        let class = self
+            .ids
+            .classes
+            .get(&i)
+            .map(|c| format!(" class=\"{}\"", html::escape(c)))
+            .unwrap_or_default();
+        self.html.push(Event::Html(
+            format!(
+                "<h{n} id=\"{}\"{class}>",
+                id_attr(self.options.id_prefix, &id)
+            )
+            .into(),
+        ));
+        self.heading = Some((n, id));
+        if !self.part.text.trim().is_empty() || !self.part.heading.is_empty() {
+            self.out.parts.push(std::mem::take(&mut self.part));
+        }
+        self.part.heading.clear();
+    }
+
+    fn close_heading(&mut self) {
+        let Some((n, id)) = self.heading.take() else {
+            return;
+        };
+        self.html.push(Event::Html(format!("</h{n}>\n").into()));
+        self.part.heading = self.part.heading.trim().to_string();
+        self.part.anchor = id.clone();
+        if n == 2 || n == 3 {
+            self.out.toc.push(TocEntry {
+                level: n,
+                id,
+                title: self.part.heading.clone(),
+            });
+        }
+    }
+
+    /// A paragraph or list item: with its `{#id}` if it has one.
+    fn open_block(&mut self, i: usize, element: &str, event: &Event<'a>) {
+        match self.ids.blocks.get(&i) {
+            Some(id) => self.html.push(Event::Html(
+                format!("<{element} id=\"{}\">", id_attr(self.options.id_prefix, id)).into(),
+            )),
+            None => self.html.push(event.clone()),
+        }
+    }
+
+    /// The last text part, the word count (whitespace collapsed), the ids
+    /// and the HTML.
+    fn finish(mut self) -> Rendered {
+        let mut out = self.out;
+        if !self.part.text.trim().is_empty() || !self.part.heading.is_empty() {
+            out.parts.push(std::mem::take(&mut self.part));
+        }
+        out.word_count = 0;
+        for part in &mut out.parts {
+            let mut text = String::with_capacity(part.text.len());
+            for word in part.text.split_whitespace() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(word);
+                out.word_count += 1;
+            }
+            part.text = text;
+            out.word_count += part.heading.split_whitespace().count();
+        }
+        out.anchors = self.ids.all.clone();
+        pulldown_cmark::html::push_html(&mut out.html, self.html.into_iter());
+        out
+    }
 }
 
 /// An `id` attribute's value: the page's prefix (made from its file name,
@@ -599,89 +357,13 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
-    static SYNTAXES: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();
-    SYNTAXES.get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
-}
-
-const CLASS_STYLE: syntect::html::ClassStyle =
-    syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// A fenced code block as HTML; highlighted (with CSS classes) when the
-/// language is known. Returns the HTML and whether it was highlighted.
-fn code_block(lang: &str, code: &str) -> (String, bool) {
-    let mut html = String::new();
-    if !lang.is_empty() {
-        let syntaxes = syntax_set();
-        if let Some(syntax) = syntaxes.find_syntax_by_token(lang) {
-            let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
-                syntax,
-                syntaxes,
-                CLASS_STYLE,
-            );
-            let ok = syntect::util::LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                let _ = writeln!(
-                    html,
-                    "<pre class=\"code hl-code\" data-lang=\"{}\"><code>{}</code></pre>",
-                    html::escape(lang),
-                    generator.finalize()
-                );
-                return (html, true);
-            }
-        }
-    }
-    let _ = writeln!(
-        html,
-        "<pre class=\"code\"><code>{}</code></pre>",
-        html::escape(code)
-    );
-    (html, false)
-}
-
-/// The stylesheet for highlighted code, written to the output as
-/// `syntax.css` when some page has highlighted code.
-pub fn syntax_css() -> String {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    let light = themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-        .unwrap_or_default();
-    let dark = themes
-        .themes
-        .get("base16-ocean.dark")
-        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-        .unwrap_or_default();
-    format!(
-        "/* Generated by handbook from syntect's themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn html(md: &str) -> String {
         render(md, 1, &RenderOptions::default()).html
-    }
-
-    #[test]
-    fn slugs_are_readable() {
-        assert_eq!(slugify("Staff and Volunteers"), "staff-and-volunteers");
-        assert_eq!(
-            slugify("Administrators / Moderators"),
-            "administrators-moderators"
-        );
-        assert_eq!(
-            slugify("Roles & Responsibilities"),
-            "roles-responsibilities"
-        );
-        assert_eq!(slugify("  ?? "), "section");
     }
 
     #[test]
@@ -700,20 +382,6 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"voice\">Tone</h3>"), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.anchors, ["pupils", "pupils-1", "voice"]);
-    }
-
-    #[test]
-    fn anchor_ids_follow_one_rule() {
-        for good in ["staff", "Staff-2", "para_3", "1-2", "x"] {
-            assert!(is_anchor_id(good), "{good}");
-        }
-        for bad in ["", "-x", "_x", "x y", "x\"y", "zoë", "a/b", "a.b", "<x>"] {
-            assert!(!is_anchor_id(bad), "{bad}");
-        }
-        assert!(is_class_name("note") && is_class_name("call-out_2"));
-        for bad in ["", "2col", "-x", "x\"y", "a b", "a.b"] {
-            assert!(!is_class_name(bad), "{bad}");
-        }
     }
 
     #[test]
@@ -827,16 +495,6 @@ mod tests {
         assert_eq!(got[499], "same-499");
         let distinct: HashSet<&String> = got.iter().collect();
         assert_eq!(distinct.len(), 500);
-    }
-
-    #[test]
-    fn unique_hands_out_each_suffix_once() {
-        let mut anchors = Anchors::default();
-        assert!(anchors.claim("a-2"));
-        assert!(!anchors.claim("a-2"));
-        let got: Vec<String> = (0..4).map(|_| anchors.unique("a".to_string())).collect();
-        assert_eq!(got, ["a", "a-1", "a-3", "a-4"]);
-        assert_eq!(anchors.next["a"], 4, "the counter only moves forward");
     }
 
     #[test]

@@ -121,7 +121,8 @@ impl Theme {
                 }
                 match kind {
                     Kind::Template => {
-                        let text = crate::config::utf8_text(&file, bytes).map_err(Error::input)?;
+                        let text =
+                            crate::util::text::utf8_text(&file, bytes).map_err(Error::input)?;
                         self.templates.insert(name.clone(), text);
                         self.origins.insert(name, file);
                     }
@@ -172,7 +173,7 @@ fn read_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 fn not_found(root: &Path, name: &str) -> Error {
     let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
         .ok()
-        .and_then(|text| crate::config::key_line(&text, "theme"));
+        .and_then(|text| crate::util::yaml::key_line(&text, "theme"));
     let name = crate::util::text::terminal_safe(name);
     Error::input(
         Diagnostic::error(

@@ -121,8 +121,7 @@ impl Prepared<'_> {
                     // A problem with the page's `tool:` is on that line; one
                     // inside the tool file keeps its own line.
                     if problem.file == page.file() {
-                        problem.line =
-                            crate::config::key_line(&page.front_text, "tool").map(|l| l + 1);
+                        problem.line = page.key_line("tool");
                     }
                     problems.push(problem);
                 }
@@ -155,7 +154,7 @@ impl Prepared<'_> {
                 problems.push(
                     Diagnostic::warning(
                         page.file(),
-                        crate::config::key_line(&page.front_text, "module").map(|l| l + 1),
+                        page.key_line("module"),
                         format!("module `{module}` has no quiz, so this page is not in the course"),
                     )
                     .help(format!(
@@ -223,7 +222,7 @@ pub(crate) fn review_warning(
     if days > REVIEW_WARNING_DAYS {
         return None;
     }
-    let line = crate::config::key_line(
+    let line = crate::util::yaml::key_line(
         &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
         "next_review",
     );

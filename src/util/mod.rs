@@ -1,8 +1,10 @@
 //! Small leaf helpers that every stage may use and that use nothing of the
 //! rest of the crate but its error type: text made safe for where it is
-//! printed, and files written privately.
+//! printed, files written privately, and every YAML file parsed with its
+//! errors at their lines.
 
 pub mod fs;
 pub mod html;
 pub mod paths;
 pub mod text;
+pub(crate) mod yaml;
