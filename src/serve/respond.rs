@@ -1,0 +1,312 @@
+//! What `serve` answers to one request: the site's files from the current
+//! build folder, the preview's own files under [`PREFIX`], and the error
+//! page while the last change does not build.
+//!
+//! The reload script and the error overlay are added to HTML as it is
+//! served, never to the files, so nothing of the preview can leak into
+//! `handbook build`. Only GET and HEAD are answered, and on a loopback
+//! address only requests addressed to this computer by name or number.
+
+use std::net::IpAddr;
+use std::path::Path;
+
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+
+use super::files::{self, Resolved};
+use super::http::Connection;
+use super::reload::{self, Body, Shared};
+use crate::markdown::escape_html;
+
+/// Where the preview's own files are served from.
+pub(crate) const PREFIX: &str = "/__handbook/";
+
+/// Reloads the page when the build state moves on from the one it was
+/// served with.
+const RELOAD_JS: &str = include_str!("reload.js");
+
+/// Styles for the error overlay and the status page.
+const SERVE_CSS: &str = include_str!("serve.css");
+
+/// The answer to `request`, which came on `connection`.
+pub(crate) fn respond<B>(
+    request: &Request<B>,
+    shared: &Shared,
+    connection: &Connection,
+) -> Response<Body> {
+    connection.touch();
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = text(405, "Only GET and HEAD are supported.\n");
+        set(&mut response, header::ALLOW, "GET, HEAD");
+        return response;
+    }
+    if shared.local_only && !addressed_locally(request) {
+        return text(
+            403,
+            "This preview answers only to addresses of this computer, such as http://127.0.0.1/ or http://localhost/.\n",
+        );
+    }
+    let path = request.uri().path();
+    match path.strip_prefix(PREFIX) {
+        Some(own) => own_file(own, shared, connection),
+        None => site_file(path, shared),
+    }
+}
+
+/// The preview's own files.
+fn own_file(name: &str, shared: &Shared, connection: &Connection) -> Response<Body> {
+    match name {
+        "events" => match connection.open_stream() {
+            Some(slot) => {
+                let mut response = Response::new(reload::stream(shared, slot));
+                set(&mut response, header::CONTENT_TYPE, "text/event-stream");
+                set(&mut response, header::CACHE_CONTROL, "no-store");
+                set(&mut response, header::CONNECTION, "close");
+                response
+            }
+            None => text(503, "Too many open pages.\n"),
+        },
+        "reload.js" => with_type(200, "text/javascript; charset=utf-8", RELOAD_JS),
+        "serve.css" => with_type(200, "text/css; charset=utf-8", SERVE_CSS),
+        "error" => {
+            let status = shared.status();
+            html(200, error_page(status.error.as_deref(), status.state))
+        }
+        "status" => {
+            let status = shared.status();
+            let (connections, streams) = connection.registry().counts();
+            let limits = connection.registry().limits();
+            let report = serde_json::json!({
+                "state": status.state,
+                "built": status.dir.is_some(),
+                "failed": status.error.is_some(),
+                "connections": connections,
+                "streams": streams,
+                "max_connections": limits.connections,
+                "max_streams": limits.streams,
+            });
+            with_type(200, "application/json", format!("{report}\n"))
+        }
+        _ => text(404, "Not found.\n"),
+    }
+}
+
+/// A file of the site, or its 404 page.
+fn site_file(path: &str, shared: &Shared) -> Response<Body> {
+    let status = shared.status();
+    let error = status.error.as_deref();
+    let Some(dir) = &status.dir else {
+        // Nothing has built yet: every page is the error.
+        return html(503, error_page(error, status.state));
+    };
+    let response = match files::resolve(dir, path) {
+        Resolved::File(file) => file_response(&file, 200, status.state, error, false),
+        Resolved::Redirect(location) => {
+            let mut response = text(301, "Moved.\n");
+            set(&mut response, header::LOCATION, &location);
+            Some(response)
+        }
+        Resolved::NotFound => None,
+    };
+    response.unwrap_or_else(|| {
+        file_response(&dir.join("404.html"), 404, status.state, error, true)
+            .unwrap_or_else(|| text(404, "Not found.\n"))
+    })
+}
+
+/// The response for a file of the site (`None` if it cannot be read).
+/// Files are small and on local disk, so they are read in place rather
+/// than on another thread.
+fn file_response(
+    file: &Path,
+    status: u16,
+    state: u64,
+    error: Option<&str>,
+    not_found: bool,
+) -> Option<Response<Body>> {
+    let bytes = std::fs::read(file).ok()?;
+    let kind = files::content_type(file);
+    if kind.starts_with("text/html") {
+        let page = String::from_utf8_lossy(&bytes);
+        return Some(html(status, inject(&page, state, error, not_found)));
+    }
+    Some(with_type(status, &kind, bytes))
+}
+
+/// True when the request is addressed (by its URI's authority, or else its
+/// Host header, if any) to this computer: `localhost` or a loopback
+/// address, with any port.
+fn addressed_locally<B>(request: &Request<B>) -> bool {
+    if let Some(authority) = request.uri().authority() {
+        return host_is_local(&authority.as_str().to_ascii_lowercase());
+    }
+    match request.headers().get(header::HOST) {
+        Some(host) => host
+            .to_str()
+            .is_ok_and(|host| host_is_local(&host.to_ascii_lowercase())),
+        None => true,
+    }
+}
+
+/// True for `localhost`, `127.x.x.x` and `[::1]`, with or without a port.
+fn host_is_local(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Sets a header whose value is a constant, a number or a percent-encoded
+/// path; anything else is left out rather than sent malformed.
+fn set(response: &mut Response<Body>, name: HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+/// A response that is never cached or sniffed.
+fn with_type(status: u16, kind: &str, body: impl Into<bytes::Bytes>) -> Response<Body> {
+    let mut response = Response::new(reload::full(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    set(&mut response, header::CONTENT_TYPE, kind);
+    set(&mut response, header::CACHE_CONTROL, "no-store");
+    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    response
+}
+
+fn text(status: u16, body: &'static str) -> Response<Body> {
+    with_type(status, "text/plain; charset=utf-8", body)
+}
+
+fn html(status: u16, page: String) -> Response<Body> {
+    with_type(status, "text/html; charset=utf-8", page)
+}
+
+/// Adds the reload script (and the error overlay when the last build
+/// failed) before `</body>`; a not-found page also gets `<base href="/">`,
+/// as it is served at any depth.
+fn inject(page: &str, state: u64, error: Option<&str>, not_found: bool) -> String {
+    let mut snippet = String::new();
+    if let Some(error) = error {
+        snippet.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"{PREFIX}serve.css\">\
+             <div id=\"handbook-build-error\" role=\"alert\"><p><strong>The last change did not build.</strong> \
+             This is the last good version of the page. Fix the problem and save; the page reloads by itself. \
+             <a href=\"{PREFIX}error\">The error on its own page</a></p><pre>{}</pre></div>",
+            escape_html(error)
+        ));
+    }
+    snippet.push_str(&format!(
+        "<script src=\"{PREFIX}reload.js\" data-state=\"{state}\"></script>"
+    ));
+    let mut out = String::with_capacity(page.len() + snippet.len() + 32);
+    let lower = page.to_ascii_lowercase();
+    let mut body = page;
+    if not_found
+        && !lower.contains("<base")
+        && let Some(head) = lower.find("<head>")
+    {
+        let at = head + "<head>".len();
+        out.push_str(&page[..at]);
+        out.push_str("<base href=\"/\">");
+        body = &page[at..];
+    }
+    let lower_body = &lower[page.len() - body.len()..];
+    match lower_body.rfind("</body>") {
+        Some(end) => {
+            out.push_str(&body[..end]);
+            out.push_str(&snippet);
+            out.push_str(&body[end..]);
+        }
+        None => {
+            out.push_str(body);
+            out.push_str(&snippet);
+        }
+    }
+    out
+}
+
+/// The page at `/__handbook/error`.
+fn error_page(error: Option<&str>, state: u64) -> String {
+    let body = match error {
+        Some(error) => format!(
+            "<h1>The last change did not build</h1>\
+             <p>The preview still shows the last good version of the site. Fix the problem below and save the file; open pages reload by themselves.</p>\
+             <pre>{}</pre>",
+            escape_html(error)
+        ),
+        None => "<h1>No build errors</h1><p>The last build succeeded.</p>".to_string(),
+    };
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Build status – handbook serve</title>\
+         <link rel=\"stylesheet\" href=\"{PREFIX}serve.css\"></head>\
+         <body class=\"handbook-status\"><main>{body}<p><a href=\"/\">Back to the site</a></p></main>\
+         <script src=\"{PREFIX}reload.js\" data-state=\"{state}\"></script></body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_body_ends() {
+        let page = "<html><head><title>x</title></head><body><p>Hi</p></body></html>";
+        let out = inject(page, 7, None, false);
+        assert!(out.contains(
+            "<p>Hi</p><script src=\"/__handbook/reload.js\" data-state=\"7\"></script></body>"
+        ));
+        assert!(!out.contains("<base"));
+        let out = inject(page, 7, Some("error: content/a.md:3: <bad>"), true);
+        assert!(out.contains("<head><base href=\"/\">"));
+        assert!(out.contains("content/a.md:3: &lt;bad&gt;"));
+        assert!(out.ends_with("</script></body></html>"));
+        assert!(inject("no body", 1, None, false).starts_with("no body<script"));
+    }
+
+    #[test]
+    fn only_local_host_names_are_answered_on_loopback() {
+        for host in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "localhost",
+            "[::1]:1111",
+            "127.0.0.2",
+        ] {
+            assert!(host_is_local(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "192.168.1.5:1111",
+            "[fe80::1]:80",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!host_is_local(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn an_absolute_target_is_judged_by_its_own_host() {
+        let request = |target: &str, host: &str| {
+            Request::builder()
+                .uri(target)
+                .header(header::HOST, host)
+                .body(())
+                .unwrap()
+        };
+        assert!(addressed_locally(&request("/", "localhost:1111")));
+        assert!(!addressed_locally(&request("/", "rebound.example")));
+        assert!(!addressed_locally(&request(
+            "http://rebound.example/",
+            "127.0.0.1"
+        )));
+        assert!(addressed_locally(&request("http://127.0.0.1:1111/", "x")));
+    }
+}
