@@ -52,7 +52,10 @@ const RESERVED_FDS: u64 = 48;
 const MIN_CONNECTIONS: usize = 8;
 
 /// How long to wait before accepting again when nothing could be freed.
-const BACK_OFF: Duration = Duration::from_millis(50);
+const BACK_OFF: Duration = Duration::from_millis(100);
+
+/// How long a connection told to close may take to let go of its socket.
+const CLOSING: Duration = Duration::from_millis(5);
 
 /// How often the terminal may be told that file descriptors ran out.
 const NOTICE_EVERY: Duration = Duration::from_secs(10);
@@ -303,9 +306,14 @@ pub(crate) async fn accept(
                     });
                 }
                 // Give the closed connection a moment to let go of its
-                // socket before trying again.
-                registry.close_one();
-                tokio::time::sleep(BACK_OFF).await;
+                // socket before trying again, or, with nothing to close,
+                // the builds and streams time to finish with theirs.
+                let pause = if registry.close_one() {
+                    CLOSING
+                } else {
+                    BACK_OFF
+                };
+                tokio::time::sleep(pause).await;
             }
             // A connection reset before it was accepted, and the like: the
             // next one may be fine.
