@@ -77,7 +77,9 @@ fn show(event: Event, open: bool, bind: IpAddr) {
         Event::Failed { error, first } => {
             print_error(&error);
             if first {
-                eprintln!("The build failed: fix the file above and save it; the page will reload.");
+                eprintln!(
+                    "The build failed: fix the file above and save it; the page will reload."
+                );
             } else {
                 eprintln!(
                     "The build failed; still serving the last good site. Fix the file above and save it."
@@ -160,11 +162,11 @@ mod tests {
     #[test]
     fn changes_are_described_briefly_and_safely() {
         assert_eq!(describe(&[]), "files changed");
-        assert_eq!(
-            describe(&[PathBuf::from("site.yaml")]),
-            "site.yaml changed"
-        );
-        let many: Vec<PathBuf> = ["a", "b", "c", "d", "e"].iter().map(PathBuf::from).collect();
+        assert_eq!(describe(&[PathBuf::from("site.yaml")]), "site.yaml changed");
+        let many: Vec<PathBuf> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
         assert_eq!(describe(&many), "a, b, c and 2 more changed");
         assert_eq!(
             describe(&[PathBuf::from("content/x\u{1b}[2K.md")]),

@@ -76,7 +76,8 @@ fn segment(raw: &str) -> Option<String> {
     // An encoded separator, a parent or current folder, a hidden or
     // absolute name: never a file of the site.
     let mut components = Path::new(part.as_ref()).components();
-    let single = matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none();
+    let single =
+        matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none();
     if !single || part.contains(['/', '\\', '\0', ':']) || part.starts_with('.') {
         return None;
     }

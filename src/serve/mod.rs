@@ -309,7 +309,11 @@ impl Preview {
     }
 
     /// Starts answering requests, on a runtime of its own.
-    fn answer(&mut self, shared: &Arc<Shared>, limits: Limits) -> Result<tokio::runtime::Runtime, Error> {
+    fn answer(
+        &mut self,
+        shared: &Arc<Shared>,
+        limits: Limits,
+    ) -> Result<tokio::runtime::Runtime, Error> {
         let failed = |err| crate::error::Error::io("starting the preview's web server", err);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -319,9 +323,10 @@ impl Preview {
             .map_err(failed)?;
         let listener = {
             let _inside = runtime.enter();
-            let listener = self.listener.take().ok_or_else(|| {
-                failed(std::io::Error::other("the preview is already answering"))
-            })?;
+            let listener = self
+                .listener
+                .take()
+                .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
             tokio::net::TcpListener::from_std(listener).map_err(failed)?
         };
         let notices = self.sender.clone();
@@ -385,23 +390,21 @@ impl Preview {
     ) -> Option<Change> {
         let mut change = Change::default();
         let mut first: Option<Instant> = None;
+        let mut saved = false;
         loop {
             let wait = match first {
                 None => None,
                 Some(at) => {
                     let left = MAX_WAIT.saturating_sub(at.elapsed());
-                    if left.is_zero() {
-                        return Some(change);
-                    }
                     // An editor that moves the old file aside before
                     // writing the new one leaves the page missing for a
                     // moment: give it until MAX_WAIT to come back rather
                     // than build a site without it.
-                    Some(if live.lost_page(&change.paths) {
-                        left
-                    } else {
-                        GATHER.min(left)
-                    })
+                    let lost = live.lost_page(&change.paths);
+                    if left.is_zero() || (saved && !lost) {
+                        return Some(change);
+                    }
+                    Some(if lost { left } else { GATHER.min(left) })
                 }
             };
             let message = match wait {
@@ -419,7 +422,7 @@ impl Preview {
                     max: limits.connections,
                 }),
                 Message::Fs(batch) => {
-                    change.add(&self.root, batch);
+                    saved = change.add(&self.root, batch);
                     if first.is_none() && !change.is_empty() {
                         first = Some(Instant::now());
                     }
@@ -462,7 +465,10 @@ mod tests {
             source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
         };
         let text = err.to_string();
-        assert!(text.starts_with("cannot listen on 127.0.0.1:1111: "), "{text}");
+        assert!(
+            text.starts_with("cannot listen on 127.0.0.1:1111: "),
+            "{text}"
+        );
         assert!(!text.contains("--"), "{text}");
         let err = Error::NoSite {
             root: PathBuf::from("/tmp/x"),

@@ -168,6 +168,10 @@ mod tests {
         assert_eq!(status.error.as_deref(), Some("broken"));
         assert_eq!(held.load(Ordering::SeqCst), 1);
         drop(body);
-        assert_eq!(held.load(Ordering::SeqCst), 0, "the slot goes with the body");
+        assert_eq!(
+            held.load(Ordering::SeqCst),
+            0,
+            "the slot goes with the body"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
 
@@ -23,8 +23,9 @@ pub(crate) const SETTLE: Duration = Duration::from_millis(10);
 const TICK: Duration = Duration::from_millis(5);
 
 /// One save's events can settle on two ticks in a row (each event settles
-/// on its own): after a batch, wait this long for the rest.
-pub(crate) const GATHER: Duration = Duration::from_millis(7);
+/// on its own): after a batch that does not end a save, wait this long for
+/// the rest.
+pub(crate) const GATHER: Duration = Duration::from_millis(30);
 
 /// What a batch of events changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -41,32 +42,37 @@ impl Change {
         self.paths.is_empty() && !self.everything
     }
 
-    /// Adds a batch of debounced events under `root`.
-    pub(crate) fn add(&mut self, root: &Path, batch: DebounceEventResult) {
+    /// Adds a batch of debounced events under `root`. Returns true if the
+    /// batch ends a save of a source (a file closed after writing, or
+    /// renamed into place), so there is no need to wait for more of it.
+    pub(crate) fn add(&mut self, root: &Path, batch: DebounceEventResult) -> bool {
         let Ok(events) = batch else {
             self.everything = true;
-            return;
+            return false;
         };
+        let mut saved = false;
         for event in events {
             if event.need_rescan() {
                 self.everything = true;
             }
-            match event.kind {
-                // A file closed after writing is a change…
-                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
-                // …but opening and reading (the build itself does that)
-                // and metadata such as access times change nothing.
+            let ends_save = match event.kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => true,
+                // Opening and reading (the build itself does that) and
+                // metadata such as access times change nothing.
                 EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => continue,
-                _ => {}
-            }
+                _ => false,
+            };
             for path in &event.paths {
                 if let Ok(rel) = path.strip_prefix(root)
                     && incremental::is_source(rel)
                 {
                     self.paths.insert(rel.to_path_buf());
+                    saved |= ends_save;
                 }
             }
         }
+        saved
     }
 }
 
@@ -152,7 +158,7 @@ mod tests {
     #[test]
     fn only_writes_to_sources_count() {
         let mut change = Change::default();
-        change.add(
+        let saved = change.add(
             Path::new("/site"),
             Ok(vec![
                 event(
@@ -167,25 +173,26 @@ mod tests {
             ]),
         );
         assert!(change.is_empty(), "{change:?}");
-        change.add(
-            Path::new("/site"),
-            Ok(vec![
-                event(
-                    EventKind::Modify(ModifyKind::Data(DataChange::Content)),
-                    "/site/content/a.md",
-                ),
-                event(
-                    EventKind::Access(AccessKind::Close(AccessMode::Write)),
-                    "/site/site.yaml",
-                ),
-            ]),
+        assert!(!saved);
+        let written = event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+            "/site/content/a.md",
         );
+        assert!(
+            !change.add(Path::new("/site"), Ok(vec![written])),
+            "written, not yet closed"
+        );
+        let closed = event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            "/site/site.yaml",
+        );
+        assert!(change.add(Path::new("/site"), Ok(vec![closed])), "saved");
         assert_eq!(
             change.paths,
             BTreeSet::from([PathBuf::from("content/a.md"), PathBuf::from("site.yaml")])
         );
         assert!(!change.everything);
-        change.add(Path::new("/site"), Err(vec![]));
+        assert!(!change.add(Path::new("/site"), Err(vec![])));
         assert!(change.everything, "lost events: build it all");
     }
 }

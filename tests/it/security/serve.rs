@@ -1,5 +1,5 @@
 //! Security cases: `handbook serve` under abuse (issue 10, items 8 and 17).
-//! 7 cases:
+//! 8 cases:
 //! 1. idle, half-sent, trickled (slowloris) and kept-alive connections are
 //!    closed by the server, while an open page's reload stream stays;
 //! 2. a flood of idle connections past the cap does not keep a page from
@@ -12,14 +12,16 @@
 //! 6. closed reload streams are freed and their places reused (the 129th
 //!    stream gets 503 while 128 are open);
 //! 7. a hundred page loads in a row, each opening and closing its reload
-//!    stream, all get 200 although the stream cap is far below a hundred.
+//!    stream, all get 200 although the stream cap is far below a hundred;
+//! 8. a file limit too low to run at all is a clear error (exit code 2),
+//!    never a panic nor a process that lives on without listening.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::serve::{Server, WAIT};
-use crate::support::TempSite;
+use crate::support::{TODAY, TempSite, text};
 
 /// A connection that has sent nothing.
 fn connect(port: u16) -> TcpStream {
@@ -143,7 +145,10 @@ fn idle_half_sent_trickled_and_kept_alive_connections_are_closed() {
         ("kept-alive", &mut kept),
         ("trickled", &mut trickled),
     ] {
-        assert!(closed_by_server(stream), "the {name} connection stayed open");
+        assert!(
+            closed_by_server(stream),
+            "the {name} connection stayed open"
+        );
     }
     assert!(
         writer.join().unwrap(),
@@ -267,4 +272,23 @@ fn a_hundred_page_loads_in_a_row_all_get_their_reload_stream() {
         assert_eq!(status, 200, "the stream of load {i}");
         line_starting(&mut stream, "data: ");
     }
+}
+
+#[test]
+fn a_file_limit_too_low_to_run_is_a_clear_error() {
+    let site = TempSite::new();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 6 && exec \"$0\" serve --port 0 --root \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_handbook"))
+        .arg(site.path())
+        .env("HANDBOOK_TODAY", TODAY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the shell runs");
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("error: "), "{printed}");
+    assert!(printed.contains("Too many open files"), "{printed}");
+    assert!(!printed.contains("panicked"), "{printed}");
 }
