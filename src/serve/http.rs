@@ -5,7 +5,8 @@
 //!
 //! - A connection must send a request's head within [`IDLE`] of opening, or
 //!   of its last response (keep-alive); otherwise it is closed. A write
-//!   that makes no progress for [`STALLED`] closes it too.
+//!   that makes no progress for [`STALLED`] closes it too, and so (on
+//!   Linux) does data the other end leaves unacknowledged that long.
 //! - At most [`Limits::connections`] are open at once, event streams
 //!   included. When a new one arrives at the cap, the connection that has
 //!   been quiet longest (never an event stream) is closed to make room, so
@@ -333,6 +334,14 @@ fn refuse(socket: &TcpStream) {
 /// close to make room.
 async fn serve(socket: TcpStream, connection: Connection, shared: Arc<Shared>) {
     let _ = socket.set_nodelay(true);
+    // Data that the other end does not acknowledge for this long (a
+    // computer gone from the network) fails the connection, so a reload
+    // stream's heartbeat finds out.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = rustix::net::sockopt::set_tcp_user_timeout(
+        &socket,
+        u32::try_from(STALLED.as_millis()).unwrap_or(u32::MAX),
+    );
     let mut io = tokio_io_timeout::TimeoutStream::new(socket);
     io.set_write_timeout(Some(STALLED));
     let io = TokioIo::new(Box::pin(io));
