@@ -58,6 +58,10 @@ const BACK_OFF: Duration = Duration::from_millis(100);
 /// How long a connection told to close may take to let go of its socket.
 const CLOSING: Duration = Duration::from_millis(5);
 
+/// Accepting that fails this many times in a row (five seconds of
+/// [`BACK_OFF`]) for a reason other than a lack of files gives up.
+const GIVE_UP_AFTER: u32 = 50;
+
 /// How often the terminal may be told that file descriptors ran out.
 const NOTICE_EVERY: Duration = Duration::from_secs(10);
 
@@ -120,12 +124,27 @@ fn out_of_files(err: &std::io::Error) -> bool {
     }
 }
 
+/// Errors of one connection that leave the listening socket fine.
+fn transient(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        err.kind(),
+        ErrorKind::ConnectionAborted
+            | ErrorKind::ConnectionReset
+            | ErrorKind::Interrupted
+            | ErrorKind::WouldBlock
+    )
+}
+
 /// What the connections tell the terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Notice {
     /// Accepting failed for want of file descriptors; `open` connections
     /// were open.
     OutOfFiles { open: usize },
+    /// Accepting kept failing for another reason: the preview no longer
+    /// answers.
+    Deaf { error: String },
 }
 
 /// The open connections.
@@ -291,6 +310,7 @@ pub(crate) async fn accept(
     notice: Arc<dyn Fn(Notice) + Send + Sync>,
 ) {
     let mut told: Option<Instant> = None;
+    let mut failures = 0;
     loop {
         match listener.accept().await {
             Ok((socket, _)) => match registry.admit() {
@@ -318,8 +338,21 @@ pub(crate) async fn accept(
             }
             // A connection reset before it was accepted, and the like: the
             // next one may be fine.
-            Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
+            Err(err) if transient(&err) => {}
+            Err(err) => {
+                failures += 1;
+                if failures >= GIVE_UP_AFTER {
+                    // Better to stop with the reason than to live on deaf.
+                    notice(Notice::Deaf {
+                        error: err.to_string(),
+                    });
+                    return;
+                }
+                tokio::time::sleep(BACK_OFF).await;
+                continue;
+            }
         }
+        failures = 0;
     }
 }
 
@@ -427,6 +460,30 @@ mod tests {
         let _sixth = registry.admit().expect("the fifth makes room");
         drop(fifth);
         assert_eq!(registry.counts(), (2, 1));
+    }
+
+    #[cfg(unix)]
+    #[tokio::test(start_paused = true)]
+    async fn a_listener_that_keeps_failing_is_given_up_with_the_reason() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        // A listening socket shut down for reading fails every accept.
+        rustix::net::shutdown(&listener, rustix::net::Shutdown::Read).unwrap();
+        let listener = TcpListener::from_std(listener).unwrap();
+        let told = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&told);
+        accept(
+            listener,
+            Arc::new(Shared::new(true)),
+            Arc::new(Registry::new(Limits::for_files(None))),
+            Arc::new(move |notice| record.lock().unwrap().push(notice)),
+        )
+        .await;
+        let told = told.lock().unwrap();
+        assert!(
+            matches!(told.as_slice(), [Notice::Deaf { error }] if !error.is_empty()),
+            "{told:?}"
+        );
     }
 
     #[test]

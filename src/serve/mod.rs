@@ -351,9 +351,8 @@ impl Preview {
         on_event: &mut dyn FnMut(Event),
     ) -> Result<(), Error> {
         loop {
-            let change = match self.next_change(live, limits, on_event) {
-                Some(change) => change,
-                None => return Ok(()),
+            let Some(change) = self.next_change(live, limits, on_event)? else {
+                return Ok(());
             };
             let paths = live.relevant(&change.paths);
             if paths.is_empty() && !change.everything {
@@ -381,13 +380,13 @@ impl Preview {
 
     /// Waits for the next change to the sources (with whatever else of the
     /// same save follows), telling notices as they come; `None` when asked
-    /// to stop.
+    /// to stop, an error if the server stopped answering.
     fn next_change(
         &self,
         live: &LiveSite,
         limits: Limits,
         on_event: &mut dyn FnMut(Event),
-    ) -> Option<Change> {
+    ) -> Result<Option<Change>, Error> {
         let mut change = Change::default();
         let mut first: Option<Instant> = None;
         let mut saved = false;
@@ -402,25 +401,34 @@ impl Preview {
                     // than build a site without it.
                     let lost = live.lost_page(&change.paths);
                     if left.is_zero() || (saved && !lost) {
-                        return Some(change);
+                        return Ok(Some(change));
                     }
                     Some(if lost { left } else { GATHER.min(left) })
                 }
             };
             let message = match wait {
-                None => self.messages.recv().ok()?,
+                None => match self.messages.recv() {
+                    Ok(message) => message,
+                    Err(_) => return Ok(None),
+                },
                 Some(wait) => match self.messages.recv_timeout(wait) {
                     Ok(message) => message,
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(change),
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Ok(Some(change)),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(None),
                 },
             };
             match message {
-                Message::Stop => return None,
+                Message::Stop => return Ok(None),
                 Message::Notice(Notice::OutOfFiles { open }) => on_event(Event::OutOfFiles {
                     open,
                     max: limits.connections,
                 }),
+                Message::Notice(Notice::Deaf { error }) => {
+                    return Err(Error::Failed(crate::error::Error::io(
+                        format!("accepting connections at {}", self.url),
+                        std::io::Error::other(error),
+                    )));
+                }
                 Message::Fs(batch) => {
                     saved = change.add(&self.root, batch);
                     if first.is_none() && !change.is_empty() {
