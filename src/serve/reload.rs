@@ -1,5 +1,6 @@
-//! The build state that open pages follow, and the server-sent event
-//! streams (`/__handbook/events`) that tell them when it moves on.
+//! The bodies of responses: the build state that open pages follow and
+//! the server-sent event streams (`/__handbook/events`) that tell them
+//! when it moves on, and files sent a piece at a time.
 //!
 //! Each build that is tried moves the state on; pages are served with the
 //! state they were built from and reload when their stream announces
@@ -91,6 +92,25 @@ pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
     http_body_util::Full::new(bytes.into()).boxed_unsync()
 }
 
+/// How much of a file is read at a time.
+const PIECE: usize = 64 * 1024;
+
+/// A body read from `file` a piece at a time. A read error ends it early
+/// (the declared length then tells the browser it is cut short).
+pub(crate) fn pieces(file: std::fs::File) -> Body {
+    let pieces = futures_util::stream::unfold(file, |mut file| async move {
+        let mut piece = vec![0; PIECE];
+        match std::io::Read::read(&mut file, &mut piece) {
+            Ok(0) | Err(_) => None,
+            Ok(read) => {
+                piece.truncate(read);
+                Some((Ok(Frame::data(Bytes::from(piece))), file))
+            }
+        }
+    });
+    http_body_util::StreamBody::new(pieces).boxed_unsync()
+}
+
 /// The body of an event stream: the state now, then each new state, and a
 /// comment every [`HEARTBEAT`]. `slot` (the stream's place under the cap)
 /// is held for as long as the body is, and so released as soon as the
@@ -149,6 +169,23 @@ mod tests {
     async fn next_text(body: &mut Body) -> String {
         let frame = body.frame().await.expect("a frame").expect("no error");
         String::from_utf8(frame.into_data().expect("data").to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_file_is_sent_whole_in_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bin");
+        let bytes: Vec<u8> = (0..PIECE * 3 + 17).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let mut body = pieces(std::fs::File::open(&path).unwrap());
+        let mut sent = Vec::new();
+        let mut frames = 0;
+        while let Some(frame) = body.frame().await {
+            sent.extend_from_slice(&frame.unwrap().into_data().unwrap());
+            frames += 1;
+        }
+        assert_eq!(sent, bytes);
+        assert_eq!(frames, 4, "in pieces of {PIECE} bytes");
     }
 
     #[tokio::test(start_paused = true)]

@@ -115,8 +115,10 @@ fn site_file(path: &str, shared: &Shared) -> Response<Body> {
 }
 
 /// The response for a file of the site (`None` if it cannot be read).
-/// Files are small and on local disk, so they are read in place rather
-/// than on another thread.
+/// Pages are read whole (the script goes in); other files are sent a piece
+/// at a time, so that many requests for a large file cannot fill memory.
+/// The files are on local disk, so they are read in place rather than on
+/// another thread.
 fn file_response(
     file: &Path,
     status: u16,
@@ -124,13 +126,18 @@ fn file_response(
     error: Option<&str>,
     not_found: bool,
 ) -> Option<Response<Body>> {
-    let bytes = std::fs::read(file).ok()?;
     let kind = files::content_type(file);
     if kind.starts_with("text/html") {
+        let bytes = std::fs::read(file).ok()?;
         let page = String::from_utf8_lossy(&bytes);
         return Some(html(status, inject(&page, state, error, not_found)));
     }
-    Some(with_type(status, &kind, bytes))
+    let opened = std::fs::File::open(file).ok()?;
+    let length = opened.metadata().ok()?.len();
+    let mut response = with_type(status, &kind, bytes::Bytes::new());
+    *response.body_mut() = reload::pieces(opened);
+    set(&mut response, header::CONTENT_LENGTH, &length.to_string());
+    Some(response)
 }
 
 /// True when the request is addressed (by its URI's authority, or else its
