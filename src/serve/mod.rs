@@ -8,7 +8,10 @@
 //! the terminal shows. The parts:
 //! - `build`: each build into a fresh folder, swapped in when it succeeds;
 //! - `watch`: the watched source folders and their debounced events;
-//! - `http`: connections, with caps and timeouts;
+//! - `guard`: the public port: connections, with caps and timeouts, in
+//!   front of the web server;
+//! - `limits`: the caps, from the limit on open files;
+//! - `http`: the web server (tiny_http) on a private socket;
 //! - `respond`: what each request is answered;
 //! - `reload`: the build state pages follow, and their event streams;
 //! - `files`: which file a request path names, and its content type.
@@ -27,13 +30,18 @@ use crate::incremental::LiveSite;
 
 mod build;
 mod files;
+#[cfg(unix)]
+mod guard;
 mod http;
+mod limits;
 mod reload;
 mod respond;
 mod watch;
 
 use build::Builder;
-use http::{Limits, Notice, Registry};
+#[cfg(unix)]
+use guard::Notice;
+use limits::Limits;
 use reload::Shared;
 use watch::{Change, GATHER, Watch};
 
@@ -181,6 +189,7 @@ impl From<crate::error::Error> for Error {
 /// What the main loop is told.
 enum Message {
     Fs(DebounceEventResult),
+    #[cfg(unix)]
     Notice(Notice),
     Stop,
 }
@@ -200,7 +209,7 @@ impl Stopper {
 pub struct Preview {
     root: PathBuf,
     bind: IpAddr,
-    /// Until it is handed to the web server.
+    /// Until it is handed to the guard.
     listener: Option<TcpListener>,
     url: String,
     /// Removed on drop, builds and all.
@@ -275,7 +284,23 @@ impl Preview {
     /// Builds, serves and rebuilds on change until stopped; tells
     /// `on_event` what happens. The private folder is removed on return.
     pub fn run(mut self, on_event: &mut dyn FnMut(Event)) -> Result<(), Error> {
-        let shared = Arc::new(Shared::new(self.bind.is_loopback()));
+        // The web server's socket is yet to be opened.
+        let limits = Limits::for_this_process(1);
+        if limits.too_low() {
+            return Err(Error::Failed(crate::error::Error::io(
+                format!(
+                    "starting the preview: with {} files open already, the limit of {} open files (`ulimit -n`) leaves no room for a connection",
+                    limits.base,
+                    limits.files.unwrap_or(0)
+                ),
+                limits::too_many_files(),
+            )));
+        }
+        #[cfg(unix)]
+        let marker = Some(reload::Marker::random());
+        #[cfg(not(unix))]
+        let marker = None;
+        let shared = Arc::new(Shared::new(self.bind.is_loopback(), limits, marker));
         let mut live = LiveSite::new(&self.root);
         let mut builder = Builder::new(self.folder.clone(), Arc::clone(&shared));
         let started = Instant::now();
@@ -295,51 +320,58 @@ impl Preview {
             }
             Err(error) => on_event(Event::Failed { error, first: true }),
         }
-        let limits = Limits::for_this_process();
-        let runtime = self.answer(&shared, limits)?;
+        self.answer(&shared)?;
         on_event(Event::Watching {
             url: self.url.clone(),
         });
         let outcome = self.watch_and_rebuild(&mut live, &mut builder, limits, on_event);
         on_event(Event::Stopping);
-        // The connections go with the runtime; the builds with the folder.
-        runtime.shutdown_background();
+        // The streams, the web server and the guard stop; the builds go
+        // with the folder.
+        shared.stop();
         drop(self.private);
         outcome
     }
 
-    /// Starts answering requests, on a runtime of its own.
-    fn answer(
-        &mut self,
-        shared: &Arc<Shared>,
-        limits: Limits,
-    ) -> Result<tokio::runtime::Runtime, Error> {
+    /// Starts answering requests: tiny_http on a socket in the private
+    /// folder, behind the guard on the public port.
+    #[cfg(unix)]
+    fn answer(&mut self, shared: &Arc<Shared>) -> Result<(), Error> {
         let failed = |err| crate::error::Error::io("starting the preview's web server", err);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("handbook-serve")
-            .enable_all()
-            .build()
-            .map_err(failed)?;
-        let listener = {
-            let _inside = runtime.enter();
-            let listener = self
-                .listener
-                .take()
-                .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
-            tokio::net::TcpListener::from_std(listener).map_err(failed)?
-        };
+        let listener = self
+            .listener
+            .take()
+            .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
+        let sockets = self.folder.join("sockets");
+        crate::util::fs::private_dir(&sockets)?;
+        let backend = http::Backend::new(sockets, Arc::clone(shared));
         let notices = self.sender.clone();
-        let notice = Arc::new(move |notice| {
-            let _ = notices.send(Message::Notice(notice));
-        });
-        runtime.spawn(http::accept(
+        let guard = guard::Guard::new(
             listener,
             Arc::clone(shared),
-            Arc::new(Registry::new(limits)),
-            notice,
-        ));
-        Ok(runtime)
+            Box::new(move || backend.start()),
+            Box::new(move |notice| {
+                let _ = notices.send(Message::Notice(notice));
+            }),
+        )
+        .map_err(failed)?;
+        guard.spawn().map_err(failed)?;
+        Ok(())
+    }
+
+    /// Starts answering requests: tiny_http on the public port itself,
+    /// where there are no Unix sockets for a guard to stand in front of.
+    #[cfg(not(unix))]
+    fn answer(&mut self, shared: &Arc<Shared>) -> Result<(), Error> {
+        let failed = |err| crate::error::Error::io("starting the preview's web server", err);
+        let listener = self
+            .listener
+            .take()
+            .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
+        listener.set_nonblocking(false).map_err(failed)?;
+        let backend = http::Backend::new(self.folder.clone(), Arc::clone(shared));
+        backend.serve(listener).map_err(failed)?;
+        Ok(())
     }
 
     /// The main loop: waits for changes and rebuilds, until stopped.
@@ -419,10 +451,12 @@ impl Preview {
             };
             match message {
                 Message::Stop => return Ok(None),
+                #[cfg(unix)]
                 Message::Notice(Notice::OutOfFiles { open }) => on_event(Event::OutOfFiles {
                     open,
                     max: limits.connections,
                 }),
+                #[cfg(unix)]
                 Message::Notice(Notice::Deaf { error }) => {
                     return Err(Error::Failed(crate::error::Error::io(
                         format!("accepting connections at {}", self.url),

@@ -1,28 +1,21 @@
-//! The bodies of responses: the build state that open pages follow and
-//! the server-sent event streams (`/__handbook/events`) that tell them
-//! when it moves on, and files sent a piece at a time.
+//! The build state that open pages follow, and the server-sent event
+//! streams (`/__handbook/events`) that tell them when it moves on.
 //!
 //! Each build that is tried moves the state on; pages are served with the
 //! state they were built from and reload when their stream announces
-//! another. A stream writes a comment line every few seconds, so that the
-//! stream of a page that was closed without its socket saying so (a
-//! vanished network, a sleeping laptop) fails to write and is freed; a page
-//! that closes its socket is freed at once.
+//! another. Each stream runs on a thread of its own (tiny_http hands over
+//! the connection's writer) and ends as soon as its page's connection is
+//! gone: the guard tells it so (see [`Marker`]). It also writes a comment
+//! every few seconds, which keeps the connection from counting as idle.
 
-use std::convert::Infallible;
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::BodyExt as _;
-use http_body_util::combinators::UnsyncBoxBody;
-use hyper::body::Frame;
-use tokio::sync::watch;
-use tokio::time::{Instant, Interval, MissedTickBehavior};
-
-/// The body of every response.
-pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
+use super::limits::Limits;
 
 /// How often a stream writes when the state has not moved on.
 pub(crate) const HEARTBEAT: Duration = Duration::from_secs(3);
@@ -38,177 +31,424 @@ pub(crate) struct Status {
     pub(crate) error: Option<String>,
 }
 
-/// State shared by the builder and the connections.
+/// State shared by the builder, the guard and the web server.
 pub(crate) struct Shared {
-    status: Mutex<Status>,
-    /// The state, for the streams to wait on.
-    state: watch::Sender<u64>,
+    inner: Mutex<Inner>,
+    /// Told when the state moves on, a stream's connection goes, or the
+    /// preview stops.
+    changed: Condvar,
     /// Listening on a loopback address: answer only requests addressed to
     /// this computer by name or number, so that a web page elsewhere cannot
     /// read the preview through a DNS name pointed at 127.0.0.1.
     pub(crate) local_only: bool,
+    /// The caps on connections and streams.
+    pub(crate) limits: Limits,
+    /// Connections open now (the guard keeps this up to date).
+    connections: AtomicUsize,
+    /// How a stream tells the guard which connection it is on; `None`
+    /// when there is no guard.
+    marker: Option<Marker>,
+}
+
+#[derive(Default)]
+struct Inner {
+    status: Status,
+    stopping: bool,
+    /// The open streams, by id: true once their connection is gone.
+    streams: HashMap<u64, bool>,
+    next_stream: u64,
 }
 
 impl Shared {
     /// Nothing built yet.
-    pub(crate) fn new(local_only: bool) -> Shared {
+    pub(crate) fn new(local_only: bool, limits: Limits, marker: Option<Marker>) -> Shared {
         Shared {
-            status: Mutex::new(Status::default()),
-            state: watch::Sender::new(0),
+            inner: Mutex::new(Inner::default()),
+            changed: Condvar::new(),
             local_only,
+            limits,
+            connections: AtomicUsize::new(0),
+            marker,
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A copy of the current status.
     pub(crate) fn status(&self) -> Status {
-        self.lock().clone()
+        self.lock().status.clone()
     }
 
     /// Records a build that was tried: `dir` is the new folder to serve
     /// (`None` keeps the last good one), `error` why it failed. Returns the
     /// new state.
     pub(crate) fn publish(&self, dir: Option<PathBuf>, error: Option<String>) -> u64 {
-        let mut status = self.lock();
-        status.state += 1;
+        let mut inner = self.lock();
+        inner.status.state += 1;
         if dir.is_some() {
-            status.dir = dir;
+            inner.status.dir = dir;
         }
-        status.error = error;
+        inner.status.error = error;
+        let state = inner.status.state;
         // Told while the lock is held, so no page is served a state that
-        // its stream has not reached yet.
-        self.state.send_replace(status.state);
-        status.state
+        // its stream cannot see yet.
+        self.changed.notify_all();
+        state
     }
 
-    fn lock(&self) -> MutexGuard<'_, Status> {
-        self.status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Ends every stream and tells the web server to stop.
+    pub(crate) fn stop(&self) {
+        self.lock().stopping = true;
+        self.changed.notify_all();
     }
-}
 
-/// A body of bytes known in full.
-pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
-    http_body_util::Full::new(bytes.into()).boxed_unsync()
-}
+    /// True once the preview is stopping.
+    pub(crate) fn stopping(&self) -> bool {
+        self.lock().stopping
+    }
 
-/// How much of a file is read at a time.
-const PIECE: usize = 64 * 1024;
-
-/// A body read from `file` a piece at a time. A read error ends it early
-/// (the declared length then tells the browser it is cut short).
-pub(crate) fn pieces(file: std::fs::File) -> Body {
-    let pieces = futures_util::stream::unfold(file, |mut file| async move {
-        let mut piece = vec![0; PIECE];
-        match std::io::Read::read(&mut file, &mut piece) {
-            Ok(0) | Err(_) => None,
-            Ok(read) => {
-                piece.truncate(read);
-                Some((Ok(Frame::data(Bytes::from(piece))), file))
-            }
+    /// A place for an event stream, if the cap allows.
+    pub(crate) fn open_stream(self: &Arc<Self>) -> Option<StreamSlot> {
+        let mut inner = self.lock();
+        if inner.streams.len() >= self.limits.streams {
+            return None;
         }
-    });
-    http_body_util::StreamBody::new(pieces).boxed_unsync()
+        inner.next_stream += 1;
+        let id = inner.next_stream;
+        inner.streams.insert(id, false);
+        Some(StreamSlot {
+            id,
+            shared: Arc::clone(self),
+        })
+    }
+
+    /// The connection of stream `id` is gone: the stream ends now rather
+    /// than at its next write.
+    pub(crate) fn stream_gone(&self, id: u64) {
+        if let Some(gone) = self.lock().streams.get_mut(&id) {
+            *gone = true;
+            self.changed.notify_all();
+        }
+    }
+
+    /// Event streams open now.
+    pub(crate) fn streams(&self) -> usize {
+        self.lock().streams.len()
+    }
+
+    /// Connections open now.
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Records how many connections are open.
+    pub(crate) fn set_connections(&self, open: usize) {
+        self.connections.store(open, Ordering::Relaxed);
+    }
+
+    /// How streams announce themselves to the guard.
+    pub(crate) fn marker(&self) -> Option<&Marker> {
+        self.marker.as_ref()
+    }
 }
 
-/// The body of an event stream: the state now, then each new state, and a
-/// comment every [`HEARTBEAT`]. `slot` (the stream's place under the cap)
-/// is held for as long as the body is, and so released as soon as the
-/// connection is gone.
-pub(crate) fn stream<T: Send + 'static>(shared: &Shared, slot: T) -> Body {
-    struct Stream<T> {
-        states: watch::Receiver<u64>,
-        heartbeat: Interval,
-        opened: bool,
-        _slot: T,
+/// An event stream's place under the cap, given up on drop.
+pub(crate) struct StreamSlot {
+    id: u64,
+    shared: Arc<Shared>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        self.shared.lock().streams.remove(&self.id);
     }
-    let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
-    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let start = Stream {
-        states: shared.state.subscribe(),
-        heartbeat,
-        opened: false,
-        _slot: slot,
-    };
-    let frames = futures_util::stream::unfold(start, |mut stream| async move {
-        let text = if stream.opened {
-            tokio::select! {
-                changed = stream.states.changed() => {
-                    // The sender is gone only when the server stops.
-                    changed.ok()?;
-                    format!("data: {}\n\n", *stream.states.borrow_and_update())
-                }
-                _ = stream.heartbeat.tick() => ": still here\n\n".to_string(),
+}
+
+/// How many bytes of a [`Marker`] are random.
+const TOKEN: usize = 16;
+
+/// A marker's length: the token, then the stream's id.
+pub(crate) const MARK: usize = TOKEN + 8;
+
+/// How a stream tells the guard which connection carries it. tiny_http
+/// reads from a Unix socket and so cannot say which of the guard's
+/// connections a request came on; instead, a stream writes this marker
+/// (random for each run of the preview, so no file of the site can contain
+/// it) and its id just before its response, and the guard, which sees
+/// every byte the server writes, takes the marker out and from then on
+/// knows the connection as that stream's: never closed to make room, and
+/// the stream is told at once when the connection goes. The marker is
+/// written in one piece, so when the socket has nothing more to read, a
+/// partial marker at the end of what was read is not one.
+pub(crate) struct Marker {
+    token: [u8; TOKEN],
+}
+
+/// What [`Marker::take`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Taken {
+    /// The id of the stream announced, if one was (its marker is removed).
+    pub(crate) stream: Option<u64>,
+    /// How many bytes at the end may be the start of a marker whose rest
+    /// has not been read yet: they must wait.
+    pub(crate) held: usize,
+}
+
+impl Marker {
+    /// A marker with a fresh random token.
+    pub(crate) fn random() -> Marker {
+        Marker {
+            token: rand::random(),
+        }
+    }
+
+    /// What stream `id` writes before its response.
+    pub(crate) fn announce(&self, id: u64) -> [u8; MARK] {
+        let mut mark = [0; MARK];
+        mark[..TOKEN].copy_from_slice(&self.token);
+        mark[TOKEN..].copy_from_slice(&id.to_le_bytes());
+        mark
+    }
+
+    /// Looks for a marker in `bytes[from..]` (the bytes before `from` were
+    /// looked at already and held none) and removes it. `drained`: nothing
+    /// more is waiting to be read.
+    pub(crate) fn take(&self, bytes: &mut Vec<u8>, from: usize, drained: bool) -> Taken {
+        let from = from.min(bytes.len());
+        if let Some(at) = memchr::memmem::find(&bytes[from..], &self.token).map(|at| from + at) {
+            if bytes.len() >= at + MARK {
+                let mut id = [0; 8];
+                id.copy_from_slice(&bytes[at + TOKEN..at + MARK]);
+                bytes.drain(at..at + MARK);
+                return Taken {
+                    stream: Some(u64::from_le_bytes(id)),
+                    held: 0,
+                };
             }
+            let held = if drained { 0 } else { bytes.len() - at };
+            return Taken { stream: None, held };
+        }
+        if drained {
+            return Taken {
+                stream: None,
+                held: 0,
+            };
+        }
+        // The longest end of the bytes that begins the token.
+        let tail = &bytes[from..];
+        let held = (1..TOKEN.min(tail.len() + 1))
+            .rev()
+            .find(|&len| tail.ends_with(&self.token[..len]))
+            .unwrap_or(0);
+        Taken { stream: None, held }
+    }
+}
+
+/// Runs the event stream of `slot` on `out` (the raw connection): the head
+/// and the state now, then each new state, and a comment every
+/// `heartbeat`. Returns when the connection is gone, a write fails, or the
+/// preview stops; the slot is given up then.
+pub(crate) fn stream(slot: StreamSlot, out: &mut dyn Write, heartbeat: Duration) {
+    let shared = Arc::clone(&slot.shared);
+    let mut sent = shared.lock().status.state;
+    let mut opening = Vec::new();
+    if let Some(marker) = shared.marker() {
+        opening.extend_from_slice(&marker.announce(slot.id));
+    }
+    opening.extend_from_slice(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+    );
+    opening.extend_from_slice(format!("retry: 1000\n\ndata: {sent}\n\n").as_bytes());
+    // In one write, so that the marker arrives whole (see `Marker`).
+    if send(out, &opening).is_err() {
+        return;
+    }
+    loop {
+        let inner = shared.lock();
+        let (inner, _) = shared
+            .changed
+            .wait_timeout_while(inner, heartbeat, |inner| {
+                !inner.stopping
+                    && !inner.streams.get(&slot.id).copied().unwrap_or(true)
+                    && inner.status.state == sent
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        if inner.stopping || inner.streams.get(&slot.id).copied().unwrap_or(true) {
+            return;
+        }
+        let text = if inner.status.state == sent {
+            ": still here\n\n".to_string()
         } else {
-            stream.opened = true;
-            format!(
-                "retry: 1000\n\ndata: {}\n\n",
-                *stream.states.borrow_and_update()
-            )
+            sent = inner.status.state;
+            format!("data: {sent}\n\n")
         };
-        Some((Ok(Frame::data(Bytes::from(text))), stream))
-    });
-    http_body_util::StreamBody::new(frames).boxed_unsync()
+        drop(inner);
+        if send(out, text.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn send(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
 
-    /// Counts how many copies are alive.
-    struct Held(Arc<AtomicUsize>);
-    impl Drop for Held {
-        fn drop(&mut self) {
-            self.0.fetch_sub(1, Ordering::SeqCst);
+    fn shared(streams: usize) -> Arc<Shared> {
+        let limits = Limits {
+            connections: streams * 2,
+            streams,
+            ..Limits::for_files(None, 0)
+        };
+        Arc::new(Shared::new(true, limits, Some(Marker::random())))
+    }
+
+    /// A writer that hands each write to the test.
+    struct Pipe(mpsc::Sender<Vec<u8>>);
+    impl Write for Pipe {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .send(bytes.to_vec())
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
 
-    async fn next_text(body: &mut Body) -> String {
-        let frame = body.frame().await.expect("a frame").expect("no error");
-        String::from_utf8(frame.into_data().expect("data").to_vec()).unwrap()
+    fn text(bytes: Vec<u8>) -> String {
+        String::from_utf8(bytes).unwrap()
     }
 
-    #[tokio::test]
-    async fn a_file_is_sent_whole_in_pieces() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.bin");
-        let bytes: Vec<u8> = (0..PIECE * 3 + 17).map(|i| (i % 251) as u8).collect();
-        std::fs::write(&path, &bytes).unwrap();
-        let mut body = pieces(std::fs::File::open(&path).unwrap());
-        let mut sent = Vec::new();
-        let mut frames = 0;
-        while let Some(frame) = body.frame().await {
-            sent.extend_from_slice(&frame.unwrap().into_data().unwrap());
-            frames += 1;
-        }
-        assert_eq!(sent, bytes);
-        assert_eq!(frames, 4, "in pieces of {PIECE} bytes");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_stream_tells_each_state_and_frees_its_slot_when_dropped() {
-        let shared = Shared::new(true);
+    #[test]
+    fn a_stream_announces_itself_then_tells_each_state() {
+        let shared = shared(1);
         shared.publish(Some(PathBuf::from("/a")), None);
-        let held = Arc::new(AtomicUsize::new(1));
-        let mut body = stream(&shared, Held(Arc::clone(&held)));
-        assert_eq!(next_text(&mut body).await, "retry: 1000\n\ndata: 1\n\n");
+        let slot = shared.open_stream().expect("room for one");
+        assert!(shared.open_stream().is_none(), "one stream at most");
+        let mark = shared.marker().unwrap().announce(1);
+        let (writes, written) = mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            stream(slot, &mut Pipe(writes), Duration::from_millis(20));
+        });
+        let opening = written.recv().unwrap();
+        assert_eq!(&opening[..MARK], &mark, "the marker comes first");
+        let head = text(opening[MARK..].to_vec());
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert!(
+            head.contains("Content-Type: text/event-stream\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.ends_with("\r\n\r\nretry: 1000\n\ndata: 1\n\n"),
+            "{head}"
+        );
         assert_eq!(shared.publish(None, Some("broken".into())), 2);
-        assert_eq!(next_text(&mut body).await, "data: 2\n\n");
-        // Nothing new: the heartbeat comes instead (time is paused, so this
-        // does not wait).
-        assert_eq!(next_text(&mut body).await, ": still here\n\n");
+        // A heartbeat may come first; the new state follows.
+        let told = loop {
+            let next = text(written.recv().unwrap());
+            if next != ": still here\n\n" {
+                break next;
+            }
+        };
+        assert_eq!(told, "data: 2\n\n");
+        assert_eq!(text(written.recv().unwrap()), ": still here\n\n");
         let status = shared.status();
         assert_eq!(status.dir, Some(PathBuf::from("/a")), "the last good build");
         assert_eq!(status.error.as_deref(), Some("broken"));
-        assert_eq!(held.load(Ordering::SeqCst), 1);
-        drop(body);
+        assert_eq!(shared.streams(), 1);
+        shared.stream_gone(1);
+        runner.join().unwrap();
+        assert_eq!(shared.streams(), 0, "the slot goes with the stream");
+        assert!(shared.open_stream().is_some(), "and its place is free");
+    }
+
+    #[test]
+    fn a_stream_ends_when_its_connection_is_gone_without_waiting_to_write() {
+        let shared = shared(2);
+        let slot = shared.open_stream().unwrap();
+        let (writes, written) = mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            // A heartbeat far away: only being told ends it.
+            stream(slot, &mut Pipe(writes), Duration::from_secs(3600));
+        });
+        written.recv().unwrap();
+        shared.stream_gone(1);
+        runner.join().unwrap();
+        assert_eq!(shared.streams(), 0);
+        shared.stream_gone(1);
+        shared.stream_gone(99);
+        let slot = shared.open_stream().unwrap();
+        let (writes, _written) = mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            stream(slot, &mut Pipe(writes), Duration::from_secs(3600));
+        });
+        shared.stop();
+        runner.join().unwrap();
+        assert!(shared.stopping());
+    }
+
+    #[test]
+    fn a_marker_is_found_and_removed_wherever_the_reads_split_it() {
+        let marker = Marker::random();
+        let mark = marker.announce(7);
+        let mut whole = b"HTTP/1.1 200 OK\r\n\r\nend of a page".to_vec();
+        let before = whole.len();
+        whole.extend_from_slice(&mark);
+        whole.extend_from_slice(b"HTTP/1.1 200 OK\r\nevent stream");
+        let clean: Vec<u8> = [&whole[..before], &whole[before + MARK..]].concat();
+        // Read whole.
+        let mut bytes = whole.clone();
+        let taken = marker.take(&mut bytes, 0, true);
         assert_eq!(
-            held.load(Ordering::SeqCst),
-            0,
-            "the slot goes with the body"
+            taken,
+            Taken {
+                stream: Some(7),
+                held: 0
+            }
         );
+        assert_eq!(bytes, clean);
+        // Read in two, split at every byte of the marker.
+        for split in before..before + MARK {
+            let mut bytes = whole[..split].to_vec();
+            let taken = marker.take(&mut bytes, 0, false);
+            assert_eq!(taken.stream, None, "split at {split}");
+            assert_eq!(taken.held, split - before, "split at {split}");
+            let from = bytes.len() - taken.held;
+            bytes.extend_from_slice(&whole[split..]);
+            let taken = marker.take(&mut bytes, from, true);
+            assert_eq!(taken.stream, Some(7), "split at {split}");
+            assert_eq!(bytes, clean, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn what_only_looks_like_the_start_of_a_marker_is_not_held_once_drained() {
+        let marker = Marker::random();
+        let mark = marker.announce(1);
+        let mut bytes = b"a page that ends in".to_vec();
+        bytes.extend_from_slice(&mark[..3]);
+        let length = bytes.len();
+        assert_eq!(marker.take(&mut bytes, 0, false).held, 3, "more may come");
+        assert_eq!(
+            marker.take(&mut bytes, 0, true),
+            Taken {
+                stream: None,
+                held: 0
+            },
+            "nothing more to read: it was not a marker"
+        );
+        assert_eq!(bytes.len(), length, "and nothing was removed");
+        let mut plain = b"no marker here".to_vec();
+        assert_eq!(marker.take(&mut plain, 0, false).held, 0);
     }
 }

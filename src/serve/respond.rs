@@ -7,15 +7,15 @@
 //! `handbook build`. Only GET and HEAD are answered, and on a loopback
 //! address only requests addressed to this computer by name or number.
 
+use std::io::Read;
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::Arc;
 
-use hyper::header::{self, HeaderName, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
+use tiny_http::{Header, Method, Response, ResponseBox};
 
 use super::files::{self, Resolved};
-use super::http::Connection;
-use super::reload::{self, Body, Shared};
+use super::reload::{Shared, StreamSlot};
 use crate::markdown::escape_html;
 
 /// Where the preview's own files are served from.
@@ -28,44 +28,97 @@ const RELOAD_JS: &str = include_str!("reload.js");
 /// Styles for the error overlay and the status page.
 const SERVE_CSS: &str = include_str!("serve.css");
 
-/// The answer to `request`, which came on `connection`.
-pub(crate) fn respond<B>(
-    request: &Request<B>,
-    shared: &Shared,
-    connection: &Connection,
-) -> Response<Body> {
-    connection.touch();
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        let mut response = text(405, "Only GET and HEAD are supported.\n");
-        set(&mut response, header::ALLOW, "GET, HEAD");
-        return response;
-    }
-    if shared.local_only && !addressed_locally(request) {
-        return text(
-            403,
-            "This preview answers only to addresses of this computer, such as http://127.0.0.1/ or http://localhost/.\n",
-        );
-    }
-    let path = request.uri().path();
-    match path.strip_prefix(PREFIX) {
-        Some(own) => own_file(own, shared, connection),
-        None => site_file(path, shared),
+/// What a request asks, as far as the answer depends on it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Asked<'a> {
+    /// Its method.
+    pub(crate) method: &'a Method,
+    /// Its target, as sent (a path, or an absolute URL).
+    pub(crate) target: &'a str,
+    /// Its Host header, if any.
+    pub(crate) host: Option<&'a str>,
+}
+
+impl<'a> Asked<'a> {
+    /// What `request` asks.
+    pub(crate) fn of(request: &'a tiny_http::Request) -> Asked<'a> {
+        Asked {
+            method: request.method(),
+            target: request.url(),
+            host: request
+                .headers()
+                .iter()
+                .find(|header| header.field.equiv("Host"))
+                .map(|header| header.value.as_str()),
+        }
     }
 }
 
-/// The preview's own files.
-fn own_file(name: &str, shared: &Shared, connection: &Connection) -> Response<Body> {
-    match name {
-        "events" => match connection.open_stream() {
-            Some(slot) => {
-                let mut response = Response::new(reload::stream(shared, slot));
-                set(&mut response, header::CONTENT_TYPE, "text/event-stream");
-                set(&mut response, header::CACHE_CONTROL, "no-store");
-                set(&mut response, header::CONNECTION, "close");
-                response
-            }
-            None => text(503, "Too many open pages.\n"),
+/// The answer to a request.
+pub(crate) enum Answer {
+    /// A response to send.
+    Response(ResponseBox),
+    /// The page's reload stream, with its place under the cap.
+    Stream(StreamSlot),
+}
+
+/// The answer to what was `asked`.
+pub(crate) fn answer(asked: &Asked<'_>, shared: &Arc<Shared>) -> Answer {
+    if !matches!(asked.method, Method::Get | Method::Head) {
+        let response = text(405, "Only GET and HEAD are supported.\n");
+        return Answer::Response(with(response, "Allow", "GET, HEAD"));
+    }
+    if shared.local_only && !addressed_locally(asked) {
+        return Answer::Response(text(
+            403,
+            "This preview answers only to addresses of this computer, such as http://127.0.0.1/ or http://localhost/.\n",
+        ));
+    }
+    let path = path_of(asked.target);
+    match path.strip_prefix(PREFIX) {
+        Some("events") if *asked.method == Method::Get => match shared.open_stream() {
+            Some(slot) => Answer::Stream(slot),
+            None => Answer::Response(text(503, "Too many open pages.\n")),
         },
+        Some(own) => Answer::Response(own_file(own, shared)),
+        None => Answer::Response(site_file(path, shared)),
+    }
+}
+
+/// The path of a request's target (an absolute URL's too), without its
+/// query or fragment.
+fn path_of(target: &str) -> &str {
+    let (absolute, path) = match authority_of(target) {
+        Some((_, rest)) => (true, rest),
+        None => (false, target),
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if absolute && path.is_empty() {
+        "/"
+    } else {
+        path
+    }
+}
+
+/// The authority of an absolute URL (`http://host:port/...`), and what
+/// follows it.
+fn authority_of(target: &str) -> Option<(&str, &str)> {
+    let scheme = target.find("://")?;
+    if !target[..scheme].eq_ignore_ascii_case("http")
+        && !target[..scheme].eq_ignore_ascii_case("https")
+    {
+        return None;
+    }
+    let rest = &target[scheme + 3..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some((&rest[..end], &rest[end..]))
+}
+
+/// The preview's own files (other than the reload stream).
+fn own_file(name: &str, shared: &Shared) -> ResponseBox {
+    match name {
+        // Asked with HEAD: the head of a stream, and no stream.
+        "events" => with_type(200, "text/event-stream", ""),
         "reload.js" => with_type(200, "text/javascript; charset=utf-8", RELOAD_JS),
         "serve.css" => with_type(200, "text/css; charset=utf-8", SERVE_CSS),
         "error" => {
@@ -74,14 +127,13 @@ fn own_file(name: &str, shared: &Shared, connection: &Connection) -> Response<Bo
         }
         "status" => {
             let status = shared.status();
-            let (connections, streams) = connection.registry().counts();
-            let limits = connection.registry().limits();
+            let limits = shared.limits;
             let report = serde_json::json!({
                 "state": status.state,
                 "built": status.dir.is_some(),
                 "failed": status.error.is_some(),
-                "connections": connections,
-                "streams": streams,
+                "connections": shared.connections(),
+                "streams": shared.streams(),
                 "max_connections": limits.connections,
                 "max_streams": limits.streams,
             });
@@ -92,7 +144,7 @@ fn own_file(name: &str, shared: &Shared, connection: &Connection) -> Response<Bo
 }
 
 /// A file of the site, or its 404 page.
-fn site_file(path: &str, shared: &Shared) -> Response<Body> {
+fn site_file(path: &str, shared: &Shared) -> ResponseBox {
     let status = shared.status();
     let error = status.error.as_deref();
     let Some(dir) = &status.dir else {
@@ -101,11 +153,7 @@ fn site_file(path: &str, shared: &Shared) -> Response<Body> {
     };
     let response = match files::resolve(dir, path) {
         Resolved::File(file) => file_response(&file, 200, status.state, error, false),
-        Resolved::Redirect(location) => {
-            let mut response = text(301, "Moved.\n");
-            set(&mut response, header::LOCATION, &location);
-            Some(response)
-        }
+        Resolved::Redirect(location) => Some(with(text(301, "Moved.\n"), "Location", &location)),
         Resolved::NotFound => None,
     };
     response.unwrap_or_else(|| {
@@ -115,17 +163,16 @@ fn site_file(path: &str, shared: &Shared) -> Response<Body> {
 }
 
 /// The response for a file of the site (`None` if it cannot be read).
-/// Pages are read whole (the script goes in); other files are sent a piece
-/// at a time, so that many requests for a large file cannot fill memory.
-/// The files are on local disk, so they are read in place rather than on
-/// another thread.
+/// Pages are read whole (the script goes in); other files are sent from
+/// the file as they are read, so that many requests for a large file
+/// cannot fill memory, with their length up front.
 fn file_response(
     file: &Path,
     status: u16,
     state: u64,
     error: Option<&str>,
     not_found: bool,
-) -> Option<Response<Body>> {
+) -> Option<ResponseBox> {
     let kind = files::content_type(file);
     if kind.starts_with("text/html") {
         let bytes = std::fs::read(file).ok()?;
@@ -133,24 +180,27 @@ fn file_response(
         return Some(html(status, inject(&page, state, error, not_found)));
     }
     let opened = std::fs::File::open(file).ok()?;
-    let length = opened.metadata().ok()?.len();
-    let mut response = with_type(status, &kind, bytes::Bytes::new());
-    *response.body_mut() = reload::pieces(opened);
-    set(&mut response, header::CONTENT_LENGTH, &length.to_string());
-    Some(response)
+    let length = usize::try_from(opened.metadata().ok()?.len()).ok()?;
+    let response = Response::new(
+        status.into(),
+        Vec::new(),
+        Box::new(opened) as Box<dyn Read + Send>,
+        Some(length),
+        None,
+    )
+    .with_chunked_threshold(usize::MAX);
+    Some(headed(response, &kind))
 }
 
-/// True when the request is addressed (by its URI's authority, or else its
-/// Host header, if any) to this computer: `localhost` or a loopback
+/// True when the request is addressed (by its target's authority, or else
+/// its Host header, if any) to this computer: `localhost` or a loopback
 /// address, with any port.
-fn addressed_locally<B>(request: &Request<B>) -> bool {
-    if let Some(authority) = request.uri().authority() {
-        return host_is_local(&authority.as_str().to_ascii_lowercase());
+fn addressed_locally(asked: &Asked<'_>) -> bool {
+    if let Some((authority, _)) = authority_of(asked.target) {
+        return host_is_local(&authority.to_ascii_lowercase());
     }
-    match request.headers().get(header::HOST) {
-        Some(host) => host
-            .to_str()
-            .is_ok_and(|host| host_is_local(&host.to_ascii_lowercase())),
+    match asked.host {
+        Some(host) => host_is_local(&host.to_ascii_lowercase()),
         None => true,
     }
 }
@@ -167,29 +217,35 @@ fn host_is_local(host: &str) -> bool {
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Sets a header whose value is a constant, a number or a percent-encoded
+/// Adds a header whose value is a constant, a number or a percent-encoded
 /// path; anything else is left out rather than sent malformed.
-fn set(response: &mut Response<Body>, name: HeaderName, value: &str) {
-    if let Ok(value) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(name, value);
+fn with(response: ResponseBox, name: &str, value: &str) -> ResponseBox {
+    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        Ok(header) if value.is_ascii() => response.with_header(header),
+        _ => response,
     }
 }
 
-/// A response that is never cached or sniffed.
-fn with_type(status: u16, kind: &str, body: impl Into<bytes::Bytes>) -> Response<Body> {
-    let mut response = Response::new(reload::full(body));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    set(&mut response, header::CONTENT_TYPE, kind);
-    set(&mut response, header::CACHE_CONTROL, "no-store");
-    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    response
+/// The headers every answer has: its type, and never cached or sniffed.
+fn headed(response: ResponseBox, kind: &str) -> ResponseBox {
+    let response = with(response, "Content-Type", kind);
+    let response = with(response, "Cache-Control", "no-store");
+    with(response, "X-Content-Type-Options", "nosniff")
 }
 
-fn text(status: u16, body: &'static str) -> Response<Body> {
+/// A response known in full.
+fn with_type(status: u16, kind: &str, body: impl Into<Vec<u8>>) -> ResponseBox {
+    let response = Response::from_data(body.into())
+        .with_status_code(status)
+        .boxed();
+    headed(response, kind)
+}
+
+fn text(status: u16, body: &'static str) -> ResponseBox {
     with_type(status, "text/plain; charset=utf-8", body)
 }
 
-fn html(status: u16, page: String) -> Response<Body> {
+fn html(status: u16, page: String) -> ResponseBox {
     with_type(status, "text/html; charset=utf-8", page)
 }
 
@@ -301,19 +357,32 @@ mod tests {
 
     #[test]
     fn an_absolute_target_is_judged_by_its_own_host() {
-        let request = |target: &str, host: &str| {
-            Request::builder()
-                .uri(target)
-                .header(header::HOST, host)
-                .body(())
-                .unwrap()
+        let asked = |target: &'static str, host: &'static str| Asked {
+            method: &Method::Get,
+            target,
+            host: Some(host),
         };
-        assert!(addressed_locally(&request("/", "localhost:1111")));
-        assert!(!addressed_locally(&request("/", "rebound.example")));
-        assert!(!addressed_locally(&request(
+        assert!(addressed_locally(&asked("/", "localhost:1111")));
+        assert!(!addressed_locally(&asked("/", "rebound.example")));
+        assert!(!addressed_locally(&asked(
             "http://rebound.example/",
             "127.0.0.1"
         )));
-        assert!(addressed_locally(&request("http://127.0.0.1:1111/", "x")));
+        assert!(addressed_locally(&asked("http://127.0.0.1:1111/", "x")));
+        assert!(addressed_locally(&Asked {
+            method: &Method::Get,
+            target: "/",
+            host: None,
+        }));
+    }
+
+    #[test]
+    fn the_path_is_the_targets_without_query_or_host() {
+        assert_eq!(path_of("/scope.html?q=1#top"), "/scope.html");
+        assert_eq!(path_of("http://127.0.0.1:1111/a/b.html?x"), "/a/b.html");
+        assert_eq!(path_of("HTTP://localhost"), "/");
+        assert_eq!(path_of("/__handbook/events"), "/__handbook/events");
+        assert_eq!(path_of("secret.txt"), "secret.txt");
+        assert_eq!(path_of("ftp://x/y"), "ftp://x/y");
     }
 }
