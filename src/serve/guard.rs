@@ -27,6 +27,13 @@
 //!   thread is freed, and tells a reload stream on that connection to end
 //!   (see `reload::Marker` for how it knows);
 //! - starts tiny_http again on a fresh socket if it stops accepting;
+//! - gets tiny_http to take up a request it left waiting: its pool of
+//!   threads can count a thread as idle that has just been given another
+//!   connection, and then leaves the next one queued until some thread's
+//!   connection closes. A request passed on (its head ended) and not
+//!   answered within [`NUDGE_AFTER`] gets tiny_http one more, empty,
+//!   connection: the thread started for it ends at once and takes up the
+//!   waiting one;
 //! - gives up, with the reason, when the public socket fails for another
 //!   reason for [`GIVE_UP_AFTER`], rather than live on deaf.
 
@@ -77,6 +84,10 @@ const NEAR: usize = 32;
 /// Connections accepted in a row before the open ones get a turn.
 const ACCEPT_BATCH: usize = 64;
 
+/// How long a request passed on may wait for the first byte of its answer
+/// before tiny_http is nudged (answers take a few milliseconds).
+pub(crate) const NUDGE_AFTER: Duration = Duration::from_millis(50);
+
 /// What the guard tells the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Notice {
@@ -114,6 +125,8 @@ pub(crate) struct Guard {
     /// When connections that tiny_http held were closed: their files come
     /// back once its threads let go.
     releasing: Vec<Instant>,
+    /// When tiny_http was last nudged.
+    nudged: Option<Instant>,
     buf: Box<[u8]>,
 }
 
@@ -144,6 +157,10 @@ struct Conn {
     connected: Option<Instant>,
     /// The reload stream it carries.
     stream: Option<u64>,
+    /// Since when a request passed on has waited for its answer.
+    asked: Option<Instant>,
+    /// The last bytes from the client, to see a head end across reads.
+    tail: Vec<u8>,
 }
 
 impl Conn {
@@ -161,6 +178,8 @@ impl Conn {
             unanswered: 0,
             connected: None,
             stream: None,
+            asked: None,
+            tail: Vec::new(),
         }
     }
 
@@ -220,6 +239,7 @@ impl Guard {
             paused: None,
             failing: None,
             releasing: Vec::new(),
+            nudged: None,
             buf: vec![0; BUFFER].into_boxed_slice(),
         })
     }
@@ -250,19 +270,53 @@ impl Guard {
             self.shared.set_connections(self.conns.len());
             let (listener, ready) = match self.poll(self.wait(now)) {
                 Ok(ready) => ready,
-                Err(_) => continue,
+                // Out of memory for the poll, say: try again in a moment.
+                Err(_) => {
+                    std::thread::sleep(RETRY);
+                    continue;
+                }
             };
             if listener && !self.accept() {
                 return;
             }
             for (i, ready) in ready.into_iter().enumerate() {
-                self.step(i, ready);
+                if !(ready.client.is_empty() && ready.server.is_empty()) {
+                    self.step(i, ready);
+                }
             }
             for i in 0..self.conns.len() {
                 if self.conns[i].waiting() {
                     self.connect(i);
                 }
             }
+            self.nudge_if_stuck();
+        }
+    }
+
+    /// When the oldest request passed on and not yet answered was asked.
+    fn oldest_asked(&self) -> Option<Instant> {
+        self.conns
+            .iter()
+            .filter(|conn| conn.open() && conn.server.is_some() && conn.up.is_empty())
+            .filter_map(|conn| conn.asked)
+            .min()
+    }
+
+    /// Nudges tiny_http (see the module's comment) if a request has waited
+    /// too long, at most every [`NUDGE_AFTER`].
+    fn nudge_if_stuck(&mut self) {
+        let now = Instant::now();
+        let stuck = self
+            .oldest_asked()
+            .is_some_and(|at| now >= at + NUDGE_AFTER);
+        let due = self.nudged.is_none_or(|at| now >= at + NUDGE_AFTER);
+        if !stuck || !due || !self.room(FDS_PER_CONNECTION - 1, None) {
+            return;
+        }
+        self.nudged = Some(now);
+        if let Some(path) = &self.server {
+            // Closed at once: tiny_http reads its end and is done with it.
+            let _ = connect_unix(path);
         }
     }
 
@@ -277,6 +331,10 @@ impl Guard {
         }
         if let Some(at) = self.paused {
             wait = wait.min(at.saturating_duration_since(now));
+        }
+        if let Some(at) = self.oldest_asked() {
+            let next = self.nudged.map_or(at, |nudged| nudged.max(at)) + NUDGE_AFTER;
+            wait = wait.min(next.saturating_duration_since(now).max(RETRY));
         }
         wait
     }
@@ -476,6 +534,9 @@ impl Guard {
                     if conn.unanswered > MAX_UNANSWERED {
                         return false;
                     }
+                    if ends_head(&mut conn.tail, &self.buf[..read]) && conn.asked.is_none() {
+                        conn.asked = Some(now);
+                    }
                     if !conn.finished && !conn.deaf {
                         conn.up.extend_from_slice(&self.buf[..read]);
                     }
@@ -511,6 +572,7 @@ impl Guard {
                     conn.down.extend_from_slice(&self.buf[..read]);
                     conn.active = now;
                     conn.connected = None;
+                    conn.asked = None;
                 }
                 Err(err) if err.kind() == ErrorKind::WouldBlock => {
                     drained = true;
@@ -722,6 +784,19 @@ impl Guard {
     }
 }
 
+/// True if `bytes`, after the `tail` of what came before, end a request's
+/// head (hold an empty line); keeps the new tail.
+fn ends_head(tail: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    const END: &[u8] = b"\r\n\r\n";
+    let joined = [tail.as_slice(), &bytes[..bytes.len().min(END.len() - 1)]].concat();
+    let ended =
+        memchr::memmem::find(&joined, END).is_some() || memchr::memmem::find(bytes, END).is_some();
+    let mut last = [tail.as_slice(), bytes].concat();
+    last.drain(..last.len().saturating_sub(END.len() - 1));
+    *tail = last;
+    ended
+}
+
 /// Errors of one connection that leave the listening socket fine.
 fn transient(err: &io::Error) -> bool {
     matches!(
@@ -905,6 +980,22 @@ mod tests {
         assert_eq!(starts.len(), 2, "{starts:?}");
         assert_ne!(starts[0], starts[1]);
         shared.stop();
+    }
+
+    #[test]
+    fn the_end_of_a_head_is_seen_across_reads() {
+        let mut tail = Vec::new();
+        assert!(!ends_head(&mut tail, b"GET / HTTP/1.1\r\nHost: x\r"));
+        assert!(ends_head(&mut tail, b"\n\r\n"), "split across reads");
+        let mut tail = Vec::new();
+        assert!(ends_head(&mut tail, b"GET / HTTP/1.1\r\n\r\n"));
+        let mut tail = Vec::new();
+        for byte in b"GET / HTTP/1.1\r\nHost: x\r\n" {
+            assert!(!ends_head(&mut tail, &[*byte]), "a byte at a time");
+        }
+        assert!(!ends_head(&mut tail, b"\r"));
+        assert!(ends_head(&mut tail, b"\n"));
+        assert!(tail.len() <= 3);
     }
 
     #[test]

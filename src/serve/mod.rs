@@ -108,9 +108,9 @@ pub enum Event {
         /// Where the preview answers.
         url: String,
     },
-    /// Accepting a connection failed for want of file descriptors; the
-    /// connections quiet longest are being closed and the preview keeps
-    /// answering.
+    /// The process may open no more files (or only the few kept for the
+    /// web server and the builds): the connections quiet longest are being
+    /// closed and the preview keeps answering.
     OutOfFiles {
         /// Connections open at the time.
         open: usize,
