@@ -16,7 +16,8 @@
 //!   heartbeat keeps its connection open; on Linux, data left
 //!   unacknowledged for as long fails the connection too;
 //! - keeps at most [`Limits::connections`] open: one more closes the one
-//!   that has been quiet longest, never a reload stream's;
+//!   that has been quiet longest, never a reload stream's nor one waiting
+//!   for the answer to a request it has sent;
 //! - near the limit on open files, counts them before opening more, and
 //!   closes the quietest connection rather than take the last ones, so
 //!   tiny_http (which accepts on a thread of its own) always has the files
@@ -46,7 +47,7 @@ use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, Timespec};
 
-use super::limits::{self, ACCEPTING, FDS_PER_CONNECTION, Limits, out_of_files};
+use super::limits::{self, FDS_PER_CONNECTION, LETTING_GO, Limits, out_of_files};
 use super::reload::Shared;
 
 /// How long a connection may go without taking a byte: from when it opens,
@@ -122,8 +123,8 @@ pub(crate) struct Guard {
     paused: Option<Instant>,
     /// Since when accepting has failed.
     failing: Option<Instant>,
-    /// When connections that tiny_http held were closed: their files come
-    /// back once its threads let go.
+    /// When connections that tiny_http held were closed: it may still hold
+    /// (or be about to take) their files.
     releasing: Vec<Instant>,
     /// When tiny_http was last nudged.
     nudged: Option<Instant>,
@@ -153,8 +154,6 @@ struct Conn {
     active: Instant,
     /// Bytes from the client since it last took any.
     unanswered: usize,
-    /// When it was handed to the server, until the server first answers.
-    connected: Option<Instant>,
     /// The reload stream it carries.
     stream: Option<u64>,
     /// Since when a request passed on has waited for its answer.
@@ -176,7 +175,6 @@ impl Conn {
             answered: now,
             active: now,
             unanswered: 0,
-            connected: None,
             stream: None,
             asked: None,
             tail: Vec::new(),
@@ -310,13 +308,17 @@ impl Guard {
             .oldest_asked()
             .is_some_and(|at| now >= at + NUDGE_AFTER);
         let due = self.nudged.is_none_or(|at| now >= at + NUDGE_AFTER);
-        if !stuck || !due || !self.room(FDS_PER_CONNECTION - 1, None) {
+        // Never a connection closed for it: that could be the waiting one.
+        if !stuck || !due || self.short(FDS_PER_CONNECTION - 1) > 0 {
             return;
         }
         self.nudged = Some(now);
-        if let Some(path) = &self.server {
-            // Closed at once: tiny_http reads its end and is done with it.
-            let _ = connect_unix(path);
+        if let Some(path) = &self.server
+            // Closed at once: tiny_http accepts it, reads its end and is
+            // done with it.
+            && connect_unix(path).is_ok()
+        {
+            self.releasing.push(now);
         }
     }
 
@@ -473,7 +475,8 @@ impl Guard {
         );
         let open = self.conns.iter().filter(|conn| conn.open()).count();
         if open >= self.limits.connections && !self.evict(None) {
-            // Every open connection is a page's reload stream.
+            // Every open connection is a page's reload stream, or waiting
+            // for its answer.
             let _ = (&socket).write(
                 b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             );
@@ -571,7 +574,6 @@ impl Guard {
                 Ok(read) => {
                     conn.down.extend_from_slice(&self.buf[..read]);
                     conn.active = now;
-                    conn.connected = None;
                     conn.asked = None;
                 }
                 Err(err) if err.kind() == ErrorKind::WouldBlock => {
@@ -655,9 +657,7 @@ impl Guard {
         };
         match connect_unix(&path) {
             Ok(server) => {
-                let conn = &mut self.conns[i];
-                conn.server = Some(server);
-                conn.connected = Some(Instant::now());
+                self.conns[i].server = Some(server);
             }
             // Its queue of connections to accept is full: next turn.
             Err(err) if err.kind() == ErrorKind::WouldBlock => {}
@@ -701,48 +701,66 @@ impl Guard {
     }
 
     /// True if `need` more files can be opened and still leave tiny_http
-    /// and the builds theirs. If not, closes the quietest connection
-    /// (other than `except`), unless files about to be let go are enough.
-    fn room(&mut self, need: usize, except: Option<usize>) -> bool {
-        let Some(files) = self.limits.files else {
+    /// and the builds theirs. If not, closes the quietest connection to
+    /// make room for `for_conn` (see [`Guard::evict`]), unless files about
+    /// to be let go are enough.
+    fn room(&mut self, need: usize, for_conn: Option<usize>) -> bool {
+        let short = self.short(need);
+        if short == 0 {
             return true;
+        }
+        if 2 * self.releasing.len() < short {
+            self.tell_out_of_files();
+            self.evict(for_conn);
+        }
+        false
+    }
+
+    /// How many files short the process would be, if it opened `need`
+    /// more, of leaving tiny_http and the builds theirs.
+    fn short(&mut self, need: usize) -> usize {
+        let Some(files) = self.limits.files else {
+            return 0;
         };
         let files = usize::try_from(files).unwrap_or(usize::MAX);
         let headroom = self.limits.headroom();
         let held: usize = self.conns.iter().map(Conn::fds).sum();
         let known = self.limits.base + held;
         if known + need + headroom + NEAR <= files {
-            return true;
+            return 0;
         }
         let now = Instant::now();
-        self.releasing.retain(|at| now < *at + ACCEPTING);
-        // Connections tiny_http may not have accepted yet: their files do
-        // not show.
-        let accepting = self
-            .conns
-            .iter()
-            .filter(|conn| conn.connected.is_some_and(|at| now < at + ACCEPTING))
-            .count();
-        let open = limits::open_files().unwrap_or(known);
-        let wanted = open + 2 * accepting + need + headroom;
-        if wanted <= files {
-            return true;
-        }
-        if 2 * self.releasing.len() < wanted - files {
-            self.tell_out_of_files();
-            self.evict(except);
-        }
-        false
+        self.releasing.retain(|at| now < *at + LETTING_GO);
+        // The count misses the files of connections tiny_http has not
+        // accepted yet (`known` has them), and those tiny_http may yet take
+        // for connections just closed (it accepts them before it sees they
+        // are closed); it has those of other threads (files being sent, the
+        // builds) and of connections tiny_http has not let go of yet.
+        let open = limits::open_files().unwrap_or(known) + 2 * self.releasing.len();
+        (open.max(known) + need + headroom).saturating_sub(files)
     }
 
-    /// Closes the connection quiet longest (never a reload stream's, nor
-    /// `except`); false if there is none.
-    fn evict(&mut self, except: Option<usize>) -> bool {
+    /// Closes the connection quiet longest to make room for connection
+    /// `for_conn` (`None`: a new one); false if there is none to close.
+    /// Never closed: a reload stream's, one waiting for the answer to a
+    /// request it has sent (quiet because of the server, not of its
+    /// client), and one no quieter than the one making room.
+    fn evict(&mut self, for_conn: Option<usize>) -> bool {
+        let (asking, since) = match for_conn {
+            Some(i) => (self.conns[i].asked.is_some(), self.conns[i].active),
+            None => (false, Instant::now()),
+        };
         let quietest = self
             .conns
             .iter()
             .enumerate()
-            .filter(|(i, conn)| conn.open() && conn.stream.is_none() && Some(*i) != except)
+            .filter(|(i, conn)| {
+                conn.open()
+                    && conn.stream.is_none()
+                    && conn.asked.is_none()
+                    && Some(*i) != for_conn
+                    && (asking || conn.active < since)
+            })
             .min_by_key(|(_, conn)| conn.active)
             .map(|(i, _)| i);
         match quietest {

@@ -25,9 +25,9 @@ pub(crate) const FDS_PER_CONNECTION: usize = 4;
 /// counted.
 const ASSUMED_BASE: usize = 48;
 
-/// How long the fds of a connection just handed to the web server may not
-/// show yet: tiny_http accepts it on a thread of its own.
-pub(crate) const ACCEPTING: Duration = Duration::from_millis(200);
+/// How long tiny_http may hold the files of a connection the guard has
+/// closed, or take them yet: it accepts and lets go on threads of its own.
+pub(crate) const LETTING_GO: Duration = Duration::from_millis(500);
 
 /// How many connections may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl Limits {
 }
 
 fn headroom(files: u64) -> usize {
-    usize::try_from(files / 32).unwrap_or(32).clamp(2, 32)
+    usize::try_from(files / 8).unwrap_or(32).clamp(4, 32)
 }
 
 #[cfg(unix)]
@@ -161,12 +161,15 @@ mod tests {
         let common = Limits::for_files(Some(1024), 10);
         assert_eq!((common.connections, common.streams), (245, 122));
         assert_eq!(common.headroom(), 32);
+        // 64 less 10 open and 8 kept free, over 4.
+        let low = Limits::for_files(Some(64), 10);
+        assert_eq!((low.connections, low.streams), (11, 5));
+        assert_eq!(low.headroom(), 8);
         // Fewer than the smallest cap fit: the smallest cap holds, and the
         // guard closes connections when the files run out.
-        let low = Limits::for_files(Some(64), 10);
-        assert_eq!((low.connections, low.streams), (13, 6));
         let tiny = Limits::for_files(Some(20), 10);
         assert_eq!((tiny.connections, tiny.streams), (8, 4));
+        assert_eq!(tiny.headroom(), 4);
         assert!(!tiny.too_low(), "one connection fits");
         assert!(Limits::for_files(Some(15), 10).too_low());
         assert!(Limits::for_files(Some(6), 10).too_low());
