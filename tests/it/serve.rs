@@ -36,7 +36,22 @@ impl Server {
     }
 
     fn start_with(site: &TempSite, args: &[&str]) -> Server {
-        let mut server = Server::spawn(site, args);
+        Server::built(Server::spawn(site, args))
+    }
+
+    /// Starts the server in a shell that first lowers the limit on open
+    /// files to `files` (soft and hard).
+    pub(crate) fn start_with_file_limit(site: &TempSite, files: u32) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_handbook"));
+        Server::built(Server::spawn_command(command, site, &[]))
+    }
+
+    /// Reads which folder the first build went into.
+    fn built(mut server: Server) -> Server {
         let built = server.line_with("Built ");
         let folder = built
             .split(" into ")
@@ -50,7 +65,13 @@ impl Server {
     /// Starts the server and reads its address, whether or not the first
     /// build succeeds.
     fn spawn(site: &TempSite, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        Server::spawn_command(Command::new(env!("CARGO_BIN_EXE_handbook")), site, args)
+    }
+
+    /// Starts `command` (the binary, or a shell that runs it) with the
+    /// serve arguments.
+    fn spawn_command(mut command: Command, site: &TempSite, args: &[&str]) -> Server {
+        let mut child = command
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
             .args(args)
@@ -97,7 +118,7 @@ impl Server {
 
     /// Waits for a printed line containing `needle` (stdout and stderr
     /// arrive in no fixed order, so lines passed over are kept).
-    fn line_with(&self, needle: &str) -> String {
+    pub(crate) fn line_with(&self, needle: &str) -> String {
         let mut backlog = self.backlog.borrow_mut();
         if let Some(i) = backlog.iter().position(|l| l.contains(needle)) {
             return backlog.remove(i);
@@ -128,8 +149,36 @@ impl Server {
         }
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         get(self.port, path)
+    }
+
+    /// What `/__handbook/status` says: the build state, the connections
+    /// and event streams open, and their caps.
+    pub(crate) fn status(&self) -> serde_json::Value {
+        let reply = self.get("/__handbook/status");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        serde_json::from_str(&reply.body).expect("the status is JSON")
+    }
+
+    /// A number from the status.
+    pub(crate) fn status_count(&self, name: &str) -> u64 {
+        let status = self.status();
+        status[name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {name} in {status}"))
+    }
+
+    /// True while the process runs.
+    pub(crate) fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Everything printed so far that was not asked for yet.
+    pub(crate) fn printed(&self) -> String {
+        let mut backlog = self.backlog.borrow_mut();
+        backlog.extend(self.lines.try_iter());
+        backlog.join("\n")
     }
 
     /// Polls `path` until its body satisfies `done`.
@@ -194,14 +243,14 @@ impl Drop for Server {
 
 /// An HTTP response.
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -210,7 +259,7 @@ impl Reply {
 }
 
 /// GET `path` exactly as written.
-fn get(port: u16, path: &str) -> Reply {
+pub(crate) fn get(port: u16, path: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server accepts");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
