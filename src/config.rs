@@ -158,9 +158,8 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
-            Ok(bytes) => {
-                crate::util::text::utf8_text(Path::new(CONFIG_FILE), bytes).map_err(Error::input)?
-            }
+            Ok(bytes) => crate::util::source::utf8_text(Path::new(CONFIG_FILE), bytes)
+                .map_err(Error::input)?,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::NoSite {
                     root: root.to_path_buf(),

@@ -291,7 +291,7 @@ pub(crate) fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnosti
         return Err(vec![Diagnostic::error(file, None, message).help(LINK_HELP)]);
     }
     match std::fs::read(path) {
-        Ok(bytes) => match crate::util::text::utf8_text(&file, bytes) {
+        Ok(bytes) => match crate::util::source::utf8_text(&file, bytes) {
             Ok(text) => parse_page(source, &text),
             Err(problem) => Err(vec![problem]),
         },

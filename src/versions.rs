@@ -54,7 +54,7 @@ pub(crate) fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
     let path = root.join(VERSIONS_FILE);
     let text = match std::fs::read(&path) {
         Ok(bytes) => {
-            crate::util::text::utf8_text(Path::new(VERSIONS_FILE), bytes).map_err(Error::input)?
+            crate::util::source::utf8_text(Path::new(VERSIONS_FILE), bytes).map_err(Error::input)?
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => return Err(Error::reading(&path, err)),

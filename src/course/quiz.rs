@@ -154,7 +154,7 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
             continue;
         }
         let text = match std::fs::read(&path) {
-            Ok(bytes) => match crate::util::text::utf8_text(&file, bytes) {
+            Ok(bytes) => match crate::util::source::utf8_text(&file, bytes) {
                 Ok(text) => text,
                 Err(problem) => {
                     problems.push(problem);

@@ -122,7 +122,7 @@ impl Theme {
                 match kind {
                     Kind::Template => {
                         let text =
-                            crate::util::text::utf8_text(&file, bytes).map_err(Error::input)?;
+                            crate::util::source::utf8_text(&file, bytes).map_err(Error::input)?;
                         self.templates.insert(name.clone(), text);
                         self.origins.insert(name, file);
                     }

@@ -6,5 +6,6 @@
 pub mod fs;
 pub mod html;
 pub mod paths;
+pub(crate) mod source;
 pub mod text;
 pub(crate) mod yaml;

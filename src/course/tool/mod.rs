@@ -171,7 +171,7 @@ pub(crate) fn load(content_dir: &Path, page_source: &str, tool: &str) -> Result<
         )
         .help("check the file name in the page's `tool:`; it is relative to the page's folder")
     })?;
-    let text = crate::util::text::utf8_text(&file, bytes)?.replace("\r\n", "\n");
+    let text = crate::util::source::utf8_text(&file, bytes)?.replace("\r\n", "\n");
     let raw: ToolFile = yaml::parse(&file, &text)
         .map_err(|problem| problem.help("see docs/tools.md for the format of each kind of tool"))?;
     let title = raw.title.clone();
