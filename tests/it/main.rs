@@ -1,6 +1,7 @@
 //! Integration tests: one test binary, one module per feature. Each runs
 //! the `handbook` binary on temporary sites and checks what a user would see.
 
+mod architecture;
 mod browser;
 mod build;
 mod check;
