@@ -334,43 +334,38 @@ impl Preview {
     }
 
     /// Starts answering requests: tiny_http on a socket in the private
-    /// folder, behind the guard on the public port.
-    #[cfg(unix)]
+    /// folder, behind the guard on the public port; where there are no
+    /// Unix sockets for a guard to stand in front of, tiny_http on the
+    /// public port itself.
     fn answer(&mut self, shared: &Arc<Shared>) -> Result<(), Error> {
         let failed = |err| crate::error::Error::io("starting the preview's web server", err);
         let listener = self
             .listener
             .take()
             .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
-        let sockets = self.folder.join("sockets");
-        crate::util::fs::private_dir(&sockets)?;
-        let backend = http::Backend::new(sockets, Arc::clone(shared));
-        let notices = self.sender.clone();
-        let guard = guard::Guard::new(
-            listener,
-            Arc::clone(shared),
-            Box::new(move || backend.start()),
-            Box::new(move |notice| {
-                let _ = notices.send(Message::Notice(notice));
-            }),
-        )
-        .map_err(failed)?;
-        guard.spawn().map_err(failed)?;
-        Ok(())
-    }
-
-    /// Starts answering requests: tiny_http on the public port itself,
-    /// where there are no Unix sockets for a guard to stand in front of.
-    #[cfg(not(unix))]
-    fn answer(&mut self, shared: &Arc<Shared>) -> Result<(), Error> {
-        let failed = |err| crate::error::Error::io("starting the preview's web server", err);
-        let listener = self
-            .listener
-            .take()
-            .ok_or_else(|| failed(std::io::Error::other("the preview is already answering")))?;
-        listener.set_nonblocking(false).map_err(failed)?;
-        let backend = http::Backend::new(self.folder.clone(), Arc::clone(shared));
-        backend.serve(listener).map_err(failed)?;
+        #[cfg(unix)]
+        {
+            let sockets = self.folder.join("sockets");
+            crate::util::fs::private_dir(&sockets)?;
+            let backend = http::Backend::new(sockets, Arc::clone(shared));
+            let notices = self.sender.clone();
+            let guard = guard::Guard::new(
+                listener,
+                Arc::clone(shared),
+                Box::new(move || backend.start()),
+                Box::new(move |notice| {
+                    let _ = notices.send(Message::Notice(notice));
+                }),
+            )
+            .map_err(failed)?;
+            guard.spawn().map_err(failed)?;
+        }
+        #[cfg(not(unix))]
+        {
+            listener.set_nonblocking(false).map_err(failed)?;
+            let backend = http::Backend::new(self.folder.clone(), Arc::clone(shared));
+            backend.serve(listener).map_err(failed)?;
+        }
         Ok(())
     }
 
