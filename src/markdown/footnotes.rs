@@ -121,22 +121,21 @@ impl<'a> Notes<'a> {
         (out, unreferenced)
     }
 
-    /// One ↩ per reference to note `n`, each back to its own reference.
+    /// One ↩ per reference to note `n`, each back to its own reference,
+    /// in the order of the text. The ↩ alone is seen (a visible number
+    /// beside it would have to be part of the link's spoken name too).
     fn backlinks(&self, n: usize, p: &str) -> String {
         let count = self.references.get(n - 1).copied().unwrap_or(0);
         let mut out = String::new();
         for k in 1..=count {
-            let (label, mark) = if k == 1 {
-                (format!("{BACK_TO_REFERENCE} {n}"), String::new())
+            let label = if k == 1 {
+                format!("{BACK_TO_REFERENCE} {n}")
             } else {
-                (
-                    format!("{BACK_TO_REFERENCE} {n} ({k})"),
-                    format!("<sup>{k}</sup>"),
-                )
+                format!("{BACK_TO_REFERENCE} {n} ({k})")
             };
             let _ = write!(
                 out,
-                " <a href=\"#{p}{}\" class=\"footnote-back\" aria-label=\"{label}\">↩{mark}</a>",
+                " <a href=\"#{p}{}\" class=\"footnote-back\" aria-label=\"{label}\">↩</a>",
                 reference_id(n, k)
             );
         }

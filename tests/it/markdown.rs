@@ -56,9 +56,10 @@ fn check_page(name: &str, html: &str) -> usize {
 }
 
 /// The small site, with footnotes on two pages of the `scope` module (both
-/// `[^1]`, one beside a `## Notes` heading), highlighted code, an unknown
-/// code language and escaped anchor markers.
-fn site_with_footnotes() -> TempSite {
+/// `[^1]`, one beside a `## Notes` heading), a table, highlighted code
+/// with a line too long for its box, an unknown code language and escaped
+/// anchor markers.
+pub fn site_with_footnotes() -> TempSite {
     let site = TempSite::new();
     site.write(
         "content/scope.md",
@@ -85,7 +86,7 @@ Read the notes below.[^1]
     );
     site.write(
         "content/more.md",
-        "---
+        &"---
 title: More on scope
 weight: 15
 audience: [staff]
@@ -97,8 +98,12 @@ foo \\{#bar}
 
 - item \\{#x}
 
+| Who | Signs in |
+| --- | --- |
+| Visitors | At the office |
+
 ```yaml
-visitors: sign-in
+visitors: sign-in # {long}
 ```
 
 ```powershell
@@ -106,7 +111,8 @@ Get-Visitor
 ```
 
 [^1]: At the office.
-",
+"
+        .replace("{long}", &"and a long comment ".repeat(20)),
     );
     site
 }
@@ -181,7 +187,7 @@ fn an_unknown_code_language_is_a_warning_with_its_line() {
         assert_eq!(output.status.code(), Some(0), "{shown}");
         assert!(
             shown.contains(
-                "warning: content/more.md:17: the code language `powershell` is not one \
+                "warning: content/more.md:21: the code language `powershell` is not one \
                  handbook can highlight"
             ),
             "{shown}"
@@ -391,4 +397,37 @@ fn commonmark_and_gfm_examples_render_as_specified() {
         all.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn the_languages_the_guide_names_are_the_ones_highlighted() {
+    let guide =
+        std::fs::read_to_string(crate::support::project_root().join("docs/authoring.md")).unwrap();
+    let start = guide
+        .find("Languages handbook highlights:")
+        .expect("the guide lists the languages");
+    let end = start + guide[start..].find(" in any case.").unwrap();
+    let listed: Vec<&str> = guide[start..end].split('`').skip(1).step_by(2).collect();
+    assert!(listed.len() > 40, "{listed:?}");
+    for lang in listed {
+        let rendered = render(
+            &format!("```{lang}\nx\n```\n"),
+            1,
+            &RenderOptions::default(),
+        );
+        assert!(rendered.highlighted, "`{lang}` is highlighted");
+        assert!(rendered.warnings.is_empty(), "{lang}");
+    }
+    // The ones it names as unknown warn.
+    for lang in ["powershell", "toml", "typescript"] {
+        let rendered = render(
+            &format!("```{lang}\nx\n```\n"),
+            1,
+            &RenderOptions::default(),
+        );
+        assert!(
+            !rendered.highlighted && rendered.warnings.len() == 1,
+            "{lang}"
+        );
+    }
 }
