@@ -97,7 +97,9 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// The text in parts by heading.
     pub parts: Vec<TextPart>,
-    /// Whether a fenced code block was highlighted (needs `syntax.css`).
+    /// Whether a fenced code block was highlighted: the page needs
+    /// `syntax.css`, and so does every page that shows this text (a
+    /// course module page, a print page).
     pub highlighted: bool,
     /// Words of text.
     pub word_count: usize,
