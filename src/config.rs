@@ -83,6 +83,12 @@ fn default_pass_mark() -> i64 {
     80
 }
 
+/// Says that a value is not a [`ReviewDate`], after the value in backticks.
+const NOT_A_DATE: &str = "is not a date";
+
+/// The keys of `site.yaml` whose values are [`ReviewDate`]s.
+const DATE_KEYS: [&str; 2] = ["reviewed", "next_review"];
+
 /// A review date: a month (`2027-01`) or a day (`2027-01-31`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReviewDate {
@@ -144,12 +150,38 @@ impl fmt::Display for ReviewDate {
 impl<'de> Deserialize<'de> for ReviewDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        ReviewDate::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a date; write a month like 2027-01 or a day like 2027-01-31"
-            ))
-        })
+        ReviewDate::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` {NOT_A_DATE}")))
     }
+}
+
+/// A parse error of `site.yaml` with its fix. A date that is not a date
+/// is only found wrong once read, and the YAML parser then names the line
+/// the settings start on: it is put on the line that holds the value.
+fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
+    let bad_date = problem
+        .message
+        .strip_prefix('`')
+        .and_then(|m| m.strip_suffix(&format!("` {NOT_A_DATE}")));
+    if let Some(value) = bad_date {
+        let found = DATE_KEYS
+            .iter()
+            .filter_map(|key| yaml::top_value(text, key))
+            .filter(|(_, written)| written == value)
+            .map(|(line, _)| line)
+            .min();
+        if found.is_some() {
+            problem.line = found;
+        }
+        return problem.help(
+            "write the date as year and month (2027-01) or year, month and day \
+             (2027-01-31), in numbers",
+        );
+    }
+    problem.help(
+        "site.yaml takes: id, title, organisation, aim, schools, version, \
+         reviewed, next_review, office_email, theme, base_url, language, course",
+    )
 }
 
 impl SiteConfig {
@@ -177,12 +209,8 @@ impl SiteConfig {
 
     /// Parses and validates the text of `site.yaml`.
     pub(crate) fn parse(text: &str) -> Result<SiteConfig> {
-        let config: SiteConfig = yaml::parse(Path::new(CONFIG_FILE), text).map_err(|problem| {
-            Error::input(problem.help(
-                "site.yaml takes: id, title, organisation, aim, schools, version, \
-                 reviewed, next_review, office_email, theme, base_url, language, course",
-            ))
-        })?;
+        let config: SiteConfig = yaml::parse(Path::new(CONFIG_FILE), text)
+            .map_err(|problem| Error::input(explain(problem, text)))?;
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -298,6 +326,31 @@ mod tests {
         assert!(err.to_string().contains("not a date"), "{err}");
         let err = SiteConfig::parse(&GOOD.replace("2027-01-31", "2024-12")).unwrap_err();
         assert!(err.to_string().contains("site.yaml:6"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_date_is_shown_on_its_own_line() {
+        // A comment first, as in the real site.yaml; other lines hold the
+        // same digits.
+        let text = format!("# Settings\n{GOOD}").replace("version: v1", "version: 2025");
+        for (from, to, line) in [
+            ("reviewed: 2025-01", "reviewed: 2025-13", 6),
+            ("reviewed: 2025-01", "reviewed: 2025", 6),
+            ("reviewed: 2025-01", "reviewed: \"2025-02-30\"  # typo", 6),
+            ("next_review: 2027-01-31", "next_review: 2027-13", 7),
+        ] {
+            let Err(Error::Input(problems)) = SiteConfig::parse(&text.replace(from, to)) else {
+                panic!("{to} is refused");
+            };
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].line, Some(line), "{to}: {problems:?}");
+            assert!(
+                problems[0].message.ends_with("` is not a date"),
+                "{problems:?}"
+            );
+            let help = problems[0].help.as_deref().unwrap_or("");
+            assert!(help.contains("(2027-01)"), "{help}");
+        }
     }
 
     #[test]

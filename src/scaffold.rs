@@ -1,5 +1,6 @@
-//! The starter handbook that `handbook new` writes: a site.yaml and a few
-//! pages that show the content format and build at once.
+//! The starter handbook that `handbook new` writes: a site.yaml, a few
+//! pages and a course module with its quiz, so that a new school sees the
+//! whole product (policy pages, print page, course) in its first build.
 
 use std::path::Path;
 
@@ -43,7 +44,7 @@ part of the policy. {#about}
 title: Scope
 weight: 10
 audience: [staff]
-module: scope
+module: essentials
 summary: Who this policy applies to.
 ---
 This policy applies to all staff and volunteers. {#who}
@@ -57,12 +58,37 @@ See [Roles and responsibilities](roles.md#staff) for what each person does.
 title: Roles and responsibilities
 weight: 20
 audience: [staff]
-module: roles
+module: essentials
 summary: Who does what under this policy.
 ---
 ## Staff
 
 - Read this policy and complete the course. {#read}
+",
+    ),
+    (
+        "quizzes/essentials.yaml",
+        "# A course module: the pages whose front matter says `module: essentials`,
+# then these questions. See docs/authoring.md in the handbook project.
+module: essentials
+title: Policy essentials
+weight: 10
+questions:
+  - id: who
+    prompt: Who does this policy apply to?
+    kind: single
+    options:
+      - text: Only teaching staff.
+      - text: All staff and volunteers.
+        correct: true
+    explain: The policy applies to all staff and volunteers.
+    policy_ref: scope#who
+  - id: read-and-complete
+    prompt: Staff read this policy and complete the course.
+    kind: true_false
+    answer: true
+    explain: Every member of staff reads the policy and completes the course.
+    policy_ref: roles#read
 ",
     ),
     (".gitignore", "output/\n.handbook/\n"),

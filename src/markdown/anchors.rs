@@ -33,13 +33,23 @@ fn slugify(text: &str) -> String {
 
 /// Splits a trailing ` {#id}` off a paragraph's or list item's text. The
 /// id comes back as written, valid or not (see [`is_anchor_id`]); text
-/// whose braces hold a space is prose, not an anchor.
-fn trailing_anchor(text: &str) -> Option<(&str, &str)> {
+/// whose braces hold a space is prose, not an anchor. `source` is the
+/// Markdown the text comes from: the marker must be written there as it
+/// reads, not escaped (`\{#id}`, `{\#id}`) nor made of entities
+/// (`&#123;#id}`), for CommonMark says those are text.
+fn trailing_anchor<'t>(text: &'t str, source: &str) -> Option<(&'t str, &'t str)> {
     let trimmed = text.trim_end();
     let inner = trimmed.strip_suffix('}')?;
     let open = inner.rfind("{#")?;
     let id = &inner[open + 2..];
-    (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| (trimmed[..open].trim_end(), id))
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return None;
+    }
+    let before = source.trim_end().strip_suffix(&trimmed[open..])?;
+    // An odd run of backslashes escapes the `{`; an even one is escaped
+    // backslashes, and the marker stands.
+    let backslashes = before.len() - before.trim_end_matches('\\').len();
+    (backslashes % 2 == 0).then(|| (trimmed[..open].trim_end(), id))
 }
 
 /// True for an id an author may give a heading, paragraph or list item
@@ -133,6 +143,7 @@ pub(super) struct PageIds {
 /// allowed.
 pub(super) fn assign(
     events: &Events<'_>,
+    markdown: &str,
     lines: &LineIndex,
     problems: &mut Vec<Problem>,
 ) -> PageIds {
@@ -147,10 +158,11 @@ pub(super) fn assign(
         match event {
             Event::Start(Tag::Paragraph | Tag::Item) => open_blocks.push(i),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                if let (Some(start), Some((Event::Text(text), _))) =
+                if let (Some(start), Some((Event::Text(text), text_range))) =
                     (open_blocks.pop(), events.get(i - 1))
                 {
-                    claims.block_marker(start, i - 1, text, range.start);
+                    let source = markdown.get(text_range.clone()).unwrap_or("");
+                    claims.block_marker(start, i - 1, (text, source), range.start);
                 }
             }
             Event::Start(Tag::Heading {
@@ -199,9 +211,10 @@ impl Claims<'_> {
     }
 
     /// A paragraph's or list item's trailing ` {#id}`, in its last text
-    /// event (`text`, event `text_at`); the block starts at event `start`.
-    fn block_marker(&mut self, start: usize, text_at: usize, text: &str, offset: usize) {
-        let Some((rest, id)) = trailing_anchor(text) else {
+    /// event (event `text_at`: its text and the Markdown it comes from);
+    /// the block starts at event `start`.
+    fn block_marker(&mut self, start: usize, text_at: usize, text: (&str, &str), offset: usize) {
+        let Some((rest, id)) = trailing_anchor(text.0, text.1) else {
             return;
         };
         if self.ids.blocks.contains_key(&start) {
@@ -343,13 +356,28 @@ mod tests {
 
     #[test]
     fn a_trailing_marker_is_split_off_and_prose_in_braces_is_not() {
+        let plain = |text| trailing_anchor(text, text);
+        assert_eq!(plain("Some text. {#intro} "), Some(("Some text.", "intro")));
+        assert_eq!(plain("Bad {#x\"y}"), Some(("Bad", "x\"y")));
+        assert_eq!(plain("Sets {#a, #b}"), None);
+        assert_eq!(plain("Empty {#}"), None);
+        assert_eq!(plain("No marker"), None);
+    }
+
+    #[test]
+    fn an_escaped_or_encoded_marker_is_text() {
+        // The text as CommonMark reads it, and the Markdown it came from.
+        let text = "foo {#bar}";
+        assert_eq!(trailing_anchor(text, "foo \\{#bar}"), None);
+        assert_eq!(trailing_anchor(text, "foo {\\#bar}"), None);
+        assert_eq!(trailing_anchor(text, "foo {#bar\\}"), None);
+        assert_eq!(trailing_anchor(text, "foo &#123;#bar}"), None);
+        assert_eq!(trailing_anchor(text, "foo \\\\\\{#bar}"), None, "three");
+        // An escaped backslash before the marker leaves the marker whole.
         assert_eq!(
-            trailing_anchor("Some text. {#intro} "),
-            Some(("Some text.", "intro"))
+            trailing_anchor("foo \\{#bar}", "foo \\\\{#bar}"),
+            Some(("foo \\", "bar"))
         );
-        assert_eq!(trailing_anchor("Bad {#x\"y}"), Some(("Bad", "x\"y")));
-        assert_eq!(trailing_anchor("Sets {#a, #b}"), None);
-        assert_eq!(trailing_anchor("Empty {#}"), None);
-        assert_eq!(trailing_anchor("No marker"), None);
+        assert_eq!(trailing_anchor(text, "foo {#bar}\n"), Some(("foo", "bar")));
     }
 }

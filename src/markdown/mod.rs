@@ -1,6 +1,6 @@
 //! Markdown to HTML with pulldown-cmark: stable heading anchors, paragraph
-//! anchors, internal `.md` links rewritten to the built pages, and syntect
-//! highlighting for fenced code.
+//! anchors, internal `.md` links rewritten to the built pages, syntect
+//! highlighting for fenced code, and footnotes with a way back.
 //!
 //! Takes one page's Markdown (and the line of its file it starts on);
 //! gives its HTML and what later stages need: the anchors the page defines,
@@ -8,7 +8,8 @@
 //! its table of contents, its plain text (for search) and its problems.
 //! Rendering is two passes over pulldown-cmark's events: `anchors`
 //! decides every id first, then `Writer` writes the HTML, with `links`
-//! rewriting addresses and `highlight` colouring code.
+//! rewriting addresses, `highlight` colouring code and `footnotes`
+//! gathering the notes to list at the end.
 
 use std::ops::Range;
 
@@ -18,8 +19,10 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::util::html;
+use crate::util::text::terminal_safe;
 
 mod anchors;
+mod footnotes;
 mod highlight;
 mod links;
 
@@ -94,12 +97,17 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// The text in parts by heading.
     pub parts: Vec<TextPart>,
-    /// Whether a fenced code block was highlighted (needs `syntax.css`).
+    /// Whether a fenced code block was highlighted: the page needs
+    /// `syntax.css`, and so does every page that shows this text (a
+    /// course module page, a print page).
     pub highlighted: bool,
     /// Words of text.
     pub word_count: usize,
     /// Problems such as duplicate anchors.
     pub problems: Vec<Problem>,
+    /// Things worth a warning that do not stop a build, such as a code
+    /// language handbook cannot highlight.
+    pub warnings: Vec<Problem>,
 }
 
 fn parser_options() -> Options {
@@ -140,7 +148,7 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
         TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
             .collect();
     let mut out = Rendered::default();
-    let ids = anchors::assign(&events, &lines, &mut out.problems);
+    let ids = anchors::assign(&events, markdown, &lines, &mut out.problems);
     let mut writer = Writer {
         options,
         ids: &ids,
@@ -151,6 +159,8 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
         heading: None,
         code: None,
         in_image: 0,
+        notes: footnotes::Notes::default(),
+        note: None,
     };
     for (i, (event, range)) in events.iter().enumerate() {
         writer.event(i, event, range);
@@ -175,6 +185,11 @@ struct Writer<'a, 'r> {
     code: Option<(String, String)>,
     /// How many images deep (their alt text is not part of the page text).
     in_image: usize,
+    /// The page's footnotes so far.
+    notes: footnotes::Notes<'a>,
+    /// Inside a footnote's definition: its label, its line and the page's
+    /// HTML events until it started (the note's own go to `html`).
+    note: Option<(String, usize, Vec<Event<'a>>)>,
 }
 
 impl<'a> Writer<'a, '_> {
@@ -196,8 +211,29 @@ impl<'a> Writer<'a, '_> {
                 self.html.push(Event::Html("</li>\n".into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                self.code = Some((highlight::language(kind), String::new()));
+                let lang = highlight::language(kind);
+                if let Some(hint) = highlight::unknown(&lang) {
+                    self.out.warnings.push(Problem {
+                        line: self.lines.line(range.start),
+                        message: format!(
+                            "the code language `{}` is not one handbook can highlight; \
+                             the block is shown as plain text",
+                            terminal_safe(&lang)
+                        ),
+                        help: hint,
+                    });
+                }
+                self.code = Some((lang, String::new()));
             }
+            Event::FootnoteReference(label) => {
+                let html = self.notes.reference(label, self.options.id_prefix);
+                self.html.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let page = std::mem::take(&mut self.html);
+                self.note = Some((label.to_string(), self.lines.line(range.start), page));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.close_note(),
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Some(target) = links::checked_target(tag) {
                     self.out.links.push(LinkRef {
@@ -261,6 +297,26 @@ impl<'a> Writer<'a, '_> {
             _ => return false,
         }
         true
+    }
+
+    /// The end of a footnote's definition: its HTML is kept for the
+    /// notes at the end of the page.
+    fn close_note(&mut self) {
+        let Some((label, line, page)) = self.note.take() else {
+            return;
+        };
+        let note = std::mem::replace(&mut self.html, page);
+        if !self.notes.define(&label, line, note) {
+            self.out.problems.push(Problem {
+                line,
+                message: format!(
+                    "the footnote `[^{}]` is defined twice on this page",
+                    terminal_safe(&label)
+                ),
+                help: "give each footnote its own label, or remove the second definition"
+                    .to_string(),
+            });
+        }
     }
 
     /// A heading starts a new text part; it is written with its id and
@@ -335,7 +391,25 @@ impl<'a> Writer<'a, '_> {
             out.word_count += part.heading.split_whitespace().count();
         }
         out.anchors = self.ids.all.clone();
-        pulldown_cmark::html::push_html(&mut out.html, self.html.into_iter());
+        let mut html = self.html;
+        if !self.notes.is_empty() {
+            let (notes, unreferenced) = self.notes.finish(self.options.id_prefix);
+            html.extend(notes);
+            for (label, line) in unreferenced {
+                out.warnings.push(Problem {
+                    line,
+                    message: format!(
+                        "nothing on the page refers to the footnote `[^{}]`",
+                        terminal_safe(&label)
+                    ),
+                    help: format!(
+                        "refer to it in the text with [^{}], or remove it",
+                        terminal_safe(&label)
+                    ),
+                });
+            }
+        }
+        pulldown_cmark::html::push_html(&mut out.html, html.into_iter());
         out
     }
 }
@@ -358,241 +432,4 @@ fn heading_number(level: HeadingLevel) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    fn html(md: &str) -> String {
-        render(md, 1, &RenderOptions::default()).html
-    }
-
-    #[test]
-    fn headings_get_unique_anchors() {
-        let r = render(
-            "## Pupils\n\n## Pupils\n\n### Tone {#voice}\n",
-            1,
-            &RenderOptions::default(),
-        );
-        assert!(
-            r.html.contains("<h2 id=\"pupils\">Pupils</h2>"),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("<h2 id=\"pupils-1\">"), "{}", r.html);
-        assert!(r.html.contains("<h3 id=\"voice\">Tone</h3>"), "{}", r.html);
-        assert_eq!(r.toc.len(), 3);
-        assert_eq!(r.anchors, ["pupils", "pupils-1", "voice"]);
-    }
-
-    #[test]
-    fn a_heading_id_cannot_inject_attributes() {
-        let r = render(
-            "Intro.\n\n## T {#x\"onmouseover=\"alert(1)}\n",
-            7,
-            &RenderOptions::default(),
-        );
-        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
-        assert_eq!(r.problems[0].line, 9);
-        assert!(r.problems[0].message.contains("is not a valid id"));
-        assert!(!r.html.contains("onmouseover=\""), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"t\">"), "{}", r.html);
-
-        // A paragraph anchor that is not an id is reported too.
-        let r = render("Text {#x\"y}\n", 3, &RenderOptions::default());
-        assert_eq!(r.problems.len(), 1);
-        assert_eq!(r.problems[0].line, 3);
-        // Prose in braces is not an anchor.
-        let r = render("Sets {#a, #b}\n", 1, &RenderOptions::default());
-        assert!(r.problems.is_empty());
-        assert!(r.html.contains("{#a, #b}"), "{}", r.html);
-    }
-
-    #[test]
-    fn every_id_attribute_is_escaped() {
-        let options = RenderOptions {
-            id_prefix: "a\"b--",
-            ..RenderOptions::default()
-        };
-        let r = render("## Tone\n\nText. {#p1}\n\n- Item {#i1}\n", 1, &options);
-        assert!(r.html.contains("<h2 id=\"a&quot;b--tone\">"), "{}", r.html);
-        assert!(r.html.contains("<p id=\"a&quot;b--p1\">"), "{}", r.html);
-        assert!(r.html.contains("<li id=\"a&quot;b--i1\">"), "{}", r.html);
-        assert!(!r.html.contains("a\"b"), "{}", r.html);
-    }
-
-    #[test]
-    fn heading_classes_are_kept_and_checked() {
-        let r = render(
-            "## Staff {#staff .note .wide}\n\n## Other {.tip}\n",
-            1,
-            &RenderOptions::default(),
-        );
-        assert!(r.problems.is_empty(), "{:?}", r.problems);
-        assert!(
-            r.html
-                .contains("<h2 id=\"staff\" class=\"note wide\">Staff</h2>"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("<h2 id=\"other\" class=\"tip\">"),
-            "{}",
-            r.html
-        );
-
-        let r = render(
-            "## A {.x\"y}\n\n## B {onclick=alert(1) .c}\n",
-            1,
-            &RenderOptions::default(),
-        );
-        let lines: Vec<(usize, &str)> = r
-            .problems
-            .iter()
-            .map(|p| (p.line, p.message.as_str()))
-            .collect();
-        assert_eq!(lines.len(), 2, "{lines:?}");
-        assert_eq!(lines[0].0, 1);
-        assert!(lines[0].1.contains("not a valid class name"), "{lines:?}");
-        assert_eq!(lines[1].0, 3);
-        assert!(
-            lines[1].1.contains("attribute `onclick` is not allowed"),
-            "{lines:?}"
-        );
-        assert!(!r.html.contains("onclick"), "{}", r.html);
-        assert!(!r.html.contains("x\"y"), "{}", r.html);
-    }
-
-    #[test]
-    fn de_duplication_steps_around_every_taken_id() {
-        let ids = |md: &str| -> Vec<String> {
-            render(md, 1, &RenderOptions::default())
-                .toc
-                .into_iter()
-                .map(|t| t.id)
-                .collect()
-        };
-        // Two `x`, then a heading literally named `x-1`, then `x` again.
-        assert_eq!(
-            ids("## x\n## x\n## x 1\n## x\n"),
-            ["x", "x-1", "x-1-1", "x-2"]
-        );
-        // `x-1` written first: the second `x` skips it.
-        assert_eq!(ids("## x 1\n## x\n## x\n"), ["x-1", "x", "x-2"]);
-        // An explicit id later on the page is claimed before any slug.
-        assert_eq!(
-            ids("## x\n## x\n## x\n## Other {#x-2}\n"),
-            ["x", "x-1", "x-3", "x-2"]
-        );
-        // A paragraph anchor is stepped around too.
-        let r = render("Note. {#x}\n\n## x\n", 1, &RenderOptions::default());
-        assert_eq!(r.toc[0].id, "x-1");
-        assert!(r.problems.is_empty());
-        // Many identical headings: every id distinct, in order.
-        let md = "## Same\n\n".repeat(500);
-        let got = ids(&md);
-        assert_eq!(got.len(), 500);
-        assert_eq!(got[0], "same");
-        assert_eq!(got[499], "same-499");
-        let distinct: HashSet<&String> = got.iter().collect();
-        assert_eq!(distinct.len(), 500);
-    }
-
-    #[test]
-    fn paragraph_and_item_anchors() {
-        let r = html("Some text. {#intro}\n\n- One item {#one}\n- Two\n");
-        assert!(r.contains("<p id=\"intro\">Some text.</p>"), "{r}");
-        assert!(r.contains("<li id=\"one\">One item</li>"), "{r}");
-        assert!(r.contains("<li>Two</li>"), "{r}");
-        assert!(!r.contains("{#"), "{r}");
-    }
-
-    #[test]
-    fn duplicate_anchor_is_a_problem_with_its_line() {
-        let r = render("A {#x}\n\nB {#x}\n", 10, &RenderOptions::default());
-        assert_eq!(r.problems.len(), 1);
-        assert_eq!(r.problems[0].line, 12);
-    }
-
-    #[test]
-    fn internal_links_are_rewritten_and_recorded() {
-        let r = render(
-            "See [roles](roles.md#pupils), [home](../_index.md), [x](#top)\nand [web](https://example.org).\n",
-            5,
-            &RenderOptions::default(),
-        );
-        assert!(r.html.contains("href=\"roles.html#pupils\""), "{}", r.html);
-        assert!(r.html.contains("href=\"../index.html\""), "{}", r.html);
-        assert!(
-            r.html.contains("href=\"https://example.org\""),
-            "{}",
-            r.html
-        );
-        let targets: Vec<_> = r
-            .links
-            .iter()
-            .map(|l| (l.target.as_str(), l.line))
-            .collect();
-        assert_eq!(
-            targets,
-            [("roles.md#pupils", 5), ("../_index.md", 5), ("#top", 5)]
-        );
-    }
-
-    #[test]
-    fn links_can_be_prefixed_for_another_folder() {
-        let options = RenderOptions {
-            link_prefix: "../",
-            page_url: Some("scope.html"),
-            id_prefix: "",
-        };
-        let r = render("[a](roles.md) [b](#here)", 1, &options);
-        assert!(r.html.contains("href=\"../roles.html\""), "{}", r.html);
-        assert!(r.html.contains("href=\"../scope.html#here\""), "{}", r.html);
-    }
-
-    #[test]
-    fn ids_can_be_prefixed_for_a_shared_document() {
-        let options = RenderOptions {
-            id_prefix: "scope--",
-            ..RenderOptions::default()
-        };
-        let r = render("## Tone\n\nSee [x](#tone). {#p1}\n", 1, &options);
-        assert!(r.html.contains("<h2 id=\"scope--tone\">"), "{}", r.html);
-        assert!(r.html.contains("<p id=\"scope--p1\">"), "{}", r.html);
-        assert!(r.html.contains("href=\"#scope--tone\""), "{}", r.html);
-        assert_eq!(r.anchors, ["p1", "tone"]);
-    }
-
-    #[test]
-    fn code_is_highlighted_only_with_a_known_language() {
-        let r = render("```rust\nfn main() {}\n```\n", 1, &RenderOptions::default());
-        assert!(r.highlighted);
-        assert!(r.html.contains("hl-"), "{}", r.html);
-        let r = render("```\n<b>\n```\n", 1, &RenderOptions::default());
-        assert!(!r.highlighted);
-        assert!(r.html.contains("&lt;b&gt;"), "{}", r.html);
-    }
-
-    #[test]
-    fn text_parts_follow_headings() {
-        let r = render(
-            "Intro words.\n\n## Tone\n\nBe *kind*.\n",
-            1,
-            &RenderOptions::default(),
-        );
-        assert_eq!(r.parts.len(), 2);
-        assert_eq!(r.parts[0].text, "Intro words.");
-        assert_eq!(r.parts[1].heading, "Tone");
-        assert_eq!(r.parts[1].anchor, "tone");
-        assert_eq!(r.parts[1].text, "Be kind.");
-        assert_eq!(r.word_count, 5);
-    }
-
-    #[test]
-    fn tables_footnotes_strikethrough() {
-        let r = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: note\n");
-        assert!(r.contains("<table>"));
-        assert!(r.contains("<del>old</del>"));
-        assert!(r.contains("footnote"));
-    }
-}
+mod tests;

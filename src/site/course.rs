@@ -209,9 +209,13 @@ impl<'a> Prepared<'a> {
         let results: Vec<Result<()>> = pages
             .par_iter()
             .map(|(template, url, title, module)| {
-                let generated = self.generated_template(url, title);
+                let mut generated = self.generated_template(url, title);
                 match module {
                     Some(i) => {
+                        // The module shows its pages' text, and their code.
+                        generated.place.page_has_code = (self.module_pages(&quizzes[*i].module))
+                            .iter()
+                            .any(|&(j, _)| self.rendered[j].highlighted);
                         let questions = self.questions(*i);
                         let context = ModuleTemplate {
                             generated,

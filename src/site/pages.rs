@@ -347,7 +347,7 @@ impl<'a> Prepared<'a> {
                 })
                 .collect();
             let title = format!("{} (printable)", section.title());
-            let context = PrintTemplate {
+            let mut context = PrintTemplate {
                 root: root_prefix(&url),
                 page: PageHead {
                     title: &title,
@@ -358,6 +358,9 @@ impl<'a> Prepared<'a> {
                 tool: self.tool(i),
                 print: Print { pages },
             };
+            // The print page shows every page's text, and their code.
+            context.place.page_has_code |= (section.pages.iter())
+                .any(|p| self.rendered[self.by_source[p.source.as_str()]].highlighted);
             out.write("print.html", &url, &context)?;
             count += 1;
         }

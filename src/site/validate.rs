@@ -84,6 +84,10 @@ impl Prepared<'_> {
                         .help(problem.help.clone()),
                 );
             }
+            for w in &rendered.warnings {
+                let warning = Diagnostic::warning(page.file(), Some(w.line), w.message.clone());
+                problems.push(warning.help(w.help.clone()));
+            }
             for link in &rendered.links {
                 // Resolve without any query string: `x.md?y#a` → `x.md#a`.
                 let target = match link.target.split_once('#') {

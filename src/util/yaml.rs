@@ -218,6 +218,21 @@ pub(crate) fn top_key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The line of the top-level `key:` and its value as written there (a
+/// scalar: its quotes and any comment after it taken off), if it is
+/// written on the key's own line.
+pub(crate) fn top_value(text: &str, key: &str) -> Option<(usize, String)> {
+    let line_no = top_key_line(text, key)?;
+    let line = without_bom(text).lines().nth(line_no - 1)?;
+    let end = comment_start(line).unwrap_or(line.len());
+    let value = line[..end].split_once(':')?.1.trim();
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|&q| value.strip_prefix(q)?.strip_suffix(q))
+        .unwrap_or(value);
+    Some((line_no, unquoted.to_string()))
+}
+
 /// The line of `key:` within one list item: between lines `start` and
 /// `end` (1-based, `end` not included), the item's own `- key:` counting.
 pub(crate) fn field_line(text: &str, start: usize, end: usize, key: &str) -> Option<usize> {
@@ -434,6 +449,15 @@ mod tests {
         assert_eq!(field_line(text, 3, 7, "id"), Some(3), "the item's `- id:`");
         assert_eq!(field_line(text, 7, usize::MAX, "prompt"), None);
         assert_eq!(id_line(text, "two"), Some(7));
+        assert_eq!(top_value(text, "after"), Some((9, "x".to_string())));
+        assert_eq!(top_value(text, "questions"), Some((2, String::new())));
+        assert_eq!(top_value(text, "kind"), None, "indented");
+        let dates = "a: 1\nreviewed: \"2025-13\"   # last\nnext: '2026-01' # x\n";
+        assert_eq!(
+            top_value(dates, "reviewed"),
+            Some((2, "2025-13".to_string()))
+        );
+        assert_eq!(top_value(dates, "next"), Some((3, "2026-01".to_string())));
         assert_eq!(id_line(text, "three"), None);
         // serde_yaml writes list items at the key's own indentation.
         assert_eq!(

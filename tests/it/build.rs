@@ -233,6 +233,21 @@ fn new_makes_a_handbook_that_builds_and_checks() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(target.join("output/index.html").is_file());
     assert!(target.join("output/print.html").is_file());
+    // The whole product at once: the course home, its module, the
+    // declaration, and the home page pointing to the course.
+    let shown = text(&output);
+    assert!(!shown.contains("warning"), "{shown}");
+    let module = std::fs::read_to_string(target.join("output/course/essentials.html")).unwrap();
+    assert!(
+        module.contains("Who does this policy apply to?"),
+        "{module}"
+    );
+    assert!(module.contains("This policy applies to all staff and volunteers."));
+    for page in ["output/course/index.html", "output/course/declaration.html"] {
+        assert!(target.join(page).is_file(), "{page}");
+    }
+    let home = std::fs::read_to_string(target.join("output/index.html")).unwrap();
+    assert!(home.contains("href=\"course/index.html\""), "{home}");
     let output = handbook(&["new", &target_str]);
     assert_eq!(
         output.status.code(),

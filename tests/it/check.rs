@@ -160,3 +160,63 @@ fn the_real_handbook_checks_clean() {
     let output = handbook(&["check", "--root", &root.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 }
+
+/// What Windows Notepad writes at the start of a file it saves as UTF-8.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+#[test]
+fn files_that_start_with_a_byte_order_mark_are_accepted() {
+    let fixture = project_root().join("tests/fixtures/bom-accepted");
+    let site = TempSite::new();
+    overlay(&site, &fixture, &fixture);
+    // site.yaml, a page's front matter, a quiz and a tool file.
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(&fixture) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(bytes.starts_with(BOM), "{}", entry.path().display());
+            files += 1;
+        }
+    }
+    assert_eq!(files, 5);
+    let output = site.run(&["publish", "--summary", "First version."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // And versions.yaml, as publishing wrote it, saved again by Notepad.
+    let versions = site.path().join("versions.yaml");
+    let written = std::fs::read(&versions).unwrap();
+    assert!(!written.starts_with(BOM));
+    std::fs::write(&versions, [BOM, &written].concat()).unwrap();
+
+    for command in [vec!["check"], vec!["build"]] {
+        let output = site.run(&command);
+        let shown = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{command:?}\n{shown}");
+        assert!(!shown.contains("warning"), "{command:?}\n{shown}");
+    }
+    let scope = site.read("output/scope.html");
+    assert!(scope.contains("<title>Scope"), "the front matter is read");
+    assert!(scope.contains("<p id=\"all-staff\">This policy applies to all staff.</p>"));
+    let checklist = site.read("output/checklist.html");
+    assert!(
+        checklist.contains("Read the scope page."),
+        "the tool is shown"
+    );
+    let module = site.read("output/course/scope.html");
+    assert!(
+        module.contains("Who does the policy apply to?"),
+        "the quiz is read"
+    );
+    assert!(site.read("output/versions.html").contains("First version."));
+    for entry in walkdir::WalkDir::new(site.path().join("output")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !html.windows(3).any(|w| w == BOM),
+                "no mark is copied into {}",
+                entry.path().display()
+            );
+        }
+    }
+}

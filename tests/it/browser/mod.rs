@@ -26,6 +26,7 @@ mod handbook;
 mod history;
 mod hosts;
 mod identity;
+mod markdown;
 mod pages;
 mod quiz;
 mod report;
