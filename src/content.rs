@@ -48,14 +48,20 @@ pub(crate) struct FrontMatter {
     /// One sentence saying what the page is about.
     #[serde(default)]
     pub summary: Option<String>,
-    /// On a section's `_index.md`: also build a printable page of the
-    /// whole section.
-    #[serde(default)]
+    /// On a section's `_index.md`: whether the section is part of the
+    /// policy's printable page (yes unless `print: false`). On the home
+    /// page's `_index.md`, `false` means the policy has no printable page.
+    #[serde(default = "printed")]
     pub print: bool,
     /// An interactive tool shown on the page: its YAML file, relative to
     /// the page (see docs/tools.md).
     #[serde(default)]
     pub tool: Option<String>,
+}
+
+/// Sections are printed unless they say `print: false`.
+fn printed() -> bool {
+    true
 }
 
 /// Accepts one audience or a list of them.
@@ -189,6 +195,46 @@ impl Section {
 
     fn weight(&self) -> i64 {
         self.index.as_ref().map_or(0, |p| p.front.weight)
+    }
+
+    /// Whether the section's `_index.md` leaves it out of the printable
+    /// page (`print: false`).
+    pub(crate) fn printed(&self) -> bool {
+        self.index.as_ref().is_none_or(|p| p.front.print)
+    }
+
+    /// The section's pages and sub-sections together, in reading order:
+    /// by weight, then title, then path, so that a sub-section of weight
+    /// 20 comes between pages of weight 10 and 30.
+    pub(crate) fn children(&self) -> Vec<Child<'_>> {
+        let mut out: Vec<Child<'_>> = self
+            .pages
+            .iter()
+            .map(Child::Page)
+            .chain(self.sections.iter().map(Child::Section))
+            .collect();
+        out.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        out
+    }
+}
+
+/// A page or a sub-section of a section.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Child<'a> {
+    /// A page of the section.
+    Page(&'a Page),
+    /// A folder inside it.
+    Section(&'a Section),
+}
+
+impl Child<'_> {
+    /// What reading order sorts by: weight, title, then the path (which
+    /// is unique).
+    fn order_key(&self) -> (i64, String, &str) {
+        match self {
+            Child::Page(page) => (page.front.weight, page.front.title.clone(), &page.source),
+            Child::Section(section) => (section.weight(), section.title(), &section.dir),
+        }
     }
 }
 
@@ -400,7 +446,9 @@ fn sort(section: &mut Section) {
     for sub in &mut section.sections {
         sort(sub);
     }
-    section.sections.sort_by_key(|s| (s.weight(), s.title()));
+    section
+        .sections
+        .sort_by(|a, b| (a.weight(), a.title(), &a.dir).cmp(&(b.weight(), b.title(), &b.dir)));
 }
 
 /// Splits a file into front matter and body and validates the front matter.
