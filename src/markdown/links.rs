@@ -404,14 +404,15 @@ fn address(
             } else {
                 ELSEWHERE_HELP.to_string()
             };
+            let url = crate::util::text::terminal_safe(url);
+            let message = if at.tag == "style" || at.attr == "style" {
+                format!("`{url}` in the style of a `<{}>` would load from another site", at.tag)
+            } else {
+                format!("`<{} {}=\"{url}\">` would load from another site", at.tag, at.attr)
+            };
             out.problems.push(Problem {
                 line: at.line,
-                message: format!(
-                    "`<{} {}=\"{}\">` would load from another site",
-                    at.tag,
-                    at.attr,
-                    crate::util::text::terminal_safe(url)
-                ),
+                message,
                 help,
             });
         }

@@ -180,6 +180,10 @@ impl Prepared<'_> {
                     )
                 }
             };
+            let message = match &origin {
+                Origin::Module(_, _, module) => format!("module `{module}` {message}"),
+                _ => message,
+            };
             problems.extend(origin.error(message, origin.rename_help(&path)));
         }
         problems

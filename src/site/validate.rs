@@ -159,7 +159,30 @@ impl Prepared<'_> {
                 ),
             )];
         }
+        let lower = source.to_lowercase();
+        let same_but_case = || {
+            files
+                .assets
+                .iter()
+                .chain(self.by_source.keys())
+                .find(|f| f.to_lowercase() == lower)
+                .map(|file| {
+                    vec![(
+                        "points to a file that does not exist".to_string(),
+                        format!(
+                            "there is no content/{source}, but there is content/{file}: letter \
+                             case matters on most web servers; link to `{}`",
+                            with_anchor(&relative_to(from, file))
+                        ),
+                    )]
+                })
+        };
         if decoded.ends_with(".md") {
+            if !self.by_source.contains_key(source.as_str())
+                && let Some(problem) = same_but_case()
+            {
+                return problem;
+            }
             return self
                 .check_reference(from, &with_anchor(&decoded))
                 .err()
@@ -182,23 +205,14 @@ impl Prepared<'_> {
             problems.extend(self.check_reference("", &with_anchor(page)).err());
             return problems;
         }
-        let lower = source.to_lowercase();
-        let similar = files
-            .assets
-            .iter()
-            .chain(self.by_source.keys())
-            .find(|f| f.to_lowercase() == lower);
-        let help = match similar {
-            Some(file) => format!(
-                "there is no content/{source}, but there is content/{file}: letter case matters \
-                 on most web servers; link to `{}`",
-                relative_to(from, file)
-            ),
-            None => format!(
-                "links are relative to this page's folder; there is no file content/{source}"
-            ),
-        };
-        vec![("points to a file that does not exist".to_string(), help)]
+        same_but_case().unwrap_or_else(|| {
+            vec![(
+                "points to a file that does not exist".to_string(),
+                format!(
+                    "links are relative to this page's folder; there is no file content/{source}"
+                ),
+            )]
+        })
     }
 
     /// Loads and checks every page's tool.
