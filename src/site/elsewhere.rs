@@ -111,7 +111,10 @@ mod tests {
 
     #[test]
     fn prefixes_lead_from_one_folder_to_another() {
-        assert_eq!(folder_prefix("course/x.html", "devices/staff.html"), "../devices/");
+        assert_eq!(
+            folder_prefix("course/x.html", "devices/staff.html"),
+            "../devices/"
+        );
         assert_eq!(folder_prefix("course/x.html", "scope.html"), "../");
         assert_eq!(folder_prefix("print.html", "a/b/c.html"), "a/b/");
         assert_eq!(folder_prefix("a/b/print.html", "a/c/d.html"), "../c/");
@@ -123,11 +126,20 @@ mod tests {
     fn part_anchors_are_unique_on_their_document() {
         let mut taken = HashSet::new();
         assert_eq!(part_anchor("scope.md", &mut taken), "scope");
-        assert_eq!(part_anchor("devices/staff.md", &mut taken), "devices--staff");
+        assert_eq!(
+            part_anchor("devices/staff.md", &mut taken),
+            "devices--staff"
+        );
         assert_eq!(part_anchor("devices/_index.md", &mut taken), "devices");
         assert_eq!(part_anchor("_index.md", &mut taken), "home");
-        assert_eq!(part_anchor("devices--staff.md", &mut taken), "devices--staff-2");
-        assert_eq!(part_anchor("devices/staff.md", &mut taken), "devices--staff-3");
+        assert_eq!(
+            part_anchor("devices--staff.md", &mut taken),
+            "devices--staff-2"
+        );
+        assert_eq!(
+            part_anchor("devices/staff.md", &mut taken),
+            "devices--staff-3"
+        );
     }
 
     #[test]

@@ -134,8 +134,7 @@ impl Site {
     /// comes where its first page comes in reading order (a module without
     /// pages, which the checks refuse, goes last).
     fn order_course(&mut self) {
-        let mut first: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
+        let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, entry) in self.entries().iter().enumerate() {
             if let Some(module) = entry.page.and_then(|p| p.front.module.as_ref()) {
                 first.entry(module.clone()).or_insert(i);

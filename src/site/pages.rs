@@ -4,16 +4,15 @@
 
 use rayon::prelude::*;
 
+use super::elsewhere;
 use super::{Pages, Prepared, Site, gather};
 use crate::content::{Child, Page, Section};
 use crate::error::{Error, Result};
 use crate::markdown;
 use crate::render::context::{
     Common, GeneratedTemplate, Link, Nav, NavPage, NavSection, NotFoundTemplate, PageHead,
-    PageInfo, PageTemplate,
-    Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
+    PageInfo, PageTemplate, Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
 };
-use super::elsewhere;
 
 /// One page of the site in reading order: a Markdown page, or a section's
 /// index (which may have no `_index.md`).
@@ -381,8 +380,7 @@ impl<'a> Prepared<'a> {
     /// the policy has none (`print: false` on its `_index.md`) or the
     /// section is left out of it.
     fn print_url(&self, section: &Section) -> Option<String> {
-        self.is_printed(&section.dir)
-            .then(|| PRINT_URL.to_string())
+        self.is_printed(&section.dir).then(|| PRINT_URL.to_string())
     }
 
     /// The search and not-found pages; returns how many.
@@ -457,7 +455,9 @@ pub(super) const PRINT_URL: &str = "print.html";
 fn within(dir: &str, section: &str) -> bool {
     section.is_empty()
         || dir == section
-        || dir.strip_prefix(section).is_some_and(|rest| rest.starts_with('/'))
+        || dir
+            .strip_prefix(section)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The relative prefix from a page at `url` back to the site root.

@@ -85,9 +85,9 @@ impl Origin {
                     .to_string()
             }
             Origin::Page(file) => {
-                let stem = file.file_stem().map_or(String::new(), |s| {
-                    s.to_string_lossy().into_owned()
-                });
+                let stem = file
+                    .file_stem()
+                    .map_or(String::new(), |s| s.to_string_lossy().into_owned());
                 format!("rename the file, e.g. `{stem}-page.md`, and the links to it")
             }
             _ => format!(
@@ -108,7 +108,10 @@ impl Prepared<'_> {
             .map(|(path, what)| (path.to_string(), Origin::Reserved(what.to_string())))
             .collect();
         for name in site.theme.statics.keys() {
-            out.push((name.clone(), Origin::Reserved(format!("the theme's {name}"))));
+            out.push((
+                name.clone(),
+                Origin::Reserved(format!("the theme's {name}")),
+            ));
         }
         for (entry, url) in self.entries.iter().zip(&self.urls) {
             let origin = match entry.page {
@@ -163,9 +166,9 @@ impl Prepared<'_> {
                 continue;
             };
             let message = match first {
-                Origin::Reserved(what) => format!(
-                    "would be written as {path}, which handbook writes itself: {what}"
-                ),
+                Origin::Reserved(what) => {
+                    format!("would be written as {path}, which handbook writes itself: {what}")
+                }
                 other => {
                     let case = if *first_path != path {
                         format!(
@@ -197,13 +200,25 @@ mod tests {
     #[test]
     fn helps_say_how_to_rename_each_kind_of_source() {
         let module = Origin::Module(PathBuf::from("quizzes/index.yaml"), 1, "index".into());
-        assert!(module.rename_help("course/index.html").contains("module: index-module"));
+        assert!(
+            module
+                .rename_help("course/index.html")
+                .contains("module: index-module")
+        );
         let page = Origin::Page(PathBuf::from("content/search.md"));
         assert!(page.rename_help("search.html").contains("search-page.md"));
         let index = Origin::Page(PathBuf::from("content/devices/index.md"));
-        assert!(index.rename_help("devices/index.html").contains("_index.md"));
+        assert!(
+            index
+                .rename_help("devices/index.html")
+                .contains("_index.md")
+        );
         let asset = Origin::Asset(PathBuf::from("content/style.css"));
         assert!(asset.rename_help("style.css").contains("static/style.css"));
-        assert!(Origin::Reserved("x".into()).error(String::new(), String::new()).is_none());
+        assert!(
+            Origin::Reserved("x".into())
+                .error(String::new(), String::new())
+                .is_none()
+        );
     }
 }

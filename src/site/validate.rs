@@ -117,7 +117,11 @@ impl Prepared<'_> {
             None => path.to_string(),
         };
         if path.is_empty() {
-            return self.check_reference(from, &with_anchor("")).err().into_iter().collect();
+            return self
+                .check_reference(from, &with_anchor(""))
+                .err()
+                .into_iter()
+                .collect();
         }
         if let Some(rooted) = path.strip_prefix('/') {
             let suggestion = relative_to(from, &decoded(rooted).unwrap_or_default());

@@ -31,10 +31,21 @@ fn build(root: &Path, base_url: Option<&str>) -> tempfile::TempDir {
     let site = dir.path().join("site");
     for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
         let rel = entry.path().strip_prefix(root).unwrap();
-        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let keep = matches!(
             first.as_deref(),
-            Some("site.yaml" | "versions.yaml" | "content" | "quizzes" | "versions" | "templates" | "static")
+            Some(
+                "site.yaml"
+                    | "versions.yaml"
+                    | "content"
+                    | "quizzes"
+                    | "versions"
+                    | "templates"
+                    | "static"
+            )
         );
         if !keep {
             continue;
@@ -209,8 +220,14 @@ fn resolve(base: &Url, from: &str, address: &str) -> Result<Option<(String, Stri
 fn broken(out: &Path, pages: &BTreeMap<String, Page>, base: &Url) -> Vec<String> {
     let mut problems = Vec::new();
     let mut check = |from: &str, what: &str, address: &str, fetched: bool| {
-        if fetched && (address.starts_with("http:") || address.starts_with("https:") || address.starts_with("//")) {
-            problems.push(format!("{from}: {what} `{address}` loads from another site"));
+        if fetched
+            && (address.starts_with("http:")
+                || address.starts_with("https:")
+                || address.starts_with("//"))
+        {
+            problems.push(format!(
+                "{from}: {what} `{address}` loads from another site"
+            ));
             return;
         }
         match resolve(base, from, address) {
@@ -237,7 +254,12 @@ fn broken(out: &Path, pages: &BTreeMap<String, Page>, base: &Url) -> Vec<String>
             if r.url.is_empty() {
                 continue;
             }
-            check(from, &format!("<{} {}>", r.tag, r.attr), &r.url, is_fetched(r));
+            check(
+                from,
+                &format!("<{} {}>", r.tag, r.attr),
+                &r.url,
+                is_fetched(r),
+            );
         }
         // The quiz links each answer back to its paragraph from data-root.
         if let (Some(quiz), Some(root)) = (page.data.get("quiz-data"), &page.quiz_root) {
@@ -258,7 +280,11 @@ fn broken(out: &Path, pages: &BTreeMap<String, Page>, base: &Url) -> Vec<String>
     assert!(!entries.is_empty());
     for e in entries {
         let (u, a) = (e["u"].as_str().unwrap(), e["a"].as_str().unwrap());
-        let url = if a.is_empty() { u.to_string() } else { format!("{u}#{a}") };
+        let url = if a.is_empty() {
+            u.to_string()
+        } else {
+            format!("{u}#{a}")
+        };
         check("search.html", "the search result", &url, false);
     }
     problems
@@ -285,7 +311,10 @@ fn crawl(root: &Path, must_see: &[&str]) {
             assert!(pages.contains_key(*page), "{page} was built");
         }
         let references: usize = pages.values().map(|p| p.references.len()).sum();
-        assert!(references > 50 * pages.len().min(3), "the crawl read the pages' links");
+        assert!(
+            references > 50 * pages.len().min(3),
+            "the crawl read the pages' links"
+        );
         for base in bases(&out) {
             let problems = broken(&out, &pages, &base);
             assert!(
@@ -324,7 +353,11 @@ fn every_link_of_the_second_policy_resolves_from_a_sub_path_the_root_and_disk() 
 fn every_link_of_the_real_site_resolves_from_a_sub_path_the_root_and_disk() {
     crawl(
         &project_root(),
-        &["course/scope.html", "tools/who-do-i-tell.html", "print.html"],
+        &[
+            "course/scope.html",
+            "tools/who-do-i-tell.html",
+            "print.html",
+        ],
     );
 }
 
@@ -334,7 +367,11 @@ fn the_crawl_finds_what_is_broken() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
     std::fs::create_dir_all(out.join("a")).unwrap();
-    std::fs::write(out.join("search-index.js"), "window.HANDBOOK_SEARCH = [{\"u\":\"a/x.html\",\"a\":\"gone\"}];").unwrap();
+    std::fs::write(
+        out.join("search-index.js"),
+        "window.HANDBOOK_SEARCH = [{\"u\":\"a/x.html\",\"a\":\"gone\"}];",
+    )
+    .unwrap();
     let html = "<a href=\"a/x.html#top\">ok</a><a href=\"a/\">folder</a><img src=\"no.png\">\
                 <a href=\"a/x.html#nope\">anchor</a><a href=\"../../up.html\">out</a>\
                 <script src=\"https://cdn.example.org/x.js\"></script><a href=\"https://example.org/\">fine</a>";
@@ -342,10 +379,20 @@ fn the_crawl_finds_what_is_broken() {
     std::fs::write(out.join("a/x.html"), "<h1 id=\"top\">x</h1>").unwrap();
     let pages = read_site(out);
     let problems = broken(out, &pages, &bases(out)[0]);
-    let kinds = ["`a/`", "`no.png`", "no id `nope`", "`../../up.html` leads out", "loads from another site", "no id `gone`"];
+    let kinds = [
+        "`a/`",
+        "`no.png`",
+        "no id `nope`",
+        "`../../up.html` leads out",
+        "loads from another site",
+        "no id `gone`",
+    ];
     assert_eq!(problems.len(), kinds.len(), "{problems:#?}");
     for kind in kinds {
-        assert!(problems.iter().any(|p| p.contains(kind)), "{kind}: {problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.contains(kind)),
+            "{kind}: {problems:#?}"
+        );
     }
 }
 
@@ -366,7 +413,10 @@ fn links_from_sub_folders_are_rewritten_for_the_page_that_shows_them() {
         "src=\"../devices/img/lock.svg\"",
         "href=\"../devices/img/lock%20poster.svg\"",
     ] {
-        assert!(module.contains(expected), "course/devices.html has {expected}");
+        assert!(
+            module.contains(expected),
+            "course/devices.html has {expected}"
+        );
     }
     let print = std::fs::read_to_string(out.join("print.html")).unwrap();
     for expected in [
@@ -380,7 +430,8 @@ fn links_from_sub_folders_are_rewritten_for_the_page_that_shows_them() {
         assert!(print.contains(expected), "print.html has {expected}");
     }
     // On its own page, a link is as written (made .html).
-    let reporting = std::fs::read_to_string(out.join("devices/laptops/repairs/reporting.html")).unwrap();
+    let reporting =
+        std::fs::read_to_string(out.join("devices/laptops/repairs/reporting.html")).unwrap();
     assert!(reporting.contains("href=\"../../../purpose.html#who\""));
     assert!(reporting.contains("src=\"../../img/lock.svg\""));
 }
@@ -468,7 +519,11 @@ fn reading_order(content: &Path, printed: bool) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 let (weight, title, _) = front(&path.join("_index.md"));
-                let title = if title.is_empty() { name.replace('-', " ") } else { title };
+                let title = if title.is_empty() {
+                    name.replace('-', " ")
+                } else {
+                    title
+                };
                 children.push((weight, title, name, true));
             } else if name.ends_with(".md") && name != "_index.md" {
                 let (weight, title, _) = front(&path);
@@ -529,7 +584,10 @@ fn print_holds_every_sentence(root: &Path) {
         }
         let html = std::fs::read_to_string(out.join(page_url(&source))).unwrap();
         if let Some(first) = sentences(&prose(&html)).first() {
-            assert!(!print.contains(first.as_str()), "{source} is left out of print.html");
+            assert!(
+                !print.contains(first.as_str()),
+                "{source} is left out of print.html"
+            );
         }
     }
 }
@@ -551,7 +609,10 @@ fn print_parts_have_their_headings_one_level_down() {
         staff.contains("<h3 id=\"devices--staff--what-is-allowed\">What is allowed</h3>"),
         "{staff}"
     );
-    assert!(!staff[4..].contains("<h2 id"), "no heading of the page at the part's level");
+    assert!(
+        !staff[4..].contains("<h2 id"),
+        "no heading of the page at the part's level"
+    );
 }
 
 #[test]
@@ -605,7 +666,9 @@ fn pages_and_sections_interleave_by_weight_and_modules_follow_their_pages() {
     let modules: Vec<&str> = ["purpose", "devices", "reporting", "accounts"]
         .into_iter()
         .map(|m| {
-            let at = course.find(&format!("href=\"../course/{m}.html\"")).unwrap_or_else(|| panic!("{m}"));
+            let at = course
+                .find(&format!("href=\"../course/{m}.html\""))
+                .unwrap_or_else(|| panic!("{m}"));
             (at, m)
         })
         .collect::<BTreeMap<_, _>>()
@@ -616,16 +679,29 @@ fn pages_and_sections_interleave_by_weight_and_modules_follow_their_pages() {
 
 #[test]
 fn the_404_page_carries_its_style_and_links_nothing_absolute() {
-    let built = build(&second_policy(), Some("https://school.example.org/policies/"));
+    let built = build(
+        &second_policy(),
+        Some("https://school.example.org/policies/"),
+    );
     let html = std::fs::read_to_string(built.path().join("output/404.html")).unwrap();
-    assert!(!html.contains("school.example.org"), "the 404 page uses no base_url");
+    assert!(
+        !html.contains("school.example.org"),
+        "the 404 page uses no base_url"
+    );
     let page = read_page(&html);
     assert!(
-        !page.references.iter().any(|r| r.tag == "link" && r.attr == "href"),
+        !page
+            .references
+            .iter()
+            .any(|r| r.tag == "link" && r.attr == "href"),
         "no stylesheet to miss at a deep address"
     );
-    let style = std::fs::read_to_string(project_root().join("themes/default/static/style.css")).unwrap();
+    let style =
+        std::fs::read_to_string(project_root().join("themes/default/static/style.css")).unwrap();
     let first_rule = style.lines().find(|l| l.starts_with(".skip-link")).unwrap();
-    assert!(html.contains(first_rule), "the theme's style is inside the page");
+    assert!(
+        html.contains(first_rule),
+        "the theme's style is inside the page"
+    );
     assert!(page.references.iter().any(|r| r.url == "index.html"));
 }
