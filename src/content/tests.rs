@@ -152,3 +152,42 @@ fn sections_are_assembled_and_sorted() {
     assert_eq!(root.sections[0].title(), "parents");
     assert_eq!(root.sections[0].pages[0].front.title, "X");
 }
+
+#[test]
+fn pages_and_sections_sort_together_by_weight() {
+    let page = |source: &str, title: &str, weight: i64| {
+        let mut page = parse_page(source, &format!("---\ntitle: {title}\nweight: {weight}\n---\n"))
+            .unwrap();
+        page.source = source.to_string();
+        page
+    };
+    let root = assemble(vec![
+        page("a.md", "Thirty", 30),
+        page("b.md", "Ten", 10),
+        page("devices/_index.md", "Devices", 20),
+        page("devices/x.md", "X", 0),
+        page("zeta/_index.md", "Same weight", 10),
+    ]);
+    let order: Vec<String> = root
+        .children()
+        .into_iter()
+        .map(|child| match child {
+            Child::Page(p) => p.source.clone(),
+            Child::Section(s) => format!("{}/", s.dir),
+        })
+        .collect();
+    // Equal weights go by title: "Same weight" before "Ten".
+    assert_eq!(order, ["zeta/", "b.md", "devices/", "a.md"]);
+    assert!(root.printed());
+}
+
+#[test]
+fn print_false_leaves_a_section_out() {
+    let index = parse_page("parents/_index.md", "---\ntitle: P\nprint: false\n---\n").unwrap();
+    let section = Section {
+        dir: "parents".into(),
+        index: Some(index),
+        ..Section::default()
+    };
+    assert!(!section.printed());
+}
