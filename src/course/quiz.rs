@@ -47,7 +47,9 @@ pub(crate) struct Question {
     pub prompt: String,
     /// single, multiple or true_false.
     pub kind: Kind,
-    /// The options (not for true_false).
+    /// The options. A true_false question may give its two, True and
+    /// False, with `correct: true` on the right one instead of `answer`;
+    /// once parsed it holds none and `answer` says which.
     #[serde(default)]
     pub options: Vec<Choice>,
     /// The right answer of a true_false question.
@@ -85,7 +87,7 @@ struct QuizFile {
     module: String,
     title: String,
     #[serde(default)]
-    weight: i64,
+    weight: Option<i64>,
     #[serde(default)]
     pass_mark: Option<i64>,
     #[serde(default)]
@@ -99,22 +101,27 @@ pub(crate) struct Quiz {
     pub module: String,
     /// The module's title.
     pub title: String,
-    /// Order in the course.
-    pub weight: i64,
+    /// The order the file asks for (`weight:`), if any: the course
+    /// follows the order of the pages, and a weight that disagrees gets a
+    /// warning.
+    pub weight: Option<i64>,
+    /// The line of `weight:`.
+    pub weight_line: Option<usize>,
     /// Pass mark in percent (the site default when the file gives none).
     pub pass_mark: i64,
     /// The questions in order.
     pub questions: Vec<Question>,
     /// `quizzes/<file>.yaml`, for messages.
     pub file: PathBuf,
-    /// For each question, the line it starts on.
-    pub lines: Vec<usize>,
+    /// For each question, the line of its `policy_ref:`.
+    pub ref_lines: Vec<usize>,
     /// The line of `module:`.
     pub module_line: usize,
 }
 
-/// Loads every `quizzes/*.yaml`, sorted by weight then module id, checking
-/// what can be checked without the content (see [`validate_refs`]).
+/// Loads every `quizzes/*.yaml`, sorted by module id, checking what can be
+/// checked without the content (see [`validate_refs`]). The site puts
+/// them in the order of their pages.
 pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
     let dir = root.join(QUIZ_DIR);
     if let Some(message) = crate::content::link_problem(root, &dir) {
@@ -194,7 +201,7 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
     if !problems.is_empty() {
         return Err(problems);
     }
-    quizzes.sort_by(|a, b| (a.weight, &a.module).cmp(&(b.weight, &b.module)));
+    quizzes.sort_by(|a, b| a.module.cmp(&b.module));
     Ok(quizzes)
 }
 
@@ -205,7 +212,7 @@ pub(crate) fn parse(
     default_pass_mark: i64,
 ) -> Result<Quiz, Vec<Diagnostic>> {
     let text = text.replace("\r\n", "\n");
-    let raw: QuizFile = yaml::parse(file, &text).map_err(|problem| {
+    let mut raw: QuizFile = yaml::parse(file, &text).map_err(|problem| {
         vec![problem.help(
             "a quiz takes module, title, weight, pass_mark and questions; a question takes \
              id, prompt, kind (single, multiple or true_false), options (text, correct), answer, \
@@ -248,10 +255,12 @@ pub(crate) fn parse(
         );
     }
     let mut ids = HashSet::new();
-    for (i, q) in raw.questions.iter().enumerate() {
+    let mut ref_lines = Vec::with_capacity(raw.questions.len());
+    for (i, q) in raw.questions.iter_mut().enumerate() {
         let start = lines[i];
         let end = lines.get(i + 1).copied().unwrap_or(usize::MAX);
         let at = |key: &str| Some(yaml::field_line(&text, start, end, key).unwrap_or(start));
+        ref_lines.push(at("policy_ref").unwrap_or(start));
         check_question(q, &mut ids, &mut |key, message, help| {
             problem(at(key), message, help)
         });
@@ -263,10 +272,11 @@ pub(crate) fn parse(
         module: raw.module,
         title: raw.title,
         weight: raw.weight,
+        weight_line: top("weight"),
         pass_mark,
         questions: raw.questions,
         file: file.to_path_buf(),
-        lines,
+        ref_lines,
         module_line: top("module").unwrap_or(1),
     })
 }
@@ -276,7 +286,9 @@ pub(crate) fn parse(
 type Report<'a> = dyn FnMut(&str, String, &str) + 'a;
 
 /// Checks one question; `ids` holds the ids of the questions before it.
-fn check_question(q: &Question, ids: &mut HashSet<String>, problem: &mut Report<'_>) {
+/// A true_false question written with options is turned into the form
+/// with `answer`.
+fn check_question(q: &mut Question, ids: &mut HashSet<String>, problem: &mut Report<'_>) {
     if !is_slug(&q.id) {
         problem(
             "id",
@@ -325,21 +337,69 @@ fn check_question(q: &Question, ids: &mut HashSet<String>, problem: &mut Report<
     }
     match q.kind {
         Kind::Single | Kind::Multiple => check_choices(q, problem),
-        Kind::TrueFalse => {
+        Kind::TrueFalse if q.options.is_empty() => {
             if q.answer.is_none() {
                 problem(
                     "kind",
                     format!("question `{}` is true_false but has no `answer`", q.id),
-                    "add `answer: true` or `answer: false`",
+                    "add `answer: true` or `answer: false`, or the options True and False \
+                     with `correct: true` on the right one",
                 );
             }
-            if !q.options.is_empty() {
-                problem(
-                    "options",
-                    format!("question `{}` is true_false and cannot have options", q.id),
-                    "remove `options:`; the course shows True and False",
-                );
+        }
+        Kind::TrueFalse => {
+            if let Some(answer) = true_false_options(q, problem) {
+                q.answer = Some(answer);
+                q.options.clear();
             }
+        }
+    }
+}
+
+/// The answer of a true_false question written with options: they must be
+/// True and False (in either order), exactly one marked `correct: true`,
+/// and no `answer` beside them.
+fn true_false_options(q: &Question, problem: &mut Report<'_>) -> Option<bool> {
+    let said = |o: &Choice| o.text.trim().to_lowercase();
+    let mut texts: Vec<String> = q.options.iter().map(said).collect();
+    texts.sort();
+    if texts != ["false", "true"] {
+        problem(
+            "options",
+            format!(
+                "question `{}` is true_false, so its options must be True and False",
+                q.id
+            ),
+            "give the two options `- text: True` and `- text: False` and mark the right one \
+             `correct: true`, or make the question `kind: single`",
+        );
+        return None;
+    }
+    if q.answer.is_some() {
+        problem(
+            "answer",
+            format!(
+                "question `{}` gives both `answer` and options marked correct",
+                q.id
+            ),
+            "keep one: `answer: true` (or false), or `correct: true` on the right option",
+        );
+        return None;
+    }
+    let correct: Vec<&Choice> = q.options.iter().filter(|o| o.correct).collect();
+    match correct[..] {
+        [right] => Some(said(right) == "true"),
+        _ => {
+            problem(
+                "options",
+                format!(
+                    "question `{}` is true_false but has {} correct options",
+                    q.id,
+                    correct.len()
+                ),
+                "mark exactly one of True and False `correct: true`",
+            );
+            None
         }
     }
 }
@@ -410,7 +470,7 @@ pub(crate) fn validate_refs(
                 )),
             );
         }
-        for (q, &line) in quiz.questions.iter().zip(&quiz.lines) {
+        for (q, &line) in quiz.questions.iter().zip(&quiz.ref_lines) {
             if let Err((message, help)) = resolve(&q.policy_ref) {
                 problems.push(
                     Diagnostic::error(&quiz.file, Some(line), format!("question `{}`: policy_ref `{}` {message}", q.id, q.policy_ref))
@@ -423,154 +483,4 @@ pub(crate) fn validate_refs(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = "module: behaviour
-title: Behaviour online
-questions:
-  - id: friend
-    prompt: A former pupil sends a friend request. What do you do?
-    kind: single
-    options:
-      - text: Accept it.
-      - text: Decline and report it.
-        correct: true
-    explain: Staff must not friend past pupils.
-    policy_ref: roles#staff
-  - id: anon
-    prompt: Anonymous posts are encouraged.
-    kind: true_false
-    answer: false
-    explain: Users must declare who they are.
-    policy_ref: behaviour#declare
-";
-
-    fn errors(text: &str) -> String {
-        parse(Path::new("quizzes/q.yaml"), text, 80)
-            .unwrap_err()
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    #[test]
-    fn parses_a_good_quiz() {
-        let quiz = parse(Path::new("quizzes/q.yaml"), GOOD, 80).unwrap();
-        assert_eq!(quiz.pass_mark, 80);
-        assert_eq!(quiz.lines, [4, 13]);
-        let choices = quiz.questions[1].choices();
-        assert_eq!(choices.len(), 2);
-        assert!(choices[1].correct);
-    }
-
-    #[test]
-    fn duplicate_id_names_the_second_line() {
-        let text = GOOD.replace("id: anon", "id: friend");
-        assert!(
-            errors(&text).contains("quizzes/q.yaml:13: question id `friend` is used twice"),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn single_needs_exactly_one_correct() {
-        let text = GOOD.replace(
-            "      - text: Accept it.\n",
-            "      - text: Accept it.\n        correct: true\n",
-        );
-        assert!(
-            errors(&text).contains(
-                "quizzes/q.yaml:7: question `friend` is `single` but has 2 correct options"
-            ),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn multiple_needs_a_correct_option() {
-        let text = GOOD
-            .replace("kind: single", "kind: multiple")
-            .replace("        correct: true\n", "");
-        assert!(
-            errors(&text).contains("is `multiple` but no option is correct"),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn empty_prompt_and_option() {
-        let text = GOOD.replace("prompt: Anonymous posts are encouraged.", "prompt: \"\"");
-        assert!(
-            errors(&text).contains("quizzes/q.yaml:14: question `anon` has an empty prompt"),
-            "{}",
-            errors(&text)
-        );
-        let text = GOOD.replace("text: Accept it.", "text: \" \"");
-        assert!(
-            errors(&text).contains("option 1 is empty"),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn pass_mark_out_of_range() {
-        let text = GOOD.replace(
-            "title: Behaviour online",
-            "title: Behaviour online\npass_mark: 101",
-        );
-        assert!(
-            errors(&text).contains("quizzes/q.yaml:3: pass mark 101 is outside 0–100"),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn unknown_keys_and_kinds() {
-        assert!(errors(&GOOD.replace("kind: single", "kind: essay")).contains("quizzes/q.yaml:6"));
-        assert!(
-            errors(&GOOD.replace("explain: Users", "explan: Users"))
-                .contains("unknown field `explan`")
-        );
-    }
-
-    #[test]
-    fn true_false_rules() {
-        let text = GOOD.replace("    answer: false\n", "");
-        assert!(
-            errors(&text).contains("has no `answer`"),
-            "{}",
-            errors(&text)
-        );
-    }
-
-    #[test]
-    fn references_are_checked() {
-        let quiz = parse(Path::new("quizzes/q.yaml"), GOOD, 80).unwrap();
-        let modules: HashSet<String> = ["behaviour".to_string()].into();
-        let resolve = |r: &str| {
-            if r == "roles#staff" {
-                Ok(())
-            } else {
-                Err(("no such anchor".to_string(), "fix it".to_string()))
-            }
-        };
-        let problems = validate_refs(std::slice::from_ref(&quiz), &modules, &resolve);
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].to_string().contains(
-            "quizzes/q.yaml:13: question `anon`: policy_ref `behaviour#declare` no such anchor"
-        ));
-        let problems = validate_refs(&[quiz], &HashSet::new(), &|_| Ok(()));
-        assert!(
-            problems[0]
-                .to_string()
-                .contains("module `behaviour` has no policy pages")
-        );
-    }
-}
+mod tests;

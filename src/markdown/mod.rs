@@ -34,8 +34,9 @@ pub struct RenderOptions<'a> {
     /// Prepended to every relative link and image (e.g. `../` when a
     /// page's text is shown one folder deeper than the page itself).
     pub link_prefix: &'a str,
-    /// When set, `#anchor` links are written as `prefix + page_url#anchor`,
-    /// so that they still reach the page when its text is shown elsewhere.
+    /// The page's own address (from the site root): when set, `#anchor`
+    /// links are written as `prefix + its file name#anchor`, so that they
+    /// still reach the page when its text is shown elsewhere.
     pub page_url: Option<&'a str>,
     /// Prepended to every id the page defines (and to its own `#anchor`
     /// links), so that several pages can share one HTML document.
@@ -144,10 +145,11 @@ impl LineIndex {
 /// `markdown` starts, so that problems and links carry file lines.
 pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) -> Rendered {
     let lines = LineIndex::new(markdown, first_line);
-    let events: Vec<(Event<'_>, Range<usize>)> =
+    let mut events: Vec<(Event<'_>, Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
             .collect();
     let mut out = Rendered::default();
+    links::check_raw(&mut events, &lines, options, &mut out);
     let ids = anchors::assign(&events, markdown, &lines, &mut out.problems);
     let mut writer = Writer {
         options,

@@ -8,7 +8,8 @@
 //! | every template | [`Common`] (`site`, `version`, `course`, `parents`, `generator`) |
 //! | `page.html`, `index.html`, `section.html` | [`PageTemplate`] |
 //! | `print.html` | [`PrintTemplate`] |
-//! | `search.html`, `404.html`, `course.html`, `declaration.html` | [`GeneratedTemplate`] |
+//! | `search.html`, `course.html`, `declaration.html` | [`GeneratedTemplate`] |
+//! | `404.html` | [`NotFoundTemplate`] |
 //! | `module.html` | [`ModuleTemplate`] |
 //! | `versions.html` | [`VersionsTemplate`] |
 //! | `changes.html` | [`ChangesTemplate`] |
@@ -271,7 +272,7 @@ pub(crate) struct Print<'a> {
 #[derive(Serialize)]
 pub(crate) struct PrintPage<'a> {
     pub(crate) title: &'a str,
-    pub(crate) anchor: &'a str,
+    pub(crate) anchor: String,
     pub(crate) url: &'a str,
     pub(crate) content: String,
 }
@@ -286,6 +287,18 @@ pub(crate) struct GeneratedTemplate<'a> {
     pub(crate) page: PageHead<'a>,
     #[serde(flatten)]
     pub(crate) place: Place<'a>,
+}
+
+/// `404.html`: the page a web server sends for any address it does not
+/// have, at that address, however deep. Relative links to the stylesheet
+/// would miss there, so the page carries the theme's `style.css` in
+/// itself.
+#[derive(Serialize)]
+pub(crate) struct NotFoundTemplate<'a> {
+    #[serde(flatten)]
+    pub(crate) generated: GeneratedTemplate<'a>,
+    /// The text of `style.css`, safe inside a `<style>` element.
+    pub(crate) inline_style: String,
 }
 
 /// `module.html`: one course module.

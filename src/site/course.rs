@@ -4,11 +4,10 @@
 
 use rayon::prelude::*;
 
-use super::{Pages, Prepared};
+use super::{Pages, Prepared, elsewhere};
 use crate::content::Page;
 use crate::course::tool::PolicyLookup;
 use crate::error::Result;
-use crate::markdown::{self, RenderOptions};
 use crate::render::context::{
     CourseData, CourseDataModule, CourseInfo, CourseModule, CourseVersion, Link, ModuleInfo,
     ModuleLink, ModulePage, ModuleTemplate, Question, QuizData, QuizOption,
@@ -21,7 +20,7 @@ const HOME_URL: &str = "course/index.html";
 const DECLARATION_URL: &str = "course/declaration.html";
 
 /// A module's page, relative to the site root.
-fn module_url(module: &str) -> String {
+pub(super) fn module_url(module: &str) -> String {
     format!("course/{module}.html")
 }
 
@@ -140,21 +139,20 @@ impl<'a> Prepared<'a> {
         let quizzes = &self.site.quizzes;
         let quiz = &quizzes[index];
         let pages = self.module_pages(&quiz.module);
+        let url = module_url(&quiz.module);
+        let mut taken = std::collections::HashSet::new();
         let page_texts = pages
             .iter()
             .map(|&(i, p)| {
-                // The page's text moves into course/: links go one folder
-                // up, and its ids are its own.
-                let prefix = format!("{}--", p.stem());
-                let options = RenderOptions {
-                    link_prefix: "../",
-                    page_url: Some(&self.urls[i]),
-                    id_prefix: &prefix,
-                };
+                // The page's text moves into course/: its links are
+                // rewritten to reach the same files from there, its
+                // `#anchor` links go back to the page, and its ids are
+                // its own.
+                let anchor = elsewhere::part_anchor(&p.source, &mut taken);
                 ModulePage {
                     title: &self.titles[i],
                     url: &self.urls[i],
-                    content: markdown::render(&p.body, p.body_line, &options).html,
+                    content: elsewhere::render_part(p, &self.urls[i], &url, &anchor, true),
                 }
             })
             .collect();

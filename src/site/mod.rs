@@ -24,9 +24,11 @@ use crate::render::{Renderer, Shared, Theme};
 use crate::versions::PublishedVersion;
 
 mod course;
+mod elsewhere;
 mod history;
 mod output;
 mod pages;
+mod plan;
 mod validate;
 
 pub use output::{FolderRole, OutputFolder, Refused, Why, output_folder};
@@ -71,6 +73,12 @@ pub(crate) struct Prepared<'a> {
     titles: Vec<String>,
     /// Section folder → the position of its index in `entries`.
     starts: std::collections::HashMap<&'a str, usize>,
+    /// For each entry that is a page, its position among its section's
+    /// pages (0 for an index).
+    in_section: Vec<usize>,
+    /// The folders left out of the printable page (`print: false`); the
+    /// root's when the policy has no printable page.
+    unprinted: Vec<&'a str>,
     /// Each page's tool, by the page's content path.
     tools: std::collections::HashMap<String, Tool>,
 }
@@ -108,7 +116,7 @@ impl Site {
         let theme = Theme::load(root, &config.theme)?;
         let version_id = version_id?;
         let published = crate::versions::load_published(root)?;
-        Ok(Site {
+        let mut site = Site {
             root: root.to_path_buf(),
             config,
             content,
@@ -117,7 +125,25 @@ impl Site {
             theme,
             quizzes,
             published,
-        })
+        };
+        site.order_course();
+        Ok(site)
+    }
+
+    /// Puts the course's modules in the order of their pages: a module
+    /// comes where its first page comes in reading order (a module without
+    /// pages, which the checks refuse, goes last).
+    fn order_course(&mut self) {
+        let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (i, entry) in self.entries().iter().enumerate() {
+            if let Some(module) = entry.page.and_then(|p| p.front.module.as_ref()) {
+                first.entry(module.clone()).or_insert(i);
+            }
+        }
+        self.quizzes.sort_by(|a, b| {
+            let at = |q: &Quiz| first.get(&q.module).copied().unwrap_or(usize::MAX);
+            (at(a), &a.module).cmp(&(at(b), &b.module))
+        });
     }
 
     /// Renders every page's Markdown and checks links and anchors.
@@ -140,7 +166,7 @@ impl Site {
     /// rebuilds.
     pub(crate) fn prepare_rendered(&self, rendered: Vec<Rendered>) -> Result<Prepared<'_>> {
         let entries = self.entries();
-        let by_source = entries
+        let by_source: std::collections::HashMap<&str, usize> = entries
             .iter()
             .enumerate()
             .filter_map(|(i, entry)| Some((entry.page?.source.as_str(), i)))
@@ -153,6 +179,19 @@ impl Site {
             .filter(|(_, e)| e.is_index)
             .map(|(i, e)| (e.section.dir.as_str(), i))
             .collect();
+        let mut in_section = vec![0; entries.len()];
+        for entry in entries.iter().filter(|e| e.is_index) {
+            for (k, page) in entry.section.pages.iter().enumerate() {
+                if let Some(&i) = by_source.get(page.source.as_str()) {
+                    in_section[i] = k;
+                }
+            }
+        }
+        let unprinted = entries
+            .iter()
+            .filter(|e| e.is_index && !e.section.printed())
+            .map(|e| e.section.dir.as_str())
+            .collect();
         let mut prepared = Prepared {
             site: self,
             entries,
@@ -162,11 +201,14 @@ impl Site {
             urls,
             titles,
             starts,
+            in_section,
+            unprinted,
             tools: std::collections::HashMap::new(),
         };
         let mut problems = prepared.validate_links();
         problems.append(&mut prepared.validate_course());
         problems.append(&mut prepared.load_tools());
+        problems.append(&mut prepared.validate_outputs());
         prepared.warnings = into_result(problems)?;
         Ok(prepared)
     }

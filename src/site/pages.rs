@@ -4,13 +4,14 @@
 
 use rayon::prelude::*;
 
+use super::elsewhere;
 use super::{Pages, Prepared, Site, gather};
-use crate::content::{Page, Section};
+use crate::content::{Child, Page, Section};
 use crate::error::{Error, Result};
-use crate::markdown::{self, RenderOptions};
+use crate::markdown;
 use crate::render::context::{
-    Common, GeneratedTemplate, Link, Nav, NavPage, NavSection, PageHead, PageInfo, PageTemplate,
-    Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
+    Common, GeneratedTemplate, Link, Nav, NavPage, NavSection, NotFoundTemplate, PageHead,
+    PageInfo, PageTemplate, Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
 };
 
 /// One page of the site in reading order: a Markdown page, or a section's
@@ -64,15 +65,15 @@ impl Site {
                 page: section.index.as_ref(),
                 is_index: true,
             });
-            for page in &section.pages {
-                out.push(Entry {
-                    section,
-                    page: Some(page),
-                    is_index: false,
-                });
-            }
-            for sub in &section.sections {
-                walk(sub, out);
+            for child in section.children() {
+                match child {
+                    Child::Page(page) => out.push(Entry {
+                        section,
+                        page: Some(page),
+                        is_index: false,
+                    }),
+                    Child::Section(sub) => walk(sub, out),
+                }
             }
         }
         let mut out = Vec::new();
@@ -168,16 +169,14 @@ impl<'a> Prepared<'a> {
         let top_dir = section.dir.split('/').next().unwrap_or("");
         // A page's sidebar lists a window of its section's pages, so that
         // a page's size does not grow with its section (the section's own
-        // page lists them all). The section's pages follow its index.
+        // page lists them all).
         let (window, pages_before, pages_after) = nav_window(
             section.pages.len(),
-            (!entry.is_index)
-                .then(|| i.checked_sub(start + 1))
-                .flatten(),
+            (!entry.is_index).then(|| self.in_section[i]),
         );
         let pages = window
             .map(|k| {
-                let j = start + 1 + k;
+                let j = self.by_source[section.pages[k].source.as_str()];
                 NavPage {
                     title: &self.titles[j],
                     url: &self.urls[j],
@@ -207,7 +206,7 @@ impl<'a> Prepared<'a> {
                     .and_then(|p| p.front.summary.as_deref()),
                 url: &self.urls[start],
                 content: &self.rendered[start].html,
-                print_url: print_url(section),
+                print_url: self.print_url(section),
             },
             nav: Nav {
                 sections: self.nav_sections(&self.urls[i], top_dir),
@@ -278,7 +277,7 @@ impl<'a> Prepared<'a> {
                     summary: None,
                     url: "index.html",
                     content: "",
-                    print_url: print_url(content),
+                    print_url: self.print_url(content),
                 },
                 nav: Nav {
                     sections: self.nav_sections(url, ""),
@@ -318,66 +317,96 @@ impl<'a> Prepared<'a> {
         gather(results)
     }
 
-    /// The printable page of each section that asks for one; returns how
-    /// many.
+    /// The policy's printable page: every page of the policy in reading
+    /// order, sub-folders included (but not a section that says `print:
+    /// false`), each a part whose headings sit one level below its title.
+    /// Returns how many pages (0 or 1).
     pub(super) fn render_print_pages(&self, out: &Pages<'_>) -> Result<usize> {
-        let mut count = 0;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let section = entry.section;
-            let Some(url) = print_url(section).filter(|_| entry.is_index) else {
-                continue;
-            };
-            let pages = section
-                .pages
-                .iter()
-                .map(|p| {
-                    let stem = p.stem();
-                    let prefix = format!("{stem}--");
-                    let options = RenderOptions {
-                        id_prefix: &prefix,
-                        ..RenderOptions::default()
-                    };
-                    let j = self.by_source[p.source.as_str()];
-                    PrintPage {
-                        title: &self.titles[j],
-                        anchor: stem,
-                        url: &self.urls[j],
-                        content: markdown::render(&p.body, p.body_line, &options).html,
-                    }
-                })
-                .collect();
-            let title = format!("{} (printable)", section.title());
-            let mut context = PrintTemplate {
-                root: root_prefix(&url),
-                page: PageHead {
-                    title: &title,
-                    summary: None,
-                    url: &url,
-                },
-                place: self.place(i),
-                tool: self.tool(i),
-                print: Print { pages },
-            };
-            // The print page shows every page's text, and their code.
-            context.place.page_has_code |= (section.pages.iter())
-                .any(|p| self.rendered[self.by_source[p.source.as_str()]].highlighted);
-            out.write("print.html", &url, &context)?;
-            count += 1;
-        }
-        Ok(count)
+        let policy = &self.site.content;
+        let Some(url) = self.print_url(policy) else {
+            return Ok(0);
+        };
+        let mut taken = std::collections::HashSet::new();
+        let pages = self
+            .printed_entries()
+            .into_iter()
+            .filter(|&j| j != 0)
+            .map(|j| {
+                let page = self.entries[j].page.expect("printed entries have a page");
+                let anchor = elsewhere::part_anchor(&page.source, &mut taken);
+                let content = elsewhere::render_part(page, &self.urls[j], &url, &anchor, false);
+                PrintPage {
+                    title: &self.titles[j],
+                    anchor,
+                    url: &self.urls[j],
+                    content,
+                }
+            })
+            .collect();
+        let title = format!("{} (printable)", policy.title());
+        let mut context = PrintTemplate {
+            root: root_prefix(&url),
+            page: PageHead {
+                title: &title,
+                summary: None,
+                url: &url,
+            },
+            place: self.place(0),
+            tool: self.tool(0),
+            print: Print { pages },
+        };
+        // The print page shows every page's text, and their code.
+        context.place.page_has_code |= (self.printed_entries().into_iter())
+            .any(|j| self.entries[j].page.is_some() && self.rendered[j].highlighted);
+        out.write("print.html", &url, &context)?;
+        Ok(1)
+    }
+
+    /// The entries the printable page holds, in reading order: every one
+    /// with a Markdown page, except those in (or under) a section that
+    /// says `print: false`.
+    pub(super) fn printed_entries(&self) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&j| {
+                let entry = &self.entries[j];
+                entry.page.is_some() && self.is_printed(&entry.section.dir)
+            })
+            .collect()
+    }
+
+    /// Whether the pages of the folder `dir` are on the printable page.
+    fn is_printed(&self, dir: &str) -> bool {
+        !self.unprinted.iter().any(|left_out| within(dir, left_out))
+    }
+
+    /// The policy's printable page, for a page of `section`: `None` when
+    /// the policy has none (`print: false` on its `_index.md`) or the
+    /// section is left out of it.
+    fn print_url(&self, section: &Section) -> Option<String> {
+        self.is_printed(&section.dir).then(|| PRINT_URL.to_string())
     }
 
     /// The search and not-found pages; returns how many.
     pub(super) fn render_generated(&self, out: &Pages<'_>) -> Result<usize> {
-        let pages = [("search.html", "Search"), ("404.html", "Page not found")];
-        for (template, title) in pages {
-            out.write(
-                template,
-                template,
-                &self.generated_template(template, title),
-            )?;
-        }
-        Ok(pages.len())
+        out.write(
+            "search.html",
+            "search.html",
+            &self.generated_template("search.html", "Search"),
+        )?;
+        let style = self
+            .site
+            .theme
+            .statics
+            .get("style.css")
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_default();
+        let context = NotFoundTemplate {
+            generated: self.generated_template("404.html", "Page not found"),
+            // `</style>` (or any `</`) would end the element early.
+            inline_style: style.replace("</", "<\\/"),
+        };
+        out.write("404.html", "404.html", &context)?;
+        Ok(2)
     }
 
     /// The search index as a script.
@@ -422,16 +451,16 @@ fn nav_window(len: usize, current: Option<usize>) -> (std::ops::Range<usize>, us
     }
 }
 
-/// The section's printable page, when its `_index.md` asks for one.
-fn print_url(section: &Section) -> Option<String> {
-    let wants = section.index.as_ref().is_some_and(|p| p.front.print);
-    wants.then(|| {
-        if section.dir.is_empty() {
-            "print.html".to_string()
-        } else {
-            format!("{}/print.html", section.dir)
-        }
-    })
+/// The policy's printable page, relative to the site root.
+pub(super) const PRINT_URL: &str = "print.html";
+
+/// True when the folder `dir` is `section` or inside it.
+fn within(dir: &str, section: &str) -> bool {
+    section.is_empty()
+        || dir == section
+        || dir
+            .strip_prefix(section)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The relative prefix from a page at `url` back to the site root.

@@ -75,6 +75,7 @@ impl Prepared<'_> {
 
     /// Every page's Markdown problems and links that do not resolve.
     pub(super) fn validate_links(&self) -> Vec<Diagnostic> {
+        let files = Files::new(self);
         let mut problems = Vec::new();
         for (entry, rendered) in self.entries.iter().zip(&self.rendered) {
             let Some(page) = entry.page else { continue };
@@ -89,21 +90,137 @@ impl Prepared<'_> {
                 problems.push(warning.help(w.help.clone()));
             }
             for link in &rendered.links {
-                // Resolve without any query string: `x.md?y#a` → `x.md#a`.
-                let target = match link.target.split_once('#') {
-                    Some((path, anchor)) => {
-                        format!("{}#{anchor}", path.split('?').next().unwrap_or(path))
-                    }
-                    None => link.target.split('?').next().unwrap_or("").to_string(),
-                };
-                if let Err((message, help)) = self.check_reference(&page.source, &target) {
-                    let message = format!("the link `{}` {message}", link.target);
+                for (message, help) in self.check_link(&files, &page.source, &link.target) {
+                    let message = format!(
+                        "the link `{}` {message}",
+                        crate::util::text::terminal_safe(&link.target)
+                    );
                     problems
                         .push(Diagnostic::error(page.file(), Some(link.line), message).help(help));
                 }
             }
         }
         problems
+    }
+
+    /// What is wrong with a link (or image) written in the page `from`,
+    /// with how to fix each problem; empty when it reaches its file and
+    /// anchor from every page that shows it.
+    ///
+    /// A link is percent-decoded as a browser and a web server would
+    /// (`my%20notes.pdf` finds `my notes.pdf`), and must then name a page
+    /// (`x.md`) or a file of `content/` exactly, letter case included.
+    fn check_link(&self, files: &Files<'_>, from: &str, target: &str) -> Vec<(String, String)> {
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (target, None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let with_anchor = |path: &str| match anchor {
+            Some(anchor) => format!("{path}#{anchor}"),
+            None => path.to_string(),
+        };
+        if path.is_empty() {
+            return self
+                .check_reference(from, &with_anchor(""))
+                .err()
+                .into_iter()
+                .collect();
+        }
+        if let Some(rooted) = path.strip_prefix('/') {
+            let suggestion = relative_to(from, &decoded(rooted).unwrap_or_default());
+            return vec![(
+                "starts with `/`, the top of the web server rather than of the site, so it \
+                 breaks when the site is published in a sub-folder or opened from disk"
+                    .to_string(),
+                format!(
+                    "write it relative to this page: `{}`",
+                    with_anchor(&suggestion)
+                ),
+            )];
+        }
+        let Some(decoded) = decoded(path) else {
+            return vec![(
+                "has a percent-escape (`%..`) that is not text".to_string(),
+                "write the file's name as it is, e.g. `my%20notes.pdf` for `my notes.pdf`"
+                    .to_string(),
+            )];
+        };
+        let Some(source) = crate::util::paths::resolve_link(from, &decoded) else {
+            return vec![(
+                "points outside content/".to_string(),
+                "link to a page inside content/, relative to this file".to_string(),
+            )];
+        };
+        if decoded.ends_with('/') || files.folders.contains(source.as_str()) {
+            let index = if source.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{source}/_index.md")
+            };
+            return vec![(
+                "points to a folder, which works on some web servers but not from disk (file://)"
+                    .to_string(),
+                format!(
+                    "link to the folder's own page: `{}`",
+                    with_anchor(&relative_to(from, &index))
+                ),
+            )];
+        }
+        let lower = source.to_lowercase();
+        let same_but_case = || {
+            files
+                .assets
+                .iter()
+                .chain(self.by_source.keys())
+                .find(|f| f.to_lowercase() == lower)
+                .map(|file| {
+                    vec![(
+                        "points to a file that does not exist".to_string(),
+                        format!(
+                            "there is no content/{source}, but there is content/{file}: letter \
+                             case matters on most web servers; link to `{}`",
+                            with_anchor(&relative_to(from, file))
+                        ),
+                    )]
+                })
+        };
+        if decoded.ends_with(".md") {
+            if !self.by_source.contains_key(source.as_str())
+                && let Some(problem) = same_but_case()
+            {
+                return problem;
+            }
+            return self
+                .check_reference(from, &with_anchor(&decoded))
+                .err()
+                .into_iter()
+                .collect();
+        }
+        if files.assets.contains(source.as_str()) {
+            return Vec::new();
+        }
+        if let Some(&j) = files.pages_by_url.get(source.as_str()) {
+            let page = self.entries[j].page.map_or("", |p| p.source.as_str());
+            let mut problems = vec![(
+                "points to a built page (.html) instead of its Markdown file".to_string(),
+                format!(
+                    "link to the page's file, which handbook turns into the right address \
+                     wherever the text is shown: `{}`",
+                    with_anchor(&relative_to(from, page))
+                ),
+            )];
+            problems.extend(self.check_reference("", &with_anchor(page)).err());
+            return problems;
+        }
+        same_but_case().unwrap_or_else(|| {
+            vec![(
+                "points to a file that does not exist".to_string(),
+                format!(
+                    "links are relative to this page's folder; there is no file content/{source}"
+                ),
+            )]
+        })
     }
 
     /// Loads and checks every page's tool.
@@ -150,6 +267,7 @@ impl Prepared<'_> {
         if quizzes.is_empty() {
             return problems;
         }
+        problems.extend(weight_warnings(quizzes));
         for page in self.entries.iter().filter_map(|e| e.page) {
             let Some(module) = &page.front.module else {
                 continue;
@@ -169,6 +287,34 @@ impl Prepared<'_> {
         }
         problems
     }
+}
+
+/// A warning for each quiz whose `weight:` would put it before a module
+/// that comes earlier in the course (which follows the order of the
+/// pages, see `Site::order_course`): the weight no longer orders anything.
+fn weight_warnings(quizzes: &[quiz::Quiz]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut highest: Option<(i64, &str)> = None;
+    for quiz in quizzes {
+        let Some(weight) = quiz.weight else { continue };
+        match highest {
+            Some((top, module)) if weight < top => problems.push(
+                Diagnostic::warning(
+                    &quiz.file,
+                    quiz.weight_line,
+                    format!(
+                        "`weight: {weight}` would put module `{}` before `{module}` \
+                         (weight {top}), but the course follows the order of the pages, \
+                         where its pages come later",
+                        quiz.module
+                    ),
+                )
+                .help("remove `weight:` from the quiz, or change the pages' weights to move the module"),
+            ),
+            _ => highest = Some((weight, &quiz.module)),
+        }
+    }
+    problems
 }
 
 /// How the course's quizzes and the tools see the policy.
@@ -205,6 +351,67 @@ impl PolicyLookup for Prepared<'_> {
             title,
         )
     }
+}
+
+/// What a link may reach: the files of `content/` that are copied as
+/// they are, the folders, and the built pages by address.
+struct Files<'p> {
+    assets: HashSet<&'p str>,
+    folders: HashSet<&'p str>,
+    pages_by_url: HashMap<&'p str, usize>,
+}
+
+impl<'p> Files<'p> {
+    fn new(prepared: &'p Prepared<'_>) -> Files<'p> {
+        let assets: HashSet<&str> = prepared
+            .site
+            .assets
+            .files
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut folders: HashSet<&str> = prepared
+            .entries
+            .iter()
+            .map(|e| e.section.dir.as_str())
+            .collect();
+        for asset in &assets {
+            let mut path = *asset;
+            while let Some((dir, _)) = path.rsplit_once('/') {
+                folders.insert(dir);
+                path = dir;
+            }
+        }
+        let pages_by_url = prepared
+            .urls
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| prepared.entries[*j].page.is_some())
+            .map(|(j, url)| (url.as_str(), j))
+            .collect();
+        Files {
+            assets,
+            folders,
+            pages_by_url,
+        }
+    }
+}
+
+/// A link's path percent-decoded, as the browser asks for it; `None` when
+/// the escapes do not make UTF-8 text.
+fn decoded(path: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|p| p.into_owned())
+}
+
+/// How the page `from` links to the content path `to`, both relative to
+/// `content/`: `devices/staff.md` to `purpose.md` is `../purpose.md`.
+fn relative_to(from: &str, to: &str) -> String {
+    let prefix = super::elsewhere::folder_prefix(from, to);
+    let name = to.rsplit('/').next().unwrap_or(to);
+    format!("{prefix}{name}")
 }
 
 /// Whether two content paths differ only by a few characters at the end.

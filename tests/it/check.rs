@@ -220,3 +220,33 @@ fn files_that_start_with_a_byte_order_mark_are_accepted() {
         }
     }
 }
+
+#[test]
+fn a_quiz_weight_that_disagrees_with_the_pages_is_a_warning() {
+    let site = TempSite::new();
+    // scope.md (weight 10) comes before roles.md (20), so the course is
+    // scope, roles, whatever the quizzes' weights say.
+    let scope = site
+        .read("quizzes/scope.yaml")
+        .replace("weight: 10", "weight: 99");
+    site.write("quizzes/scope.yaml", &scope);
+    let output = site.run(&["check"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(
+            "quizzes/roles.yaml:3: `weight: 20` would put module `roles` before `scope` (weight 99)"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("remove `weight:`"), "{shown}");
+    let output = site.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let course = site.read("output/course/index.html");
+    let at = |m: &str| {
+        course
+            .find(&format!("href=\"../course/{m}.html\""))
+            .unwrap()
+    };
+    assert!(at("scope") < at("roles"), "the course follows the pages");
+}

@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod check;
 mod js;
+mod links;
 mod markdown;
 mod security;
 mod seed;

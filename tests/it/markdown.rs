@@ -333,8 +333,8 @@ fn without_handbook_additions(html: &str) -> String {
 /// The expected HTML with handbook's deliberate changes made to it too:
 /// a fenced block's `language-…` class goes (its language is handbook's
 /// `data-lang`, taken off with the rest of the code box), a link to a
-/// `.md` file goes to the page it builds (`.html`), and heading ids go
-/// as on handbook's side.
+/// `.md` file goes to the page it builds (`.html`, with a leading `./`
+/// resolved away), and heading ids go as on handbook's side.
 fn expected_without_differences(html: &str) -> String {
     let mut out = html.to_string();
     while let Some(at) = out.find("<code class=\"language-") {
@@ -349,6 +349,7 @@ fn expected_without_differences(html: &str) -> String {
             && !path.starts_with('/')
         {
             let from = format!("href=\"{href}\"");
+            let stem = stem.strip_prefix("./").unwrap_or(stem);
             out = out.replace(&from, &format!("href=\"{stem}.html{rest}\""));
         }
     }

@@ -192,7 +192,7 @@ async fn assert_styled(b: &Browser, label: &str) {
     let missing = b
         .js(
             "var links = document.querySelectorAll('link[rel~=stylesheet]');\
-             if (!links.length) { return ['(no stylesheet)']; }\
+             if (!links.length && !document.querySelector('style')) { return ['(no stylesheet)']; }\
              return Array.prototype.filter.call(links, function (l) { return !l.sheet; })\
                .map(function (l) { return l.href; });",
             vec![],

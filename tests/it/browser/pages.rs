@@ -93,6 +93,12 @@ pub const PAGES: &[Page] = &[
         status: 404,
         setup: Setup::None,
     },
+    Page {
+        kind: "404 page at a deep address",
+        path: "a/b/c/no-such-page.html",
+        status: 404,
+        setup: Setup::None,
+    },
     page("course home, nobody signed in", "course/index.html"),
     page("module page, nobody signed in", "course/scope.html"),
     page("declaration, nobody signed in", "course/declaration.html"),
@@ -229,3 +235,30 @@ pub async fn visit(b: &Browser, page: &Page) {
     b.wait_until("document.readyState === 'complete'", page.kind)
         .await;
 }
+
+/// The pages of the second school's policy (`tests/fixtures/second-policy`)
+/// that the accessibility gate checks besides [`PAGES`]: a page with a
+/// table, footnotes and highlighted code, a page three folders deep, the
+/// module page that shows two pages with footnotes, and the printable
+/// policy.
+pub const SECOND_POLICY_PAGES: &[Page] = &[
+    page(
+        "page with a table, footnotes and code",
+        "devices/staff.html",
+    ),
+    page(
+        "page three folders deep",
+        "devices/laptops/repairs/reporting.html",
+    ),
+    page(
+        "module page of two pages with footnotes",
+        "course/devices.html",
+    ),
+    page("printable policy of nested folders", "print.html"),
+    Page {
+        kind: "404 page at a deep address",
+        path: "devices/laptops/no-such-page.html",
+        status: 404,
+        setup: Setup::None,
+    },
+];
