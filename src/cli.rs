@@ -103,6 +103,10 @@ pub struct NewArgs {
 /// Options for `handbook publish`.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
+    /// The policy to publish (its id in site.yaml); may be left out when
+    /// the site has only one.
+    #[arg(value_name = "POLICY")]
+    pub policy: Option<String>,
     /// What changed in this version, in a sentence or two (shown in the
     /// version history).
     #[arg(long, value_name = "TEXT")]

@@ -19,24 +19,17 @@ pub(crate) const CONFIG_FILE: &str = "site.yaml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// Stable site id, e.g. `ppat/social-media`; it goes into tokens.
+    /// Stable id of the trust or school, e.g. `ppat`; every completion
+    /// token names it (with the policy: `ppat/social-media`).
     pub id: String,
-    /// The site's title, e.g. "Social Media Policy".
+    /// The handbook's own name, shown in every page's header.
+    #[serde(default = "default_title")]
     pub title: String,
-    /// The school or trust that owns the policy.
+    /// The school or trust that owns the policies.
     pub organisation: String,
-    /// The policy's aim or motto, shown on the home page.
-    #[serde(default)]
-    pub aim: Option<String>,
     /// The schools of the trust, as named in the roster's `school` column.
     #[serde(default)]
     pub schools: Vec<String>,
-    /// The policy version label people see, e.g. "January 2025".
-    pub version: String,
-    /// When the policy was last reviewed.
-    pub reviewed: ReviewDate,
-    /// When the next review is due.
-    pub next_review: ReviewDate,
     /// Where staff send completion tokens.
     #[serde(default)]
     pub office_email: String,
@@ -52,6 +45,182 @@ pub struct SiteConfig {
     /// Course settings.
     #[serde(default)]
     pub course: CourseConfig,
+    /// The policies, in the order `site.yaml` lists them.
+    #[serde(deserialize_with = "in_order")]
+    pub policies: Vec<PolicyConfig>,
+}
+
+/// One policy of the library: an entry of `policies:` in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// The policy id: its key under `policies:`, the name of its folders
+    /// (`content/<id>/`, `quizzes/<id>/`) and part of its tokens' `iss`.
+    #[serde(skip)]
+    pub id: String,
+    /// The policy's title, e.g. "Social Media Policy".
+    pub title: String,
+    /// The policy's aim or motto, shown on its front page.
+    #[serde(default)]
+    pub aim: Option<String>,
+    /// The version label people see, e.g. "January 2025".
+    pub version: String,
+    /// When the policy was last reviewed.
+    pub reviewed: ReviewDate,
+    /// When the next review is due.
+    pub next_review: ReviewDate,
+    /// Who owns the policy and leads its review, e.g. "Chief Executive Officer".
+    #[serde(default)]
+    pub owner: String,
+    /// The roster roles that must read it; `all` means everyone.
+    #[serde(default = "everyone")]
+    pub required_for: Vec<String>,
+    /// Days a person has to complete it once it is assigned.
+    #[serde(default = "default_due_days")]
+    pub due_days: i64,
+    /// Re-confirm every this many months even with no change, if set.
+    #[serde(default)]
+    pub renew_months: Option<i64>,
+}
+
+impl PolicyConfig {
+    /// True when everyone must read the policy (`required_for: [all]`).
+    pub fn is_for_everyone(&self) -> bool {
+        self.required_for
+            .iter()
+            .any(|role| role.trim().eq_ignore_ascii_case(EVERYONE))
+    }
+
+    /// True when a person with `role` must read the policy: roles compare
+    /// trimmed and without regard to case (SPEC §8).
+    pub fn is_required_for(&self, role: &str) -> bool {
+        self.is_for_everyone()
+            || self
+                .required_for
+                .iter()
+                .any(|r| r.trim().eq_ignore_ascii_case(role.trim()))
+    }
+}
+
+impl PolicyConfig {
+    /// The policy's own problems, at their lines within its entry.
+    fn validate(&self, text: &str, entry: Option<&yaml::Child>) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let line = |key: &str| {
+            entry.map(|e| match key {
+                "" => e.line,
+                key => yaml::field_line(text, e.line, e.end, key).unwrap_or(e.line),
+            })
+        };
+        let mut problem = |key: &str, message: String, help: String| {
+            problems.push(Diagnostic::error(CONFIG_FILE, line(key), message).help(help));
+        };
+        let id = &self.id;
+        if !is_policy_id(id) {
+            problem(
+                "",
+                format!("policy id `{id}` is not valid"),
+                "use lower-case letters, digits and `-`, e.g. `social-media`; it names the \
+                 policy's folders and goes into its tokens"
+                    .to_string(),
+            );
+        } else if RESERVED_POLICY_IDS.contains(&id.as_str()) {
+            problem(
+                "",
+                format!("policy id `{id}` is a name the site needs for its own pages"),
+                format!("choose another id, e.g. `{id}-policy`, and rename content/{id}/ to match"),
+            );
+        }
+        for (key, value) in [("title", &self.title), ("version", &self.version)] {
+            if value.trim().is_empty() {
+                problem(
+                    key,
+                    format!("policy `{id}`: `{key}` is empty"),
+                    "give it a value".to_string(),
+                );
+            }
+        }
+        if self.next_review <= self.reviewed {
+            problem(
+                "next_review",
+                format!(
+                    "policy `{id}`: next review ({}) is not after the last review ({})",
+                    self.next_review, self.reviewed
+                ),
+                "set next_review to a later date than reviewed".to_string(),
+            );
+        }
+        if self.required_for.iter().all(|r| r.trim().is_empty()) {
+            problem(
+                "required_for",
+                format!("policy `{id}`: `required_for` names nobody"),
+                "list the roster roles that must read it, or `[all]` for everyone".to_string(),
+            );
+        }
+        if !(1..=366).contains(&self.due_days) {
+            problem(
+                "due_days",
+                format!("policy `{id}`: due_days {} is outside 1–366", self.due_days),
+                "give the number of days staff have to complete it, e.g. 30".to_string(),
+            );
+        }
+        if let Some(months) = self.renew_months
+            && !(1..=120).contains(&months)
+        {
+            problem(
+                "renew_months",
+                format!("policy `{id}`: renew_months {months} is outside 1–120"),
+                "give the months after which staff re-confirm, e.g. 12, or leave it out"
+                    .to_string(),
+            );
+        }
+        problems
+    }
+}
+
+/// True for an id made of lower-case letters, digits and inner `-`.
+fn is_policy_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The `required_for` entry that means every member of staff.
+pub const EVERYONE: &str = "all";
+
+/// Reads the `policies:` mapping keeping its order and giving each entry
+/// its key as id; a key given twice is an error.
+fn in_order<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<PolicyConfig>, D::Error> {
+    struct Policies;
+    impl<'de> serde::de::Visitor<'de> for Policies {
+        type Value = Vec<PolicyConfig>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a mapping of policy ids to their settings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out: Vec<PolicyConfig> = Vec::new();
+            while let Some(id) = map.next_key::<String>()? {
+                let mut policy: PolicyConfig = map.next_value()?;
+                if out.iter().any(|p| p.id == id) {
+                    return Err(serde::de::Error::custom(format!(
+                        "policy `{id}` is listed twice"
+                    )));
+                }
+                policy.id = id;
+                out.push(policy);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Policies)
 }
 
 /// The `course:` block of `site.yaml`.
@@ -69,6 +238,18 @@ impl Default for CourseConfig {
             pass_mark: default_pass_mark(),
         }
     }
+}
+
+fn default_title() -> String {
+    "Policy handbook".to_string()
+}
+
+fn everyone() -> Vec<String> {
+    vec![EVERYONE.to_string()]
+}
+
+fn default_due_days() -> i64 {
+    30
 }
 
 fn default_theme() -> String {
@@ -155,18 +336,23 @@ impl<'de> Deserialize<'de> for ReviewDate {
     }
 }
 
+/// What a policy's entry under `policies:` takes.
+const POLICY_KEYS: &str = "title, aim, version, reviewed, next_review, owner, required_for, \
+                           due_days, renew_months";
+
 /// A parse error of `site.yaml` with its fix. A date that is not a date
 /// is only found wrong once read, and the YAML parser then names the line
 /// the settings start on: it is put on the line that holds the value.
 fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
+    // Inside `policies:` the message starts with the key's path.
     let bad_date = problem
         .message
-        .strip_prefix('`')
-        .and_then(|m| m.strip_suffix(&format!("` {NOT_A_DATE}")));
+        .split_once('`')
+        .and_then(|(_, m)| m.strip_suffix(&format!("` {NOT_A_DATE}")));
     if let Some(value) = bad_date {
         let found = DATE_KEYS
             .iter()
-            .filter_map(|key| yaml::top_value(text, key))
+            .flat_map(|key| yaml::values(text, key))
             .filter(|(_, written)| written == value)
             .map(|(line, _)| line)
             .min();
@@ -178,11 +364,32 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
              (2027-01-31), in numbers",
         );
     }
+    let in_policies = problem.line.is_some_and(|line| {
+        yaml::children(text, "policies")
+            .iter()
+            .any(|child| (child.line..child.end).contains(&line))
+    });
+    if in_policies {
+        return problem.help(format!(
+            "a policy under `policies:` takes: {POLICY_KEYS} (see docs/authoring.md)"
+        ));
+    }
+    if problem.message.contains("missing field `policies`") {
+        return problem.help(
+            "list the policies under `policies:`, each by its id with at least title, \
+             version, reviewed and next_review (see docs/authoring.md)",
+        );
+    }
     problem.help(
-        "site.yaml takes: id, title, organisation, aim, schools, version, \
-         reviewed, next_review, office_email, theme, base_url, language, course",
+        "site.yaml takes: id, title, organisation, schools, office_email, theme, base_url, \
+         language, course, policies",
     )
 }
+
+/// Policy ids that would take an output path or folder the site needs.
+const RESERVED_POLICY_IDS: [&str; 7] = [
+    "course", "search", "versions", "changes", "print", "static", "index",
+];
 
 impl SiteConfig {
     /// Reads and validates `site.yaml` under `root`; [`Error::NoSite`] when
@@ -204,7 +411,30 @@ impl SiteConfig {
                 ));
             }
         };
-        SiteConfig::parse(&text)
+        let config = SiteConfig::parse(&text)?;
+        // Each policy's pages live in its own folder.
+        let missing: Vec<Diagnostic> = config
+            .policies
+            .iter()
+            .filter(|p| !root.join(crate::content::CONTENT_DIR).join(&p.id).is_dir())
+            .map(|p| {
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    SiteConfig::policy_line(&text, &p.id),
+                    format!("policy `{}` has no folder content/{}/", p.id, p.id),
+                )
+                .help(format!(
+                    "put the policy's pages in content/{}/ (its front page is \
+                     content/{}/_index.md), or correct the id",
+                    p.id, p.id
+                ))
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::Input(missing))
+        }
     }
 
     /// Parses and validates the text of `site.yaml`.
@@ -223,7 +453,7 @@ impl SiteConfig {
         let mut problems = Vec::new();
         let mut problem = |key: &str, message: String, help: &str| {
             problems.push(
-                Diagnostic::error(CONFIG_FILE, yaml::key_line(text, key), message)
+                Diagnostic::error(CONFIG_FILE, yaml::top_key_line(text, key), message)
                     .help(help.to_string()),
             );
         };
@@ -231,40 +461,20 @@ impl SiteConfig {
             || !self
                 .id
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         {
             problem(
                 "id",
                 format!("site id `{}` is not valid", self.id),
-                "use letters, digits, `-`, `_`, `.` and `/`, e.g. `my-school/social-media`; \
-                 it goes into every completion token, so choose it once and keep it",
+                "use letters, digits, `-`, `_` and `.`, e.g. `my-trust`; it goes into every \
+                 completion token (with the policy: `my-trust/social-media`), so choose it \
+                 once and keep it",
             );
         }
-        for (key, value) in [
-            ("title", &self.title),
-            ("organisation", &self.organisation),
-            ("version", &self.version),
-        ] {
+        for (key, value) in [("title", &self.title), ("organisation", &self.organisation)] {
             if value.trim().is_empty() {
                 problem(key, format!("`{key}` is empty"), "give it a value");
             }
-        }
-        if self.next_review <= self.reviewed {
-            problem(
-                "next_review",
-                format!(
-                    "next review ({}) is not after the last review ({})",
-                    self.next_review, self.reviewed
-                ),
-                "set next_review to a later date than reviewed",
-            );
-        }
-        if !(0..=100).contains(&self.course.pass_mark) {
-            problem(
-                "pass_mark",
-                format!("pass mark {} is outside 0–100", self.course.pass_mark),
-                "give the pass mark as a percentage, e.g. 80",
-            );
         }
         if let Some(url) = &self.base_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -283,7 +493,52 @@ impl SiteConfig {
                 "name a folder under themes/, e.g. default",
             );
         }
+        if self.policies.is_empty() {
+            problem(
+                "policies",
+                "no policies are listed".to_string(),
+                "list each policy under `policies:` by its id, e.g. `social-media:` with its \
+                 title, version, reviewed and next_review",
+            );
+        }
+        if !(0..=100).contains(&self.course.pass_mark) {
+            problems.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    yaml::key_line(text, "pass_mark"),
+                    format!("pass mark {} is outside 0–100", self.course.pass_mark),
+                )
+                .help("give the pass mark as a percentage, e.g. 80"),
+            );
+        }
+        let children = yaml::children(text, "policies");
+        for policy in &self.policies {
+            let child = children.iter().find(|c| c.key == policy.id);
+            problems.extend(policy.validate(text, child));
+        }
         problems
+    }
+
+    /// The policy with `id`, if the site has it.
+    pub fn policy(&self, id: &str) -> Option<&PolicyConfig> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// The ids of the policies, in order, for messages: `a`, `b`.
+    pub fn policy_list(&self) -> String {
+        self.policies
+            .iter()
+            .map(|p| format!("`{}`", p.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The line of `site.yaml` (as `text`) where the policy `id` is listed.
+    pub(crate) fn policy_line(text: &str, id: &str) -> Option<usize> {
+        yaml::children(text, "policies")
+            .into_iter()
+            .find(|c| c.key == id)
+            .map(|c| c.line)
     }
 
     /// `base_url` with exactly one trailing slash, if set.
@@ -298,34 +553,158 @@ impl SiteConfig {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "id: demo/policy\ntitle: Demo\norganisation: Demo Trust\n\
-                        version: v1\nreviewed: 2025-01\nnext_review: 2027-01-31\n";
+    const GOOD: &str = "id: demo\norganisation: Demo Trust\npolicies:\n  social-media:\n    \
+                        title: Social Media Policy\n    version: v1\n    reviewed: 2025-01\n    \
+                        next_review: 2027-01-31\n";
+
+    fn refused(text: &str) -> Vec<Diagnostic> {
+        match SiteConfig::parse(text) {
+            Err(Error::Input(problems)) => problems,
+            other => panic!("refused: {other:?}"),
+        }
+    }
 
     #[test]
     fn parses_a_minimal_config_with_defaults() {
         let config = SiteConfig::parse(GOOD).unwrap();
-        assert_eq!(config.id, "demo/policy");
+        assert_eq!(config.id, "demo");
+        assert_eq!(config.title, "Policy handbook");
         assert_eq!(config.theme, "default");
         assert_eq!(config.course.pass_mark, 80);
-        assert_eq!(config.reviewed.display(), "January 2025");
-        assert_eq!(config.next_review.display(), "31 January 2027");
-        assert_eq!(config.next_review.iso(), "2027-01-31");
+        let policy = &config.policies[0];
+        assert_eq!(policy.id, "social-media");
+        assert_eq!(policy.reviewed.display(), "January 2025");
+        assert_eq!(policy.next_review.display(), "31 January 2027");
+        assert_eq!(policy.next_review.iso(), "2027-01-31");
+        assert_eq!(policy.required_for, ["all"]);
+        assert_eq!(policy.due_days, 30);
+        assert_eq!(policy.renew_months, None);
+        assert!(policy.is_required_for("Teacher"));
     }
 
     #[test]
-    fn unknown_key_is_named_with_its_line() {
-        let err = SiteConfig::parse(&format!("{GOOD}colour: blue\n")).unwrap_err();
+    fn policies_keep_their_order_and_settings() {
+        let text = format!(
+            "{GOOD}    owner: Chief Executive Officer\n    required_for: [Teacher, ' TA ']\n    \
+             due_days: 14\n    renew_months: 12\n  behaviour:\n    title: Behaviour\n    \
+             version: v2\n    reviewed: 2025-09\n    next_review: 2026-09\n  \
+             accessibility:\n    title: Accessibility\n    version: v1\n    \
+             reviewed: 2024-01\n    next_review: 2027-01\n"
+        );
+        let config = SiteConfig::parse(&text).unwrap();
+        let ids: Vec<&str> = config.policies.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["social-media", "behaviour", "accessibility"]);
+        let policy = config.policy("social-media").unwrap();
+        assert_eq!(policy.owner, "Chief Executive Officer");
+        assert!(policy.is_required_for("teacher"));
+        assert!(policy.is_required_for("ta"), "trimmed, any case");
+        assert!(!policy.is_required_for("Cleaner"));
+        assert_eq!((policy.due_days, policy.renew_months), (14, Some(12)));
+        assert_eq!(
+            config.policy_list(),
+            "`social-media`, `behaviour`, `accessibility`"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let err = SiteConfig::parse(&format!("colour: blue\n{GOOD}")).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("site.yaml:7"), "{text}");
+        assert!(text.contains("site.yaml:1"), "{text}");
         assert!(text.contains("unknown field `colour`"), "{text}");
+        // One inside a policy is told what a policy takes.
+        let problems = refused(&format!("{GOOD}    colour: blue\n"));
+        assert_eq!(problems[0].line, Some(9), "{problems:?}");
+        assert!(problems[0].message.contains("unknown field `colour`"));
+        assert!(
+            problems[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("required_for"),
+            "{problems:?}"
+        );
+        // v1's one-policy keys are not kept.
+        let problems = refused(&format!("{GOOD}version: v1\n"));
+        assert!(problems[0].message.contains("unknown field `version`"));
+    }
+
+    #[test]
+    fn a_site_without_policies_is_told_how_to_list_them() {
+        let problems = refused("id: demo\norganisation: Demo Trust\n");
+        assert!(problems[0].message.contains("missing field `policies`"));
+        assert!(problems[0].help.as_deref().unwrap().contains("policies:"));
+        let problems = refused("id: demo\norganisation: Demo Trust\npolicies: {}\n");
+        assert_eq!(problems[0].message, "no policies are listed");
+        assert_eq!(problems[0].line, Some(3));
+    }
+
+    #[test]
+    fn policy_ids_and_settings_are_checked_at_their_lines() {
+        for (from, to, line, says) in [
+            (
+                "social-media:",
+                "Social Media:",
+                4,
+                "policy id `Social Media` is not valid",
+            ),
+            ("social-media:", "course:", 4, "a name the site needs"),
+            (
+                "title: Social Media Policy",
+                "title: ''",
+                5,
+                "`title` is empty",
+            ),
+            (
+                "next_review: 2027-01-31",
+                "next_review: 2024-12",
+                8,
+                "is not after",
+            ),
+        ] {
+            let problems = refused(&GOOD.replace(from, to));
+            assert_eq!(problems.len(), 1, "{to}: {problems:?}");
+            assert_eq!(problems[0].line, Some(line), "{to}: {problems:?}");
+            assert!(problems[0].message.contains(says), "{to}: {problems:?}");
+        }
+        for (extra, says) in [
+            ("    due_days: 0\n", "due_days 0 is outside 1–366"),
+            ("    renew_months: 500\n", "renew_months 500"),
+            ("    required_for: []\n", "names nobody"),
+        ] {
+            let problems = refused(&format!("{GOOD}{extra}"));
+            assert_eq!(problems[0].line, Some(9), "{extra}: {problems:?}");
+            assert!(problems[0].message.contains(says), "{problems:?}");
+        }
+        let problems = refused(&format!(
+            "{GOOD}  social-media:\n    title: A\n    version: v\n    reviewed: 2025-01\n    \
+             next_review: 2026-01\n"
+        ));
+        assert!(problems[0].message.contains("listed twice"), "{problems:?}");
+        let problems = refused(&GOOD.replace("id: demo", "id: demo/policy"));
+        assert!(problems[0].message.contains("site id `demo/policy`"));
+    }
+
+    #[test]
+    fn a_policy_needs_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), GOOD).unwrap();
+        let Err(Error::Input(problems)) = SiteConfig::load(dir.path()) else {
+            panic!("a policy without its folder is refused");
+        };
+        assert_eq!(problems[0].line, Some(4));
+        assert_eq!(
+            problems[0].message,
+            "policy `social-media` has no folder content/social-media/"
+        );
+        std::fs::create_dir_all(dir.path().join("content/social-media")).unwrap();
+        assert!(SiteConfig::load(dir.path()).is_ok());
     }
 
     #[test]
     fn bad_date_and_order_are_errors() {
         let err = SiteConfig::parse(&GOOD.replace("2025-01", "Jan 2025")).unwrap_err();
         assert!(err.to_string().contains("not a date"), "{err}");
-        let err = SiteConfig::parse(&GOOD.replace("2027-01-31", "2024-12")).unwrap_err();
-        assert!(err.to_string().contains("site.yaml:6"), "{err}");
     }
 
     #[test]
@@ -334,14 +713,12 @@ mod tests {
         // same digits.
         let text = format!("# Settings\n{GOOD}").replace("version: v1", "version: 2025");
         for (from, to, line) in [
-            ("reviewed: 2025-01", "reviewed: 2025-13", 6),
-            ("reviewed: 2025-01", "reviewed: 2025", 6),
-            ("reviewed: 2025-01", "reviewed: \"2025-02-30\"  # typo", 6),
-            ("next_review: 2027-01-31", "next_review: 2027-13", 7),
+            ("reviewed: 2025-01", "reviewed: 2025-13", 8),
+            ("reviewed: 2025-01", "reviewed: 2025", 8),
+            ("reviewed: 2025-01", "reviewed: \"2025-02-30\"  # typo", 8),
+            ("next_review: 2027-01-31", "next_review: 2027-13", 9),
         ] {
-            let Err(Error::Input(problems)) = SiteConfig::parse(&text.replace(from, to)) else {
-                panic!("{to} is refused");
-            };
+            let problems = refused(&text.replace(from, to));
             assert_eq!(problems.len(), 1, "{problems:?}");
             assert_eq!(problems[0].line, Some(line), "{to}: {problems:?}");
             assert!(
@@ -355,8 +732,8 @@ mod tests {
 
     #[test]
     fn pass_mark_out_of_range_is_an_error() {
-        let err = SiteConfig::parse(&format!("{GOOD}course:\n  pass_mark: 120\n")).unwrap_err();
-        assert!(err.to_string().contains("site.yaml:8"), "{err}");
+        let err = SiteConfig::parse(&format!("course:\n  pass_mark: 120\n{GOOD}")).unwrap_err();
+        assert!(err.to_string().contains("site.yaml:2"), "{err}");
     }
 
     #[test]

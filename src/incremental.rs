@@ -85,9 +85,11 @@ impl LiveSite {
             mut warnings,
             ..
         } = prepared;
-        if let Some(warning) = site::review_warning(&self.root, &site.config, site::today()) {
-            warnings.push(warning);
-        }
+        warnings.extend(site::review_warnings(
+            &self.root,
+            &site.config,
+            site::today(),
+        ));
         self.state = Some(State {
             site,
             renderer,
@@ -181,7 +183,7 @@ impl LiveSite {
         }
         old.body = page.body;
         let rendered = markdown::render(&old.body, old.body_line, &RenderOptions::default());
-        let version_id = crate::versions::policy_version_id(&self.root);
+        let version_id = crate::versions::policy_version_id(&self.root, &state.site.policy().id);
         let mut all = std::mem::take(&mut state.rendered);
         all[index] = rendered;
         let result = version_id.and_then(|id| {
@@ -196,11 +198,11 @@ impl LiveSite {
         match result {
             Ok((pages, rendered, mut warnings)) => {
                 state.rendered = rendered;
-                if let Some(warning) =
-                    site::review_warning(&self.root, &state.site.config, site::today())
-                {
-                    warnings.push(warning);
-                }
+                warnings.extend(site::review_warnings(
+                    &self.root,
+                    &state.site.config,
+                    site::today(),
+                ));
                 Ok(Some(Outcome {
                     pages,
                     page: Some(source.to_string()),

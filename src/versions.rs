@@ -1,8 +1,9 @@
 //! Policy versions: the version id that identifies exactly what staff read
-//! (SPEC §5), the published versions in `versions.yaml`, and `publish`,
-//! which records the current content as a new version and keeps a copy of
-//! its source under `versions/<id>/` so later versions can be compared with
-//! it without git.
+//! of one policy (SPEC §5), the published versions of every policy in
+//! `versions.yaml`, and `publish`, which records a policy's current content
+//! as a new version and keeps a copy of its source under
+//! `versions/<policy>/<id>/` so later versions can be compared with it
+//! without git.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ pub(crate) const ARCHIVE_DIR: &str = "versions";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishedVersion {
+    /// The policy it is a version of (its id in site.yaml).
+    pub policy: String,
     /// The policy version id (16 hex digits).
     pub id: String,
     /// The label people see, e.g. "January 2025".
@@ -48,8 +51,8 @@ struct VersionsFile {
     versions: Vec<PublishedVersion>,
 }
 
-/// The published versions, oldest first (empty when there is no
-/// `versions.yaml`).
+/// The published versions of every policy, oldest first (empty when there
+/// is no `versions.yaml`).
 pub(crate) fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
     let path = root.join(VERSIONS_FILE);
     let text = match std::fs::read(&path) {
@@ -79,12 +82,15 @@ pub(crate) fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
                 )
                 .help("a version id is 16 lower-case hex digits, as publishing writes it"),
             );
-        } else if !seen.insert(version.id.clone()) {
+        } else if !seen.insert((version.policy.clone(), version.id.clone())) {
             problems.push(
                 Diagnostic::error(
                     VERSIONS_FILE,
                     line,
-                    format!("version `{}` is listed twice", version.id),
+                    format!(
+                        "version `{}` of `{}` is listed twice",
+                        version.id, version.policy
+                    ),
                 )
                 .help("remove the second entry"),
             );
@@ -107,6 +113,15 @@ pub(crate) fn load_published(root: &Path) -> Result<Vec<PublishedVersion>> {
     }
 }
 
+/// The versions of `policy` among `all`, oldest first.
+pub(crate) fn of_policy<'a>(
+    all: &'a [PublishedVersion],
+    policy: &str,
+) -> impl Iterator<Item = &'a PublishedVersion> + 'a {
+    let policy = policy.to_string();
+    all.iter().filter(move |v| v.policy == policy)
+}
+
 /// True for 16 lower-case hex digits.
 pub(crate) fn is_version_id(id: &str) -> bool {
     id.len() == 16
@@ -115,11 +130,12 @@ pub(crate) fn is_version_id(id: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
-/// The policy files (under `content/` and `quizzes/`) of the site at
-/// `root`: path relative to the root → text (CRLF turned into LF).
-pub(crate) fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
+/// The files of `policy` (under `content/<policy>/` and
+/// `quizzes/<policy>/`) of the site at `root`: path relative to the root →
+/// text (CRLF turned into LF).
+pub(crate) fn policy_files(root: &Path, policy: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    for (rel, path) in versioned_files(root)? {
+    for (rel, path) in versioned_files(root, policy)? {
         let bytes = std::fs::read(&path).map_err(|err| Error::reading(&path, err))?;
         out.insert(
             rel,
@@ -129,9 +145,19 @@ pub(crate) fn policy_files(root: &Path) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// The kept source of a published version (`versions/<id>/`).
-pub(crate) fn archived_files(root: &Path, id: &str) -> Result<BTreeMap<String, String>> {
-    policy_files(&root.join(ARCHIVE_DIR).join(id))
+/// Where the source of version `id` of `policy` is kept
+/// (`versions/<policy>/<id>/`, laid out as the site root is).
+pub(crate) fn archive_dir(root: &Path, policy: &str, id: &str) -> PathBuf {
+    root.join(ARCHIVE_DIR).join(policy).join(id)
+}
+
+/// The kept source of a published version of `policy`.
+pub(crate) fn archived_files(
+    root: &Path,
+    policy: &str,
+    id: &str,
+) -> Result<BTreeMap<String, String>> {
+    policy_files(&archive_dir(root, policy, id), policy)
 }
 
 /// What `publish` is asked to record.
@@ -174,19 +200,22 @@ impl From<Error> for PublishError {
     }
 }
 
-/// Records the current content as a published version: updates site.yaml
-/// (label and dates, when given), keeps the source under `versions/<id>/`
-/// and appends the entry to `versions.yaml`. The caller checks the site
-/// first.
+/// Records the current content of `policy` as a published version:
+/// updates its entry in site.yaml (label and dates, when given), keeps its
+/// source under `versions/<policy>/<id>/` and appends the entry to
+/// `versions.yaml`. Other policies' versions are left as they are. The
+/// caller checks the site first.
 pub fn publish(
     root: &Path,
+    policy: &str,
     request: &PublishRequest,
 ) -> std::result::Result<PublishedVersion, PublishError> {
     if request.summary.trim().is_empty() {
         return Err(PublishError::NoSummary);
     }
-    let id = policy_version_id(root)?;
-    let published = load_published(root)?;
+    let id = policy_version_id(root, policy)?;
+    let everything = load_published(root)?;
+    let published: Vec<&PublishedVersion> = of_policy(&everything, policy).collect();
     if let Some(existing) = published.iter().find(|v| v.id == id) {
         return Err(PublishError::Failed(Error::input(
             Diagnostic::error(
@@ -197,7 +226,10 @@ pub fn publish(
                     id, existing.label, existing.published
                 ),
             )
-            .help("change the policy in content/ or quizzes/ first; nothing was written"),
+            .help(format!(
+                "change the policy in content/{policy}/ or quizzes/{policy}/ first; nothing \
+                 was written"
+            )),
         )));
     }
     if published.is_empty() && request.minor {
@@ -209,44 +241,58 @@ pub fn publish(
     let config_text =
         std::fs::read_to_string(&config_path).map_err(|err| Error::reading(&config_path, err))?;
     let mut updated = config_text.clone();
+    let set = |text: &str, key: &str, value: &str| {
+        yaml::set_child_key(text, "policies", policy, key, value)
+    };
     if let Some(label) = &request.label {
-        updated = yaml::set_top_key(&updated, "version", label);
+        updated = set(&updated, "version", label);
     }
     if let Some(date) = &request.reviewed {
-        updated = yaml::set_top_key(&updated, "reviewed", &date.iso());
+        updated = set(&updated, "reviewed", &date.iso());
     }
     if let Some(date) = &request.next_review {
-        updated = yaml::set_top_key(&updated, "next_review", &date.iso());
+        updated = set(&updated, "next_review", &date.iso());
     }
     let config = SiteConfig::parse(&updated)?;
+    let Some(settings) = config.policy(policy) else {
+        return Err(PublishError::Failed(Error::input(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                yaml::top_key_line(&config_text, "policies"),
+                format!("there is no policy `{policy}`"),
+            )
+            .help(format!("the policies are: {}", config.policy_list())),
+        )));
+    };
     if let Some(last) = published.last()
-        && last.label == config.version
+        && last.label == settings.version
         && !request.minor
     {
-        return Err(PublishError::SameLabel(config.version));
+        return Err(PublishError::SameLabel(settings.version.clone()));
     }
 
     let entry = PublishedVersion {
+        policy: policy.to_string(),
         id: id.clone(),
-        label: config.version.clone(),
+        label: settings.version.clone(),
         published: request.today.format("%Y-%m-%d").to_string(),
-        reviewed: config.reviewed.iso(),
-        next_review: config.next_review.iso(),
+        reviewed: settings.reviewed.iso(),
+        next_review: settings.next_review.iso(),
         summary: request.summary.trim().to_string(),
         minor: request.minor,
     };
 
     // Keep the source first, then record the version: a crash in between
     // leaves an unlisted copy, never a listed version without its source.
-    let archive = root.join(ARCHIVE_DIR).join(&id);
+    let archive = archive_dir(root, policy, &id);
     if !archive.exists() {
-        let parent = root.join(ARCHIVE_DIR);
+        let parent = root.join(ARCHIVE_DIR).join(policy);
         std::fs::create_dir_all(&parent).map_err(|err| Error::creating(&parent, err))?;
         let staging = tempfile::Builder::new()
             .prefix(".publishing-")
             .tempdir_in(&parent)
             .map_err(|err| Error::io(format!("creating a folder in {}", parent.display()), err))?;
-        for (rel, path) in versioned_files(root)? {
+        for (rel, path) in versioned_files(root, policy)? {
             let target = staging.path().join(&rel);
             if let Some(dir) = target.parent() {
                 std::fs::create_dir_all(dir).map_err(|err| Error::creating(dir, err))?;
@@ -257,11 +303,11 @@ pub fn publish(
         let kept = staging.keep();
         std::fs::rename(&kept, &archive).map_err(|err| Error::creating(&archive, err))?;
     }
-    let mut all = published;
+    let mut all = everything;
     all.push(entry.clone());
     let listed = yaml::to_string(&VersionsFile { versions: all })
         .map_err(|err| Error::Usage(format!("could not write versions.yaml: {err}")))?;
-    let header = "# Published versions of this policy, oldest first.\n\
+    let header = "# Published versions of each policy, oldest first.\n\
                   # Written by handbook when a version is published; commit it with versions/.\n";
     write_replacing(&root.join(VERSIONS_FILE), &format!("{header}{listed}"))?;
     if updated != config_text {
@@ -282,12 +328,12 @@ fn write_replacing(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every file under `content/` and `quizzes/` (hidden ones excepted), in
-/// path order: path relative to the root, full path.
-fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Every file under `content/<policy>/` and `quizzes/<policy>/` (hidden
+/// ones excepted), in path order: path relative to the root, full path.
+fn versioned_files(root: &Path, policy: &str) -> Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
     for dir in VERSIONED_DIRS {
-        let base = root.join(dir);
+        let base = root.join(dir).join(policy);
         if !base.is_dir() {
             continue;
         }
@@ -309,16 +355,18 @@ fn versioned_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
-/// The folders whose files make up a policy version.
+/// The folders whose `<policy>/` sub-folder makes up a policy version.
 pub(crate) const VERSIONED_DIRS: [&str; 2] = ["content", "quizzes"];
 
-/// The first 16 hex digits of SHA-256 over every file under `content/` and
-/// `quizzes/` in path order: each as its path relative to the root (`/`
-/// separators), a NUL byte, its bytes with CRLF turned into LF, a NUL byte.
-/// Hidden files (editor swap files and the like) are not part of it.
-pub fn policy_version_id(root: &Path) -> Result<String> {
+/// The version id of `policy`: the first 16 hex digits of SHA-256 over
+/// every file under `content/<policy>/` and `quizzes/<policy>/` in path
+/// order, each as its path relative to the root (`/` separators), a NUL
+/// byte, its bytes with CRLF turned into LF, a NUL byte. Hidden files
+/// (editor swap files and the like) are not part of it, nor is anything
+/// outside the policy's folders.
+pub fn policy_version_id(root: &Path, policy: &str) -> Result<String> {
     use rayon::prelude::*;
-    let files = versioned_files(root)?;
+    let files = versioned_files(root, policy)?;
     let mut hasher = Sha256::new();
     // Read a chunk of files in parallel, then hash them in order.
     for chunk in files.chunks(256) {
@@ -363,19 +411,26 @@ mod tests {
     #[test]
     fn version_id_matches_the_spec_recipe() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content")).unwrap();
-        std::fs::create_dir_all(dir.path().join("quizzes")).unwrap();
-        std::fs::write(dir.path().join("content/a.md"), "x\r\ny").unwrap();
-        std::fs::write(dir.path().join("quizzes/q.yaml"), "z").unwrap();
-        std::fs::write(dir.path().join("content/.a.md.swp"), "ignored").unwrap();
+        std::fs::create_dir_all(dir.path().join("content/p/sub")).unwrap();
+        std::fs::create_dir_all(dir.path().join("quizzes/p")).unwrap();
+        std::fs::create_dir_all(dir.path().join("content/other")).unwrap();
+        std::fs::write(dir.path().join("content/p/a.md"), "x\r\ny").unwrap();
+        std::fs::write(dir.path().join("content/p/sub/b.md"), "w").unwrap();
+        std::fs::write(dir.path().join("quizzes/p/q.yaml"), "z").unwrap();
+        std::fs::write(dir.path().join("content/p/.a.md.swp"), "ignored").unwrap();
+        // Outside the policy's folders: not part of its version.
+        std::fs::write(dir.path().join("content/_index.md"), "home").unwrap();
+        std::fs::write(dir.path().join("content/other/x.md"), "other").unwrap();
         let mut expected = Sha256::new();
-        expected.update(b"content/a.md\0x\ny\0quizzes/q.yaml\0z\0");
+        expected.update(b"content/p/a.md\0x\ny\0content/p/sub/b.md\0w\0quizzes/p/q.yaml\0z\0");
         let expected: String = expected.finalize()[..8]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        assert_eq!(policy_version_id(dir.path()).unwrap(), expected);
+        assert_eq!(policy_version_id(dir.path(), "p").unwrap(), expected);
         assert_eq!(expected.len(), 16);
+        std::fs::write(dir.path().join("content/other/x.md"), "changed").unwrap();
+        assert_eq!(policy_version_id(dir.path(), "p").unwrap(), expected);
     }
 
     #[test]
@@ -383,23 +438,31 @@ mod tests {
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
         for (dir, text) in [(&a, "one\ntwo\n"), (&b, "one\r\ntwo\r\n")] {
-            std::fs::create_dir_all(dir.path().join("content")).unwrap();
-            std::fs::write(dir.path().join("content/p.md"), text).unwrap();
+            std::fs::create_dir_all(dir.path().join("content/p")).unwrap();
+            std::fs::write(dir.path().join("content/p/p.md"), text).unwrap();
         }
         assert_eq!(
-            policy_version_id(a.path()).unwrap(),
-            policy_version_id(b.path()).unwrap()
+            policy_version_id(a.path(), "p").unwrap(),
+            policy_version_id(b.path(), "p").unwrap()
         );
     }
 
     #[test]
     fn publishing_a_new_label_keeps_a_quoted_hash_out_of_the_comment() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content")).unwrap();
-        std::fs::write(dir.path().join("content/a.md"), "---\ntitle: A\n---\n").unwrap();
-        let config = "id: demo/policy\ntitle: Demo\norganisation: Demo Trust\n\
-                      version: \"Spring #2\" # the label people see\n\
-                      reviewed: 2026-01\nnext_review: 2027-01\n";
+        for policy in ["first", "second"] {
+            std::fs::create_dir_all(dir.path().join("content").join(policy)).unwrap();
+            std::fs::write(
+                dir.path().join("content").join(policy).join("a.md"),
+                "---\ntitle: A\n---\n",
+            )
+            .unwrap();
+        }
+        let config = "id: demo\norganisation: Demo Trust\npolicies:\n  first:\n    \
+                      title: First\n    version: \"Spring #2\" # the label people see\n    \
+                      reviewed: 2026-01\n    next_review: 2027-01\n\n  second:\n    \
+                      title: Second\n    version: Spring 2026\n    \
+                      reviewed: 2026-01\n    next_review: 2027-01\n";
         std::fs::write(dir.path().join("site.yaml"), config).unwrap();
         let request = |label: &str| PublishRequest {
             summary: "First.".to_string(),
@@ -409,18 +472,36 @@ mod tests {
             next_review: None,
             today: chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
         };
-        let version = publish(dir.path(), &request("Summer 2026")).unwrap();
+        let version = publish(dir.path(), "first", &request("Summer 2026")).unwrap();
         assert_eq!(version.label, "Summer 2026");
+        assert_eq!(version.policy, "first");
         let written = std::fs::read_to_string(dir.path().join("site.yaml")).unwrap();
         assert!(
-            written.contains("\nversion: Summer 2026 # the label people see\n"),
+            written.contains("\n    version: Summer 2026 # the label people see\n"),
             "{written}"
         );
-        assert_eq!(load_published(dir.path()).unwrap(), [version]);
+        assert!(
+            written.contains("\n    version: Spring 2026\n"),
+            "the other policy keeps its label: {written}"
+        );
+        assert_eq!(load_published(dir.path()).unwrap(), [version.clone()]);
+        assert!(
+            archive_dir(dir.path(), "first", &version.id)
+                .join("content/first/a.md")
+                .is_file()
+        );
+        // The second policy, with the same pages, is published on its own.
+        let second = publish(dir.path(), "second", &request("Autumn 2026")).unwrap();
+        assert_eq!(load_published(dir.path()).unwrap(), [version, second]);
+        assert!(matches!(
+            publish(dir.path(), "third", &request("x")),
+            Err(PublishError::Failed(Error::Input(_)))
+        ));
         // The request's own faults are told apart for the command line.
         assert!(matches!(
             publish(
                 dir.path(),
+                "first",
                 &PublishRequest {
                     summary: " ".into(),
                     ..request("x")
@@ -430,7 +511,7 @@ mod tests {
         ));
         assert!(
             matches!(
-                publish(dir.path(), &request("x")),
+                publish(dir.path(), "first", &request("x")),
                 Err(PublishError::Failed(Error::Input(_)))
             ),
             "already published"
@@ -442,7 +523,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let entry = |id: &str| {
             format!(
-                "- id: {id}\n  label: L\n  published: 2026-01-15\n  reviewed: 2026-01\n  \
+                "- policy: p\n  id: {id}\n  label: L\n  published: 2026-01-15\n  reviewed: 2026-01\n  \
                  next_review: 2027-01\n  summary: S\n"
             )
         };
@@ -456,7 +537,7 @@ mod tests {
             panic!("a bad id is an error");
         };
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].line, Some(9));
+        assert_eq!(problems[0].line, Some(10));
         assert!(
             problems[0]
                 .message

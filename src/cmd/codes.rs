@@ -53,7 +53,8 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     if let Some(path) = &args.letters {
         let info = LetterInfo {
             heading: super::heading(&config),
-            version: &config.version,
+            // TODO(13): the policies each person must read.
+            version: &config.policies[0].version,
             office_email: &config.office_email,
             site: base.as_deref(),
         };

@@ -130,3 +130,29 @@ fn warn_unknown_schools(config: &handbook::config::SiteConfig, roster: &Roster) 
         eprintln!("{warning}");
     }
 }
+
+/// The policy a command is about: `given` (an id of site.yaml), or the
+/// only policy when the site has one. `command` names the command in the
+/// advice.
+fn choose_policy(
+    config: &handbook::config::SiteConfig,
+    given: Option<&str>,
+    command: &str,
+) -> Result<String> {
+    match given {
+        Some(id) if config.policy(id).is_some() => Ok(id.to_string()),
+        Some(id) => Err(Error::Usage(format!(
+            "there is no policy `{}` in site.yaml; the policies are: {}",
+            handbook::util::text::terminal_safe(id),
+            config.policy_list()
+        ))),
+        None if config.policies.len() == 1 => Ok(config.policies[0].id.clone()),
+        None => Err(Error::Usage(format!(
+            "this site has {} policies: say which, e.g. `handbook {command} {}`; the policies \
+             are: {}",
+            config.policies.len(),
+            config.policies[0].id,
+            config.policy_list()
+        ))),
+    }
+}

@@ -1,4 +1,5 @@
-//! `handbook publish`: records the current content as a published version.
+//! `handbook publish [POLICY]`: records a policy's current content as a
+//! published version.
 
 use std::path::Path;
 
@@ -24,8 +25,11 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
             other => other,
         });
     }
+    let config = handbook::config::SiteConfig::load(root)?;
+    let policy = super::choose_policy(&config, args.policy.as_deref(), "publish")?;
     let version = versions::publish(
         root,
+        &policy,
         &PublishRequest {
             summary: args.summary.clone(),
             minor: args.minor,
@@ -41,10 +45,16 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
     } else {
         "a major change: staff who completed an earlier version will need to read it again"
     };
+    let title = config.policy(&policy).map_or("", |p| p.title.as_str());
     println!(
-        "Published version {} “{}” on {} ({kind}).\n\
-         Next: commit versions.yaml, versions/{}/ and site.yaml, then build and deploy the site.",
-        version.id, version.label, version.published, version.id
+        "Published {} version {} “{}” on {} ({kind}).\n\
+         Next: commit versions.yaml, versions/{}/{}/ and site.yaml, then build and deploy the site.",
+        handbook::util::text::terminal_safe(title),
+        version.id,
+        handbook::util::text::terminal_safe(&version.label),
+        version.published,
+        policy,
+        version.id
     );
     Ok(())
 }

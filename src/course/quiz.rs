@@ -97,7 +97,9 @@ struct QuizFile {
 /// A course module's quiz, loaded and checked.
 #[derive(Debug, Clone)]
 pub(crate) struct Quiz {
-    /// The module id.
+    /// The policy whose course it belongs to (`quizzes/<policy>/`).
+    pub policy: String,
+    /// The module id (unique within its policy).
     pub module: String,
     /// The module's title.
     pub title: String,
@@ -111,7 +113,7 @@ pub(crate) struct Quiz {
     pub pass_mark: i64,
     /// The questions in order.
     pub questions: Vec<Question>,
-    /// `quizzes/<file>.yaml`, for messages.
+    /// `quizzes/<policy>/<file>.yaml`, for messages.
     pub file: PathBuf,
     /// For each question, the line of its `policy_ref:`.
     pub ref_lines: Vec<usize>,
@@ -119,15 +121,24 @@ pub(crate) struct Quiz {
     pub module_line: usize,
 }
 
-/// Loads every `quizzes/*.yaml`, sorted by module id, checking what can be
-/// checked without the content (see [`validate_refs`]). The site puts
-/// them in the order of their pages.
-pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
-    let dir = root.join(QUIZ_DIR);
-    if let Some(message) = crate::content::link_problem(root, &dir) {
-        return Err(vec![
-            Diagnostic::error(QUIZ_DIR, None, message).help(crate::content::LINK_HELP),
-        ]);
+/// Loads every `quizzes/<policy>/*.yaml` of one policy's course, sorted by
+/// module id, checking what can be checked without the content (see
+/// [`validate_refs`]). The site puts them in the order of their pages. A
+/// policy without the folder has no course (it is read-only).
+pub(crate) fn load(
+    root: &Path,
+    policy: &str,
+    default_pass_mark: i64,
+) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
+    let top = root.join(QUIZ_DIR);
+    let dir = top.join(policy);
+    let folder = Path::new(QUIZ_DIR).join(policy);
+    for linked in [&top, &dir] {
+        if let Some(message) = crate::content::link_problem(root, linked) {
+            return Err(vec![
+                Diagnostic::error(&folder, None, message).help(crate::content::LINK_HELP),
+            ]);
+        }
     }
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -138,7 +149,7 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
         Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
         Err(err) => {
             return Err(vec![Diagnostic::error(
-                QUIZ_DIR,
+                &folder,
                 None,
                 format!("cannot be read: {err}"),
             )]);
@@ -153,7 +164,7 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
         if name.starts_with('.') || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
             continue;
         }
-        let file = Path::new(QUIZ_DIR).join(&name);
+        let file = folder.join(&name);
         // Checked before reading: a quiz linked to the roster must not be
         // parsed, or the YAML error would quote the roster.
         if let Some(message) = crate::content::link_problem(root, &path) {
@@ -177,7 +188,10 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
             }
         };
         match parse(&file, &text, default_pass_mark) {
-            Ok(quiz) => quizzes.push(quiz),
+            Ok(mut quiz) => {
+                quiz.policy = policy.to_string();
+                quizzes.push(quiz);
+            }
             Err(mut errs) => problems.append(&mut errs),
         }
     }
@@ -203,6 +217,64 @@ pub(crate) fn load(root: &Path, default_pass_mark: i64) -> Result<Vec<Quiz>, Vec
     }
     quizzes.sort_by(|a, b| a.module.cmp(&b.module));
     Ok(quizzes)
+}
+
+/// Loads the courses of every policy of `config` (in its order), and
+/// refuses quiz files that belong to no policy: one directly in `quizzes/`
+/// or in a folder that names no policy.
+pub(crate) fn load_all(
+    root: &Path,
+    config: &crate::config::SiteConfig,
+) -> Result<Vec<Quiz>, Vec<Diagnostic>> {
+    let mut quizzes = Vec::new();
+    let mut problems = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join(QUIZ_DIR)) {
+        let mut names: Vec<(String, bool)> = entries
+            .flatten()
+            .map(|e| {
+                let is_dir = e.path().is_dir();
+                (e.file_name().to_string_lossy().into_owned(), is_dir)
+            })
+            .filter(|(name, _)| !name.starts_with('.'))
+            .collect();
+        names.sort();
+        for (name, is_dir) in names {
+            let file = Path::new(QUIZ_DIR).join(&name);
+            if is_dir && config.policy(&name).is_none() {
+                problems.push(
+                    Diagnostic::error(
+                        &file,
+                        None,
+                        format!("`{name}` is not a policy of this site"),
+                    )
+                    .help(format!(
+                        "a course's quizzes go in quizzes/<policy>/, where <policy> is one of \
+                             {}; rename the folder or add the policy to site.yaml",
+                        config.policy_list()
+                    )),
+                );
+            } else if !is_dir && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+                problems.push(
+                    Diagnostic::error(&file, None, "this quiz belongs to no policy").help(format!(
+                        "move it into the folder of its policy's course, quizzes/<policy>/, \
+                             where <policy> is one of {}",
+                        config.policy_list()
+                    )),
+                );
+            }
+        }
+    }
+    for policy in &config.policies {
+        match load(root, &policy.id, config.course.pass_mark) {
+            Ok(mut found) => quizzes.append(&mut found),
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if problems.is_empty() {
+        Ok(quizzes)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Parses and checks one quiz file.
@@ -269,6 +341,7 @@ pub(crate) fn parse(
         return Err(problems);
     }
     Ok(Quiz {
+        policy: String::new(),
         module: raw.module,
         title: raw.title,
         weight: raw.weight,

@@ -62,10 +62,16 @@ impl Policy {
     /// the course's modules (quizzes/, and each kept version's quizzes).
     pub fn load(root: &Path) -> Result<(SiteConfig, Policy)> {
         let config = SiteConfig::load(root)?;
-        let current = crate::versions::policy_version_id(root)?;
-        let published = crate::versions::load_published(root)?;
+        // TODO(13): every policy of the library.
+        let policy_id = config.policies[0].id.clone();
+        let current = crate::versions::policy_version_id(root, &policy_id)?;
+        let published: Vec<_> = crate::versions::load_published(root)?
+            .into_iter()
+            .filter(|v| v.policy == policy_id)
+            .collect();
         let pass_mark = config.course.pass_mark;
-        let quizzes = crate::course::quiz::load(root, pass_mark).map_err(Error::Input)?;
+        let quizzes =
+            crate::course::quiz::load(root, &policy_id, pass_mark).map_err(Error::Input)?;
         let modules = quizzes
             .iter()
             .map(|q| (q.module.clone(), q.pass_mark))
@@ -75,13 +81,16 @@ impl Policy {
             // Only a kept source that is still exactly the published version
             // says what its course was: a missing folder would read as a
             // course of no modules, and an edited one as another course.
-            let kept = root.join(crate::versions::ARCHIVE_DIR).join(&version.id);
+            let kept = crate::versions::archive_dir(root, &policy_id, &version.id);
             if !kept.is_dir()
-                || crate::versions::policy_version_id(&kept).ok().as_ref() != Some(&version.id)
+                || crate::versions::policy_version_id(&kept, &policy_id)
+                    .ok()
+                    .as_ref()
+                    != Some(&version.id)
             {
                 continue;
             }
-            if let Ok(quizzes) = crate::course::quiz::load(&kept, pass_mark) {
+            if let Ok(quizzes) = crate::course::quiz::load(&kept, &policy_id, pass_mark) {
                 archived_modules.insert(
                     version.id.clone(),
                     quizzes
@@ -101,7 +110,7 @@ impl Policy {
             })
             .collect();
         let policy = Policy {
-            site_id: config.id.clone(),
+            site_id: format!("{}/{}", config.id, policy_id),
             known_versions,
             current_version: current,
             modules,

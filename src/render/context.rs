@@ -42,6 +42,7 @@ impl<'a> Common<'a> {
     /// `version_id`.
     pub(crate) fn new(
         config: &'a SiteConfig,
+        policy: &'a crate::config::PolicyConfig,
         version_id: &'a str,
         published: bool,
         course: Option<CourseInfo<'a>>,
@@ -52,7 +53,7 @@ impl<'a> Common<'a> {
                 id: &config.id,
                 title: &config.title,
                 organisation: &config.organisation,
-                aim: config.aim.as_deref(),
+                aim: policy.aim.as_deref(),
                 schools: &config.schools,
                 office_email: &config.office_email,
                 base_url: config.base_url(),
@@ -60,11 +61,11 @@ impl<'a> Common<'a> {
             },
             version: VersionInfo {
                 id: version_id,
-                label: &config.version,
-                reviewed: config.reviewed.display(),
-                next_review: config.next_review.display(),
-                reviewed_iso: config.reviewed.iso(),
-                next_review_iso: config.next_review.iso(),
+                label: &policy.version,
+                reviewed: policy.reviewed.display(),
+                next_review: policy.next_review.display(),
+                reviewed_iso: policy.reviewed.iso(),
+                next_review_iso: policy.next_review.iso(),
                 published,
             },
             course,

@@ -129,8 +129,8 @@ mod tests {
     #[test]
     fn a_page_sees_the_shared_variables_and_its_own_escaped() {
         let config = crate::config::SiteConfig::parse(
-            "id: a/b\ntitle: T & Co\norganisation: O\nversion: V\nreviewed: 2026-01\n\
-             next_review: 2027-01\n",
+            "id: a\ntitle: T & Co\norganisation: O\npolicies:\n  p:\n    title: P\n    \
+             version: V\n    reviewed: 2026-01\n    next_review: 2027-01\n",
         )
         .unwrap();
         let renderer = Renderer::new(&theme_with(&[(
@@ -138,7 +138,14 @@ mod tests {
             "{{ site.title }} {{ x }} {{ generator }}",
         )]))
         .unwrap();
-        let common = Common::new(&config, "0123456789abcdef", false, None, None);
+        let common = Common::new(
+            &config,
+            &config.policies[0],
+            "0123456789abcdef",
+            false,
+            None,
+            None,
+        );
         let shared = renderer.share(&common).unwrap();
         let html = renderer
             .render("page.html", &shared, &Page { x: "<b>" })

@@ -83,7 +83,7 @@ impl<'a> Prepared<'a> {
                     minor: v.minor,
                 })
                 .collect(),
-            label: &site.config.version,
+            label: &site.policy().version,
             modules: quizzes
                 .iter()
                 .map(|q| CourseDataModule {

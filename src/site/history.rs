@@ -35,10 +35,10 @@ impl Site {
         if !self.is_published() && !self.published.is_empty() {
             out.push(HistoryEntry {
                 id: self.version_id.clone(),
-                label: self.config.version.clone(),
+                label: self.policy().version.clone(),
                 published: None,
-                reviewed: self.config.reviewed.display(),
-                next_review: self.config.next_review.display(),
+                reviewed: self.policy().reviewed.display(),
+                next_review: self.policy().next_review.display(),
                 summary: "Changes not yet published.".to_string(),
                 minor: false,
                 draft: true,
@@ -83,9 +83,9 @@ impl Prepared<'_> {
         let mut files = Vec::with_capacity(history.len());
         for entry in &history {
             files.push(if entry.draft {
-                crate::versions::policy_files(&site.root)?
+                crate::versions::policy_files(&site.root, &site.policy().id)?
             } else {
-                crate::versions::archived_files(&site.root, &entry.id)?
+                crate::versions::archived_files(&site.root, &site.policy().id, &entry.id)?
             });
         }
         for (pair, texts) in history.windows(2).zip(files.windows(2)) {

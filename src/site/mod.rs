@@ -33,7 +33,7 @@ mod validate;
 
 pub use output::{FolderRole, OutputFolder, Refused, Why, output_folder};
 pub(crate) use output::{new_folder, write_files};
-pub(crate) use validate::review_warning;
+pub(crate) use validate::review_warnings;
 
 use pages::Entry;
 
@@ -90,10 +90,16 @@ impl Site {
         // The version id reads every file again: do it while the pages parse.
         let (content, version_id) = rayon::join(
             || content::load(root),
-            || crate::versions::policy_version_id(root),
+            || match &config {
+                // TODO(13): one version id per policy.
+                Ok(config) => crate::versions::policy_version_id(root, &config.policies[0].id),
+                Err(_) => Ok(String::new()),
+            },
         );
-        let pass_mark = config.as_ref().map_or(80, |c| c.course.pass_mark);
-        let quizzes = quiz::load(root, pass_mark);
+        let quizzes = match &config {
+            Ok(config) => quiz::load_all(root, config),
+            Err(_) => Ok(Vec::new()),
+        };
         let (config, (content, assets), quizzes) = match (config, content, quizzes) {
             (Ok(config), Ok(content), Ok(quizzes)) => (config, content, quizzes),
             (config, content, quizzes) => {
@@ -128,6 +134,11 @@ impl Site {
         };
         site.order_course();
         Ok(site)
+    }
+
+    /// TODO(13): the policy being built, until the site builds every one.
+    pub(crate) fn policy(&self) -> &crate::config::PolicyConfig {
+        &self.config.policies[0]
     }
 
     /// Puts the course's modules in the order of their pages: a module
@@ -322,7 +333,7 @@ pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let renderer = Renderer::new(&site.theme)?;
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
-    warnings.extend(review_warning(root, &site.config, today()));
+    warnings.extend(review_warnings(root, &site.config, today()));
     if strict && !warnings.is_empty() {
         for warning in &mut warnings {
             warning.severity = crate::error::Severity::Error;
@@ -362,7 +373,7 @@ pub fn build(out: &OutputFolder) -> Result<BuildSummary> {
         Ok(())
     })?;
     let mut warnings = prepared.warnings;
-    warnings.extend(review_warning(root, &site.config, today()));
+    warnings.extend(review_warnings(root, &site.config, today()));
     Ok(BuildSummary {
         pages,
         out: out.as_written().to_path_buf(),

@@ -110,6 +110,7 @@ impl<'a> Prepared<'a> {
             .map(|&j| self.link(j));
         Common::new(
             &site.config,
+            site.policy(),
             &site.version_id,
             site.is_published(),
             self.course_info(),

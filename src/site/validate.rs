@@ -421,45 +421,47 @@ fn strsim_close(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 2 && (a.starts_with(b) || b.starts_with(a))
 }
 
-/// A warning when the next review is within [`REVIEW_WARNING_DAYS`] or
-/// past, pointing at the `next_review` line of `root`'s site.yaml.
-pub(crate) fn review_warning(
+/// A warning for each policy whose next review is within
+/// [`REVIEW_WARNING_DAYS`] or past, pointing at its `next_review` line in
+/// `root`'s site.yaml.
+pub(crate) fn review_warnings(
     root: &Path,
     config: &SiteConfig,
     today: chrono::NaiveDate,
-) -> Option<Diagnostic> {
-    let due = config.next_review.date();
-    let days = (due - today).num_days();
-    if days > REVIEW_WARNING_DAYS {
-        return None;
+) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let entries = crate::util::yaml::children(&text, "policies");
+    let mut out = Vec::new();
+    for policy in &config.policies {
+        let due = policy.next_review.date();
+        let days = (due - today).num_days();
+        if days > REVIEW_WARNING_DAYS {
+            continue;
+        }
+        let line = entries.iter().find(|e| e.key == policy.id).map(|e| {
+            crate::util::yaml::field_line(&text, e.line, e.end, "next_review").unwrap_or(e.line)
+        });
+        let next = policy.next_review;
+        let when = if days < 0 {
+            format!("was due {next} ({}), {} days ago", next.iso(), -days)
+        } else {
+            format!("is due {next} ({}), in {days} days", next.iso())
+        };
+        let which = if days < 0 { "review" } else { "next review" };
+        out.push(
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                line,
+                format!("{}: the {which} {when}", policy.title),
+            )
+            .help(format!(
+                "review the policy, publish the new version and set its next_review in \
+                 site.yaml (policies: {}:)",
+                policy.id
+            )),
+        );
     }
-    let line = crate::util::yaml::key_line(
-        &std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-        "next_review",
-    );
-    let when = if days < 0 {
-        format!(
-            "was due {} ({}), {} days ago",
-            config.next_review,
-            config.next_review.iso(),
-            -days
-        )
-    } else {
-        format!(
-            "is due {} ({}), in {days} days",
-            config.next_review,
-            config.next_review.iso()
-        )
-    };
-    let which = if days < 0 { "review" } else { "next review" };
-    Some(
-        Diagnostic::warning(
-            crate::config::CONFIG_FILE,
-            line,
-            format!("the policy's {which} {when}"),
-        )
-        .help("review the policy, publish the new version and set next_review in site.yaml"),
-    )
+    out
 }
 
 #[cfg(test)]
@@ -468,27 +470,25 @@ mod tests {
 
     #[test]
     fn the_review_warning_says_how_far_off_the_review_is() {
-        let config = SiteConfig::parse(
-            "id: a/b\ntitle: T\norganisation: O\nversion: V\nreviewed: 2026-01\n\
-             next_review: 2026-03\n",
-        )
-        .unwrap();
+        let text = "id: a\norganisation: O\npolicies:\n  one:\n    title: One\n    \
+                    version: V\n    reviewed: 2026-01\n    next_review: 2026-03\n  two:\n    \
+                    title: Two\n    version: V\n    reviewed: 2026-01\n    next_review: 2029-03\n";
+        let config = SiteConfig::parse(text).unwrap();
         let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), text).unwrap();
         let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-        assert!(review_warning(dir.path(), &config, day("2025-12-01")).is_none());
-        let soon = review_warning(dir.path(), &config, day("2026-02-01")).unwrap();
-        assert!(
-            soon.message
-                .ends_with("the policy's next review is due March 2026 (2026-03), in 28 days"),
-            "{}",
-            soon.message
+        assert!(review_warnings(dir.path(), &config, day("2025-12-01")).is_empty());
+        let soon = review_warnings(dir.path(), &config, day("2026-02-01"));
+        assert_eq!(soon.len(), 1, "only the policy due soon");
+        assert_eq!(
+            soon[0].message,
+            "One: the next review is due March 2026 (2026-03), in 28 days"
         );
-        let late = review_warning(dir.path(), &config, day("2026-03-11")).unwrap();
-        assert!(
-            late.message
-                .ends_with("the policy's review was due March 2026 (2026-03), 10 days ago"),
-            "{}",
-            late.message
+        assert_eq!(soon[0].line, Some(8), "its own next_review line");
+        let late = review_warnings(dir.path(), &config, day("2026-03-11"));
+        assert_eq!(
+            late[0].message,
+            "One: the review was due March 2026 (2026-03), 10 days ago"
         );
     }
 

@@ -120,32 +120,6 @@ fn scalar(value: &str) -> String {
     }
 }
 
-/// `text` with its top-level `key: value` line set to `value` (added at
-/// the end when there is none), keeping the comment after the old value.
-pub(crate) fn set_top_key(text: &str, key: &str, value: &str) -> String {
-    let rendered = scalar(value);
-    let mut found = false;
-    let mut lines: Vec<String> = without_bom(text)
-        .lines()
-        .map(|line| {
-            if found || !is_key(line, key) {
-                return line.to_string();
-            }
-            found = true;
-            match comment_start(line) {
-                Some(i) => format!("{key}: {rendered} {}", &line[i..]),
-                None => format!("{key}: {rendered}"),
-            }
-        })
-        .collect();
-    if !found {
-        lines.push(format!("{key}: {rendered}"));
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
-}
-
 /// Where the comment of a `key: value` line starts (its `#`), if it has
 /// one. A `#` is a comment only outside quotes and at the start of the
 /// value or after white space: in `title: "Policy #2"` and `tag: a#b` it
@@ -218,19 +192,119 @@ pub(crate) fn top_key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// The line of the top-level `key:` and its value as written there (a
-/// scalar: its quotes and any comment after it taken off), if it is
-/// written on the key's own line.
-pub(crate) fn top_value(text: &str, key: &str) -> Option<(usize, String)> {
-    let line_no = top_key_line(text, key)?;
-    let line = without_bom(text).lines().nth(line_no - 1)?;
-    let end = comment_start(line).unwrap_or(line.len());
-    let value = line[..end].split_once(':')?.1.trim();
-    let unquoted = ['"', '\'']
-        .iter()
-        .find_map(|&q| value.strip_prefix(q)?.strip_suffix(q))
-        .unwrap_or(value);
-    Some((line_no, unquoted.to_string()))
+/// Every `key: value` written at any indentation: its line and its value
+/// as written there (quotes and any comment taken off).
+pub(crate) fn values(text: &str, key: &str) -> Vec<(usize, String)> {
+    without_bom(text)
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| is_key(line.trim_start(), key))
+        .filter_map(|(i, line)| {
+            let line = line.trim_start();
+            let end = comment_start(line).unwrap_or(line.len());
+            let value = line[..end].split_once(':')?.1.trim();
+            let unquoted = ['"', '\'']
+                .iter()
+                .find_map(|&q| value.strip_prefix(q)?.strip_suffix(q))
+                .unwrap_or(value);
+            Some((i + 1, unquoted.to_string()))
+        })
+        .collect()
+}
+
+/// One key of a top-level mapping, as [`children`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Child {
+    /// The key, unquoted.
+    pub(crate) key: String,
+    /// The 1-based line it is written on.
+    pub(crate) line: usize,
+    /// The line after its entry (the next key's, or the end).
+    pub(crate) end: usize,
+}
+
+/// The keys of the top-level mapping `key:` (`policies:` → `social-media`,
+/// …), each with the lines its entry spans.
+pub(crate) fn children(text: &str, key: &str) -> Vec<Child> {
+    let lines: Vec<&str> = without_bom(text).lines().collect();
+    let Some(start) = top_key_line(text, key) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Child> = Vec::new();
+    let mut indent = None;
+    let mut last = start;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let width = line.len() - trimmed.len();
+        if width == 0 {
+            break;
+        }
+        if width == *indent.get_or_insert(width)
+            && let Some((name, _)) = trimmed.split_once(':')
+        {
+            // An entry ends after its last line of its own, before any
+            // blank lines or comments that lead to the next one.
+            if let Some(previous) = out.last_mut() {
+                previous.end = last + 1;
+            }
+            out.push(Child {
+                key: name.trim().trim_matches(['"', '\'']).to_string(),
+                line: i + 1,
+                end: i + 2,
+            });
+        }
+        last = i + 1;
+    }
+    if let Some(previous) = out.last_mut() {
+        previous.end = last + 1;
+    }
+    out
+}
+
+/// `text` with `key:` of the entry `child` of the top-level mapping
+/// `parent` set to `value` (added at the end of the entry when it has
+/// none), keeping the comment after the old value.
+pub(crate) fn set_child_key(
+    text: &str,
+    parent: &str,
+    child: &str,
+    key: &str,
+    value: &str,
+) -> String {
+    let Some(entry) = children(text, parent).into_iter().find(|c| c.key == child) else {
+        return text.to_string();
+    };
+    let rendered = scalar(value);
+    let mut lines: Vec<String> = without_bom(text).lines().map(str::to_string).collect();
+    let at = field_line(text, entry.line + 1, entry.end, key);
+    match at {
+        Some(at) => {
+            let line = &lines[at - 1];
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let trimmed = line.trim_start();
+            lines[at - 1] = match comment_start(trimmed) {
+                Some(i) => format!("{indent}{key}: {rendered} {}", &trimmed[i..]),
+                None => format!("{indent}{key}: {rendered}"),
+            };
+        }
+        None => {
+            let indent = lines
+                .get(entry.line)
+                .map(|l| l[..l.len() - l.trim_start().len()].to_string())
+                .unwrap_or_else(|| "    ".to_string());
+            let mut last = entry.end - 1;
+            while last > entry.line && lines[last - 1].trim().is_empty() {
+                last -= 1;
+            }
+            lines.insert(last, format!("{indent}{key}: {rendered}"));
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
 }
 
 /// The line of `key:` within one list item: between lines `start` and
@@ -449,15 +523,15 @@ mod tests {
         assert_eq!(field_line(text, 3, 7, "id"), Some(3), "the item's `- id:`");
         assert_eq!(field_line(text, 7, usize::MAX, "prompt"), None);
         assert_eq!(id_line(text, "two"), Some(7));
-        assert_eq!(top_value(text, "after"), Some((9, "x".to_string())));
-        assert_eq!(top_value(text, "questions"), Some((2, String::new())));
-        assert_eq!(top_value(text, "kind"), None, "indented");
-        let dates = "a: 1\nreviewed: \"2025-13\"   # last\nnext: '2026-01' # x\n";
+        assert_eq!(values(text, "after"), [(9, "x".to_string())]);
+        assert_eq!(values(text, "questions"), [(2, String::new())]);
         assert_eq!(
-            top_value(dates, "reviewed"),
-            Some((2, "2025-13".to_string()))
+            values(text, "kind"),
+            [(5, "single".into()), (8, "true_false".into())]
         );
-        assert_eq!(top_value(dates, "next"), Some((3, "2026-01".to_string())));
+        let dates = "a: 1\nreviewed: \"2025-13\"   # last\n  next: '2026-01' # x\n";
+        assert_eq!(values(dates, "reviewed"), [(2, "2025-13".to_string())]);
+        assert_eq!(values(dates, "next"), [(3, "2026-01".to_string())]);
         assert_eq!(id_line(text, "three"), None);
         // serde_yaml writes list items at the key's own indentation.
         assert_eq!(
@@ -466,26 +540,47 @@ mod tests {
         );
     }
 
+    /// A `policies:` mapping as site.yaml writes it.
+    const POLICIES: &str = "id: x\npolicies:\n  one:\n    title: One\n    \
+                            version: Spring 2026   # the label\n\n  # the second\n  \
+                            \"two\":\n    title: Two\n    version: a\ncourse:\n  version: 1\n";
+
     #[test]
-    fn a_top_level_value_is_replaced_keeping_its_comment() {
-        let text = "id: x\nversion: Spring 2026   # the label\nreviewed: 2026-01\n";
+    fn the_entries_of_a_mapping_are_found_with_their_lines() {
+        let found = children(POLICIES, "policies");
+        let keys: Vec<(&str, usize, usize)> = found
+            .iter()
+            .map(|c| (c.key.as_str(), c.line, c.end))
+            .collect();
+        assert_eq!(keys, [("one", 3, 6), ("two", 8, 11)]);
+        assert!(children(POLICIES, "none").is_empty());
+        assert_eq!(field_line(POLICIES, 8, 11, "version"), Some(10));
+    }
+
+    #[test]
+    fn a_value_of_one_entry_is_replaced_keeping_its_comment() {
+        let set = |text: &str, child: &str, key: &str, value: &str| {
+            set_child_key(text, "policies", child, key, value)
+        };
         assert_eq!(
-            set_top_key(text, "version", "Summer 2026"),
-            "id: x\nversion: Summer 2026 # the label\nreviewed: 2026-01\n"
+            set(POLICIES, "one", "version", "Summer 2026"),
+            POLICIES.replace("Spring 2026   # the label", "Summer 2026 # the label")
+        );
+        // The other entry's key of the same name, and `course:`'s, stay.
+        assert_eq!(
+            set(POLICIES, "two", "version", "b"),
+            POLICIES.replace("version: a", "version: b")
+        );
+        // A key the entry lacks is added at its end, before the blank line.
+        assert_eq!(
+            set(POLICIES, "one", "next_review", "2027-01"),
+            POLICIES.replace("label\n\n", "label\n    next_review: 2027-01\n\n")
         );
         assert_eq!(
-            set_top_key(text, "next_review", "2027-01"),
-            format!("{text}next_review: 2027-01\n")
+            set(POLICIES, "two", "version", "a: b"),
+            POLICIES.replace("version: a\n", "version: 'a: b'\n")
         );
-        // A nested key of the same name is not the top-level one.
-        assert_eq!(
-            set_top_key("course:\n  version: 1\nversion: a\n", "version", "b"),
-            "course:\n  version: 1\nversion: b\n"
-        );
-        assert_eq!(
-            set_top_key("version: a\n", "version", "a: b"),
-            "version: 'a: b'\n"
-        );
+        assert_eq!(set(POLICIES, "three", "version", "c"), POLICIES);
     }
 
     #[test]
@@ -503,15 +598,15 @@ mod tests {
         ] {
             assert_eq!(comment_start(line).map(|i| &line[i..]), comment, "{line}");
         }
-        let text = "version: \"Spring #2\"\n";
+        let text = "policies:\n  p:\n    version: \"Spring #2\"\n";
         assert_eq!(
-            set_top_key(text, "version", "Summer 2026"),
-            "version: Summer 2026\n"
+            set_child_key(text, "policies", "p", "version", "Summer 2026"),
+            "policies:\n  p:\n    version: Summer 2026\n"
         );
-        let text = "version: 'It''s #2' # the label\n";
+        let text = "policies:\n  p:\n    version: 'It''s #2' # the label\n";
         assert_eq!(
-            set_top_key(text, "version", "Summer 2026"),
-            "version: Summer 2026 # the label\n"
+            set_child_key(text, "policies", "p", "version", "Summer 2026"),
+            "policies:\n  p:\n    version: Summer 2026 # the label\n"
         );
     }
 
