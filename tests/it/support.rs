@@ -48,7 +48,8 @@ impl TempSite {
         }
     }
 
-    /// A small valid site: three pages, a sub-section and two quizzes.
+    /// A small valid site: a home page, one policy (a front page, two pages
+    /// and two quiz modules) and a section for parents.
     pub fn new() -> TempSite {
         let site = TempSite::empty();
         for (path, text) in BASE_SITE {
@@ -88,26 +89,40 @@ impl TempSite {
 pub const BASE_SITE: &[(&str, &str)] = &[
     (
         "site.yaml",
-        "id: test-school/online-safety
-title: Online Safety Policy
+        "id: test-school
+title: Staff handbook
 organisation: Test Primary School
-aim: \"Safe and happy online.\"
 schools: [North, South]
-version: Spring 2026
-reviewed: 2026-01
-next_review: 2027-01
 office_email: office@example.org
 theme: default
 language: en-GB
 course:
   pass_mark: 80
+policies:
+  online-safety:
+    title: Online Safety Policy
+    aim: \"Safe and happy online.\"
+    version: Spring 2026
+    reviewed: 2026-01
+    next_review: 2027-01
+    owner: Headteacher
+    required_for: [all]
 ",
     ),
     (
         "content/_index.md",
         "---
+title: Staff handbook
+audience: [staff, parents]
+summary: The school's policies.
+---
+Our policies, and a course for staff.
+",
+    ),
+    (
+        "content/online-safety/_index.md",
+        "---
 title: Online Safety Policy
-print: true
 audience: [staff, parents]
 summary: How we keep everyone safe online.
 ---
@@ -115,7 +130,7 @@ Reviewed January 2026. {#reviewed}
 ",
     ),
     (
-        "content/scope.md",
+        "content/online-safety/scope.md",
         "---
 title: Scope
 weight: 10
@@ -131,7 +146,7 @@ Volunteers follow it too. See [roles](roles.md#staff). {#volunteers-too}
 ",
     ),
     (
-        "content/roles.md",
+        "content/online-safety/roles.md",
         "---
 title: Roles and responsibilities
 weight: 20
@@ -164,11 +179,11 @@ Pages for families.
 title: Commenting about the school
 audience: [parents]
 ---
-Please comment kindly. Back to [the policy](../scope.md).
+Please comment kindly. Back to [the policy](../online-safety/scope.md).
 ",
     ),
     (
-        "quizzes/scope.yaml",
+        "quizzes/online-safety/scope.yaml",
         "module: scope
 title: Scope
 weight: 10
@@ -181,17 +196,17 @@ questions:
       - text: All staff.
         correct: true
     explain: It applies to all staff.
-    policy_ref: scope#all-staff
+    policy_ref: online-safety/scope#all-staff
   - id: volunteers
     prompt: Volunteers follow the policy.
     kind: true_false
     answer: true
     explain: Volunteers follow it too.
-    policy_ref: scope#volunteers-too
+    policy_ref: online-safety/scope#volunteers-too
 ",
     ),
     (
-        "quizzes/roles.yaml",
+        "quizzes/online-safety/roles.yaml",
         "module: roles
 title: Roles
 weight: 20
@@ -207,7 +222,7 @@ questions:
         correct: true
       - text: Post pupils' photos on personal accounts.
     explain: Staff report concerns and attend training.
-    policy_ref: roles#report
+    policy_ref: online-safety/roles#report
 ",
     ),
 ];
