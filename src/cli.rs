@@ -54,9 +54,9 @@ pub enum Command {
     /// Record a completion on someone's behalf (a paper sign-off). It is
     /// marked as such in the ledger and the report.
     Record(RecordArgs),
-    /// The compliance report: who on the roster has completed the current
-    /// version, per school and role. Prints a summary; --html and --csv
-    /// write the full report.
+    /// The compliance report: everyone on the roster against every policy
+    /// their role must read, per school and role. Prints a summary; --html
+    /// and --csv write the full report.
     Report(ReportArgs),
 }
 
@@ -191,6 +191,10 @@ pub struct ImportArgs {
 pub struct RecordArgs {
     /// The person's id, as on the roster.
     pub id: String,
+    /// The policy signed for (its id in site.yaml); may be left out when
+    /// the site has only one.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
     /// The date on the paper sign-off, e.g. 2026-01-31.
     #[arg(long, value_name = "DATE")]
     pub date: String,
@@ -214,6 +218,12 @@ pub struct ReportArgs {
     /// Write the report as CSV (for training records) here.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Report on this policy only (its id in site.yaml).
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// Report on this school only (as site.yaml or the roster names it).
+    #[arg(long, value_name = "SCHOOL")]
+    pub school: Option<String>,
     /// Roster and ledger.
     #[command(flatten)]
     pub records: RecordsArgs,

@@ -8,11 +8,11 @@ use crate::cli::ImportArgs;
 use handbook::error::{Diagnostic, Error, Result};
 use handbook::records::ledger::Ledger;
 use handbook::records::ledger::import::{Input, Reason, Rejected, import};
-use handbook::records::policy::Policy;
+use handbook::records::policy::Library;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
-    let (_, policy) = Policy::load(root)?;
+    let (_, library) = Library::load(root)?;
     let master = super::master_key(root)?;
     let roster = super::load_roster(root, &args.records)?;
     let (sources, skipped) = collect_sources(&args.paths)?;
@@ -38,7 +38,7 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
     }
     // Opened (and made, if new) before the inputs are read, so a wrong
     // --ledger is reported at once; it is written only at the end.
-    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
+    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?, &library)?;
     let inputs = sources.iter().map(|source| match source {
         Source::Stdin => {
             let mut bytes = Vec::new();
@@ -60,7 +60,7 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
         &mut ledger,
         &master,
         &roster,
-        &policy,
+        &library,
         inputs,
         now,
         &mut |checked| eprintln!("… {checked} tokens checked"),
@@ -126,8 +126,13 @@ fn rejection(rejected: &Rejected) -> Diagnostic {
              person to complete the course and send the token it gives them"
         }
         Reason::WrongSite { .. } => {
-            "this token is for another policy or school; ask the person to use this policy's \
-             course"
+            "this token is for another school's or trust's site; ask the person to use the \
+             course on this site"
+        }
+        Reason::UnknownPolicy { .. } => {
+            "the token was made on a course of a policy this site no longer has (or under \
+             another id); check the policy ids in site.yaml, or ask the person to complete the \
+             course of the policy as it is published now"
         }
         Reason::UnknownStaff(_) => {
             "add the person to the roster with this id, or ask them to check the id they typed"

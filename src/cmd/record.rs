@@ -1,5 +1,6 @@
-//! `handbook record ID --date DATE --note TEXT [--version ID]`: records a
-//! completion on someone's behalf (a paper sign-off), marked as such.
+//! `handbook record ID [--policy P] --date DATE --note TEXT [--version ID]`:
+//! records a completion of a policy on someone's behalf (a paper sign-off),
+//! marked as such.
 
 use std::path::Path;
 
@@ -8,12 +9,16 @@ use chrono::{NaiveDate, Utc};
 use crate::cli::RecordArgs;
 use handbook::error::{Diagnostic, Error, Result};
 use handbook::records::ledger::{Ledger, Method, NewCompletion, RECORDED_BY_HAND};
-use handbook::records::policy::Policy;
+use handbook::records::policy::Library;
 use handbook::records::token::Scores;
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
-    let (_, policy) = Policy::load(root)?;
+    let (config, library) = Library::load(root)?;
+    let policy_id = super::choose_policy(&config, args.policy.as_deref(), "record ID --policy")?;
+    let Some(policy) = library.get(&policy_id) else {
+        return Err(Error::Usage(format!("there is no policy `{policy_id}`")));
+    };
     let roster = super::load_roster(root, &args.records)?;
     let Some(person) = roster.get(&args.id) else {
         return Err(Error::input(
@@ -50,8 +55,9 @@ pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
         .unwrap_or_else(|| policy.current_version.clone());
     if !policy.accepts(&version) {
         return Err(Error::Usage(format!(
-            "--version {version} is not a version of this policy that was published; leave \
+            "--version {version} is not a version of {} that was published; leave \
              --version out to record the current version ({})",
+            policy.title,
             policy.describe(&policy.current_version)
         )));
     }
@@ -59,20 +65,22 @@ pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp())
         .unwrap_or_default();
-    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?)?;
+    let mut ledger = Ledger::open(&super::ledger_path(root, &args.records)?, &library)?;
     let batch = ledger.batch()?;
     // Names and ids come from the roster: shown, never obeyed.
     let who = terminal_safe(&format!("{} ({})", person.name, person.id)).into_owned();
-    if batch.has_on_behalf(&person.id, &version, completed_at)? {
+    if batch.has_on_behalf(&person.id, &policy.id, &version, completed_at)? {
         println!(
-            "{who} is already recorded as having signed for version {} on {date}; \
+            "{who} is already recorded as having signed for {}, version {} on {date}; \
              nothing changed.",
+            terminal_safe(&policy.title),
             terminal_safe(&policy.describe(&version))
         );
         return Ok(());
     }
     batch.insert(&NewCompletion {
         staff_id: &person.id,
+        policy: &policy.id,
         policy_version: &version,
         completed_at,
         scores: &Scores::default(),
@@ -84,7 +92,8 @@ pub(crate) fn run(root: &Path, args: &RecordArgs) -> Result<()> {
     })?;
     batch.commit()?;
     println!(
-        "Recorded: {who} signed for version {} on {date}, recorded on their behalf ({}).",
+        "Recorded: {who} signed for {}, version {} on {date}, recorded on their behalf ({}).",
+        terminal_safe(&policy.title),
         terminal_safe(&policy.describe(&version)),
         terminal_safe(note)
     );

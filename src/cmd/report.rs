@@ -1,4 +1,6 @@
-//! `handbook report [--html FILE] [--csv FILE]`: the compliance report.
+//! `handbook report [--html FILE] [--csv FILE] [--policy P] [--school S]`:
+//! the compliance report, every person against every policy their role
+//! requires.
 //!
 //! The ledger is opened read-only: a report never writes, never migrates,
 //! and never waits for an import or `record` that is writing.
@@ -8,15 +10,27 @@ use std::path::Path;
 use crate::cli::ReportArgs;
 use handbook::error::{Diagnostic, Error, Result};
 use handbook::records::ledger::{Ledger, ReadOnly};
-use handbook::records::policy::Policy;
+use handbook::records::policy::Library;
 use handbook::records::private::LEDGER_FILE;
-use handbook::records::report::Report;
 use handbook::records::report::html::{PageInfo, render};
+use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
-    let (config, policy) = Policy::load(root)?;
+    let (config, library) = Library::load(root)?;
     let roster = super::load_roster(root, &args.records)?;
+    let policy = match &args.policy {
+        Some(given) => Some(super::choose_policy(
+            &config,
+            Some(given),
+            "report --policy",
+        )?),
+        None => None,
+    };
+    let school = match &args.school {
+        Some(given) => Some(choose_school(&roster, &config.schools, given)?),
+        None => None,
+    };
     let ledger_path = match &args.records.ledger {
         Some(path) => path.clone(),
         None => root.join(LEDGER_FILE),
@@ -46,9 +60,15 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         }
     };
     super::warn_unknown_schools(&config, &roster);
-    let report = Report::build(&roster, &completions, &policy, &config.schools);
+    let scope = Scope {
+        policy: policy.as_deref(),
+        school: school.as_deref(),
+    };
+    let report = Report::build(&roster, &completions, &library, &config.schools, &scope);
     print!("{}", report.to_text());
-    let listed = report.outstanding().next().is_some() || !report.not_on_roster.is_empty();
+    let listed = report.outstanding_count() > 0
+        || !report.not_on_roster.is_empty()
+        || !report.policy_unknown.is_empty();
     if listed && args.html.is_none() && args.csv.is_none() {
         println!("Add --html FILE or --csv FILE to write them out.");
     }
@@ -61,6 +81,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
             &PageInfo {
                 heading: super::heading(&config),
                 made: &made,
+                scope: &describe_scope(&config, &scope),
             },
         );
         handbook::util::fs::write_private(path, html.as_bytes())?;
@@ -77,4 +98,42 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The school `given` names (compared without regard to case), as
+/// site.yaml or the roster spells it.
+fn choose_school(
+    roster: &handbook::records::roster::Roster,
+    schools: &[String],
+    given: &str,
+) -> Result<String> {
+    let known = Report::schools_of(roster, schools);
+    known
+        .iter()
+        .find(|s| s.eq_ignore_ascii_case(given.trim()))
+        .cloned()
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "there is no school `{}` in site.yaml or on the roster; the schools are: {}",
+                terminal_safe(given),
+                known
+                    .iter()
+                    .map(|s| format!("`{}`", terminal_safe(s)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+}
+
+/// What the report covers, for its heading.
+fn describe_scope(config: &handbook::config::SiteConfig, scope: &Scope<'_>) -> String {
+    let policies = match scope.policy.and_then(|id| config.policy(id)) {
+        Some(p) => p.title.clone(),
+        None => "every policy".to_string(),
+    };
+    let schools = match scope.school {
+        Some(s) => s.to_string(),
+        None => "every school".to_string(),
+    };
+    format!("{policies}, {schools}")
 }

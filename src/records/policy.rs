@@ -1,9 +1,9 @@
-//! The policy as the records side sees it. Takes the site (site.yaml, the
-//! published versions and the course's quizzes, current and kept); gives
+//! The library as the records side sees it. Takes the site (site.yaml, the
+//! published versions and each policy's quizzes, current and kept); gives
 //! what the importer and the report need: the site id tokens must carry,
-//! the versions that were published (and which of them were minor
-//! changes), the current version and each version's modules with their
-//! pass marks.
+//! and for every policy its title, who must read it, the versions that
+//! were published (and which of them were minor changes), the current
+//! version and each version's modules with their pass marks.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +11,59 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::config::SiteConfig;
+use crate::config::{PolicyConfig, SiteConfig};
 use crate::error::{Error, Result};
+use crate::versions::PublishedVersion;
+
+/// Every policy of the site, in site.yaml's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Library {
+    /// The site id (`id` in site.yaml); a token's `iss` is
+    /// `<site id>/<policy id>`.
+    pub site_id: String,
+    /// The policies, in site.yaml's order.
+    pub policies: Vec<Policy>,
+}
+
+impl Library {
+    /// The library of the site at `root`: site.yaml, the published
+    /// versions (versions.yaml), and for each policy its current version id
+    /// and its course's modules (quizzes/<policy>/, and each kept
+    /// version's quizzes).
+    pub fn load(root: &Path) -> Result<(SiteConfig, Library)> {
+        let config = SiteConfig::load(root)?;
+        let published = crate::versions::load_published(root)?;
+        let policies = config
+            .policies
+            .iter()
+            .map(|p| Policy::load(root, &config, p, &published))
+            .collect::<Result<Vec<_>>>()?;
+        let library = Library {
+            site_id: config.id.clone(),
+            policies,
+        };
+        Ok((config, library))
+    }
+
+    /// The policy with `id`, if the site has it.
+    pub fn get(&self, id: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// The policy ids, for messages: `a`, `b`.
+    pub fn list(&self) -> String {
+        self.policies
+            .iter()
+            .map(|p| format!("`{}`", p.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The `iss` a token for `policy` carries: `<site id>/<policy id>`.
+    pub fn issuer(&self, policy: &Policy) -> String {
+        format!("{}/{}", self.site_id, policy.id)
+    }
+}
 
 /// A version of the policy staff may have completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,11 +79,19 @@ pub struct KnownVersion {
     pub minor: bool,
 }
 
-/// The policy as the importer and the report see it.
+/// One policy as the importer and the report see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
-    /// The site id (`id` in site.yaml); tokens must carry it as `iss`.
-    pub site_id: String,
+    /// The policy id (its key under `policies:` in site.yaml).
+    pub id: String,
+    /// Its title, e.g. "Social Media Policy".
+    pub title: String,
+    /// The roster roles that must read it (`all`: everyone).
+    pub required_for: Vec<String>,
+    /// Days a person has to complete it once assigned.
+    pub due_days: i64,
+    /// Re-confirm every this many months, if set.
+    pub renew_months: Option<i64>,
     /// The versions tokens may be for, oldest first. The current version may
     /// be among them; if it is not, it counts as a (non-minor) change after
     /// all of them.
@@ -42,7 +101,7 @@ pub struct Policy {
     /// Module id → pass mark in percent, for the current version.
     pub modules: BTreeMap<String, i64>,
     /// The same for each earlier published version whose source is kept,
-    /// unchanged, under `versions/<id>/`, so a token is held to its own
+    /// unchanged, under `versions/<policy>/<id>/`, so a token is held to its own
     /// version's course. A published version missing here cannot be checked.
     pub archived_modules: BTreeMap<String, BTreeMap<String, i64>>,
 }
@@ -57,47 +116,36 @@ impl Policy {
         }
     }
 
-    /// The policy of the site at `root` as the ledger sees it: site.yaml,
-    /// the published versions (versions.yaml), the current version id and
-    /// the course's modules (quizzes/, and each kept version's quizzes).
-    pub fn load(root: &Path) -> Result<(SiteConfig, Policy)> {
-        let config = SiteConfig::load(root)?;
-        // TODO(13): every policy of the library.
-        let policy_id = config.policies[0].id.clone();
-        let current = crate::versions::policy_version_id(root, &policy_id)?;
-        let published: Vec<_> = crate::versions::load_published(root)?
-            .into_iter()
-            .filter(|v| v.policy == policy_id)
-            .collect();
-        let pass_mark = config.course.pass_mark;
-        let quizzes =
-            crate::course::quiz::load(root, &policy_id, pass_mark).map_err(Error::Input)?;
-        let modules = quizzes
-            .iter()
-            .map(|q| (q.module.clone(), q.pass_mark))
-            .collect();
+    /// `config`'s policy as the ledger sees it, with its versions among
+    /// `published` (every policy's).
+    fn load(
+        root: &Path,
+        site: &SiteConfig,
+        config: &PolicyConfig,
+        published: &[PublishedVersion],
+    ) -> Result<Policy> {
+        let policy_id = config.id.as_str();
+        let current = crate::versions::policy_version_id(root, policy_id)?;
+        let published: Vec<&PublishedVersion> =
+            crate::versions::of_policy(published, policy_id).collect();
+        let pass_mark = site.course.pass_mark;
+        let modules = course_modules(root, policy_id, pass_mark).map_err(Error::Input)?;
         let mut archived_modules = BTreeMap::new();
         for version in published.iter().filter(|v| v.id != current) {
             // Only a kept source that is still exactly the published version
             // says what its course was: a missing folder would read as a
             // course of no modules, and an edited one as another course.
-            let kept = crate::versions::archive_dir(root, &policy_id, &version.id);
+            let kept = crate::versions::archive_dir(root, policy_id, &version.id);
             if !kept.is_dir()
-                || crate::versions::policy_version_id(&kept, &policy_id)
+                || crate::versions::policy_version_id(&kept, policy_id)
                     .ok()
                     .as_ref()
                     != Some(&version.id)
             {
                 continue;
             }
-            if let Ok(quizzes) = crate::course::quiz::load(&kept, &policy_id, pass_mark) {
-                archived_modules.insert(
-                    version.id.clone(),
-                    quizzes
-                        .iter()
-                        .map(|q| (q.module.clone(), q.pass_mark))
-                        .collect(),
-                );
+            if let Ok(modules) = course_modules(&kept, policy_id, pass_mark) {
+                archived_modules.insert(version.id.clone(), modules);
             }
         }
         let known_versions = published
@@ -109,14 +157,32 @@ impl Policy {
                 minor: v.minor,
             })
             .collect();
-        let policy = Policy {
-            site_id: format!("{}/{}", config.id, policy_id),
+        Ok(Policy {
+            id: policy_id.to_string(),
+            title: config.title.clone(),
+            required_for: config.required_for.clone(),
+            due_days: config.due_days,
+            renew_months: config.renew_months,
             known_versions,
             current_version: current,
             modules,
             archived_modules,
-        };
-        Ok((config, policy))
+        })
+    }
+
+    /// True when a person with `role` must read this policy (roles compare
+    /// trimmed and without regard to case; `all` is everyone).
+    pub fn is_required_for(&self, role: &str) -> bool {
+        self.required_for.iter().any(|r| {
+            let r = r.trim();
+            r.eq_ignore_ascii_case("all") || r.eq_ignore_ascii_case(role.trim())
+        })
+    }
+
+    /// The current version's label (its id when it has none, or was never
+    /// published).
+    pub fn current_label(&self) -> String {
+        self.describe(&self.current_version)
     }
 
     /// True when tokens for `version` may be imported: it is the current
@@ -172,6 +238,18 @@ impl Policy {
     }
 }
 
+/// The modules of the course of `policy` under `root`, with pass marks.
+fn course_modules(
+    root: &Path,
+    policy: &str,
+    pass_mark: i64,
+) -> std::result::Result<BTreeMap<String, i64>, Vec<crate::error::Diagnostic>> {
+    Ok(crate::course::quiz::load(root, policy, pass_mark)?
+        .iter()
+        .map(|q| (q.module.clone(), q.pass_mark))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,7 +265,11 @@ mod tests {
 
     fn policy(versions: &[(&str, bool)], current: &str) -> Policy {
         Policy {
-            site_id: "s".to_string(),
+            id: "p".to_string(),
+            title: "P".to_string(),
+            required_for: vec!["all".to_string()],
+            due_days: 30,
+            renew_months: None,
             known_versions: versions.iter().map(|(i, m)| version(i, *m)).collect(),
             current_version: current.to_string(),
             modules: BTreeMap::new(),
@@ -214,5 +296,30 @@ mod tests {
         assert!(p.counts_as_current("draft"));
         assert!(!p.counts_as_current("b"));
         assert!(p.accepts("draft") && p.accepts("a"));
+    }
+}
+
+#[cfg(test)]
+mod library_tests {
+    use super::*;
+
+    #[test]
+    fn roles_compare_trimmed_and_caseless() {
+        let mut p = Policy {
+            id: "p".to_string(),
+            title: "P".to_string(),
+            required_for: vec![" Teacher ".to_string(), "TA".to_string()],
+            due_days: 30,
+            renew_months: None,
+            known_versions: Vec::new(),
+            current_version: "x".to_string(),
+            modules: BTreeMap::new(),
+            archived_modules: BTreeMap::new(),
+        };
+        assert!(p.is_required_for("teacher"));
+        assert!(p.is_required_for(" ta"));
+        assert!(!p.is_required_for("Volunteer"));
+        p.required_for = vec!["All".to_string()];
+        assert!(p.is_required_for("Volunteer"));
     }
 }

@@ -7,15 +7,20 @@
 //! power cut.
 //!
 //! [`scan`] finds tokens in text and [`import`] checks them against the
-//! roster and the [`policy`](crate::records::policy), then writes them here.
+//! roster and the [`library`](crate::records::policy::Library), then
+//! writes them here. Each completion carries its policy; a ledger written
+//! before completions did (schema 1) gets each row's policy when it is
+//! first opened for writing (see `backfill`).
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::records::policy::Library;
 use crate::records::token::Scores;
 
+mod backfill;
 pub mod import;
 pub mod scan;
 mod schema;
@@ -55,6 +60,8 @@ impl Method {
 pub struct NewCompletion<'a> {
     /// The roster id.
     pub staff_id: &'a str,
+    /// The policy completed (its id in site.yaml).
+    pub policy: &'a str,
     /// The policy version completed.
     pub policy_version: &'a str,
     /// When, in Unix seconds.
@@ -78,6 +85,9 @@ pub struct NewCompletion<'a> {
 pub struct Completion {
     /// The staff id (the roster id at the time).
     pub(crate) staff_id: String,
+    /// The policy completed; "" for a row of an old ledger whose policy
+    /// could not be told (listed apart in the report).
+    pub(crate) policy: String,
     /// The policy version completed.
     pub(crate) policy_version: String,
     /// When, in Unix seconds.
@@ -124,8 +134,9 @@ impl std::fmt::Debug for Ledger {
 
 impl Ledger {
     /// Opens the ledger at `path`, creating it (and its folder) if needed,
-    /// and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Ledger> {
+    /// and brings its schema up to date; rows of an older ledger get their
+    /// policy from `library` (see `backfill`).
+    pub fn open(path: &Path, library: &Library) -> Result<Ledger> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
         }
@@ -145,10 +156,12 @@ impl Ledger {
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|err| sqlite_error(path, "opening", err))?;
-        schema::migrate(&mut conn).map_err(|err| match err {
-            schema::MigrateError::TooNew(version) => too_new(path, version),
-            schema::MigrateError::Sqlite(err) => sqlite_error(path, "updating", err),
-        })?;
+        schema::migrate(&mut conn, &|tx| backfill::policies(tx, library)).map_err(
+            |err| match err {
+                schema::MigrateError::TooNew(version) => too_new(path, version),
+                schema::MigrateError::Sqlite(err) => sqlite_error(path, "updating", err),
+            },
+        )?;
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
@@ -202,7 +215,7 @@ impl Ledger {
             .conn
             .prepare(
                 "SELECT staff_id, policy_version, completed_at, scores, imported_at, source, \
-                 method, note FROM completions ORDER BY completed_at, id",
+                 method, note, policy FROM completions ORDER BY completed_at, id",
             )
             .map_err(read)?;
         let rows = stmt
@@ -218,6 +231,7 @@ impl Ledger {
                     source: row.get(5)?,
                     method: Method::parse(&method),
                     note: row.get(7)?,
+                    policy: row.get(8)?,
                 })
             })
             .map_err(read)?;
@@ -252,8 +266,8 @@ impl Batch<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO completions (staff_id, policy_version, completed_at, scores, \
-                 token_hash, token, imported_at, source, method, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 token_hash, token, imported_at, source, method, note, policy) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
                  ON CONFLICT (token_hash) DO NOTHING",
             )
             .map_err(|err| sqlite_error(self.path, "writing", err))?;
@@ -269,19 +283,26 @@ impl Batch<'_> {
                 completion.source,
                 completion.method.as_str(),
                 completion.note,
+                completion.policy,
             ])
             .map_err(|err| sqlite_error(self.path, "writing", err))?;
         Ok(changed == 1)
     }
 
-    /// True when a completion by hand for `staff_id`, `version` and
-    /// `completed_at` is already recorded.
-    pub fn has_on_behalf(&self, staff_id: &str, version: &str, completed_at: i64) -> Result<bool> {
+    /// True when a completion by hand for `staff_id`, `policy`, `version`
+    /// and `completed_at` is already recorded.
+    pub fn has_on_behalf(
+        &self,
+        staff_id: &str,
+        policy: &str,
+        version: &str,
+        completed_at: i64,
+    ) -> Result<bool> {
         self.tx
             .query_row(
-                "SELECT 1 FROM completions WHERE staff_id = ?1 AND policy_version = ?2 \
-                 AND completed_at = ?3 AND method = 'on_behalf'",
-                params![staff_id, version, completed_at],
+                "SELECT 1 FROM completions WHERE staff_id = ?1 AND policy = ?2 \
+                 AND policy_version = ?3 AND completed_at = ?4 AND method = 'on_behalf'",
+                params![staff_id, policy, version, completed_at],
                 |_| Ok(()),
             )
             .optional()
@@ -334,9 +355,17 @@ fn sqlite_error(path: &Path, doing: &str, err: rusqlite::Error) -> Error {
 mod tests {
     use super::*;
 
+    fn library() -> Library {
+        Library {
+            site_id: "s".to_string(),
+            policies: Vec::new(),
+        }
+    }
+
     fn new<'a>(staff: &'a str, token: Option<&'a str>, scores: &'a Scores) -> NewCompletion<'a> {
         NewCompletion {
             staff_id: staff,
+            policy: "online-safety",
             policy_version: "0123456789abcdef",
             completed_at: 1_767_225_600,
             scores,
@@ -357,7 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/ledger.sqlite");
         let scores = Scores(vec![("scope".into(), 100), ("behaviour".into(), 80)]);
-        let mut ledger = Ledger::open(&path).unwrap();
+        let mut ledger = Ledger::open(&path, &library()).unwrap();
         let batch = ledger.batch().unwrap();
         assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
         assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
@@ -365,12 +394,12 @@ mod tests {
         assert!(batch.insert(&new("T1", None, &scores)).unwrap());
         assert!(
             batch
-                .has_on_behalf("T1", "0123456789abcdef", 1_767_225_600)
+                .has_on_behalf("T1", "online-safety", "0123456789abcdef", 1_767_225_600)
                 .unwrap()
         );
         batch.commit().unwrap();
         drop(ledger);
-        let ledger = Ledger::open(&path).unwrap();
+        let ledger = Ledger::open(&path, &library()).unwrap();
         assert_eq!(ledger.completions().unwrap().len(), 3);
         let all = ledger.completions().unwrap();
         assert_eq!(all[0].scores, scores);
@@ -387,7 +416,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
         let scores = Scores::default();
-        let mut ledger = Ledger::open(&path).unwrap();
+        let mut ledger = Ledger::open(&path, &library()).unwrap();
         let batch = ledger.batch().unwrap();
         batch.insert(&new("T1", Some("x.y.z"), &scores)).unwrap();
         drop(batch);
@@ -404,7 +433,7 @@ mod tests {
         ));
         assert!(!path.exists(), "reading made a ledger");
         let scores = Scores::default();
-        let mut writer = Ledger::open(&path).unwrap();
+        let mut writer = Ledger::open(&path, &library()).unwrap();
         let batch = writer.batch().unwrap();
         batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap();
         batch.commit().unwrap();
@@ -451,7 +480,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("roster.csv");
         std::fs::write(&path, "id,name\nT1,One\n".repeat(100)).unwrap();
-        let err = Ledger::open(&path).unwrap_err();
+        let err = Ledger::open(&path, &library()).unwrap_err();
         assert!(err.to_string().contains("not a handbook ledger"), "{err}");
         let err = Ledger::open_read_only(&path).unwrap_err();
         assert!(err.to_string().contains("not a handbook ledger"), "{err}");

@@ -23,7 +23,15 @@ const MIGRATIONS: &[&str] = &[
         CHECK ((method = 'token') = (token_hash IS NOT NULL))
     );
     CREATE INDEX completions_by_staff ON completions (staff_id, completed_at);",
+    // 2: the policy of each completion (a site holds many). Rows already
+    // there get theirs from `backfill`, in the same transaction.
+    "ALTER TABLE completions ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+    CREATE INDEX completions_by_policy ON completions (policy, staff_id);",
 ];
+
+/// The migration after which rows already in the ledger are given their
+/// policy (by the `backfill` passed to [`migrate`]).
+const POLICY_MIGRATION: usize = 2;
 
 /// The schema version this build of handbook writes.
 pub(super) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -48,8 +56,13 @@ pub(super) fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
 }
 
-/// Applies every migration the database lacks.
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+/// What fills in the rows' policies after migration 2, inside its
+/// transaction.
+pub(super) type Backfill<'a> = &'a dyn Fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
+
+/// Applies every migration the database lacks, all in one transaction
+/// (with `backfill` after the migration that adds the policy column).
+pub(super) fn migrate(conn: &mut Connection, backfill: Backfill<'_>) -> Result<(), MigrateError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current = version(&tx)?;
     if current > SCHEMA_VERSION {
@@ -57,6 +70,9 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         tx.execute_batch(sql)?;
+        if i + 1 == POLICY_MIGRATION {
+            backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.commit()?;
@@ -70,12 +86,33 @@ mod tests {
     #[test]
     fn migrates_once_and_refuses_newer_ledgers() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
+        let none: Backfill<'_> = &|_| Ok(());
+        migrate(&mut conn, none).unwrap();
         assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, none).unwrap();
         assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
         conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
-        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew(_))));
+        assert!(matches!(
+            migrate(&mut conn, none),
+            Err(MigrateError::TooNew(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod failing_backfill {
+    use super::*;
+
+    #[test]
+    fn a_failed_backfill_leaves_the_ledger_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let fail: Backfill<'_> = &|_| Err(rusqlite::Error::InvalidQuery);
+        assert!(migrate(&mut conn, fail).is_err());
+        assert_eq!(version(&conn).unwrap(), 1);
+        // The column was not added either: the whole step rolled back.
+        assert!(conn.prepare("SELECT policy FROM completions").is_err());
     }
 }

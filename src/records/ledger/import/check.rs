@@ -1,5 +1,6 @@
 //! Checking one token (SPEC §5): read strictly, signed with the current
-//! code of someone on the roster, for this site and a published version,
+//! code of someone on the roster, for this site and one of its policies,
+//! for a published version of that policy,
 //! completed within that version's life, with exactly that version's
 //! modules, each passed, and the declaration signed. Nothing is stored
 //! here.
@@ -9,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::Reason;
-use crate::records::policy::Policy;
+use crate::records::policy::{Library, Policy};
 use crate::records::roster::{Person, Roster};
 use crate::records::token::{self, Claims, DecodeError, MasterKey, SigningKey};
 
@@ -26,6 +27,8 @@ pub(crate) const EARLIEST_TOKEN_DATE: (i32, u32, u32) = (2025, 1, 1);
 pub(crate) struct Accepted<'r> {
     /// The person on the roster it is for.
     pub(crate) person: &'r Person,
+    /// The policy it is a completion of.
+    pub(crate) policy: &'r Policy,
     /// What it says.
     pub(crate) claims: Claims,
 }
@@ -40,12 +43,12 @@ pub(crate) struct Refusal {
     pub(crate) reason: Reason,
 }
 
-/// Checks tokens against the roster and the policy, caching each person's
-/// signing key.
+/// Checks tokens against the roster and the library, caching each
+/// person's signing key.
 pub(crate) struct Checker<'a> {
     master: &'a MasterKey,
     roster: &'a Roster,
-    policy: &'a Policy,
+    library: &'a Library,
     now: i64,
     keys: HashMap<(String, u32), SigningKey>,
 }
@@ -53,7 +56,7 @@ pub(crate) struct Checker<'a> {
 impl std::fmt::Debug for Checker<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Checker")
-            .field("policy", self.policy)
+            .field("site", &self.library.site_id)
             .field("now", &self.now)
             .finish_non_exhaustive()
     }
@@ -65,13 +68,13 @@ impl<'a> Checker<'a> {
     pub(crate) fn new(
         master: &'a MasterKey,
         roster: &'a Roster,
-        policy: &'a Policy,
+        library: &'a Library,
         now: i64,
     ) -> Self {
         Checker {
             master,
             roster,
-            policy,
+            library,
             now,
             keys: HashMap::new(),
         }
@@ -116,9 +119,14 @@ impl<'a> Checker<'a> {
         self.signed_by(person, &decoded)
             .map_err(|reason| refuse(Some(id), reason))?;
         let claims = decoded.claims;
-        self.holds(&claims)
+        let policy = self
+            .holds(&claims)
             .map_err(|reason| refuse(Some(id), reason))?;
-        Ok(Accepted { person, claims })
+        Ok(Accepted {
+            person,
+            policy,
+            claims,
+        })
     }
 
     /// Whether `decoded` is signed with `person`'s current code. Only that
@@ -144,17 +152,36 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// Whether the (signed) claims hold for this policy: its site, a
-    /// published version whose course is known, a time within that
-    /// version's life, and that version's course completed.
-    fn holds(&self, claims: &Claims) -> Result<(), Reason> {
-        let policy = self.policy;
-        if claims.iss != policy.site_id {
+    /// Whether the (signed) claims hold, and for which policy: this site
+    /// and one of its policies, a published version of that policy whose
+    /// course is known, a time within that version's life, and that
+    /// version's course completed.
+    fn holds(&self, claims: &Claims) -> Result<&'a Policy, Reason> {
+        let policy = self.policy_of(&claims.iss)?;
+        self.holds_for(policy, claims)?;
+        Ok(policy)
+    }
+
+    /// The policy an `iss` names: `<site id>/<policy id>`.
+    fn policy_of(&self, iss: &str) -> Result<&'a Policy, Reason> {
+        let library = self.library;
+        let Some(policy_id) = iss
+            .strip_prefix(library.site_id.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+        else {
             return Err(Reason::WrongSite {
-                found: claims.iss.clone(),
-                expected: policy.site_id.clone(),
+                found: iss.to_string(),
+                expected: library.site_id.clone(),
             });
-        }
+        };
+        library.get(policy_id).ok_or_else(|| Reason::UnknownPolicy {
+            found: policy_id.to_string(),
+            policies: library.list(),
+        })
+    }
+
+    /// Whether the claims hold for `policy`.
+    fn holds_for(&self, policy: &Policy, claims: &Claims) -> Result<(), Reason> {
         if !policy.accepts(&claims.pv) {
             return Err(Reason::UnknownVersion(claims.pv.clone()));
         }
@@ -163,18 +190,18 @@ impl<'a> Checker<'a> {
         let Some(modules) = policy.modules_for(&claims.pv) else {
             return Err(Reason::VersionSourceMissing(policy.describe(&claims.pv)));
         };
-        self.in_time(claims)?;
+        self.in_time(policy, claims)?;
         completed(modules, claims)
     }
 
     /// Whether the completion time falls between the version's
     /// publication (or the first day any token could be made) and now,
     /// give or take [`CLOCK_SKEW_SECONDS`].
-    fn in_time(&self, claims: &Claims) -> Result<(), Reason> {
+    fn in_time(&self, policy: &Policy, claims: &Claims) -> Result<(), Reason> {
         if claims.iat > self.now.saturating_add(CLOCK_SKEW_SECONDS) {
             return Err(Reason::FutureTime(claims.iat));
         }
-        let (since, published) = match self.policy.first_published(&claims.pv) {
+        let (since, published) = match policy.first_published(&claims.pv) {
             Some(date) => (date, true),
             None => {
                 let (y, m, d) = EARLIEST_TOKEN_DATE;

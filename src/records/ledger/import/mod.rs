@@ -1,7 +1,7 @@
 //! Importing tokens. Takes inputs (files' bytes), the master key, the
-//! roster and the policy; gives an [`ImportSummary`] and the new
+//! roster and the library; gives an [`ImportSummary`] and the new
 //! completions in the ledger. Every token found in the inputs is checked
-//! against the roster and the policy (SPEC §5) and is then new, already
+//! against the roster and the library (SPEC §5) and is then new, already
 //! recorded, or rejected with a [`Reason`] an office worker can act on.
 //!
 //! The work is done in two steps so that nobody waits on an import: every
@@ -18,7 +18,7 @@ pub use reason::Reason;
 use super::scan::find_tokens;
 use super::{Ledger, Method, NewCompletion};
 use crate::error::Result;
-use crate::records::policy::Policy;
+use crate::records::policy::Library;
 use crate::records::roster::Roster;
 use crate::records::token::MasterKey;
 
@@ -74,7 +74,7 @@ struct ToWrite<'r> {
 /// Imports every token found in `inputs` into `ledger`.
 ///
 /// Each input is read, scanned and every token checked against `roster`
-/// and `policy` (`now` is the current time in Unix seconds) before the
+/// and `library` (`now` is the current time in Unix seconds) before the
 /// ledger is written at all; then the new completions are written in one
 /// short transaction, so reports and `record` are never kept waiting by a
 /// large import. `progress` is called with the number of tokens checked so
@@ -84,7 +84,7 @@ pub fn import<I>(
     ledger: &mut Ledger,
     master: &MasterKey,
     roster: &Roster,
-    policy: &Policy,
+    library: &Library,
     inputs: I,
     now: i64,
     progress: &mut dyn FnMut(usize),
@@ -92,7 +92,7 @@ pub fn import<I>(
 where
     I: IntoIterator<Item = Result<Input>>,
 {
-    let mut checker = Checker::new(master, roster, policy, now);
+    let mut checker = Checker::new(master, roster, library, now);
     let mut summary = ImportSummary::default();
     let mut to_write: Vec<ToWrite<'_>> = Vec::new();
     for input in inputs {
@@ -154,6 +154,7 @@ fn store(
         let claims = &item.accepted.claims;
         let new = batch.insert(&NewCompletion {
             staff_id: &item.accepted.person.id,
+            policy: &item.accepted.policy.id,
             policy_version: &claims.pv,
             completed_at: claims.iat,
             scores: &claims.mods,

@@ -26,6 +26,13 @@ pub enum Reason {
         /// This site's id.
         expected: String,
     },
+    /// Made for this site, but for a policy it does not have.
+    UnknownPolicy {
+        /// The policy id the token's `iss` names.
+        found: String,
+        /// The site's policies, for the message: `a`, `b`.
+        policies: String,
+    },
     /// The staff id is not on the roster.
     UnknownStaff(String),
     /// The signature does not match the person's code: made with someone
@@ -51,7 +58,7 @@ pub enum Reason {
     },
     /// For a policy version that was never published.
     UnknownVersion(String),
-    /// For a published version whose kept source (`versions/<id>/`) is
+    /// For a published version whose kept source (`versions/<policy>/<id>/`) is
     /// missing or changed, so its course cannot be checked.
     VersionSourceMissing(String),
     /// The completion time is in the future.
@@ -101,6 +108,9 @@ impl Reason {
             }
             Reason::WrongSite { found, expected } => {
                 format!("made for a different site (`{found}`; this site is `{expected}`)")
+            }
+            Reason::UnknownPolicy { found, policies } => {
+                format!("names no policy of this site: `{found}`; the policies are {policies}")
             }
             Reason::UnknownStaff(id) => format!(
                 "unknown staff id `{id}`: not on the roster{}",

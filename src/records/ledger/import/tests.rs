@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::check::CLOCK_SKEW_SECONDS;
 use super::*;
-use crate::records::policy::KnownVersion;
+use crate::records::policy::{KnownVersion, Library, Policy};
 use crate::records::token::{Claims, Scores, header_json, kid, sign};
 
 const NOW: i64 = 1_767_225_600;
@@ -28,9 +28,36 @@ fn roster() -> Roster {
     .unwrap()
 }
 
+/// The site `demo` with two policies: `policy` (two modules, an old
+/// version kept and one lost) and `second` (one module, never published).
+fn library() -> Library {
+    Library {
+        site_id: "demo".to_string(),
+        policies: vec![policy(), second()],
+    }
+}
+
+fn second() -> Policy {
+    Policy {
+        id: "second".to_string(),
+        title: "Second Policy".to_string(),
+        required_for: vec!["all".to_string()],
+        due_days: 30,
+        renew_months: None,
+        known_versions: Vec::new(),
+        current_version: "cccccccccccccccc".to_string(),
+        modules: BTreeMap::from([("duties".to_string(), 70)]),
+        archived_modules: BTreeMap::new(),
+    }
+}
+
 fn policy() -> Policy {
     Policy {
-        site_id: "demo/policy".to_string(),
+        id: "policy".to_string(),
+        title: "The Policy".to_string(),
+        required_for: vec!["all".to_string()],
+        due_days: 30,
+        renew_months: None,
         known_versions: vec![
             KnownVersion {
                 id: "aaaaaaaaaaaaaaaa".to_string(),
@@ -75,11 +102,16 @@ fn token(id: &str, generation: u32, claims: &Claims) -> String {
 }
 
 fn check(token: &str) -> std::result::Result<String, Reason> {
-    let (master, roster, policy) = (master(), roster(), policy());
-    let mut checker = Checker::new(&master, &roster, &policy, NOW);
+    check_for(token).map(|(id, _)| id)
+}
+
+/// The person and the policy a token is accepted for, or why not.
+fn check_for(token: &str) -> std::result::Result<(String, String), Reason> {
+    let (master, roster, library) = (master(), roster(), library());
+    let mut checker = Checker::new(&master, &roster, &library, NOW);
     checker
         .check(token)
-        .map(|a| a.person.id.clone())
+        .map(|a| (a.person.id.clone(), a.policy.id.clone()))
         .map_err(|r| r.reason)
 }
 
@@ -236,8 +268,8 @@ fn reasons_escape_what_the_token_says() {
 fn nothing_is_locked_while_inputs_are_read_and_checked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    let mut ledger = Ledger::open(&path).unwrap();
-    let (master, roster, policy) = (master(), roster(), policy());
+    let (master, roster, library) = (master(), roster(), library());
+    let mut ledger = Ledger::open(&path, &library).unwrap();
     let good = token("T1", 1, &claims("T1"));
     let mut probes = 0;
     let inputs = (0..3).map(|n| {
@@ -259,7 +291,7 @@ fn nothing_is_locked_while_inputs_are_read_and_checked() {
         &mut ledger,
         &master,
         &roster,
-        &policy,
+        &library,
         inputs,
         NOW,
         &mut |_| {},
@@ -320,12 +352,32 @@ fn gives_each_rejection_its_reason() {
             current: 1
         })
     );
+    for other in [
+        "other/site",
+        "demo",
+        "demolition/policy",
+        "other/demo/policy",
+    ] {
+        let mut c = claims("T1");
+        c.iss = other.to_string();
+        assert_eq!(
+            check(&token("T1", 1, &c)),
+            Err(Reason::WrongSite {
+                found: other.to_string(),
+                expected: "demo".to_string()
+            }),
+            "{other}"
+        );
+    }
     let mut c = claims("T1");
-    c.iss = "other/site".to_string();
-    assert!(matches!(
+    c.iss = "demo/retired".to_string();
+    assert_eq!(
         check(&token("T1", 1, &c)),
-        Err(Reason::WrongSite { .. })
-    ));
+        Err(Reason::UnknownPolicy {
+            found: "retired".to_string(),
+            policies: "`policy`, `second`".to_string()
+        })
+    );
     let mut c = claims("T1");
     c.pv = "ffffffffffffffff".to_string();
     assert!(matches!(
@@ -357,6 +409,45 @@ fn gives_each_rejection_its_reason() {
     let mut c = claims("T1");
     c.decl = false;
     assert_eq!(check(&token("T1", 1, &c)), Err(Reason::NoDeclaration));
+}
+
+/// A token is held to the policy its `iss` names: that policy's versions
+/// and modules, not another's.
+#[test]
+fn each_token_is_checked_against_its_own_policy() {
+    let mut c = claims("T1");
+    c.iss = "demo/second".to_string();
+    c.pv = "cccccccccccccccc".to_string();
+    c.mods = Scores(vec![("duties".to_string(), 70)]);
+    assert_eq!(
+        check_for(&token("T1", 1, &c)),
+        Ok(("T1".to_string(), "second".to_string()))
+    );
+    assert_eq!(
+        check_for(&token("T1", 1, &claims("T1"))),
+        Ok(("T1".to_string(), "policy".to_string()))
+    );
+    // The first policy's version, claimed for the second.
+    let mut wrong = claims("T1");
+    wrong.iss = "demo/second".to_string();
+    assert_eq!(
+        check(&token("T1", 1, &wrong)),
+        Err(Reason::UnknownVersion("0123456789abcdef".to_string()))
+    );
+    // The second policy's version with the first policy's modules.
+    c.mods = claims("T1").mods;
+    assert_eq!(
+        check(&token("T1", 1, &c)),
+        Err(Reason::MissingModule("duties".to_string()))
+    );
+    assert_eq!(
+        Reason::UnknownPolicy {
+            found: "x".into(),
+            policies: "`a`, `b`".into()
+        }
+        .to_string(),
+        "names no policy of this site: `x`; the policies are `a`, `b`"
+    );
 }
 
 #[test]

@@ -1,0 +1,140 @@
+//! The report as CSV for the school's training records: one row per
+//! person and policy their role requires (no rows for *not required*),
+//! then one per ledger entry listed apart. UTF-8 with a byte-order mark,
+//! so that Excel reads it as UTF-8; every cell goes through
+//! [`csv_cell`], so none is run as a formula (names, notes and module
+//! names come from people and from tokens).
+
+use super::{Cell, Report, Status, format_date, format_scores, recorded_as};
+use crate::error::{Error, Result};
+use crate::records::ledger::Completion;
+use crate::records::policy::Policy;
+use crate::util::text::csv_cell;
+
+/// The header row.
+const HEADER: [&str; 14] = [
+    "school",
+    "role",
+    "id",
+    "name",
+    "email",
+    "policy",
+    "policy_title",
+    "status",
+    "completed",
+    "version",
+    "version_label",
+    "scores",
+    "recorded",
+    "note",
+];
+
+impl Report<'_> {
+    /// The CSV for training records.
+    pub fn to_csv(&self) -> Result<Vec<u8>> {
+        let mut writer = SafeCsv(::csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec()));
+        writer.write_record(HEADER)?;
+        for school in &self.schools {
+            for (role, rows) in &school.roles {
+                for row in rows {
+                    for (policy, cell) in self.policies.iter().zip(&row.cells) {
+                        if cell.status == Status::NotRequired {
+                            continue;
+                        }
+                        let p = row.person;
+                        let mut record = vec![
+                            school.name.clone(),
+                            role.clone(),
+                            p.id.clone(),
+                            p.name.clone(),
+                            p.email.clone(),
+                        ];
+                        record.extend(fields(Some(policy), cell.status.code(), cell));
+                        writer.write_record(&record)?;
+                    }
+                }
+            }
+        }
+        let apart = self
+            .not_on_roster
+            .iter()
+            .map(|c| (c, "not_on_roster"))
+            .chain(self.policy_unknown.iter().map(|c| (c, "policy_unknown")));
+        for (c, status) in apart {
+            let policy = self.policies.iter().copied().find(|p| p.id == c.policy);
+            let mut record = vec![
+                String::new(),
+                String::new(),
+                c.staff_id.clone(),
+                String::new(),
+                String::new(),
+            ];
+            let cell = Cell {
+                status: Status::Complete,
+                completion: Some(c),
+            };
+            record.extend(fields(policy, status, &cell));
+            if policy.is_none() {
+                record[5] = c.policy.clone();
+            }
+            writer.write_record(&record)?;
+        }
+        writer.into_inner()
+    }
+}
+
+/// The cells from `policy` on: policy, title, status, then the completion.
+fn fields(policy: Option<&Policy>, status: &str, cell: &Cell<'_>) -> Vec<String> {
+    let mut out = vec![
+        policy.map(|p| p.id.clone()).unwrap_or_default(),
+        policy.map(|p| p.title.clone()).unwrap_or_default(),
+        status.to_string(),
+    ];
+    out.extend(completion_fields(policy, cell.completion));
+    out
+}
+
+fn completion_fields(policy: Option<&Policy>, c: Option<&Completion>) -> [String; 6] {
+    match c {
+        None => Default::default(),
+        Some(c) => [
+            format_date(c.completed_at),
+            c.policy_version.clone(),
+            policy
+                .and_then(|p| p.version(&c.policy_version))
+                .map(|v| v.label.clone())
+                .unwrap_or_default(),
+            format_scores(c),
+            recorded_as(c).to_string(),
+            c.note.clone().unwrap_or_default(),
+        ],
+    }
+}
+
+/// A CSV writer whose every cell goes through [`csv_cell`].
+struct SafeCsv(::csv::Writer<Vec<u8>>);
+
+impl SafeCsv {
+    fn write_record<I, T>(&mut self, record: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.0
+            .write_record(
+                record
+                    .into_iter()
+                    .map(|cell| csv_cell(cell.as_ref()).into_owned()),
+            )
+            .map_err(|err| Error::io("writing the CSV report", std::io::Error::other(err)))
+    }
+
+    fn into_inner(self) -> Result<Vec<u8>> {
+        self.0.into_inner().map_err(|err| {
+            Error::io(
+                "writing the CSV report",
+                std::io::Error::other(err.to_string()),
+            )
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! The report's summary for the terminal: one line per policy with its
+//! percentage complete in each school and in all of them, then what is
+//! outstanding and what is listed apart. Names come from site.yaml and
+//! the roster, so they are escaped as they are shown.
+
+use std::fmt::Write as _;
+
+use super::{Report, Totals};
+use crate::records::ledger::Method;
+use crate::util::text::terminal_safe;
+
+impl Report<'_> {
+    /// The plain-text summary for the terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let people: usize = self.schools.iter().map(|s| s.rows().count()).sum();
+        let _ = writeln!(
+            out,
+            "Compliance report: {} polic{}, {} school{}, {people} {} on the roster.",
+            self.policies.len(),
+            if self.policies.len() == 1 { "y" } else { "ies" },
+            self.schools.len(),
+            if self.schools.len() == 1 { "" } else { "s" },
+            if people == 1 { "person" } else { "people" },
+        );
+        let mut table: Vec<Vec<String>> = Vec::new();
+        let mut header = vec!["Policy".to_string(), "Version".to_string()];
+        header.extend(
+            self.schools
+                .iter()
+                .map(|s| terminal_safe(s.display_name()).into_owned()),
+        );
+        header.push("All schools".to_string());
+        table.push(header);
+        for (i, policy) in self.policies.iter().enumerate() {
+            let mut line = vec![
+                terminal_safe(&policy.title).into_owned(),
+                terminal_safe(&policy.current_label()).into_owned(),
+            ];
+            line.extend(self.schools.iter().map(|s| s.totals[i].summary()));
+            line.push(self.totals[i].summary());
+            table.push(line);
+        }
+        out.push('\n');
+        write_table(&mut out, &table);
+        self.closing_lines(&mut out);
+        out
+    }
+
+    /// What is outstanding, recorded by hand, and listed apart.
+    fn closing_lines(&self, out: &mut String) {
+        let outstanding: Totals = self.totals.iter().fold(Totals::default(), |mut a, t| {
+            a.needs_reread += t.needs_reread;
+            a.not_started += t.not_started;
+            a
+        });
+        let pairs = outstanding.needs_reread + outstanding.not_started;
+        if pairs == 0 {
+            let _ = writeln!(
+                out,
+                "\nEveryone on the roster has read every policy their role requires."
+            );
+        } else {
+            let people = self
+                .schools
+                .iter()
+                .flat_map(|s| s.rows())
+                .filter(|r| r.cells.iter().any(|c| c.status.outstanding()))
+                .count();
+            let _ = writeln!(
+                out,
+                "\n{pairs} polic{} still to read: {} not started, {} to re-read, by {people} {} \
+                 (the HTML and CSV reports list them with e-mail addresses).",
+                if pairs == 1 { "y" } else { "ies" },
+                outstanding.not_started,
+                outstanding.needs_reread,
+                if people == 1 { "person" } else { "people" }
+            );
+        }
+        let on_behalf = self
+            .schools
+            .iter()
+            .flat_map(|s| s.rows())
+            .flat_map(|r| r.cells.iter())
+            .filter(|c| c.completion.is_some_and(|c| c.method == Method::OnBehalf))
+            .count();
+        if on_behalf > 0 {
+            let _ = writeln!(
+                out,
+                "{on_behalf} completion(s) shown were recorded on the person's behalf."
+            );
+        }
+        let apart = [
+            (self.not_on_roster.len(), "for ids no longer on the roster"),
+            (
+                self.policy_unknown.len(),
+                "whose policy is unknown (policy unknown)",
+            ),
+        ];
+        for (n, what) in apart {
+            if n > 0 {
+                let _ = writeln!(
+                    out,
+                    "{n} ledger entr{} {what} (listed apart in the HTML and CSV reports).",
+                    if n == 1 { "y is" } else { "ies are" }
+                );
+            }
+        }
+    }
+}
+
+/// Writes `rows` as columns padded to their widest cell, the first row
+/// as the header.
+fn write_table(out: &mut String, rows: &[Vec<String>]) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+}
