@@ -53,8 +53,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     if let Some(path) = &args.letters {
         let info = LetterInfo {
             heading: super::heading(&config),
-            // TODO(13): the policies each person must read.
-            version: &config.policies[0].version,
+            policies: &config.policies,
             office_email: &config.office_email,
             site: base.as_deref(),
         };

@@ -3,10 +3,12 @@
 //! code and personal link ([`issue`]), as CSV for the office
 //! ([`codes_csv`]) and as one printable HTML page with a letter each
 //! ([`letters_html`]), the link also as a QR code so that a phone is the
-//! easy way in.
+//! easy way in. One code serves every policy; each letter lists the
+//! policies that person's role must read.
 
 use std::fmt::Write as _;
 
+use crate::config::PolicyConfig;
 use crate::error::{Error, Result};
 use crate::records::Heading;
 use crate::records::roster::{Person, Roster};
@@ -31,13 +33,14 @@ pub struct Issued<'a> {
     pub link: String,
 }
 
-/// What the letters say about the site and the policy.
+/// What the letters say about the site and its policies.
 #[derive(Debug, Clone)]
 pub struct LetterInfo<'a> {
-    /// Whose policy it is.
+    /// Whose handbook it is.
     pub heading: Heading<'a>,
-    /// The policy's version, as people call it.
-    pub version: &'a str,
+    /// The site's policies (site.yaml's order); each letter lists those
+    /// the person's role must read.
+    pub policies: &'a [PolicyConfig],
     /// Where staff send their tokens ("" when not given).
     pub office_email: &'a str,
     /// The site's address, ending in `/`, when known.
@@ -214,6 +217,24 @@ pub fn letters_html(info: &LetterInfo<'_>, issued: &[Issued<'_>]) -> String {
     out
 }
 
+/// The list of the policies a person with `role` must read, as HTML.
+fn to_read(policies: &[PolicyConfig], role: &str) -> String {
+    let mine: Vec<String> = policies
+        .iter()
+        .filter(|p| p.is_required_for(role))
+        .map(|p| format!("<li>{} ({})</li>", esc(&p.title), esc(&p.version)))
+        .collect();
+    if mine.is_empty() {
+        return "<p>No policy is required for your role at the moment; you can still read \
+                them all on the site.</p>\n"
+            .to_string();
+    }
+    format!(
+        "<h3>The policies you must read</h3>\n<ul class=\"policies\">\n{}\n</ul>\n",
+        mine.join("\n")
+    )
+}
+
 /// The `n`th letter, to `i.person`; `office` is where tokens go, as HTML.
 fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &Issued<'_>) {
     let site = info.site;
@@ -270,16 +291,18 @@ fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &I
          <p class=\"org\">{org}</p>\n\
          <h2 id=\"letter-{n}\">{title}: your staff course</h2>\n\
          <p>Dear {name},</p>\n\
-         <p>Everyone who works or volunteers with us is asked to read the {title} \
-         ({version}) and confirm that they have understood it. You do this with a short \
-         online course.</p>\n\
+         <p>Everyone who works or volunteers with us is asked to read the policies their \
+         role requires and confirm that they have understood them. You do this with a short \
+         online course for each; the one id and code below works for all of them.</p>\n\
+         {to_read}\
          <h3>What to do</h3>\n<ol>\n{where_to_start}\n\
-         <li>Read each part of the policy and answer its short quiz. You can try a quiz \
+         <li>Choose a policy, read each part and answer its short quiz. You can try a quiz \
          again as many times as you need.</li>\n\
          <li>At the end, read the declaration and tick it to sign it.</li>\n\
          <li>The last page gives you a completion token: a long line of letters and \
          digits. Send it to {office}, using the page's e-mail button or by copying it into \
-         an e-mail. That is how we record that you have done the course.</li>\n</ol>\n\
+         an e-mail. That is how we record that you have done the course. Each policy's \
+         course gives its own token.</li>\n</ol>\n\
          <h3>Your details</h3>\n<div class=\"details\">\n<dl>\n<dt>Name</dt><dd>{name}</dd>\n\
          <dt>Your id</dt><dd class=\"code\">{login}</dd>\n\
          <dt>Your personal code</dt><dd class=\"code\">{code}</dd>\n{link}\n</dl>\n\
@@ -295,7 +318,7 @@ fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &I
          your token.</p>\n</section>\n",
         org = esc(info.heading.organisation),
         name = esc(&p.name),
-        version = esc(info.version),
+        to_read = to_read(info.policies, &p.role),
         login = esc(&i.login),
         code = esc(&i.code),
     );
@@ -396,7 +419,7 @@ mod tests {
                 organisation: "Trust & Co",
                 language: "en-GB",
             },
-            version: "January 2026",
+            policies: &policies(),
             office_email: "office@school.example",
             site: Some("https://policy.example/"),
         };
@@ -416,6 +439,35 @@ mod tests {
         assert!(!html.contains("<svg"));
         assert!(!html.contains("Your personal link"));
         assert!(html.contains("Send it to the school office, using"));
+    }
+
+    fn policies() -> Vec<PolicyConfig> {
+        let policy = |id: &str, title: &str, required_for: &[&str]| {
+            let mut p: PolicyConfig = crate::util::yaml::parse(std::path::Path::new("site.yaml"), &format!(
+                "title: {title}\nversion: Spring 2026\nreviewed: 2026-01\nnext_review: 2027-01\n"
+            ))
+            .unwrap();
+            p.id = id.to_string();
+            p.required_for = required_for.iter().map(|r| r.to_string()).collect();
+            p
+        };
+        vec![
+            policy("sm", "Social <Media> Policy", &["all"]),
+            policy("bh", "Behaviour Policy", &["Teacher"]),
+        ]
+    }
+
+    #[test]
+    fn each_letter_lists_the_policies_that_role_must_read() {
+        let policies = policies();
+        assert_eq!(
+            to_read(&policies, " teacher"),
+            "<h3>The policies you must read</h3>\n<ul class=\"policies\">\n\
+             <li>Social &lt;Media&gt; Policy (Spring 2026)</li>\n\
+             <li>Behaviour Policy (Spring 2026)</li>\n</ul>\n"
+        );
+        assert!(!to_read(&policies, "Volunteer").contains("Behaviour"));
+        assert!(to_read(&policies[1..], "Volunteer").contains("No policy is required"));
     }
 
     #[test]
