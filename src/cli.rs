@@ -58,6 +58,28 @@ pub enum Command {
     /// their role must read, per school and role. Prints a summary; --html
     /// and --csv write the full report.
     Report(ReportArgs),
+    /// The review calendar: every policy with its owner, last and next
+    /// review, and whether that review is overdue or due within 60 days.
+    /// --ics writes it as an iCalendar file for SLT's calendar.
+    Reviews(ReviewsArgs),
+}
+
+/// Options for `handbook reviews`.
+#[derive(Debug, Args)]
+pub struct ReviewsArgs {
+    /// Also write the calendar as an iCalendar (.ics) file here: one
+    /// all-day event per next review.
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+    /// Judge overdue and due soon as of this day (YYYY-MM-DD) instead of
+    /// today.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day; write it as year-month-day, e.g. 2026-01-31"))
 }
 
 /// Options for `handbook build`.

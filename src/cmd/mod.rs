@@ -18,6 +18,7 @@ mod new;
 mod publish;
 mod record;
 mod report;
+mod reviews;
 mod serve;
 
 /// Runs the command the user asked for.
@@ -49,6 +50,7 @@ fn dispatch(cli: &Cli) -> Result<()> {
         Command::Import(args) => import::run(&cli.root, args),
         Command::Record(args) => record::run(&cli.root, args),
         Command::Report(args) => report::run(&cli.root, args),
+        Command::Reviews(args) => reviews::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
     }
 }

@@ -13,6 +13,9 @@
 //!                      └──────────────▶ report (text, CSV, HTML) ◀┘
 //! ```
 //!
+//! [`reviews`] stands apart: the review calendar of the policies
+//! themselves (site.yaml only), for SLT.
+//!
 //! Nothing here prints or knows the command line: errors say what is
 //! wrong in these terms, and the binary adds which command to run.
 
@@ -21,6 +24,7 @@ pub mod letters;
 pub mod policy;
 pub mod private;
 pub mod report;
+pub mod reviews;
 pub mod roster;
 pub mod token;
 
