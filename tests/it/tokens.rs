@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use handbook::records::token::{Claims, MasterKey, Scores, header_json, kid, sign};
 use hmac::{Hmac, KeyInit, Mac};
 
-use crate::support::{Run, SITE_ID, Site};
+use crate::support::{POLICY, Run, SITE_ID, Site};
 
 const MASTER: [u8; 32] = [3; 32];
 
@@ -36,7 +36,7 @@ fn site() -> Site {
 }
 
 fn version(site: &Site) -> String {
-    handbook::versions::policy_version_id(site.root()).unwrap()
+    handbook::versions::policy_version_id(site.root(), POLICY).unwrap()
 }
 
 /// Valid claims for `sub` on the site's current version.
@@ -614,8 +614,8 @@ fn record_on_behalf_and_report_statuses() {
     site.write(".handbook/roster.csv", ROSTER);
     // The policy changes: Di's completion is now of an earlier version.
     site.write(
-        "content/scope.md",
-        site.read("content/scope.md") + "\nA new paragraph.\n",
+        "content/online-safety/scope.md",
+        site.read("content/online-safety/scope.md") + "\nA new paragraph.\n",
     );
     import_text(&site, &token(&site, "T001")).expect(0);
 
@@ -840,8 +840,8 @@ fn report_statuses_follow_major_and_minor_versions() {
     let bob_first = for_version("T002", 1, &first);
 
     site.write(
-        "content/scope.md",
-        site.read("content/scope.md").replace(
+        "content/online-safety/scope.md",
+        site.read("content/online-safety/scope.md").replace(
             "All staff and volunteers.",
             "All staff, volunteers and governors.",
         ),
@@ -858,8 +858,8 @@ fn report_statuses_follow_major_and_minor_versions() {
     let bob = for_version("T002", 1, &second);
 
     site.write(
-        "content/behaviour.md",
-        site.read("content/behaviour.md")
+        "content/online-safety/behaviour.md",
+        site.read("content/online-safety/behaviour.md")
             .replace("Do not accept", "Do not accept any"),
     );
     site.run(&["publish", "--minor", "--summary", "Wording."])

@@ -410,16 +410,18 @@ pub(crate) fn format_scores(c: &Completion) -> String {
 }
 
 /// What a cell says beyond its status: for a completion, its date (and
-/// for someone who must re-read, the version they read); `(on behalf)`
-/// for a paper sign-off.
+/// for someone who must re-read, the version they read); `on behalf`
+/// and its note for a paper sign-off.
 pub(crate) fn cell_detail(policy: &Policy, cell: &Cell<'_>) -> String {
     let Some(c) = cell.completion else {
         return String::new();
     };
-    let by_hand = if c.method == Method::OnBehalf {
-        ", on behalf"
-    } else {
-        ""
+    let by_hand = match (c.method, c.note.as_deref()) {
+        (Method::OnBehalf, Some(note)) if !note.trim().is_empty() => {
+            format!(", on behalf: {}", note.trim())
+        }
+        (Method::OnBehalf, _) => ", on behalf".to_string(),
+        (Method::Token, _) => String::new(),
     };
     match cell.status {
         Status::NeedsReread => format!(

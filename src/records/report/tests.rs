@@ -137,7 +137,7 @@ fn statuses_groups_and_totals_per_policy() {
     let text = report.to_text();
     assert!(text.contains("All schools"), "{text}");
     assert!(
-        text.contains("4 policies still to read: 3 not started, 1 to re-read, by 3 people"),
+        text.contains("3 people still to complete: 3 policies not started, 1 policy to re-read"),
         "{text}"
     );
     assert!(

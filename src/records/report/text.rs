@@ -69,12 +69,11 @@ impl Report<'_> {
                 .count();
             let _ = writeln!(
                 out,
-                "\n{pairs} polic{} still to read: {} not started, {} to re-read, by {people} {} \
+                "\n{people} {} still to complete: {} not started, {} to re-read \
                  (the HTML and CSV reports list them with e-mail addresses).",
-                if pairs == 1 { "y" } else { "ies" },
-                outstanding.not_started,
-                outstanding.needs_reread,
-                if people == 1 { "person" } else { "people" }
+                if people == 1 { "person" } else { "people" },
+                count(outstanding.not_started),
+                count(outstanding.needs_reread),
             );
         }
         let on_behalf = self
@@ -107,6 +106,11 @@ impl Report<'_> {
             }
         }
     }
+}
+
+/// `n` policy readings, as people read it.
+fn count(n: usize) -> String {
+    format!("{n} polic{}", if n == 1 { "y" } else { "ies" })
 }
 
 /// Writes `rows` as columns padded to their widest cell, the first row

@@ -52,7 +52,7 @@ use std::collections::BTreeMap;
 use handbook::records::token::{Claims, MasterKey, Scores, header_json, kid, sign};
 use hmac::{KeyInit as _, Mac as _};
 
-use crate::support::{Run, SITE_ID, Site, b64url, raw_token, signing_key};
+use crate::support::{Run, SITE, SITE_ID, Site, b64url, raw_token, signing_key};
 
 const MASTER: [u8; 32] = [5; 32];
 
@@ -78,7 +78,7 @@ fn site() -> Site {
 }
 
 fn version(site: &Site) -> String {
-    handbook::versions::policy_version_id(site.root()).unwrap()
+    handbook::versions::policy_version_id(site.root(), crate::support::POLICY).unwrap()
 }
 
 fn key(id: &str, generation: u32) -> [u8; 32] {
@@ -674,15 +674,37 @@ fn forged_and_malformed_tokens_each_get_their_reason() {
                 &good_claims.replace(SITE_ID, "other-school/social-media"),
             ),
             t(&format!(
-                "token for T001: made for a different site (`other-school/social-media`; this site is `{SITE_ID}`)"
+                "token for T001: made for a different site (`other-school/social-media`; this site is `{SITE}`)"
             )),
         ),
         (
             "iss with escapes",
             signed(&h, &good_claims.replace(SITE_ID, "\\u001b[31mx")),
             t(&format!(
-                "token for T001: made for a different site (`\\u{{1b}}[31mx`; this site is `{SITE_ID}`)"
+                "token for T001: made for a different site (`\\u{{1b}}[31mx`; this site is `{SITE}`)"
             )),
+        ),
+        (
+            "a policy not in site.yaml",
+            signed(
+                &h,
+                &good_claims.replace(SITE_ID, &format!("{SITE}/retired")),
+            ),
+            t(
+                "token for T001: names no policy of this site: `retired`; the policies are \
+               `online-safety`",
+            ),
+        ),
+        (
+            "a policy id with escapes",
+            signed(
+                &h,
+                &good_claims.replace(SITE_ID, &format!("{SITE}/\\u001b[31mx")),
+            ),
+            t(
+                "token for T001: names no policy of this site: `\\u{1b}[31mx`; the policies are \
+               `online-safety`",
+            ),
         ),
         (
             "an unpublished version",
@@ -700,7 +722,7 @@ fn forged_and_malformed_tokens_each_get_their_reason() {
             bad("its contents are a list, not the object of claims a token holds"),
         ),
     ];
-    assert_eq!(cases.len(), 67);
+    assert_eq!(cases.len(), 69);
     import_cases(&site, &cases);
     let conn = rusqlite::Connection::open(site.path(".handbook/ledger.sqlite")).unwrap();
     let count: i64 = conn
@@ -718,15 +740,15 @@ fn versions_bound_what_a_token_may_claim() {
         .expect(0);
     let first = version(&site);
     site.write(
-        "content/scope.md",
-        site.read("content/scope.md") + "\nA second paragraph.\n",
+        "content/online-safety/scope.md",
+        site.read("content/online-safety/scope.md") + "\nA second paragraph.\n",
     );
     site.run(&["publish", "--summary", "Second.", "--label", "Spring"])
         .expect(0);
     let second = version(&site);
     site.write(
-        "content/scope.md",
-        site.read("content/scope.md") + "\nA third paragraph.\n",
+        "content/online-safety/scope.md",
+        site.read("content/online-safety/scope.md") + "\nA third paragraph.\n",
     );
     site.run(&["publish", "--summary", "Third.", "--label", "Summer"])
         .expect(0);
@@ -740,8 +762,8 @@ fn versions_bound_what_a_token_may_claim() {
         )
     };
     // The first version's kept source is deleted, the second's edited.
-    std::fs::remove_dir_all(site.path(&format!("versions/{first}"))).unwrap();
-    let kept = format!("versions/{second}/content/scope.md");
+    std::fs::remove_dir_all(site.path(&format!("versions/online-safety/{first}"))).unwrap();
+    let kept = format!("versions/online-safety/{second}/content/online-safety/scope.md");
     site.write(&kept, site.read(&kept) + "\nEdited by hand.\n");
     // All three were published today.
     let cases = vec![
@@ -1040,8 +1062,9 @@ fn report_reads_while_the_ledger_is_being_written() {
     writer
         .execute_batch(
             "BEGIN IMMEDIATE;
-             INSERT INTO completions (staff_id, policy_version, completed_at, imported_at, \
-             source, method, note) VALUES ('T002', 'x', 1, 1, 'test', 'on_behalf', 'pending');",
+             INSERT INTO completions (staff_id, policy, policy_version, completed_at, \
+             imported_at, source, method, note) \
+             VALUES ('T002', 'online-safety', 'x', 1, 1, 'test', 'on_behalf', 'pending');",
         )
         .unwrap();
     let run = site.run(&["report", "--csv", "report.csv"]);
