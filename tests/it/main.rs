@@ -8,6 +8,8 @@ mod check;
 mod js;
 mod links;
 mod markdown;
+mod records_library;
+mod reviews;
 mod security;
 mod seed;
 mod serve;

@@ -90,18 +90,27 @@ impl Report<'_> {
             );
         }
         let apart = [
-            (self.not_on_roster.len(), "for ids no longer on the roster"),
+            (
+                self.not_on_roster.len(),
+                "is for ids no longer on the roster",
+                "are for ids no longer on the roster",
+            ),
             (
                 self.policy_unknown.len(),
-                "whose policy is unknown (policy unknown)",
+                "has no known policy (policy unknown)",
+                "have no known policy (policy unknown)",
             ),
         ];
-        for (n, what) in apart {
+        for (n, one, many) in apart {
             if n > 0 {
                 let _ = writeln!(
                     out,
-                    "{n} ledger entr{} {what} (listed apart in the HTML and CSV reports).",
-                    if n == 1 { "y is" } else { "ies are" }
+                    "{n} ledger entr{} (listed apart in the HTML and CSV reports).",
+                    if n == 1 {
+                        format!("y {one}")
+                    } else {
+                        format!("ies {many}")
+                    }
                 );
             }
         }
