@@ -16,13 +16,14 @@ use std::time::Instant;
 use handbook::records::ledger::Ledger;
 use handbook::records::ledger::import::{ImportSummary, Input, import};
 use handbook::records::ledger::scan::find_tokens;
-use handbook::records::policy::{KnownVersion, Policy};
+use handbook::records::policy::{KnownVersion, Library, Policy};
 use handbook::records::roster::Roster;
 use handbook::records::token::{Claims, MasterKey, Scores, sign};
 
 const PEOPLE: usize = 1_000;
 const TOKENS: usize = 100_000;
-const SITE: &str = "bench-school/social-media";
+const SITE: &str = "bench-school";
+const ISS: &str = "bench-school/social-media";
 const VERSION: &str = "0123456789abcdef";
 
 fn main() {
@@ -37,7 +38,11 @@ fn main() {
     }
     let roster = Roster::parse(roster_csv.as_bytes(), Path::new("roster.csv")).expect("roster");
     let policy = Policy {
-        site_id: SITE.to_string(),
+        id: "social-media".to_string(),
+        title: "Social Media Policy".to_string(),
+        required_for: vec!["all".to_string()],
+        due_days: 30,
+        renew_months: None,
         known_versions: vec![KnownVersion {
             id: VERSION.to_string(),
             label: "Bench".to_string(),
@@ -52,6 +57,10 @@ fn main() {
         ]),
         archived_modules: BTreeMap::new(),
     };
+    let policy = Library {
+        site_id: SITE.to_string(),
+        policies: vec![policy],
+    };
 
     let started = Instant::now();
     let keys: Vec<_> = roster
@@ -65,7 +74,7 @@ fn main() {
         let person = n % PEOPLE;
         let id = &roster.people()[person].id;
         let claims = Claims {
-            iss: SITE.to_string(),
+            iss: ISS.to_string(),
             sub: id.clone(),
             iat: now - 86_400 * 30 + n as i64,
             pv: VERSION.to_string(),
@@ -84,7 +93,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("ledger.sqlite");
     let started = Instant::now();
-    let mut ledger = Ledger::open(&path).expect("ledger");
+    let mut ledger = Ledger::open(&path, &policy).expect("ledger");
     let summary = import(
         &mut ledger,
         &master,
@@ -153,9 +162,9 @@ fn base64url_lines(bytes: usize) -> Vec<u8> {
 /// Imports each crafted input at 1× and 4× and prints the times: the whole
 /// import (scan, checks, ledger) and the scan alone. Each is the best of
 /// three runs, to keep other work on the machine out of the figures.
-fn crafted(master: &MasterKey, roster: &Roster, policy: &Policy, now: i64) {
+fn crafted(master: &MasterKey, roster: &Roster, policy: &Library, now: i64) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut ledger = Ledger::open(&dir.path().join("crafted.sqlite")).expect("ledger");
+    let mut ledger = Ledger::open(&dir.path().join("crafted.sqlite"), policy).expect("ledger");
     type Make = fn(usize) -> Vec<u8>;
     let inputs: [(&str, Make, usize); 2] = [
         ("a JWT header and 160,000 dots", header_and_dots, 160_000),

@@ -2,7 +2,7 @@
 //! as an iCalendar file that a calendar program (here icalendar's own
 //! parser) reads back.
 
-use icalendar::{Calendar, CalendarDateTime, Component as _, DatePerhapsTime, EventLike as _};
+use icalendar::{Calendar, CalendarDateTime, Component as _, DatePerhapsTime};
 
 use crate::support::Site;
 
