@@ -40,6 +40,7 @@ fn main() {
     let policy = Policy {
         id: "social-media".to_string(),
         title: "Social Media Policy".to_string(),
+        label: String::new(),
         required_for: vec!["all".to_string()],
         due_days: 30,
         renew_months: None,

@@ -86,6 +86,8 @@ pub struct Policy {
     pub id: String,
     /// Its title, e.g. "Social Media Policy".
     pub title: String,
+    /// The version label site.yaml gives it now, e.g. "January 2026".
+    pub label: String,
     /// The roster roles that must read it (`all`: everyone).
     pub required_for: Vec<String>,
     /// Days a person has to complete it once assigned.
@@ -160,6 +162,7 @@ impl Policy {
         Ok(Policy {
             id: policy_id.to_string(),
             title: config.title.clone(),
+            label: config.version.clone(),
             required_for: config.required_for.clone(),
             due_days: config.due_days,
             renew_months: config.renew_months,
@@ -179,10 +182,18 @@ impl Policy {
         })
     }
 
-    /// The current version's label (its id when it has none, or was never
-    /// published).
+    /// The current version as people call it: its published label and id,
+    /// or, before it is published, site.yaml's label marked as such.
     pub fn current_label(&self) -> String {
-        self.describe(&self.current_version)
+        match self.version(&self.current_version) {
+            Some(_) => self.describe(&self.current_version),
+            None if !self.label.trim().is_empty() => format!(
+                "{} (not yet published, {})",
+                self.label.trim(),
+                self.current_version
+            ),
+            None => self.current_version.clone(),
+        }
     }
 
     /// True when tokens for `version` may be imported: it is the current
@@ -267,6 +278,7 @@ mod tests {
         Policy {
             id: "p".to_string(),
             title: "P".to_string(),
+            label: String::new(),
             required_for: vec!["all".to_string()],
             due_days: 30,
             renew_months: None,
@@ -308,6 +320,7 @@ mod library_tests {
         let mut p = Policy {
             id: "p".to_string(),
             title: "P".to_string(),
+            label: String::new(),
             required_for: vec![" Teacher ".to_string(), "TA".to_string()],
             due_days: 30,
             renew_months: None,
@@ -321,5 +334,14 @@ mod library_tests {
         assert!(!p.is_required_for("Volunteer"));
         p.required_for = vec!["All".to_string()];
         assert!(p.is_required_for("Volunteer"));
+        p.label = "Spring 2026".to_string();
+        assert_eq!(p.current_label(), "Spring 2026 (not yet published, x)");
+        p.known_versions.push(KnownVersion {
+            id: "x".to_string(),
+            label: "Spring 2026".to_string(),
+            published: None,
+            minor: false,
+        });
+        assert_eq!(p.current_label(), "Spring 2026 (x)");
     }
 }

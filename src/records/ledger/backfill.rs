@@ -66,6 +66,7 @@ mod tests {
         Policy {
             id: id.to_string(),
             title: id.to_string(),
+            label: String::new(),
             required_for: vec!["all".to_string()],
             due_days: 30,
             renew_months: None,

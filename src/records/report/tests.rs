@@ -25,6 +25,7 @@ fn policy(id: &str, title: &str, required_for: &[&str], versions: &[(&str, bool)
     Policy {
         id: id.to_string(),
         title: title.to_string(),
+        label: String::new(),
         required_for: required_for.iter().map(|r| r.to_string()).collect(),
         due_days: 30,
         renew_months: None,

@@ -41,6 +41,7 @@ fn second() -> Policy {
     Policy {
         id: "second".to_string(),
         title: "Second Policy".to_string(),
+        label: String::new(),
         required_for: vec!["all".to_string()],
         due_days: 30,
         renew_months: None,
@@ -55,6 +56,7 @@ fn policy() -> Policy {
     Policy {
         id: "policy".to_string(),
         title: "The Policy".to_string(),
+        label: String::new(),
         required_for: vec!["all".to_string()],
         due_days: 30,
         renew_months: None,
