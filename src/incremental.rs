@@ -183,11 +183,21 @@ impl LiveSite {
         }
         old.body = page.body;
         let rendered = markdown::render(&old.body, old.body_line, &RenderOptions::default());
-        let version_id = crate::versions::policy_version_id(&self.root, &state.site.policy().id);
+        // Only the page's own policy changes version (none for a page of
+        // no policy).
+        let policy = state.site.policy_of_source(source);
+        let version_id = match policy {
+            Some(p) => {
+                crate::versions::policy_version_id(&self.root, &state.site.policy(p).id).map(Some)
+            }
+            None => Ok(None),
+        };
         let mut all = std::mem::take(&mut state.rendered);
         all[index] = rendered;
         let result = version_id.and_then(|id| {
-            state.site.version_id = id;
+            if let (Some(p), Some(id)) = (policy, id) {
+                state.site.policies[p].version_id = id;
+            }
             let prepared = state.site.prepare_rendered(all)?;
             let pages = site::write_files(&prepared, &state.renderer, dir)?;
             let site::Prepared {
