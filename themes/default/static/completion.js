@@ -39,7 +39,8 @@
   }
 
   function title(data) {
-    return data.site_title ? String(data.site_title) : "policy";
+    return data.policy_title ? String(data.policy_title) :
+      data.site_title ? String(data.site_title) : "policy";
   }
 
   /* The declaration time in whole Unix seconds. */
@@ -67,7 +68,7 @@
       }
     }
     return {
-      iss: String(data.site),
+      iss: scopeOf(data),
       sub: String(identity.sub),
       iat: iatOf(record.declaration),
       pv: String(data.version),
@@ -76,12 +77,17 @@
     };
   }
 
+  /* The token's iss: "<site id>/<policy id>" (SPEC section 5). */
+  function scopeOf(data) {
+    return data.policy ? String(data.site) + "/" + String(data.policy) : String(data.site);
+  }
+
   /* True when `record` is the progress of `identity` (progress.js names
      each record's person): on a shared computer a token must never be made
      from somebody else's passes. */
   function ownRecord(data, record, identity) {
     return !!(record && identity && identity.key && record.person &&
-      record.person === Token().progressKey(identity.key, data.site));
+      record.person === Token().progressKey(identity.key, scopeOf(data)));
   }
 
   /* The completion token, or null when the declaration is not signed, or

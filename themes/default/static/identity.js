@@ -492,11 +492,11 @@
     };
   }
 
+  /* The page's course data: one policy's, or on the course home the
+     site's (one sign-in counts for every policy: it is kept per site). */
   function readData() {
-    if (root.HandbookProgress) {
-      return root.HandbookProgress.readData();
-    }
-    return root.HandbookCommon.pageData("course-data");
+    var data = root.HandbookProgress ? root.HandbookProgress.readData() : null;
+    return data || root.HandbookCommon.pageData("course-data");
   }
 
   var HandbookIdentity = {

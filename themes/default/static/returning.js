@@ -12,7 +12,21 @@
 
   var notice = document.getElementById("returning-notice");
   var data = C && Progress && notice ? Progress.readData() : null;
-  if (!data || !data.history || !data.history.length) {
+  var home = !data && C && notice ? C.pageData("course-data") : null;
+  /* On the course home, every policy's course: the notice is about the
+     first that has progress in an earlier version. */
+  var all = [];
+  if (data) {
+    all.push(data);
+  } else if (home && home.policies) {
+    for (var p = 0; p < home.policies.length; p++) {
+      var one = Progress.readData("course-data-" + home.policies[p]);
+      if (one) {
+        all.push(one);
+      }
+    }
+  }
+  if (!all.length) {
     return;
   }
   var root = notice.getAttribute("data-root") || "../";
@@ -26,7 +40,11 @@
 
   function render() {
     clear();
-    var others = Progress.otherVersions(data);
+    var others = [];
+    for (var a = 0; a < all.length && !others.length; a++) {
+      data = all[a];
+      others = data.history && data.history.length ? Progress.otherVersions(data) : [];
+    }
     if (!others.length) {
       return;
     }
