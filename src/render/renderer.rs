@@ -135,17 +135,22 @@ mod tests {
         .unwrap();
         let renderer = Renderer::new(&theme_with(&[(
             "page.html",
-            "{{ site.title }} {{ x }} {{ generator }}",
+            "{{ site.title }} {{ version.label }} {{ x }} {{ generator }}",
         )]))
         .unwrap();
-        let common = Common::new(
-            &config,
-            &config.policies[0],
-            "0123456789abcdef",
-            false,
-            None,
-            None,
-        );
+        let common = Common {
+            site: crate::render::context::SiteInfo::new(&config),
+            policy: None,
+            version: Some(crate::render::context::VersionInfo::new(
+                &config.policies[0],
+                "0123456789abcdef",
+                false,
+            )),
+            course: None,
+            policies: Vec::new(),
+            parents: None,
+            generator: format!("handbook {}", env!("CARGO_PKG_VERSION")),
+        };
         let shared = renderer.share(&common).unwrap();
         let html = renderer
             .render("page.html", &shared, &Page { x: "<b>" })
@@ -153,7 +158,7 @@ mod tests {
         assert_eq!(
             html,
             format!(
-                "T &amp; Co &lt;b&gt; handbook {}",
+                "T &amp; Co V &lt;b&gt; handbook {}",
                 env!("CARGO_PKG_VERSION")
             )
         );

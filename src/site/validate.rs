@@ -300,9 +300,6 @@ impl Prepared<'_> {
             .collect();
         let resolve = |reference: &str| PolicyLookup::resolve(self, reference);
         let mut problems = quiz::validate_refs(quizzes, &modules, &resolve);
-        if quizzes.is_empty() {
-            return problems;
-        }
         problems.extend(weight_warnings(quizzes));
         for page in pages {
             let Some(module) = &page.front.module else {

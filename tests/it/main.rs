@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod check;
 mod js;
+mod library;
 mod links;
 mod markdown;
 mod security;

@@ -2,6 +2,7 @@
    Reads window.HANDBOOK_SEARCH (set by search-index.js, loaded just before
    this file) and the ?q= parameter, and lists matching parts of the site.
    Index entries: {t: page title, u: page url (relative to the site root),
+   s: the policy (or section, e.g. family learning) the page is from, or "",
    h: heading text or "", a: heading anchor or "", x: plain text of the part}.
 
    Matching and ranking are a pure core, window.HandbookSearch (tested under
@@ -53,7 +54,7 @@
       var d = data[i] || {};
       var u = String(d.u || "");
       list.push({
-        t: String(d.t || ""), u: u, h: String(d.h || ""), a: String(d.a || ""), x: String(d.x || ""),
+        t: String(d.t || ""), u: u, s: String(d.s || ""), h: String(d.h || ""), a: String(d.a || ""), x: String(d.x || ""),
         ft: fold(d.t), fh: fold(d.h), fx: fold(d.x),
         first: !seen[u],
         order: i
@@ -333,6 +334,9 @@
         li.appendChild(a);
         if (e.h) {
           li.appendChild(C.el("span", { "class": "search-page" }, e.t));
+        }
+        if (e.s) {
+          li.appendChild(C.el("span", { "class": "search-from" }, "From: " + e.s));
         }
         if (e.x) {
           var p = C.el("p", { "class": "search-snippet" });
