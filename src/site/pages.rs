@@ -168,7 +168,10 @@ impl<'a> Prepared<'a> {
             url: "index.html",
             current: url == "index.html",
         }];
-        for s in &self.site.content.sections {
+        // The policies in site.yaml order, then the other sections.
+        let mut tops: Vec<&Section> = self.site.content.sections.iter().collect();
+        tops.sort_by_key(|s| self.site.policy_of(&s.dir).map_or((1, 0), |p| (0, p)));
+        for s in tops {
             if let Some(&j) = self.starts.get(s.dir.as_str()) {
                 sections.push(NavSection {
                     title: &self.titles[j],
