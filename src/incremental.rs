@@ -406,8 +406,8 @@ mod tests {
                 assert!(x == y, "{name} differs after editing {file}");
             }
         }
-        let scope =
-            std::fs::read_to_string(out.path().join("inc-content-p-scope.md/p/scope.html")).unwrap();
+        let scope = std::fs::read_to_string(out.path().join("inc-content-p-scope.md/p/scope.html"))
+            .unwrap();
         assert!(scope.contains("All staff, always."));
     }
 

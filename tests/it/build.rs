@@ -76,7 +76,9 @@ fn builds_every_page_with_relative_links_that_resolve() {
         "code is highlighted"
     );
     assert!(
-        !site.read("output/online-safety/scope.html").contains("syntax.css"),
+        !site
+            .read("output/online-safety/scope.html")
+            .contains("syntax.css"),
         "only pages with code load syntax.css"
     );
 
@@ -232,18 +234,23 @@ fn new_makes_a_handbook_that_builds_and_checks() {
     let output = handbook(&["build", "--root", &target_str]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(target.join("output/index.html").is_file());
-    assert!(target.join("output/online-safety/print.html").is_file());
+    assert!(target.join("output/example-policy/print.html").is_file());
     // The whole product at once: the course home, its module, the
     // declaration, and the home page pointing to the course.
     let shown = text(&output);
     assert!(!shown.contains("warning"), "{shown}");
-    let module = std::fs::read_to_string(target.join("output/course/essentials.html")).unwrap();
+    let module =
+        std::fs::read_to_string(target.join("output/course/example-policy/essentials.html"))
+            .unwrap();
     assert!(
         module.contains("Who does this policy apply to?"),
         "{module}"
     );
     assert!(module.contains("This policy applies to all staff and volunteers."));
-    for page in ["output/course/index.html", "output/course/online-safety/declaration.html"] {
+    for page in [
+        "output/course/index.html",
+        "output/course/example-policy/declaration.html",
+    ] {
         assert!(target.join(page).is_file(), "{page}");
     }
     let home = std::fs::read_to_string(target.join("output/index.html")).unwrap();

@@ -207,7 +207,10 @@ fn files_that_start_with_a_byte_order_mark_are_accepted() {
         module.contains("Who does the policy apply to?"),
         "the quiz is read"
     );
-    assert!(site.read("output/online-safety/versions.html").contains("First version."));
+    assert!(
+        site.read("output/online-safety/versions.html")
+            .contains("First version.")
+    );
     for entry in walkdir::WalkDir::new(site.path().join("output")) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "html") {

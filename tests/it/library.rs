@@ -56,24 +56,42 @@ fn the_home_lists_every_policy_with_version_review_and_readers() {
     build(&site);
     let html = site.read("output/index.html");
     let home = &html[html.find("id=\"policies\"").unwrap()..];
-    let positions: Vec<usize> = ["Behaviour Policy", "Safeguarding Policy", "Accessibility Plan"]
-        .iter()
-        .map(|title| home.find(title).unwrap_or_else(|| panic!("{title} on the home")))
-        .collect();
+    let positions: Vec<usize> = [
+        "Behaviour Policy",
+        "Safeguarding Policy",
+        "Accessibility Plan",
+    ]
+    .iter()
+    .map(|title| {
+        home.find(title)
+            .unwrap_or_else(|| panic!("{title} on the home"))
+    })
+    .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "site.yaml order");
     for (policy, version, review, readers) in [
         ("behaviour", "September 2026", "September 2027", "Everyone"),
-        ("safeguarding", "Autumn 2026", "October 2027", "teacher, teaching assistant"),
+        (
+            "safeguarding",
+            "Autumn 2026",
+            "October 2027",
+            "teacher, teaching assistant",
+        ),
         ("accessibility", "2025 to 2028", "March 2028", "governor"),
     ] {
         let start = home.find(&format!("data-policy=\"{policy}\"")).unwrap();
         let item = &home[start..start + home[start..].find("</li>").unwrap()];
-        assert!(item.contains(&format!("href=\"{policy}/index.html\"")), "{item}");
+        assert!(
+            item.contains(&format!("href=\"{policy}/index.html\"")),
+            "{item}"
+        );
         assert!(item.contains(version), "{item}");
         assert!(item.contains(review), "{item}");
         assert!(item.contains(readers), "{item}");
     }
-    assert!(home.contains("href=\"parents/index.html\""), "family learning");
+    assert!(
+        home.contains("href=\"parents/index.html\""),
+        "family learning"
+    );
 }
 
 #[test]
@@ -86,7 +104,10 @@ fn each_policy_has_its_pages_print_page_and_history_with_its_own_dates() {
         ("accessibility", "buildings", "2025 to 2028"),
     ] {
         for rel in ["index.html", "print.html", "versions.html"] {
-            assert!(exists(&site, &format!("output/{policy}/{rel}")), "{policy}/{rel}");
+            assert!(
+                exists(&site, &format!("output/{policy}/{rel}")),
+                "{policy}/{rel}"
+            );
         }
         let html = site.read(&format!("output/{policy}/{page}.html"));
         assert!(html.contains(&format!("Policy version <strong>{version}</strong>")));
@@ -98,10 +119,16 @@ fn each_policy_has_its_pages_print_page_and_history_with_its_own_dates() {
     }
     let print = site.read("output/safeguarding/print.html");
     assert!(print.contains("Tell the DSL the same day"));
-    assert!(print.contains("personal telephone number"), "sub-folders printed");
+    assert!(
+        print.contains("personal telephone number"),
+        "sub-folders printed"
+    );
     assert!(!print.contains("restorative"), "no other policy's text");
     let parents = site.read("output/parents/behaviour-at-home.html");
-    assert!(!parents.contains("Policy version"), "a page of no policy shows no version");
+    assert!(
+        !parents.contains("Policy version"),
+        "a page of no policy shows no version"
+    );
 }
 
 #[test]
@@ -115,7 +142,10 @@ fn the_course_home_lists_the_two_courses_and_not_the_read_only_policy() {
     assert!(!home.contains("Accessibility Plan</h2>"));
     let data = script_json(&home, "course-data");
     assert_eq!(data["site"], "oak-trust");
-    assert_eq!(data["policies"], serde_json::json!(["behaviour", "safeguarding"]));
+    assert_eq!(
+        data["policies"],
+        serde_json::json!(["behaviour", "safeguarding"])
+    );
     let behaviour = script_json(&home, "course-data-behaviour");
     let modules: Vec<&str> = (behaviour["modules"].as_array().unwrap().iter())
         .map(|m| m["id"].as_str().unwrap())
@@ -172,7 +202,11 @@ fn editing_one_policy_changes_only_its_own_version() {
     );
     build(&site);
     assert_eq!(course_version(&site, "behaviour"), behaviour, "A untouched");
-    assert_ne!(course_version(&site, "safeguarding"), safeguarding, "B changed");
+    assert_ne!(
+        course_version(&site, "safeguarding"),
+        safeguarding,
+        "B changed"
+    );
     let safeguarding = course_version(&site, "safeguarding");
     let parents = site.read("content/parents/behaviour-at-home.md");
     site.write(
@@ -218,13 +252,22 @@ fn a_module_of_another_policy_is_not_in_this_course() {
     let page = site.read("content/accessibility/buildings.md");
     site.write(
         "content/accessibility/buildings.md",
-        &page.replace("audience: [staff, parents]", "audience: [staff, parents]\nmodule: rewards"),
+        &page.replace(
+            "audience: [staff, parents]",
+            "audience: [staff, parents]\nmodule: rewards",
+        ),
     );
     let out = site.run(&["check", "--strict"]);
     let said = text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("content/accessibility/buildings.md:4"), "{said}");
+    assert!(
+        said.contains("content/accessibility/buildings.md:4"),
+        "{said}"
+    );
     build(&site);
     let module = site.read("output/course/behaviour/rewards.html");
-    assert!(!module.contains("hearing loop"), "another policy's page is not in the module");
+    assert!(
+        !module.contains("hearing loop"),
+        "another policy's page is not in the module"
+    );
 }

@@ -327,7 +327,10 @@ fn serves_pages_with_their_content_types() {
         ("/index.html", "text/html; charset=utf-8"),
         ("/online-safety/scope.html", "text/html; charset=utf-8"),
         ("/parents/", "text/html; charset=utf-8"),
-        ("/course/online-safety/scope.html", "text/html; charset=utf-8"),
+        (
+            "/course/online-safety/scope.html",
+            "text/html; charset=utf-8",
+        ),
         ("/style.css", "text/css; charset=utf-8"),
         ("/search-index.js", "text/javascript; charset=utf-8"),
         ("/files/notes.txt", "text/plain; charset=utf-8"),
@@ -337,7 +340,10 @@ fn serves_pages_with_their_content_types() {
         ("/files/photo.png", "image/png"),
         ("/files/photo.jpg", "image/jpeg"),
         ("/files/font.woff2", "font/woff2"),
-        ("/online-safety/scope.html?q=1#top", "text/html; charset=utf-8"),
+        (
+            "/online-safety/scope.html?q=1#top",
+            "text/html; charset=utf-8",
+        ),
     ] {
         let reply = server.get(path);
         assert_eq!(reply.status, 200, "{path}: {}", reply.body);
@@ -558,11 +564,20 @@ fn a_site_that_does_not_build_at_first_is_served_once_fixed() {
     let server = Server::spawn(&site, &[]);
     let reply = server.get("/");
     assert_eq!(reply.status, 503);
-    assert!(reply.body.contains("content/online-safety/roles.md:9"), "{}", reply.body);
+    assert!(
+        reply.body.contains("content/online-safety/roles.md:9"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("gone.md"), "{}", reply.body);
     site.write("content/online-safety/roles.md", &good);
     server.wait_for("/", "the site", |r| r.status == 200);
-    assert!(server.get("/online-safety/roles.html").body.contains("Report concerns"));
+    assert!(
+        server
+            .get("/online-safety/roles.html")
+            .body
+            .contains("Report concerns")
+    );
 }
 
 #[test]

@@ -98,7 +98,11 @@ fn an_old_copy_of_the_theme_replaces_only_the_files_it_has() {
         );
     }
     // The templates and scripts it lacks still come from the built-in theme.
-    assert!(site.path().join("output/course/online-safety/declaration.html").is_file());
+    assert!(
+        site.path()
+            .join("output/course/online-safety/declaration.html")
+            .is_file()
+    );
     assert_eq!(
         std::fs::read(site.path().join("output/style.css")).unwrap(),
         built_in("static/style.css")
@@ -165,7 +169,12 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
     assert_eq!(site.read("output/plain.css"), "p {}\n");
     // Nothing of the built-in theme is mixed in.
     assert!(!site.path().join("output/style.css").exists());
-    assert!(!site.path().join("output/online-safety/versions.html").exists());
+    assert!(
+        !site
+            .path()
+            .join("output/online-safety/versions.html")
+            .exists()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

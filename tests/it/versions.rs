@@ -25,13 +25,17 @@ fn publishing_records_versions_and_refuses_an_unchanged_one() {
     assert!(versions.contains("published: 2026-01-15"), "{versions}");
     let id = versions.split("id: ").nth(1).unwrap()[..16].to_string();
     assert_eq!(
-        site.read(&format!("versions/online-safety/{id}/content/online-safety/scope.md")),
+        site.read(&format!(
+            "versions/online-safety/{id}/content/online-safety/scope.md"
+        )),
         site.read("content/online-safety/scope.md"),
         "the version's source is kept"
     );
     assert!(
         site.path()
-            .join(format!("versions/online-safety/{id}/quizzes/online-safety/roles.yaml"))
+            .join(format!(
+                "versions/online-safety/{id}/quizzes/online-safety/roles.yaml"
+            ))
             .is_file()
     );
     assert!(
@@ -152,7 +156,8 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
         "the course knows the history"
     );
     assert!(
-        site.read("output/index.html").contains("online-safety/versions.html"),
+        site.read("output/index.html")
+            .contains("online-safety/versions.html"),
         "every page links the history"
     );
 }

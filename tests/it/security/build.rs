@@ -532,7 +532,9 @@ fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("content/online-safety/roles.md:9: the heading attribute `onmouseover` is not allowed"),
+        shown.contains(
+            "content/online-safety/roles.md:9: the heading attribute `onmouseover` is not allowed"
+        ),
         "{shown}"
     );
 
