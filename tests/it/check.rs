@@ -197,7 +197,7 @@ fn files_that_start_with_a_byte_order_mark_are_accepted() {
     let scope = site.read("output/online-safety/scope.html");
     assert!(scope.contains("<title>Scope"), "the front matter is read");
     assert!(scope.contains("<p id=\"all-staff\">This policy applies to all staff.</p>"));
-    let checklist = site.read("output/checklist.html");
+    let checklist = site.read("output/online-safety/checklist.html");
     assert!(
         checklist.contains("Read the scope page."),
         "the tool is shown"
