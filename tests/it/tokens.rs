@@ -36,7 +36,7 @@ fn site() -> Site {
 }
 
 fn version(site: &Site) -> String {
-    handbook::versions::policy_version_id(site.root()).unwrap()
+    handbook::versions::policy_version_id(site.root(), "online-safety").unwrap()
 }
 
 /// Valid claims for `sub` on the site's current version.

@@ -78,7 +78,7 @@ fn site() -> Site {
 }
 
 fn version(site: &Site) -> String {
-    handbook::versions::policy_version_id(site.root()).unwrap()
+    handbook::versions::policy_version_id(site.root(), "online-safety").unwrap()
 }
 
 fn key(id: &str, generation: u32) -> [u8; 32] {
