@@ -21,6 +21,7 @@
 
 use serde::Serialize;
 
+use super::Strings;
 use crate::config::SiteConfig;
 use crate::content::Audience;
 use crate::course::quiz::Kind;
@@ -39,9 +40,9 @@ pub(crate) struct Common<'a> {
 
 impl<'a> Common<'a> {
     /// The shared variables of a site built from `config` at policy version
-    /// `version_id`.
+    /// `version_id`, its dates in the words of `strings`.
     pub(crate) fn new(
-        config: &'a SiteConfig,
+        (config, strings): (&'a SiteConfig, &Strings),
         version_id: &'a str,
         published: bool,
         course: Option<CourseInfo<'a>>,
@@ -61,8 +62,8 @@ impl<'a> Common<'a> {
             version: VersionInfo {
                 id: version_id,
                 label: &config.version,
-                reviewed: config.reviewed.display(),
-                next_review: config.next_review.display(),
+                reviewed: strings.review_date(&config.reviewed),
+                next_review: strings.review_date(&config.next_review),
                 reviewed_iso: config.reviewed.iso(),
                 next_review_iso: config.next_review.iso(),
                 published,

@@ -118,18 +118,33 @@ impl<'a> Prepared<'a> {
                     explain: &q.explain,
                     id: &q.id,
                     kind: q.kind,
-                    options: q
-                        .choices()
-                        .into_iter()
-                        .map(|c| QuizOption {
-                            correct: c.correct,
-                            text: c.text,
-                        })
-                        .collect(),
+                    options: self.options_of(q),
                     policy_title,
                     policy_url,
                     prompt: &q.prompt,
                 }
+            })
+            .collect()
+    }
+
+    /// A question's options as shown: a true/false question's two in the
+    /// site's language.
+    fn options_of(&self, q: &crate::course::quiz::Question) -> Vec<QuizOption> {
+        let strings = &self.site.strings;
+        let words = [
+            strings.text("module.answer_true", &[]),
+            strings.text("module.answer_false", &[]),
+        ];
+        let true_false = q.kind == crate::course::quiz::Kind::TrueFalse;
+        q.choices()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| QuizOption {
+                correct: c.correct,
+                text: match words.get(i) {
+                    Some(word) if true_false => word.clone(),
+                    _ => c.text,
+                },
             })
             .collect()
     }
@@ -152,7 +167,13 @@ impl<'a> Prepared<'a> {
                 ModulePage {
                     title: &self.titles[i],
                     url: &self.urls[i],
-                    content: elsewhere::render_part(p, &self.urls[i], &url, &anchor, true),
+                    content: elsewhere::render_part(
+                        p,
+                        (&self.urls[i], &url),
+                        &anchor,
+                        true,
+                        self.site.strings.markdown_labels(),
+                    ),
                 }
             })
             .collect();
@@ -187,12 +208,18 @@ impl<'a> Prepared<'a> {
         if quizzes.is_empty() {
             return Ok(0);
         }
+        let strings = &self.site.strings;
         let mut pages = vec![
-            ("course.html", HOME_URL.to_string(), "Staff course", None),
+            (
+                "course.html",
+                HOME_URL.to_string(),
+                strings.text("course.name", &[]),
+                None,
+            ),
             (
                 "declaration.html",
                 DECLARATION_URL.to_string(),
-                "Declaration",
+                strings.text("declaration.title", &[]),
                 None,
             ),
         ];
@@ -200,7 +227,7 @@ impl<'a> Prepared<'a> {
             pages.push((
                 "module.html",
                 module_url(&quiz.module),
-                &quiz.title,
+                quiz.title.clone(),
                 Some(i),
             ));
         }

@@ -4,6 +4,7 @@
 
 use super::{Pages, Prepared, Site};
 use crate::error::Result;
+use crate::render::Strings;
 use crate::render::context::{Change, ChangesTemplate, HistoryEntry, VersionsTemplate};
 
 impl Site {
@@ -23,8 +24,8 @@ impl Site {
                 id: v.id.clone(),
                 label: v.label.clone(),
                 published: Some(v.published.clone()),
-                reviewed: display_date(&v.reviewed),
-                next_review: display_date(&v.next_review),
+                reviewed: display_date(&self.strings, &v.reviewed),
+                next_review: display_date(&self.strings, &v.next_review),
                 summary: v.summary.clone(),
                 minor: v.minor,
                 draft: false,
@@ -37,9 +38,9 @@ impl Site {
                 id: self.version_id.clone(),
                 label: self.config.version.clone(),
                 published: None,
-                reviewed: self.config.reviewed.display(),
-                next_review: self.config.next_review.display(),
-                summary: "Changes not yet published.".to_string(),
+                reviewed: self.strings.review_date(&self.config.reviewed),
+                next_review: self.strings.review_date(&self.config.next_review),
+                summary: self.strings.text("versions.draft_summary", &[]),
                 minor: false,
                 draft: true,
                 current: true,
@@ -55,10 +56,10 @@ fn changes_url(id: &str) -> String {
     format!("changes/{id}.html")
 }
 
-/// A date from versions.yaml as people read it (as written if it is not
-/// a date).
-fn display_date(iso: &str) -> String {
-    crate::config::ReviewDate::parse(iso).map_or_else(|| iso.to_string(), |d| d.display())
+/// A date from versions.yaml as people read it, in the site's language
+/// (as written if it is not a date).
+fn display_date(strings: &Strings, iso: &str) -> String {
+    crate::config::ReviewDate::parse(iso).map_or_else(|| iso.to_string(), |d| strings.review_date(&d))
 }
 
 impl Prepared<'_> {
@@ -71,8 +72,9 @@ impl Prepared<'_> {
         }
         let history = site.history();
         let newest_first: Vec<HistoryEntry> = history.iter().rev().cloned().collect();
+        let versions_title = site.strings.text("versions.title", &[]);
         let context = VersionsTemplate {
-            generated: self.generated_template("versions.html", "Version history"),
+            generated: self.generated_template("versions.html", &versions_title),
             history: &newest_first,
         };
         out.write("versions.html", "versions.html", &context)?;
@@ -91,7 +93,7 @@ impl Prepared<'_> {
         for (pair, texts) in history.windows(2).zip(files.windows(2)) {
             let (previous, entry) = (&pair[0], &pair[1]);
             let url = changes_url(&entry.id);
-            let title = format!("What changed in {}", entry.label);
+            let title = site.strings.text("changes.title", &[("label", &entry.label)]);
             let context = ChangesTemplate {
                 generated: self.generated_template(&url, &title),
                 change: Change {
@@ -114,8 +116,9 @@ mod tests {
 
     #[test]
     fn dates_from_versions_yaml_read_as_dates() {
-        assert_eq!(display_date("2026-01"), "January 2026");
-        assert_eq!(display_date("2026-01-15"), "15 January 2026");
-        assert_eq!(display_date("soon"), "soon");
+        let strings = Strings::reference();
+        assert_eq!(display_date(&strings, "2026-01"), "January 2026");
+        assert_eq!(display_date(&strings, "2026-01-15"), "15 January 2026");
+        assert_eq!(display_date(&strings, "soon"), "soon");
     }
 }

@@ -20,7 +20,7 @@ use crate::course::quiz::{self, Quiz};
 use crate::course::tool::Tool;
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::render::{Renderer, Shared, Theme};
+use crate::render::{Renderer, Shared, Strings, Theme};
 use crate::versions::PublishedVersion;
 
 mod course;
@@ -51,6 +51,8 @@ pub(crate) struct Site {
     pub(crate) version_id: String,
     /// Templates and static files.
     pub(crate) theme: Theme,
+    /// The interface's words in the site's language.
+    pub(crate) strings: Strings,
     /// The course's module quizzes, in course order.
     quizzes: Vec<Quiz>,
     /// The published versions, oldest first (`versions.yaml`).
@@ -114,6 +116,7 @@ impl Site {
             }
         };
         let theme = Theme::load(root, &config.theme)?;
+        let strings = Strings::load(root, &theme, &config)?;
         let version_id = version_id?;
         let published = crate::versions::load_published(root)?;
         let mut site = Site {
@@ -123,6 +126,7 @@ impl Site {
             assets,
             version_id,
             theme,
+            strings,
             quizzes,
             published,
         };
@@ -152,13 +156,26 @@ impl Site {
             .entries()
             .par_iter()
             .map(|entry| match entry.page {
-                Some(page) => {
-                    markdown::render(&page.body, page.body_line, &RenderOptions::default())
-                }
+                Some(page) => self.render_markdown(page),
                 None => Rendered::default(),
             })
             .collect();
         self.prepare_rendered(rendered)
+    }
+
+    /// One page's Markdown, on its own page, with the generator's words
+    /// in the site's language.
+    pub(crate) fn render_markdown(&self, page: &content::Page) -> Rendered {
+        let options = RenderOptions {
+            labels: self.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        markdown::render(&page.body, page.body_line, &options)
+    }
+
+    /// A renderer of the site's theme, in the site's language.
+    pub(crate) fn renderer(&self) -> Result<Renderer> {
+        Renderer::new(&self.theme, &self.strings)
     }
 
     /// Like `Site::prepare`, with each page's Markdown already rendered
@@ -319,7 +336,7 @@ pub fn today() -> chrono::NaiveDate {
 pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warning(root, &site.config, today()));
@@ -355,7 +372,7 @@ pub fn build(out: &OutputFolder) -> Result<BuildSummary> {
     let root = out.root();
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     let mut pages = 0;
     output::write_atomically(out.path(), |dir| {
         pages = write_files(&prepared, &renderer, dir)?;

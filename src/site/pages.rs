@@ -109,7 +109,7 @@ impl<'a> Prepared<'a> {
             .and_then(|s| self.starts.get(s.dir.as_str()))
             .map(|&j| self.link(j));
         Common::new(
-            &site.config,
+            (&site.config, &site.strings),
             &site.version_id,
             site.is_published(),
             self.course_info(),
@@ -334,7 +334,13 @@ impl<'a> Prepared<'a> {
             .map(|j| {
                 let page = self.entries[j].page.expect("printed entries have a page");
                 let anchor = elsewhere::part_anchor(&page.source, &mut taken);
-                let content = elsewhere::render_part(page, &self.urls[j], &url, &anchor, false);
+                let content = elsewhere::render_part(
+                    page,
+                    (&self.urls[j], &url),
+                    &anchor,
+                    false,
+                    self.site.strings.markdown_labels(),
+                );
                 PrintPage {
                     title: &self.titles[j],
                     anchor,
@@ -391,7 +397,7 @@ impl<'a> Prepared<'a> {
         out.write(
             "search.html",
             "search.html",
-            &self.generated_template("search.html", "Search"),
+            &self.generated_template("search.html", &self.site.strings.text("search.title", &[])),
         )?;
         let style = self
             .site
@@ -400,8 +406,9 @@ impl<'a> Prepared<'a> {
             .get("style.css")
             .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
             .unwrap_or_default();
+        let not_found_title = self.site.strings.text("not_found.title", &[]);
         let context = NotFoundTemplate {
-            generated: self.generated_template("404.html", "Page not found"),
+            generated: self.generated_template("404.html", &not_found_title),
             // `</style>` (or any `</`) would end the element early.
             inline_style: style.replace("</", "<\\/"),
         };
