@@ -112,8 +112,8 @@ pub(super) fn code_block(lang: &str, code: &str, labels: &super::Labels<'_>) -> 
                     .is_ok()
             });
             if ok {
-                let label = html::escape(&labels.code_language.replace("{language}", lang))
-                    .into_owned();
+                let label =
+                    html::escape(&labels.code_language.replace("{language}", lang)).into_owned();
                 let lang = html::escape(lang);
                 let _ = writeln!(
                     html,
@@ -215,13 +215,18 @@ mod tests {
 
     #[test]
     fn known_languages_are_highlighted_and_others_escaped() {
-        let (html, highlighted) = code_block("rust", "fn main() {}\n", &super::super::Labels::default());
+        let (html, highlighted) =
+            code_block("rust", "fn main() {}\n", &super::super::Labels::default());
         assert!(highlighted);
         assert!(
             html.contains("data-lang=\"rust\"") && html.contains("hl-"),
             "{html}"
         );
-        let (html, highlighted) = code_block("no-such-language", "<b>\n", &super::super::Labels::default());
+        let (html, highlighted) = code_block(
+            "no-such-language",
+            "<b>\n",
+            &super::super::Labels::default(),
+        );
         assert!(!highlighted);
         assert_eq!(
             html,
@@ -329,7 +334,10 @@ mod tests {
         assert!(hint.contains("docs/authoring.md"), "{hint}");
         // The hint names only languages that are highlighted.
         for lang in COMMON {
-            assert!(code_block(lang, "x\n", &super::super::Labels::default()).1, "{lang}");
+            assert!(
+                code_block(lang, "x\n", &super::super::Labels::default()).1,
+                "{lang}"
+            );
         }
     }
 }

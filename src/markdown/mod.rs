@@ -323,8 +323,7 @@ impl<'a> Writer<'a, '_> {
         match event {
             Event::Text(text) => buffer.push_str(text),
             Event::End(TagEnd::CodeBlock) => {
-                let (html, highlighted) =
-                    highlight::code_block(lang, buffer, &self.options.labels);
+                let (html, highlighted) = highlight::code_block(lang, buffer, &self.options.labels);
                 self.out.highlighted |= highlighted;
                 self.part.text.push_str(buffer);
                 self.html.push(Event::Html(html.into()));
@@ -429,8 +428,9 @@ impl<'a> Writer<'a, '_> {
         out.anchors = self.ids.all.clone();
         let mut html = self.html;
         if !self.notes.is_empty() {
-            let (notes, unreferenced) =
-                self.notes.finish(self.options.id_prefix, &self.options.labels);
+            let (notes, unreferenced) = self
+                .notes
+                .finish(self.options.id_prefix, &self.options.labels);
             html.extend(notes);
             for (label, line) in unreferenced {
                 out.warnings.push(Problem {

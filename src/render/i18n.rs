@@ -50,7 +50,9 @@ enum Node {
 }
 
 impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Node, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Node, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
     }
 }
@@ -70,7 +72,10 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
         Ok(Node::Text(text.to_string()))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Node, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Node, A::Error> {
         let mut group = Vec::new();
         while let Some((key, node)) = map.next_entry::<String, Node>()? {
             group.push((key, node));
@@ -287,8 +292,10 @@ pub(crate) fn flatten(
     })?;
     let mut table = BTreeMap::new();
     let Node::Group(groups) = root else {
-        return Err(Diagnostic::error(file, Some(1), "a translation file is groups of strings")
-            .help("start with a group name and a colon, e.g. `base:`; see docs/authoring.md"));
+        return Err(
+            Diagnostic::error(file, Some(1), "a translation file is groups of strings")
+                .help("start with a group name and a colon, e.g. `base:`; see docs/authoring.md"),
+        );
     };
     let mut stack: Vec<(String, Node)> = groups.into_iter().rev().collect();
     while let Some((key, node)) = stack.pop() {

@@ -59,7 +59,8 @@ fn changes_url(id: &str) -> String {
 /// A date from versions.yaml as people read it, in the site's language
 /// (as written if it is not a date).
 fn display_date(strings: &Strings, iso: &str) -> String {
-    crate::config::ReviewDate::parse(iso).map_or_else(|| iso.to_string(), |d| strings.review_date(&d))
+    crate::config::ReviewDate::parse(iso)
+        .map_or_else(|| iso.to_string(), |d| strings.review_date(&d))
 }
 
 impl Prepared<'_> {
@@ -93,7 +94,9 @@ impl Prepared<'_> {
         for (pair, texts) in history.windows(2).zip(files.windows(2)) {
             let (previous, entry) = (&pair[0], &pair[1]);
             let url = changes_url(&entry.id);
-            let title = site.strings.text("changes.title", &[("label", &entry.label)]);
+            let title = site
+                .strings
+                .text("changes.title", &[("label", &entry.label)]);
             let context = ChangesTemplate {
                 generated: self.generated_template(&url, &title),
                 change: Change {

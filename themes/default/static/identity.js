@@ -297,8 +297,10 @@
   }
 
   function purposeText(purpose) {
-    var known = { course: true, quiz: true, token: true };
-    return t("identity.purpose_" + (known[purpose] ? purpose : "course"));
+    if (purpose === "quiz") {
+      return t("identity.purpose_quiz");
+    }
+    return purpose === "token" ? t("identity.purpose_token") : t("identity.purpose_course");
   }
 
   function focusLater(node) {
