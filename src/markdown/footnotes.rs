@@ -17,8 +17,6 @@ use unicase::UniCase;
 
 use crate::util::html;
 
-/// The words a reader (or a screen reader) meets in the notes.
-
 /// The footnotes of one page, gathered while its events are written.
 #[derive(Default)]
 pub(super) struct Notes<'a> {

@@ -22,8 +22,6 @@ fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
 const CLASS_STYLE: syntect::html::ClassStyle =
     syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// What a screen reader calls a code box.
-
 /// Languages that mean "plain text": shown as written, with no warning.
 const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none"];
 

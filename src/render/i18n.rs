@@ -172,6 +172,34 @@ impl Strings {
         }
     }
 
+    /// The words of a "what changed" comparison.
+    pub(crate) fn diff_words(&self) -> crate::diff::Words {
+        let english = crate::diff::Words::default();
+        let get = |key: &str, default: &str| {
+            self.lookup(key, None)
+                .map_or_else(|| default.to_string(), str::to_string)
+        };
+        let pair = |key: &str, default: &[String; 2]| {
+            [
+                get(&format!("{key}_one"), &default[0]),
+                get(&format!("{key}_other"), &default[1]),
+            ]
+        };
+        crate::diff::Words {
+            new_page: get("diff.new_page", &english.new_page),
+            page_removed: get("diff.page_removed", &english.page_removed),
+            layout_changed: get("diff.layout_changed", &english.layout_changed),
+            changed: pair("diff.changed", &english.changed),
+            added: pair("diff.added", &english.added),
+            removed: pair("diff.removed", &english.removed),
+            separator: get("diff.separator", &english.separator),
+            marker_added: get("diff.marker_added", &english.marker_added),
+            marker_removed: get("diff.marker_removed", &english.marker_removed),
+            word_added: get("diff.word_added", &english.word_added),
+            word_removed: get("diff.word_removed", &english.word_removed),
+        }
+    }
+
     /// A review date as people read it: "January 2027" or "31 January
     /// 2027" in English.
     pub(crate) fn review_date(&self, date: &ReviewDate) -> String {

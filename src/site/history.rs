@@ -83,6 +83,7 @@ impl Prepared<'_> {
         if history.len() < 2 || !out.renderer.has("changes.html") {
             return Ok(count);
         }
+        let said = site.strings.diff_words();
         let mut files = Vec::with_capacity(history.len());
         for entry in &history {
             files.push(if entry.draft {
@@ -102,7 +103,7 @@ impl Prepared<'_> {
                 change: Change {
                     version: entry,
                     previous,
-                    pages: crate::diff::compare(&texts[0], &texts[1]),
+                    pages: crate::diff::compare(&texts[0], &texts[1], &said),
                     quizzes_changed: crate::diff::quizzes_changed(&texts[0], &texts[1]),
                 },
             };
