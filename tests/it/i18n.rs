@@ -295,10 +295,10 @@ fn visible_text(html: &str) -> String {
                     hidden = Some(name);
                 }
             }
-            Token::EndTag(tag) => {
-                if hidden.as_deref() == Some(&*String::from_utf8_lossy(&tag.name)) {
-                    hidden = None;
-                }
+            Token::EndTag(tag)
+                if hidden.as_deref() == Some(&*String::from_utf8_lossy(&tag.name)) =>
+            {
+                hidden = None;
             }
             Token::String(s) if hidden.is_none() => {
                 out.push_str(&String::from_utf8_lossy(&s));
