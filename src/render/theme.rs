@@ -2,7 +2,8 @@
 //! one below by name and keeping the rest: the built-in theme (embedded in
 //! the binary by `build.rs`), the site's `themes/<name>/`, and the site's
 //! own `templates/` and `static/`. A site theme that is not built in has no
-//! layer beneath it: it is used whole.
+//! layer beneath it: it is used whole, but for the built-in translation
+//! files (`i18n/`), which lie beneath its own.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,10 @@ impl Theme {
         let built_in = name == BUILT_IN;
         if built_in {
             theme.add_built_in();
+        } else {
+            // A theme of the site's own still speaks the built-in
+            // languages, beneath its own translation files.
+            theme.add_built_in_i18n();
         }
         let folder = Path::new(THEMES_DIR).join(name);
         if root.join(&folder).is_dir() {
@@ -115,7 +120,14 @@ impl Theme {
                 );
             } else if let Some(file) = path.strip_prefix("static/") {
                 self.statics.insert(file.to_string(), bytes.to_vec());
-            } else if let Some(file) = path.strip_prefix("i18n/") {
+            }
+        }
+        self.add_built_in_i18n();
+    }
+
+    fn add_built_in_i18n(&mut self) {
+        for (path, bytes) in DEFAULT_THEME {
+            if let Some(file) = path.strip_prefix("i18n/") {
                 let file_info = I18nFile {
                     text: String::from_utf8_lossy(bytes).into_owned(),
                     origin: PathBuf::from(format!("(built-in theme)/{path}")),
@@ -318,6 +330,8 @@ mod tests {
         );
         assert_eq!(theme.templates["page.html"], "site {{ x }}");
         assert_eq!(theme.statics.keys().collect::<Vec<_>>(), ["plain.css"]);
+        // The built-in languages, for the generator's own words.
+        assert_eq!(theme.i18n.keys().collect::<Vec<_>>(), ["en-GB.yaml"]);
         assert_eq!(theme.own_theme(), Some(Path::new("themes/plain")));
         assert_eq!(theme.own_files(), [PathBuf::from("templates/page.html")]);
     }
