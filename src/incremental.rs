@@ -77,7 +77,7 @@ impl LiveSite {
     pub(crate) fn build_full(&mut self, dir: &Path) -> Result<Outcome> {
         self.state = None;
         let site = Site::load(&self.root)?;
-        let renderer = Renderer::new(&site.theme)?;
+        let renderer = site.renderer()?;
         let prepared = site.prepare()?;
         let pages = site::write_files(&prepared, &renderer, dir)?;
         let site::Prepared {
@@ -182,7 +182,11 @@ impl LiveSite {
             return Ok(None);
         }
         old.body = page.body;
-        let rendered = markdown::render(&old.body, old.body_line, &RenderOptions::default());
+        let options = RenderOptions {
+            labels: state.site.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        let rendered = markdown::render(&old.body, old.body_line, &options);
         // Only the page's own policy changes version (none for a page of
         // no policy).
         let policy = state.site.policy_of_source(source);

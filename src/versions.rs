@@ -484,7 +484,10 @@ mod tests {
             written.contains("\n    version: Spring 2026\n"),
             "the other policy keeps its label: {written}"
         );
-        assert_eq!(load_published(dir.path()).unwrap(), std::slice::from_ref(&version));
+        assert_eq!(
+            load_published(dir.path()).unwrap(),
+            std::slice::from_ref(&version)
+        );
         assert!(
             archive_dir(dir.path(), "first", &version.id)
                 .join("content/first/a.md")

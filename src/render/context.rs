@@ -22,6 +22,7 @@
 
 use serde::Serialize;
 
+use super::Strings;
 use crate::config::{PolicyConfig, SiteConfig};
 use crate::content::Audience;
 use crate::course::quiz::Kind;
@@ -59,13 +60,18 @@ impl<'a> SiteInfo<'a> {
 }
 
 impl<'a> VersionInfo<'a> {
-    /// `version`: `policy` at version `id`.
-    pub(crate) fn new(policy: &'a PolicyConfig, id: &'a str, published: bool) -> VersionInfo<'a> {
+    /// `version`: `policy` at version `id`, its dates in the words of
+    /// `strings`.
+    pub(crate) fn new(
+        (policy, strings): (&'a PolicyConfig, &Strings),
+        id: &'a str,
+        published: bool,
+    ) -> VersionInfo<'a> {
         VersionInfo {
             id,
             label: &policy.version,
-            reviewed: policy.reviewed.display(),
-            next_review: policy.next_review.display(),
+            reviewed: strings.review_date(&policy.reviewed),
+            next_review: strings.review_date(&policy.next_review),
             reviewed_iso: policy.reviewed.iso(),
             next_review_iso: policy.next_review.iso(),
             published,
@@ -73,10 +79,11 @@ impl<'a> VersionInfo<'a> {
     }
 }
 
-/// Who must read a policy, as people read it: "Everyone", or its roles.
-pub(crate) fn readers(policy: &PolicyConfig) -> String {
+/// Who must read a policy, as people read it: everyone (in the words of
+/// `strings`), or its roles.
+pub(crate) fn readers(policy: &PolicyConfig, strings: &Strings) -> String {
     if policy.is_for_everyone() {
-        "Everyone".to_string()
+        strings.text("home.everyone", &[])
     } else {
         policy.required_for.join(", ")
     }
@@ -101,7 +108,7 @@ pub(crate) struct PolicyInfo<'a> {
     pub(crate) title: &'a str,
     pub(crate) aim: Option<&'a str>,
     pub(crate) owner: &'a str,
-    /// Who must read it: "Everyone", or its roles.
+    /// Who must read it: everyone, or its roles.
     pub(crate) readers: String,
     /// Its front page.
     pub(crate) url: String,

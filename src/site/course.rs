@@ -130,18 +130,33 @@ impl<'a> Prepared<'a> {
                     explain: &q.explain,
                     id: &q.id,
                     kind: q.kind,
-                    options: q
-                        .choices()
-                        .into_iter()
-                        .map(|c| QuizOption {
-                            correct: c.correct,
-                            text: c.text,
-                        })
-                        .collect(),
+                    options: self.options_of(q),
                     policy_title,
                     policy_url,
                     prompt: &q.prompt,
                 }
+            })
+            .collect()
+    }
+
+    /// A question's options as shown: a true/false question's two in the
+    /// site's language.
+    fn options_of(&self, q: &crate::course::quiz::Question) -> Vec<QuizOption> {
+        let strings = &self.site.strings;
+        let words = [
+            strings.text("module.answer_true", &[]),
+            strings.text("module.answer_false", &[]),
+        ];
+        let true_false = q.kind == crate::course::quiz::Kind::TrueFalse;
+        q.choices()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| QuizOption {
+                correct: c.correct,
+                text: match words.get(i) {
+                    Some(word) if true_false => word.clone(),
+                    _ => c.text,
+                },
             })
             .collect()
     }
@@ -170,7 +185,13 @@ impl<'a> Prepared<'a> {
                 ModulePage {
                     title: &self.titles[i],
                     url: &self.urls[i],
-                    content: elsewhere::render_part(page, &self.urls[i], &url, &anchor, true),
+                    content: elsewhere::render_part(
+                        page,
+                        (&self.urls[i], &url),
+                        &anchor,
+                        true,
+                        self.site.strings.markdown_labels(),
+                    ),
                 }
             })
             .collect();
@@ -208,6 +229,8 @@ impl<'a> Prepared<'a> {
         if courses.is_empty() {
             return Ok(0);
         }
+        let strings = &site.strings;
+        let home_title = strings.text("course.name", &[]);
         let home = CourseHomeData {
             office_email: &site.config.office_email,
             policies: courses.iter().map(|c| c.policy).collect(),
@@ -215,7 +238,7 @@ impl<'a> Prepared<'a> {
             site_title: &site.config.title,
         };
         let context = CourseHomeTemplate {
-            generated: self.generated_template(HOME_URL, "Staff course", None),
+            generated: self.generated_template(HOME_URL, &home_title, None),
             home_json: crate::util::html::script_json(&home),
             courses,
         };
@@ -226,9 +249,19 @@ impl<'a> Prepared<'a> {
                 continue;
             }
             let policy = &site.policy(p).id;
-            pages.push((p, declaration_url(policy), "Declaration", None));
+            pages.push((
+                p,
+                declaration_url(policy),
+                strings.text("declaration.title", &[]),
+                None,
+            ));
             for (i, quiz) in built.quizzes.iter().enumerate() {
-                pages.push((p, module_url(policy, &quiz.module), &quiz.title, Some(i)));
+                pages.push((
+                    p,
+                    module_url(policy, &quiz.module),
+                    quiz.title.clone(),
+                    Some(i),
+                ));
             }
         }
         let results: Vec<Result<()>> = pages

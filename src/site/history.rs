@@ -5,6 +5,7 @@
 
 use super::{Pages, Prepared, Site};
 use crate::error::Result;
+use crate::render::Strings;
 use crate::render::context::{Change, ChangesTemplate, HistoryEntry, VersionsTemplate};
 
 impl Site {
@@ -27,8 +28,8 @@ impl Site {
                 id: v.id.clone(),
                 label: v.label.clone(),
                 published: Some(v.published.clone()),
-                reviewed: display_date(&v.reviewed),
-                next_review: display_date(&v.next_review),
+                reviewed: display_date(&self.strings, &v.reviewed),
+                next_review: display_date(&self.strings, &v.next_review),
                 summary: v.summary.clone(),
                 minor: v.minor,
                 draft: false,
@@ -41,9 +42,9 @@ impl Site {
                 id: built.version_id.clone(),
                 label: policy.version.clone(),
                 published: None,
-                reviewed: policy.reviewed.display(),
-                next_review: policy.next_review.display(),
-                summary: "Changes not yet published.".to_string(),
+                reviewed: self.strings.review_date(&policy.reviewed),
+                next_review: self.strings.review_date(&policy.next_review),
+                summary: self.strings.text("versions.draft_summary", &[]),
                 minor: false,
                 draft: true,
                 current: true,
@@ -64,10 +65,11 @@ pub(super) fn versions_url(policy: &str) -> String {
     format!("{policy}/versions.html")
 }
 
-/// A date from versions.yaml as people read it (as written if it is not
-/// a date).
-fn display_date(iso: &str) -> String {
-    crate::config::ReviewDate::parse(iso).map_or_else(|| iso.to_string(), |d| d.display())
+/// A date from versions.yaml as people read it, in the site's language
+/// (as written if it is not a date).
+fn display_date(strings: &Strings, iso: &str) -> String {
+    crate::config::ReviewDate::parse(iso)
+        .map_or_else(|| iso.to_string(), |d| strings.review_date(&d))
 }
 
 impl Prepared<'_> {
@@ -91,7 +93,9 @@ impl Prepared<'_> {
         let history = site.history(p);
         let newest_first: Vec<HistoryEntry> = history.iter().rev().cloned().collect();
         let url = versions_url(&policy.id);
-        let title = format!("Version history of the {}", policy.title);
+        let title = site
+            .strings
+            .text("versions.title_of", &[("title", &policy.title)]);
         let context = VersionsTemplate {
             generated: self.generated_template(&url, &title, Some(p)),
             history: &newest_first,
@@ -101,6 +105,7 @@ impl Prepared<'_> {
         if history.len() < 2 || !out.renderer.has("changes.html") {
             return Ok(count);
         }
+        let said = site.strings.diff_words();
         let mut files = Vec::with_capacity(history.len());
         for entry in &history {
             files.push(if entry.draft {
@@ -112,13 +117,15 @@ impl Prepared<'_> {
         for (pair, texts) in history.windows(2).zip(files.windows(2)) {
             let (previous, entry) = (&pair[0], &pair[1]);
             let url = changes_url(&policy.id, &entry.id);
-            let title = format!("What changed in {}", entry.label);
+            let title = site
+                .strings
+                .text("changes.title", &[("label", &entry.label)]);
             let context = ChangesTemplate {
                 generated: self.generated_template(&url, &title, Some(p)),
                 change: Change {
                     version: entry,
                     previous,
-                    pages: crate::diff::compare(&texts[0], &texts[1]),
+                    pages: crate::diff::compare(&texts[0], &texts[1], &said),
                     quizzes_changed: crate::diff::quizzes_changed(&texts[0], &texts[1]),
                 },
             };
@@ -135,8 +142,9 @@ mod tests {
 
     #[test]
     fn dates_from_versions_yaml_read_as_dates() {
-        assert_eq!(display_date("2026-01"), "January 2026");
-        assert_eq!(display_date("2026-01-15"), "15 January 2026");
-        assert_eq!(display_date("soon"), "soon");
+        let strings = Strings::reference();
+        assert_eq!(display_date(&strings, "2026-01"), "January 2026");
+        assert_eq!(display_date(&strings, "2026-01-15"), "15 January 2026");
+        assert_eq!(display_date(&strings, "soon"), "soon");
     }
 }

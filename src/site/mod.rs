@@ -20,7 +20,7 @@ use crate::course::quiz::{self, Quiz};
 use crate::course::tool::Tool;
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::render::{Renderer, Shared, Theme};
+use crate::render::{Renderer, Shared, Strings, Theme};
 use crate::versions::PublishedVersion;
 
 mod course;
@@ -49,6 +49,8 @@ pub(crate) struct Site {
     pub(crate) assets: Assets,
     /// Templates and static files.
     pub(crate) theme: Theme,
+    /// The interface's words in the site's language.
+    pub(crate) strings: Strings,
     /// Each policy of `config.policies` (same order) as it is built.
     pub(crate) policies: Vec<PolicyBuild>,
 }
@@ -133,6 +135,7 @@ impl Site {
             }
         };
         let theme = Theme::load(root, &config.theme)?;
+        let strings = Strings::load(root, &theme, &config)?;
         let version_ids = version_ids?;
         let published = crate::versions::load_published(root)?;
         let policies = config
@@ -157,6 +160,7 @@ impl Site {
             content,
             assets,
             theme,
+            strings,
             policies,
         };
         site.order_course();
@@ -219,13 +223,26 @@ impl Site {
             .entries()
             .par_iter()
             .map(|entry| match entry.page {
-                Some(page) => {
-                    markdown::render(&page.body, page.body_line, &RenderOptions::default())
-                }
+                Some(page) => self.render_markdown(page),
                 None => Rendered::default(),
             })
             .collect();
         self.prepare_rendered(rendered)
+    }
+
+    /// One page's Markdown, on its own page, with the generator's words
+    /// in the site's language.
+    pub(crate) fn render_markdown(&self, page: &content::Page) -> Rendered {
+        let options = RenderOptions {
+            labels: self.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        markdown::render(&page.body, page.body_line, &options)
+    }
+
+    /// A renderer of the site's theme, in the site's language.
+    pub(crate) fn renderer(&self) -> Result<Renderer> {
+        Renderer::new(&self.theme, &self.strings)
     }
 
     /// Like `Site::prepare`, with each page's Markdown already rendered
@@ -421,7 +438,7 @@ pub fn today() -> chrono::NaiveDate {
 pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warnings(root, &site.config, today()));
@@ -457,7 +474,7 @@ pub fn build(out: &OutputFolder) -> Result<BuildSummary> {
     let root = out.root();
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     let mut pages = 0;
     output::write_atomically(out.path(), |dir| {
         pages = write_files(&prepared, &renderer, dir)?;

@@ -114,7 +114,7 @@ impl<'a> Prepared<'a> {
             .map(|p| PolicySummary {
                 policy: self.policy_info(p),
                 version: VersionInfo::new(
-                    site.policy(p),
+                    (site.policy(p), &site.strings),
                     &site.policies[p].version_id,
                     site.is_published(p),
                 ),
@@ -126,7 +126,7 @@ impl<'a> Prepared<'a> {
             policy: policy.map(|p| self.policy_info(p)),
             version: policy.map(|p| {
                 VersionInfo::new(
-                    site.policy(p),
+                    (site.policy(p), &site.strings),
                     &site.policies[p].version_id,
                     site.is_published(p),
                 )
@@ -146,7 +146,7 @@ impl<'a> Prepared<'a> {
             title: &policy.title,
             aim: policy.aim.as_deref(),
             owner: &policy.owner,
-            readers: readers(policy),
+            readers: readers(policy, &self.site.strings),
             url: format!("{}/index.html", policy.id),
             print_url: self
                 .policy_section(p)
@@ -410,7 +410,13 @@ impl<'a> Prepared<'a> {
             .map(|&j| {
                 let page = self.entries[j].page.expect("printed entries have a page");
                 let anchor = elsewhere::part_anchor(&page.source, &mut taken);
-                let content = elsewhere::render_part(page, &self.urls[j], &url, &anchor, false);
+                let content = elsewhere::render_part(
+                    page,
+                    (&self.urls[j], &url),
+                    &anchor,
+                    false,
+                    self.site.strings.markdown_labels(),
+                );
                 PrintPage {
                     title: &self.titles[j],
                     anchor,
@@ -473,7 +479,11 @@ impl<'a> Prepared<'a> {
             "search.html",
             "search.html",
             None,
-            &self.generated_template("search.html", "Search", None),
+            &self.generated_template(
+                "search.html",
+                &self.site.strings.text("search.title", &[]),
+                None,
+            ),
         )?;
         let style = self
             .site
@@ -482,8 +492,9 @@ impl<'a> Prepared<'a> {
             .get("style.css")
             .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
             .unwrap_or_default();
+        let not_found_title = self.site.strings.text("not_found.title", &[]);
         let context = NotFoundTemplate {
-            generated: self.generated_template("404.html", "Page not found", None),
+            generated: self.generated_template("404.html", &not_found_title, None),
             // `</style>` (or any `</`) would end the element early.
             inline_style: style.replace("</", "<\\/"),
         };

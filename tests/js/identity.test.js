@@ -10,6 +10,8 @@ var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
 var vm = require('vm');
+// The interface strings the page would carry (en-GB).
+var STRINGS = require('./strings.js').scriptStrings();
 
 var STATIC = path.join(__dirname, '..', '..', 'themes', 'default', 'static');
 function source(name) {
@@ -98,6 +100,9 @@ function load(page) {
   vm.createContext(context);
   ['common.js', 'token.js', 'identity.js', 'completion.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   return context;
 }
@@ -336,6 +341,9 @@ test('progress.js stores the declaration time in whole seconds as well', functio
   vm.createContext(context);
   ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   var P = context.window.HandbookProgress;
   context.window.HandbookIdentity.set(DATA, 'T042', CODE);

@@ -12,6 +12,8 @@ var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
 var vm = require('vm');
+// The interface strings the page would carry (en-GB).
+var STRINGS = require('./strings.js').scriptStrings();
 
 var STATIC = path.join(__dirname, '..', '..', 'themes', 'default', 'static');
 function source(name) {
@@ -78,6 +80,9 @@ function load(options) {
   vm.createContext(context);
   ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   var w = context.window;
   return { P: w.HandbookProgress, I: w.HandbookIdentity, T: w.HandbookToken, local: local, log: log };

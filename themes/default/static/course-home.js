@@ -73,13 +73,13 @@
     }
     var declState = first(box, "data-declaration-state");
     if (declState) {
-      declState.textContent = "Sign in above with your staff id and personal code to start the course.";
+      declState.textContent = C.t("course.sign_in_first");
       declState.setAttribute("data-state", "signed-out");
       declState.hidden = false;
     }
     var declLink = first(box, "data-declaration-link");
     if (declLink) {
-      declLink.textContent = "Go to the declaration";
+      declLink.textContent = C.t("course.go_to_declaration");
     }
   }
 
@@ -101,14 +101,14 @@
       var text;
       if (m && m.passed) {
         state = "passed";
-        text = "Passed (" + m.best + "%)";
+        text = C.t("course.status_passed", { best: m.best });
         passed++;
       } else if (m && m.attempts > 0) {
         state = "failed";
-        text = "Not passed yet (" + m.best + "%)";
+        text = C.t("course.status_failed", { best: m.best });
       } else {
         state = "not-started";
-        text = "Not started";
+        text = C.t("course.status_not_started");
       }
       if (state !== "passed" && !firstOpen) {
         firstOpen = { module: mod, started: state === "failed" };
@@ -131,7 +131,7 @@
     /* Overall progress. */
     var summary = first(box, "data-course-progress");
     if (summary) {
-      summary.textContent = passed + " of " + total + " module" + (total === 1 ? "" : "s") + " passed";
+      summary.textContent = C.t("course.progress", { passed: passed, count: total });
     }
     var bar = first(box, "data-course-progress-bar");
     if (bar) {
@@ -147,8 +147,8 @@
       var targetLink = target ? target.querySelector("a[href]") : null;
       if (link && targetLink) {
         link.href = targetLink.getAttribute("href");
-        link.textContent = (passed === 0 && !firstOpen.started ? "Start with: " : "Continue with: ") +
-          firstOpen.module.title;
+        link.textContent = C.t(passed === 0 && !firstOpen.started ? "course.start_with" : "course.continue_with",
+          { module: firstOpen.module.title });
         cont.hidden = false;
       }
     }
@@ -167,17 +167,16 @@
     if (record.declaration) {
       var when = C.longDate(record.declaration.at, lang);
       stateName = "signed";
-      stateText = "Course complete: you signed the declaration" + (when ? " on " + when : "") + ".";
-      linkText = "See your completed declaration";
+      stateText = when ? C.t("course.state_signed_on", { date: when }) : C.t("course.state_signed");
+      linkText = C.t("course.see_declaration");
     } else if (left === 0 && total > 0) {
       stateName = "ready";
-      stateText = "You have passed every module. You can now sign the declaration.";
-      linkText = "Sign the declaration";
+      stateText = C.t("course.state_ready");
+      linkText = C.t("course.sign_declaration");
     } else {
       stateName = "locked";
-      stateText = "Pass " + (left === 1 ? "1 more module" : left + " more modules") +
-        " to unlock the declaration.";
-      linkText = "Go to the declaration";
+      stateText = C.t("course.state_locked", { count: left });
+      linkText = C.t("course.go_to_declaration");
     }
     box.setAttribute("data-course-state", record.declaration ? "complete" : passed + "/" + total);
     if (declState) {

@@ -263,11 +263,7 @@
       return;
     }
     C.clear(note);
-    note.appendChild(C.el("p", null, "This browser is not letting the course save your progress " +
-      "(this can happen in private browsing, or when the course is opened from a file). " +
-      "Your answers still count while this page is open, but your progress will be " +
-      "forgotten when you leave it. To keep it, open the course from the school's " +
-      "website in a normal browser window."));
+    note.appendChild(C.el("p", null, C.t("progress.not_saved")));
     note.hidden = false;
   }
 
