@@ -303,6 +303,11 @@ impl ReviewDate {
         self.date
     }
 
+    /// True when a day was given, not only a month.
+    pub fn has_day(&self) -> bool {
+        self.has_day
+    }
+
     /// As people read it: "January 2027" or "31 January 2027".
     pub fn display(&self) -> String {
         if self.has_day {

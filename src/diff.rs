@@ -10,6 +10,58 @@ use similar::{ChangeTag, DiffOp, TextDiff};
 use crate::content;
 use crate::util::html::escape as escape_html;
 
+/// The words a comparison says, in the site's language (the theme's
+/// `diff.*` strings; British English by default). `{count}` is filled in.
+#[derive(Debug, Clone)]
+pub(crate) struct Words {
+    /// The summary of a new page: "new page".
+    pub(crate) new_page: String,
+    /// Of a page that is gone: "page removed".
+    pub(crate) page_removed: String,
+    /// Of a page whose text is the same in new lines: "layout changed".
+    pub(crate) layout_changed: String,
+    /// "{count} passage changed", for 1 and for more.
+    pub(crate) changed: [String; 2],
+    /// "{count} passage added", for 1 and for more.
+    pub(crate) added: [String; 2],
+    /// "{count} passage removed", for 1 and for more.
+    pub(crate) removed: [String; 2],
+    /// Between the parts of a summary: ", ".
+    pub(crate) separator: String,
+    /// Said before a passage that was added: "Added: ".
+    pub(crate) marker_added: String,
+    /// Said before a passage that was removed: "Removed: ".
+    pub(crate) marker_removed: String,
+    /// Said before words added within a passage: " added: ".
+    pub(crate) word_added: String,
+    /// Said before words removed within a passage: " removed: ".
+    pub(crate) word_removed: String,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        let pair = |what: &str| {
+            [
+                format!("{{count}} passage {what}"),
+                format!("{{count}} passages {what}"),
+            ]
+        };
+        Words {
+            new_page: "new page".into(),
+            page_removed: "page removed".into(),
+            layout_changed: "layout changed".into(),
+            changed: pair("changed"),
+            added: pair("added"),
+            removed: pair("removed"),
+            separator: ", ".into(),
+            marker_added: "Added: ".into(),
+            marker_removed: "Removed: ".into(),
+            word_added: " added: ".into(),
+            word_removed: " removed: ".into(),
+        }
+    }
+}
+
 /// How a page differs between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,10 +91,11 @@ pub(crate) struct PageChange {
 
 /// Compares two sets of files (path relative to the site root → text) and
 /// returns the changes to `content/` pages, in the later version's order of
-/// paths.
+/// paths, said in `said`.
 pub(crate) fn compare(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
+    said: &Words,
 ) -> Vec<PageChange> {
     let pages: BTreeSet<&String> = old
         .keys()
@@ -56,28 +109,28 @@ pub(crate) fn compare(
         let after = new.get(path).map(|t| page_text(source, t));
         match (before, after) {
             (Some((_, a)), Some((title, b))) if a != b => {
-                let (passages, changed, added, removed) = passages(&a, &b);
+                let (passages, changed, added, removed) = passages(&a, &b, said);
                 out.push(PageChange {
                     title,
                     url: Some(content::source_to_url(source)),
                     status: PageStatus::Changed,
                     passages,
-                    summary: counts(changed, added, removed),
+                    summary: counts(changed, added, removed, said),
                 });
             }
             (None, Some((title, b))) => out.push(PageChange {
                 title,
                 url: Some(content::source_to_url(source)),
                 status: PageStatus::Added,
-                passages: vec![inserted(&b)],
-                summary: "new page".to_string(),
+                passages: vec![inserted(&b, said)],
+                summary: said.new_page.clone(),
             }),
             (Some((title, a)), None) => out.push(PageChange {
                 title,
                 url: None,
                 status: PageStatus::Removed,
-                passages: vec![deleted(&a)],
-                summary: "page removed".to_string(),
+                passages: vec![deleted(&a, said)],
+                summary: said.page_removed.clone(),
             }),
             _ => {}
         }
@@ -100,22 +153,22 @@ pub(crate) fn quizzes_changed(
     quiz(old) != quiz(new)
 }
 
-fn counts(changed: usize, added: usize, removed: usize) -> String {
+fn counts(changed: usize, added: usize, removed: usize, said: &Words) -> String {
     let mut parts = Vec::new();
-    let plural = |n: usize| if n == 1 { "passage" } else { "passages" };
-    if changed > 0 {
-        parts.push(format!("{changed} {} changed", plural(changed)));
-    }
-    if added > 0 {
-        parts.push(format!("{added} {} added", plural(added)));
-    }
-    if removed > 0 {
-        parts.push(format!("{removed} {} removed", plural(removed)));
+    for (n, forms) in [
+        (changed, &said.changed),
+        (added, &said.added),
+        (removed, &said.removed),
+    ] {
+        if n > 0 {
+            let form = if n == 1 { &forms[0] } else { &forms[1] };
+            parts.push(form.replace("{count}", &n.to_string()));
+        }
     }
     if parts.is_empty() {
-        "layout changed".to_string()
+        said.layout_changed.clone()
     } else {
-        parts.join(", ")
+        parts.join(&said.separator)
     }
 }
 
@@ -146,7 +199,7 @@ fn strip_anchor(line: &str) -> &str {
 
 /// Diffs line by line, then word by word within changed lines. Returns the
 /// passages and how many were changed, added and removed.
-fn passages(old: &str, new: &str) -> (Vec<String>, usize, usize, usize) {
+fn passages(old: &str, new: &str, said: &Words) -> (Vec<String>, usize, usize, usize) {
     let diff = TextDiff::from_lines(old, new);
     let old_lines: Vec<&str> = old.lines().collect();
     let new_lines: Vec<&str> = new.lines().collect();
@@ -159,7 +212,7 @@ fn passages(old: &str, new: &str) -> (Vec<String>, usize, usize, usize) {
                 old_index, old_len, ..
             } => {
                 for line in &old_lines[old_index..old_index + old_len] {
-                    out.push(deleted(line));
+                    out.push(deleted(line, said));
                     removed += 1;
                 }
             }
@@ -167,7 +220,7 @@ fn passages(old: &str, new: &str) -> (Vec<String>, usize, usize, usize) {
                 new_index, new_len, ..
             } => {
                 for line in &new_lines[new_index..new_index + new_len] {
-                    out.push(inserted(line));
+                    out.push(inserted(line, said));
                     added += 1;
                 }
             }
@@ -182,15 +235,15 @@ fn passages(old: &str, new: &str) -> (Vec<String>, usize, usize, usize) {
                 for i in 0..olds.len().max(news.len()) {
                     match (olds.get(i), news.get(i)) {
                         (Some(a), Some(b)) => {
-                            out.push(words(a, b));
+                            out.push(words(a, b, said));
                             changed += 1;
                         }
                         (Some(a), None) => {
-                            out.push(deleted(a));
+                            out.push(deleted(a, said));
                             removed += 1;
                         }
                         (None, Some(b)) => {
-                            out.push(inserted(b));
+                            out.push(inserted(b, said));
                             added += 1;
                         }
                         (None, None) => {}
@@ -202,16 +255,18 @@ fn passages(old: &str, new: &str) -> (Vec<String>, usize, usize, usize) {
     (out, changed, added, removed)
 }
 
-fn inserted(text: &str) -> String {
+fn inserted(text: &str, said: &Words) -> String {
     format!(
-        "<ins><span class=\"visually-hidden\">Added: </span>{}</ins>",
+        "<ins><span class=\"visually-hidden\">{}</span>{}</ins>",
+        escape_html(&said.marker_added),
         escape_html(text).replace('\n', "<br>\n")
     )
 }
 
-fn deleted(text: &str) -> String {
+fn deleted(text: &str, said: &Words) -> String {
     format!(
-        "<del><span class=\"visually-hidden\">Removed: </span>{}</del>",
+        "<del><span class=\"visually-hidden\">{}</span>{}</del>",
+        escape_html(&said.marker_removed),
         escape_html(text).replace('\n', "<br>\n")
     )
 }
@@ -246,7 +301,7 @@ fn tokens(text: &str) -> Vec<&str> {
 }
 
 /// One passage with the words that changed marked up.
-pub(crate) fn words(old: &str, new: &str) -> String {
+pub(crate) fn words(old: &str, new: &str, said: &Words) -> String {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
     let diff = TextDiff::from_slices(&old_tokens, &new_tokens);
@@ -264,10 +319,14 @@ pub(crate) fn words(old: &str, new: &str) -> String {
             close(&mut html, run);
             match tag {
                 ChangeTag::Insert => {
-                    html.push_str("<ins><span class=\"visually-hidden\"> added: </span>")
+                    html.push_str("<ins><span class=\"visually-hidden\">");
+                    html.push_str(&escape_html(&said.word_added));
+                    html.push_str("</span>");
                 }
                 ChangeTag::Delete => {
-                    html.push_str("<del><span class=\"visually-hidden\"> removed: </span>")
+                    html.push_str("<del><span class=\"visually-hidden\">");
+                    html.push_str(&escape_html(&said.word_removed));
+                    html.push_str("</span>");
                 }
                 ChangeTag::Equal => {}
             }
@@ -295,6 +354,7 @@ mod tests {
         let html = words(
             "Staff must report it to the DSL.",
             "Staff must report it to the headteacher.",
+            &Words::default(),
         );
         assert!(
             html.contains("<del><span class=\"visually-hidden\"> removed: </span>DSL</del>"),
@@ -305,13 +365,17 @@ mod tests {
             "{html}"
         );
         assert!(html.starts_with("Staff must report it to the "), "{html}");
-        let html = words("all staff.", "all staff and governors.");
+        let html = words("all staff.", "all staff and governors.", &Words::default());
         assert_eq!(
             html,
             "all staff<ins><span class=\"visually-hidden\"> added: </span> and governors</ins>."
         );
         // A replaced word keeps the space after it outside both marks.
-        let html = words("This policy should be read.", "This policy must be read.");
+        let html = words(
+            "This policy should be read.",
+            "This policy must be read.",
+            &Words::default(),
+        );
         assert!(html.contains("</ins> be read."), "{html}");
         assert!(html.contains("should</del><ins>"), "{html}");
     }
@@ -329,7 +393,7 @@ mod tests {
             ),
             ("content/c.md", "---\ntitle: C\n---\nNew.\n"),
         ]);
-        let changes = compare(&old, &new);
+        let changes = compare(&old, &new, &Words::default());
         assert_eq!(changes.len(), 3);
         assert_eq!(changes[0].status, PageStatus::Changed);
         assert_eq!(changes[0].summary, "1 passage changed, 1 passage added");
@@ -350,12 +414,12 @@ mod tests {
             "content/a.md",
             "---\ntitle: A\nweight: 2\n---\nOne. {#first}\n",
         )]);
-        assert!(compare(&old, &new).is_empty());
+        assert!(compare(&old, &new, &Words::default()).is_empty());
     }
 
     #[test]
     fn html_in_the_text_is_escaped() {
-        let html = words("a <b>", "a <i>");
+        let html = words("a <b>", "a <i>", &Words::default());
         assert!(!html.contains("<b>") && !html.contains("<i>"), "{html}");
         assert!(html.starts_with("a &lt;"), "{html}");
     }

@@ -77,7 +77,7 @@ impl LiveSite {
     pub(crate) fn build_full(&mut self, dir: &Path) -> Result<Outcome> {
         self.state = None;
         let site = Site::load(&self.root)?;
-        let renderer = Renderer::new(&site.theme)?;
+        let renderer = site.renderer()?;
         let prepared = site.prepare()?;
         let pages = site::write_files(&prepared, &renderer, dir)?;
         let site::Prepared {
@@ -182,12 +182,26 @@ impl LiveSite {
             return Ok(None);
         }
         old.body = page.body;
-        let rendered = markdown::render(&old.body, old.body_line, &RenderOptions::default());
-        let version_id = crate::versions::policy_version_id(&self.root, &state.site.policy().id);
+        let options = RenderOptions {
+            labels: state.site.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        let rendered = markdown::render(&old.body, old.body_line, &options);
+        // Only the page's own policy changes version (none for a page of
+        // no policy).
+        let policy = state.site.policy_of_source(source);
+        let version_id = match policy {
+            Some(p) => {
+                crate::versions::policy_version_id(&self.root, &state.site.policy(p).id).map(Some)
+            }
+            None => Ok(None),
+        };
         let mut all = std::mem::take(&mut state.rendered);
         all[index] = rendered;
         let result = version_id.and_then(|id| {
-            state.site.version_id = id;
+            if let (Some(p), Some(id)) = (policy, id) {
+                state.site.policies[p].version_id = id;
+            }
             let prepared = state.site.prepare_rendered(all)?;
             let pages = site::write_files(&prepared, &state.renderer, dir)?;
             let site::Prepared {
@@ -270,20 +284,24 @@ mod tests {
     const SITE: &[(&str, &str)] = &[
         (
             "site.yaml",
-            "id: t/p\ntitle: Policy\norganisation: School\naim: \"Safe.\"\nschools: []\n\
-             version: One\nreviewed: 2026-01\nnext_review: 2099-01\noffice_email: \"\"\n\
-             theme: default\nlanguage: en-GB\n",
+            "id: t\ntitle: Handbook\norganisation: School\nschools: []\noffice_email: \"\"\n\
+             theme: default\nlanguage: en-GB\npolicies:\n  p:\n    title: Policy\n    \
+             aim: \"Safe.\"\n    version: One\n    reviewed: 2026-01\n    next_review: 2099-01\n",
         ),
         (
             "content/_index.md",
             "---\ntitle: Policy\nprint: true\n---\nIntro. {#intro}\n",
         ),
         (
-            "content/scope.md",
+            "content/p/_index.md",
+            "---\ntitle: Policy\n---\nThe policy.\n",
+        ),
+        (
+            "content/p/scope.md",
             "---\ntitle: Scope\nweight: 10\nmodule: scope\n---\nAll staff. {#all}\n\n## Volunteers\n\nThem too.\n",
         ),
         (
-            "content/roles.md",
+            "content/p/roles.md",
             "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#all).\n",
         ),
         (
@@ -292,12 +310,12 @@ mod tests {
         ),
         (
             "content/parents/a.md",
-            "---\ntitle: A\n---\nBack to [roles](../roles.md).\n",
+            "---\ntitle: A\n---\nBack to [roles](../p/roles.md).\n",
         ),
         (
-            "quizzes/scope.yaml",
+            "quizzes/p/scope.yaml",
             "module: scope\ntitle: Scope\nquestions:\n  - id: who\n    prompt: Who?\n    \
-             kind: true_false\n    answer: true\n    explain: All.\n    policy_ref: scope#all\n",
+             kind: true_false\n    answer: true\n    explain: All.\n    policy_ref: p/scope#all\n",
         ),
     ];
 
@@ -358,7 +376,7 @@ mod tests {
 
         for (file, text) in [
             (
-                "content/scope.md",
+                "content/p/scope.md",
                 "---\ntitle: Scope\nweight: 10\nmodule: scope\n---\nAll staff, always. {#all}\n\n\
                  ## Volunteers\n\nThem too.\n\n## Visitors\n\nAnd visitors.\n",
             ),
@@ -368,7 +386,7 @@ mod tests {
             ),
             (
                 "content/parents/a.md",
-                "---\ntitle: A\n---\nBack to [the roles](../roles.md) and [scope](../scope.md#visitors).\n",
+                "---\ntitle: A\n---\nBack to [the roles](../p/roles.md) and [scope](../p/scope.md#visitors).\n",
             ),
         ] {
             std::fs::write(root.path().join(file), text).unwrap();
@@ -392,8 +410,8 @@ mod tests {
                 assert!(x == y, "{name} differs after editing {file}");
             }
         }
-        let scope =
-            std::fs::read_to_string(out.path().join("inc-content-scope.md/scope.html")).unwrap();
+        let scope = std::fs::read_to_string(out.path().join("inc-content-p-scope.md/p/scope.html"))
+            .unwrap();
         assert!(scope.contains("All staff, always."));
     }
 
@@ -402,12 +420,12 @@ mod tests {
         let (root, out, mut live) = built();
         let dir = |n: &str| fresh(out.path(), n);
         std::fs::write(
-            root.path().join("content/roles.md"),
+            root.path().join("content/p/roles.md"),
             "---\ntitle: Roles and duties\nweight: 20\n---\nSee [scope](scope.md#all).\n",
         )
         .unwrap();
         let outcome = live
-            .rebuild(&changed(&["content/roles.md"]), &dir("1"))
+            .rebuild(&changed(&["content/p/roles.md"]), &dir("1"))
             .unwrap();
         assert_eq!(
             outcome.page, None,
@@ -417,7 +435,7 @@ mod tests {
         assert_eq!(outcome.page, None);
         let outcome = live
             .rebuild(
-                &changed(&["content/roles.md", "content/scope.md"]),
+                &changed(&["content/p/roles.md", "content/p/scope.md"]),
                 &dir("3"),
             )
             .unwrap();
@@ -427,24 +445,24 @@ mod tests {
         let outcome = live
             .rebuild(
                 &changed(&[
-                    "content/roles.md",
-                    "content/.roles.md.swp",
-                    "content/roles.md.tmp~",
+                    "content/p/roles.md",
+                    "content/p/.roles.md.swp",
+                    "content/p/roles.md.tmp~",
                     "content/4913",
                 ]),
                 &dir("4"),
             )
             .unwrap();
-        assert_eq!(outcome.page.as_deref(), Some("roles.md"));
+        assert_eq!(outcome.page.as_deref(), Some("p/roles.md"));
         assert!(live.relevant(&changed(&["content/4913"])).is_empty());
-        assert!(!live.lost_page(&changed(&["content/roles.md"])));
+        assert!(!live.lost_page(&changed(&["content/p/roles.md"])));
         std::fs::rename(
-            root.path().join("content/roles.md"),
-            root.path().join("content/roles.md~"),
+            root.path().join("content/p/roles.md"),
+            root.path().join("content/p/roles.md~"),
         )
         .unwrap();
-        assert!(live.lost_page(&changed(&["content/roles.md", "content/roles.md~"])));
-        assert_eq!(live.relevant(&changed(&["content/scope.md"])).len(), 1);
+        assert!(live.lost_page(&changed(&["content/p/roles.md", "content/p/roles.md~"])));
+        assert_eq!(live.relevant(&changed(&["content/p/scope.md"])).len(), 1);
     }
 
     #[test]
@@ -452,25 +470,25 @@ mod tests {
         let (root, out, mut live) = built();
         let dir = |n: &str| fresh(out.path(), n);
         std::fs::write(
-            root.path().join("content/roles.md"),
+            root.path().join("content/p/roles.md"),
             "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#nowhere).\n",
         )
         .unwrap();
         let err = live
-            .rebuild(&changed(&["content/roles.md"]), &dir("1"))
+            .rebuild(&changed(&["content/p/roles.md"]), &dir("1"))
             .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("content/roles.md:5"), "{text}");
+        assert!(text.contains("content/p/roles.md:5"), "{text}");
         assert!(text.contains("#nowhere"), "{text}");
         std::fs::write(
-            root.path().join("content/roles.md"),
+            root.path().join("content/p/roles.md"),
             "---\ntitle: Roles\nweight: 20\n---\nSee [scope](scope.md#all), fixed.\n",
         )
         .unwrap();
-        live.rebuild(&changed(&["content/roles.md"]), &dir("2"))
+        live.rebuild(&changed(&["content/p/roles.md"]), &dir("2"))
             .unwrap();
         assert!(
-            std::fs::read_to_string(out.path().join("2/roles.html"))
+            std::fs::read_to_string(out.path().join("2/p/roles.html"))
                 .unwrap()
                 .contains("fixed.")
         );

@@ -11,35 +11,52 @@ const FILES: &[(&str, &str)] = &[
     (
         "site.yaml",
         "# Site configuration: see docs/authoring.md in the handbook project.
-id: my-school/example-policy
-title: Example Policy
+id: my-school
+title: Policy handbook
 organisation: My School
-aim: \"Every child safe, happy and learning.\"
 schools: []
-version: First edition
-reviewed: 2026-09
-next_review: 2027-09
 office_email: \"\"
 theme: default
 language: en-GB
 course:
   pass_mark: 80
+# Each policy has its pages in content/<id>/ and, if staff take a course
+# on it, its quizzes in quizzes/<id>/.
+policies:
+  example-policy:
+    title: Example Policy
+    aim: \"Every child safe, happy and learning.\"
+    version: First edition
+    reviewed: 2026-09
+    next_review: 2027-09
+    owner: Headteacher
+    required_for: [all]
+    due_days: 30
 ",
     ),
     (
         "content/_index.md",
         "---
-title: Example Policy
-print: true
+title: Policy handbook
 audience: [staff, parents]
-summary: \"A starter policy: replace these pages with your own.\"
+summary: \"Our policies: replace the example with your own.\"
 ---
-This handbook was made with `handbook new`. Each page in `content/` is one
-part of the policy. {#about}
+This handbook was made with `handbook new`. Each policy is a folder of
+`content/`, named in `site.yaml`. {#about}
 ",
     ),
     (
-        "content/scope.md",
+        "content/example-policy/_index.md",
+        "---
+title: Example Policy
+audience: [staff, parents]
+summary: \"A starter policy: replace these pages with your own.\"
+---
+Each page in `content/example-policy/` is one part of the policy. {#about}
+",
+    ),
+    (
+        "content/example-policy/scope.md",
         "---
 title: Scope
 weight: 10
@@ -53,7 +70,7 @@ See [Roles and responsibilities](roles.md#staff) for what each person does.
 ",
     ),
     (
-        "content/roles.md",
+        "content/example-policy/roles.md",
         "---
 title: Roles and responsibilities
 weight: 20
@@ -67,7 +84,7 @@ summary: Who does what under this policy.
 ",
     ),
     (
-        "quizzes/essentials.yaml",
+        "quizzes/example-policy/essentials.yaml",
         "# A course module: the pages whose front matter says `module: essentials`,
 # then these questions. See docs/authoring.md in the handbook project.
 module: essentials
@@ -82,13 +99,13 @@ questions:
       - text: All staff and volunteers.
         correct: true
     explain: The policy applies to all staff and volunteers.
-    policy_ref: scope#who
+    policy_ref: example-policy/scope#who
   - id: read-and-complete
     prompt: Staff read this policy and complete the course.
     kind: true_false
     answer: true
     explain: Every member of staff reads the policy and completes the course.
-    policy_ref: roles#read
+    policy_ref: example-policy/roles#read
 ",
     ),
     (".gitignore", "output/\n.handbook/\n"),

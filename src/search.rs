@@ -36,6 +36,8 @@ struct Entry<'a> {
     t: &'a str,
     /// Page URL relative to the site root.
     u: &'a str,
+    /// The policy (or section) the page is from, or empty.
+    s: &'a str,
     /// Heading text, or empty for the page's opening text.
     h: &'a str,
     /// Heading anchor, or empty.
@@ -44,15 +46,16 @@ struct Entry<'a> {
     x: &'a str,
 }
 
-/// The index of the pages (title, URL, parts) as a classic script that
+/// The index of the pages (title, URL, the policy or section it is from,
+/// parts) as a classic script that
 /// sets `window.HANDBOOK_SEARCH`, written straight from the pages' text
 /// (no copy of the whole index) and unable to end a `<script>` element.
 pub(crate) fn script<'a>(
-    pages: impl Iterator<Item = (&'a str, &'a str, &'a [TextPart])>,
+    pages: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a [TextPart])>,
 ) -> String {
     let mut out = ScriptSafe::new(b"window.HANDBOOK_SEARCH = [".to_vec());
     let mut first = true;
-    for (title, url, parts) in pages {
+    for (title, url, from, parts) in pages {
         for part in parts {
             if !first {
                 let _ = out.write_all(b",");
@@ -61,6 +64,7 @@ pub(crate) fn script<'a>(
             let entry = Entry {
                 t: title,
                 u: url,
+                s: from,
                 h: &part.heading,
                 a: &part.anchor,
                 x: cut(&part.text, MAX_TEXT),
@@ -102,17 +106,17 @@ mod tests {
         ];
         let b = [part("Scope", "scope", "All staff.")];
         let pages = [
-            ("A </b>", "a.html", &a[..]),
-            ("B", "b/c.html", &b[..]),
-            ("C", "c.html", &[][..]),
+            ("A </b>", "a.html", "Behaviour Policy", &a[..]),
+            ("B", "b/c.html", "Family learning", &b[..]),
+            ("C", "c.html", "", &[][..]),
         ];
         let written = script(pages.into_iter());
         assert_eq!(
             entries(&written),
             serde_json::json!([
-                {"t": "A </b>", "u": "a.html", "h": "", "a": "", "x": "Intro with \"quotes\" é"},
-                {"t": "A </b>", "u": "a.html", "h": "Tone <", "a": "tone", "x": "Be kind."},
-                {"t": "B", "u": "b/c.html", "h": "Scope", "a": "scope", "x": "All staff."},
+                {"t": "A </b>", "u": "a.html", "s": "Behaviour Policy", "h": "", "a": "", "x": "Intro with \"quotes\" é"},
+                {"t": "A </b>", "u": "a.html", "s": "Behaviour Policy", "h": "Tone <", "a": "tone", "x": "Be kind."},
+                {"t": "B", "u": "b/c.html", "s": "Family learning", "h": "Scope", "a": "scope", "x": "All staff."},
             ])
         );
         assert_eq!(entries(&script(std::iter::empty())), serde_json::json!([]));
@@ -121,7 +125,7 @@ mod tests {
     #[test]
     fn the_script_cannot_close_a_script_tag() {
         let parts = [part("Tone", "tone", "Use </script> carefully <</")];
-        let written = script([("T </script>", "t.html", &parts[..])].into_iter());
+        let written = script([("T </script>", "t.html", "", &parts[..])].into_iter());
         assert!(!written.contains("</"), "{written}");
         assert_eq!(
             entries(&written)[0]["x"],
@@ -134,7 +138,7 @@ mod tests {
     fn long_text_is_cut_at_a_word() {
         let text = "word ".repeat(1000);
         let parts = [part("", "", &text)];
-        let written = script([("T", "t.html", &parts[..])].into_iter());
+        let written = script([("T", "t.html", "", &parts[..])].into_iter());
         let x = entries(&written)[0]["x"].as_str().unwrap().to_string();
         assert!(x.len() <= MAX_TEXT && x.len() > MAX_TEXT - 5, "{}", x.len());
         assert!(x.ends_with("word"));

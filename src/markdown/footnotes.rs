@@ -17,10 +17,6 @@ use unicase::UniCase;
 
 use crate::util::html;
 
-/// The words a reader (or a screen reader) meets in the notes.
-const NOTES_TITLE: &str = "Notes";
-const BACK_TO_REFERENCE: &str = "Back to reference";
-
 /// The footnotes of one page, gathered while its events are written.
 #[derive(Default)]
 pub(super) struct Notes<'a> {
@@ -76,7 +72,11 @@ impl<'a> Notes<'a> {
     /// The notes list, as events to write at the end of the page, and the
     /// labels (with their lines) defined but never referred to: those are
     /// listed after the others, with no way back.
-    pub(super) fn finish(mut self, prefix: &str) -> (Vec<Event<'a>>, Vec<(String, usize)>) {
+    pub(super) fn finish(
+        mut self,
+        prefix: &str,
+        labels: &super::Labels<'_>,
+    ) -> (Vec<Event<'a>>, Vec<(String, usize)>) {
         let mut unreferenced = Vec::new();
         for (key, line) in &self.defined {
             if !self.numbers.contains_key(key) {
@@ -89,10 +89,11 @@ impl<'a> Notes<'a> {
             self.numbers.iter().map(|(k, &n)| (n, k.clone())).collect();
         order.sort_by_key(|(n, _)| *n);
         let p = html::escape(prefix).into_owned();
+        let title = html::escape(labels.notes);
         let mut out = vec![Event::Html(
             format!(
                 "<section class=\"footnotes\" aria-labelledby=\"{p}fn:title\">\n\
-                 <p class=\"footnotes-title\" id=\"{p}fn:title\">{NOTES_TITLE}</p>\n<ol>\n"
+                 <p class=\"footnotes-title\" id=\"{p}fn:title\">{title}</p>\n<ol>\n"
             )
             .into(),
         )];
@@ -101,7 +102,7 @@ impl<'a> Notes<'a> {
                 continue;
             };
             out.push(Event::Html(format!("<li id=\"{p}fn:{n}\">").into()));
-            let backlinks = self.backlinks(n, &p);
+            let backlinks = self.backlinks(n, &p, labels);
             if !backlinks.is_empty() {
                 match body.last() {
                     Some(Event::End(TagEnd::Paragraph)) => {
@@ -124,15 +125,19 @@ impl<'a> Notes<'a> {
     /// One ↩ per reference to note `n`, each back to its own reference,
     /// in the order of the text. The ↩ alone is seen (a visible number
     /// beside it would have to be part of the link's spoken name too).
-    fn backlinks(&self, n: usize, p: &str) -> String {
+    fn backlinks(&self, n: usize, p: &str, labels: &super::Labels<'_>) -> String {
         let count = self.references.get(n - 1).copied().unwrap_or(0);
         let mut out = String::new();
         for k in 1..=count {
             let label = if k == 1 {
-                format!("{BACK_TO_REFERENCE} {n}")
+                labels.back_to_reference.replace("{n}", &n.to_string())
             } else {
-                format!("{BACK_TO_REFERENCE} {n} ({k})")
+                labels
+                    .back_to_reference_again
+                    .replace("{n}", &n.to_string())
+                    .replace("{k}", &k.to_string())
             };
+            let label = html::escape(&label);
             let _ = write!(
                 out,
                 " <a href=\"#{p}{}\" class=\"footnote-back\" aria-label=\"{label}\">↩</a>",

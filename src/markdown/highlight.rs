@@ -22,9 +22,6 @@ fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
 const CLASS_STYLE: syntect::html::ClassStyle =
     syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// What a screen reader calls a code box.
-const CODE_LABEL: &str = "Code";
-
 /// Languages that mean "plain text": shown as written, with no warning.
 const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none"];
 
@@ -97,7 +94,7 @@ pub(super) fn language(kind: &CodeBlockKind<'_>) -> String {
 
 /// A fenced code block as HTML; highlighted (with CSS classes) when the
 /// language is known. Returns the HTML and whether it was highlighted.
-pub(super) fn code_block(lang: &str, code: &str) -> (String, bool) {
+pub(super) fn code_block(lang: &str, code: &str, labels: &super::Labels<'_>) -> (String, bool) {
     let mut html = String::new();
     if !lang.is_empty() {
         let syntaxes = syntax_set();
@@ -113,20 +110,23 @@ pub(super) fn code_block(lang: &str, code: &str) -> (String, bool) {
                     .is_ok()
             });
             if ok {
+                let label =
+                    html::escape(&labels.code_language.replace("{language}", lang)).into_owned();
                 let lang = html::escape(lang);
                 let _ = writeln!(
                     html,
                     "<pre class=\"code hl-code\" data-lang=\"{lang}\" tabindex=\"0\" \
-                     role=\"region\" aria-label=\"{CODE_LABEL}: {lang}\"><code>{}</code></pre>",
+                     role=\"region\" aria-label=\"{label}\"><code>{}</code></pre>",
                     generator.finalize()
                 );
                 return (html, true);
             }
         }
     }
+    let label = html::escape(labels.code);
     let _ = writeln!(
         html,
-        "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"{CODE_LABEL}\">\
+        "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">\
          <code>{}</code></pre>",
         html::escape(code)
     );
@@ -213,13 +213,18 @@ mod tests {
 
     #[test]
     fn known_languages_are_highlighted_and_others_escaped() {
-        let (html, highlighted) = code_block("rust", "fn main() {}\n");
+        let (html, highlighted) =
+            code_block("rust", "fn main() {}\n", &super::super::Labels::default());
         assert!(highlighted);
         assert!(
             html.contains("data-lang=\"rust\"") && html.contains("hl-"),
             "{html}"
         );
-        let (html, highlighted) = code_block("no-such-language", "<b>\n");
+        let (html, highlighted) = code_block(
+            "no-such-language",
+            "<b>\n",
+            &super::super::Labels::default(),
+        );
         assert!(!highlighted);
         assert_eq!(
             html,
@@ -299,14 +304,14 @@ mod tests {
     #[test]
     fn every_code_box_can_be_reached_by_keyboard() {
         for lang in ["rust", "", "no-such-language"] {
-            let (html, _) = code_block(lang, "x\n");
+            let (html, _) = code_block(lang, "x\n", &super::super::Labels::default());
             assert!(
                 html.starts_with("<pre class=\"code")
                     && html.contains(" tabindex=\"0\" role=\"region\" aria-label=\"Code"),
                 "{html}"
             );
         }
-        let (html, _) = code_block("yaml", "a: 1\n");
+        let (html, _) = code_block("yaml", "a: 1\n", &super::super::Labels::default());
         assert!(html.contains("aria-label=\"Code: yaml\""), "{html}");
     }
 
@@ -327,7 +332,10 @@ mod tests {
         assert!(hint.contains("docs/authoring.md"), "{hint}");
         // The hint names only languages that are highlighted.
         for lang in COMMON {
-            assert!(code_block(lang, "x\n").1, "{lang}");
+            assert!(
+                code_block(lang, "x\n", &super::super::Labels::default()).1,
+                "{lang}"
+            );
         }
     }
 }

@@ -28,6 +28,37 @@ mod links;
 
 pub(crate) use highlight::syntax_css;
 
+/// The words the generator writes into a page's HTML. The site passes
+/// them in the site's language (the theme's translation, `markdown.*`);
+/// the default is British English. `{n}`, `{k}` and `{language}` are
+/// filled in.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels<'a> {
+    /// The title of a page's footnotes: "Notes".
+    pub notes: &'a str,
+    /// A footnote's link back to its reference: "Back to reference {n}".
+    pub back_to_reference: &'a str,
+    /// The same for the `k`th reference to the note: "Back to reference
+    /// {n} ({k})".
+    pub back_to_reference_again: &'a str,
+    /// The accessible name of a code block: "Code".
+    pub code: &'a str,
+    /// The same with its language: "Code: {language}".
+    pub code_language: &'a str,
+}
+
+impl Default for Labels<'_> {
+    fn default() -> Self {
+        Labels {
+            notes: "Notes",
+            back_to_reference: "Back to reference {n}",
+            back_to_reference_again: "Back to reference {n} ({k})",
+            code: "Code",
+            code_language: "Code: {language}",
+        }
+    }
+}
+
 /// How links should be written for the place the HTML will be shown.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions<'a> {
@@ -41,6 +72,8 @@ pub struct RenderOptions<'a> {
     /// Prepended to every id the page defines (and to its own `#anchor`
     /// links), so that several pages can share one HTML document.
     pub id_prefix: &'a str,
+    /// The words the generator adds (footnotes, code blocks).
+    pub labels: Labels<'a>,
 }
 
 /// One heading in a page's table of contents.
@@ -290,7 +323,7 @@ impl<'a> Writer<'a, '_> {
         match event {
             Event::Text(text) => buffer.push_str(text),
             Event::End(TagEnd::CodeBlock) => {
-                let (html, highlighted) = highlight::code_block(lang, buffer);
+                let (html, highlighted) = highlight::code_block(lang, buffer, &self.options.labels);
                 self.out.highlighted |= highlighted;
                 self.part.text.push_str(buffer);
                 self.html.push(Event::Html(html.into()));
@@ -395,7 +428,9 @@ impl<'a> Writer<'a, '_> {
         out.anchors = self.ids.all.clone();
         let mut html = self.html;
         if !self.notes.is_empty() {
-            let (notes, unreferenced) = self.notes.finish(self.options.id_prefix);
+            let (notes, unreferenced) = self
+                .notes
+                .finish(self.options.id_prefix, &self.options.labels);
             html.extend(notes);
             for (label, line) in unreferenced {
                 out.warnings.push(Problem {

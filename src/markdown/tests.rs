@@ -185,6 +185,7 @@ fn links_can_be_prefixed_for_another_folder() {
         link_prefix: "../",
         page_url: Some("scope.html"),
         id_prefix: "",
+        ..RenderOptions::default()
     };
     let r = render("[a](roles.md) [b](#here)", 1, &options);
     assert!(r.html.contains("href=\"../roles.html\""), "{}", r.html);

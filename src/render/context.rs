@@ -5,10 +5,11 @@
 //!
 //! | template | struct |
 //! | --- | --- |
-//! | every template | [`Common`] (`site`, `version`, `course`, `parents`, `generator`) |
+//! | every template | [`Common`] (`site`, `policy`, `version`, `course`, `policies`, `parents`, `generator`) |
 //! | `page.html`, `index.html`, `section.html` | [`PageTemplate`] |
 //! | `print.html` | [`PrintTemplate`] |
-//! | `search.html`, `course.html`, `declaration.html` | [`GeneratedTemplate`] |
+//! | `search.html`, `declaration.html` | [`GeneratedTemplate`] |
+//! | `course.html` | [`CourseHomeTemplate`] |
 //! | `404.html` | [`NotFoundTemplate`] |
 //! | `module.html` | [`ModuleTemplate`] |
 //! | `versions.html` | [`VersionsTemplate`] |
@@ -21,76 +22,115 @@
 
 use serde::Serialize;
 
-use crate::config::SiteConfig;
+use super::Strings;
+use crate::config::{PolicyConfig, SiteConfig};
 use crate::content::Audience;
 use crate::course::quiz::Kind;
 use crate::diff::PageChange;
 use crate::markdown::TocEntry;
 
-/// The variables every template receives.
+/// The variables every template receives: the site's, and for the pages
+/// of a policy that policy's (`policy`, `version`, `course`; null on the
+/// pages of no policy).
 #[derive(Serialize)]
 pub(crate) struct Common<'a> {
-    site: SiteInfo<'a>,
-    version: VersionInfo<'a>,
-    course: Option<CourseInfo<'a>>,
-    parents: Option<Link<'a>>,
-    generator: String,
+    pub(crate) site: SiteInfo<'a>,
+    pub(crate) policy: Option<PolicyInfo<'a>>,
+    pub(crate) version: Option<VersionInfo<'a>>,
+    pub(crate) course: Option<CourseInfo<'a>>,
+    /// Every policy of the library, in site.yaml order.
+    pub(crate) policies: Vec<PolicySummary<'a>>,
+    pub(crate) parents: Option<Link<'a>>,
+    pub(crate) generator: String,
 }
 
-impl<'a> Common<'a> {
-    /// The shared variables of a site built from `config` at policy version
-    /// `version_id`.
-    pub(crate) fn new(
-        config: &'a SiteConfig,
-        policy: &'a crate::config::PolicyConfig,
-        version_id: &'a str,
-        published: bool,
-        course: Option<CourseInfo<'a>>,
-        parents: Option<Link<'a>>,
-    ) -> Common<'a> {
-        Common {
-            site: SiteInfo {
-                id: &config.id,
-                title: &config.title,
-                organisation: &config.organisation,
-                aim: policy.aim.as_deref(),
-                schools: &config.schools,
-                office_email: &config.office_email,
-                base_url: config.base_url(),
-                language: &config.language,
-            },
-            version: VersionInfo {
-                id: version_id,
-                label: &policy.version,
-                reviewed: policy.reviewed.display(),
-                next_review: policy.next_review.display(),
-                reviewed_iso: policy.reviewed.iso(),
-                next_review_iso: policy.next_review.iso(),
-                published,
-            },
-            course,
-            parents,
-            generator: format!("handbook {}", env!("CARGO_PKG_VERSION")),
+impl<'a> SiteInfo<'a> {
+    /// `site`, from `config`.
+    pub(crate) fn new(config: &'a SiteConfig) -> SiteInfo<'a> {
+        SiteInfo {
+            id: &config.id,
+            title: &config.title,
+            organisation: &config.organisation,
+            schools: &config.schools,
+            office_email: &config.office_email,
+            base_url: config.base_url(),
+            language: &config.language,
         }
+    }
+}
+
+impl<'a> VersionInfo<'a> {
+    /// `version`: `policy` at version `id`, its dates in the words of
+    /// `strings`.
+    pub(crate) fn new(
+        (policy, strings): (&'a PolicyConfig, &Strings),
+        id: &'a str,
+        published: bool,
+    ) -> VersionInfo<'a> {
+        VersionInfo {
+            id,
+            label: &policy.version,
+            reviewed: strings.review_date(&policy.reviewed),
+            next_review: strings.review_date(&policy.next_review),
+            reviewed_iso: policy.reviewed.iso(),
+            next_review_iso: policy.next_review.iso(),
+            published,
+        }
+    }
+}
+
+/// Who must read a policy, as people read it: everyone (in the words of
+/// `strings`), or its roles.
+pub(crate) fn readers(policy: &PolicyConfig, strings: &Strings) -> String {
+    if policy.is_for_everyone() {
+        strings.text("home.everyone", &[])
+    } else {
+        policy.required_for.join(", ")
     }
 }
 
 /// `site`: from site.yaml.
 #[derive(Serialize)]
-struct SiteInfo<'a> {
+pub(crate) struct SiteInfo<'a> {
     id: &'a str,
     title: &'a str,
     organisation: &'a str,
-    aim: Option<&'a str>,
     schools: &'a [String],
     office_email: &'a str,
     base_url: Option<String>,
     language: &'a str,
 }
 
-/// `version`: the policy version being built.
+/// `policy`: the policy a page belongs to.
 #[derive(Serialize)]
-struct VersionInfo<'a> {
+pub(crate) struct PolicyInfo<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) aim: Option<&'a str>,
+    pub(crate) owner: &'a str,
+    /// Who must read it: everyone, or its roles.
+    pub(crate) readers: String,
+    /// Its front page.
+    pub(crate) url: String,
+    /// Its printable page, if it has one.
+    pub(crate) print_url: Option<String>,
+    /// Its version history.
+    pub(crate) versions_url: String,
+}
+
+/// A policy in `policies`: what the home page and the course home list.
+#[derive(Serialize)]
+pub(crate) struct PolicySummary<'a> {
+    #[serde(flatten)]
+    pub(crate) policy: PolicyInfo<'a>,
+    pub(crate) version: VersionInfo<'a>,
+    /// Its course's module count (0: read-only, no course).
+    pub(crate) module_count: usize,
+}
+
+/// `version`: the policy version of a page.
+#[derive(Serialize)]
+pub(crate) struct VersionInfo<'a> {
     id: &'a str,
     label: &'a str,
     reviewed: String,
@@ -107,11 +147,18 @@ pub(crate) struct Link<'a> {
     pub(crate) url: &'a str,
 }
 
-/// `course`: the staff course, when the site has quizzes.
+/// `course`: a policy's staff course, when it has quizzes (and each of
+/// `courses` on the course home).
 #[derive(Serialize)]
 pub(crate) struct CourseInfo<'a> {
+    /// The policy's id and title.
+    pub(crate) policy: &'a str,
+    pub(crate) title: &'a str,
+    /// Its version label.
+    pub(crate) label: &'a str,
+    /// The course home (every policy's course).
     pub(crate) url: &'static str,
-    pub(crate) declaration_url: &'static str,
+    pub(crate) declaration_url: String,
     pub(crate) modules: Vec<CourseModule<'a>>,
     /// [`CourseData`] as JSON for a `<script>` element.
     pub(crate) data_json: String,
@@ -136,9 +183,34 @@ pub(crate) struct CourseData<'a> {
     pub(crate) label: &'a str,
     pub(crate) modules: Vec<CourseDataModule<'a>>,
     pub(crate) office_email: &'a str,
+    /// The policy id (tokens' `iss` is `site/policy`).
+    pub(crate) policy: &'a str,
+    /// The policy's title.
+    pub(crate) policy_title: &'a str,
     pub(crate) site: &'a str,
     pub(crate) site_title: &'a str,
     pub(crate) version: &'a str,
+}
+
+/// What the course home's scripts read from `#course-data`: the site, for
+/// signing in once for every policy, and every course's [`CourseData`]
+/// (in the `#course-data-<policy>` elements).
+#[derive(Serialize)]
+pub(crate) struct CourseHomeData<'a> {
+    pub(crate) office_email: &'a str,
+    pub(crate) policies: Vec<&'a str>,
+    pub(crate) site: &'a str,
+    pub(crate) site_title: &'a str,
+}
+
+/// `course.html`: the course home, with every policy's course.
+#[derive(Serialize)]
+pub(crate) struct CourseHomeTemplate<'a> {
+    #[serde(flatten)]
+    pub(crate) generated: GeneratedTemplate<'a>,
+    pub(crate) courses: Vec<CourseInfo<'a>>,
+    /// [`CourseHomeData`] as JSON for a `<script>` element.
+    pub(crate) home_json: String,
 }
 
 /// A version in [`CourseData`].

@@ -5,13 +5,18 @@
 //!   theme, with the site's own files layered over it file by file;
 //! - [`context`] defines what each template receives, one struct per
 //!   template (docs/templates.md);
-//! - [`renderer`] compiles the templates with Tera and renders pages.
+//! - [`i18n`] reads the theme's translation file for the site's language:
+//!   every word of the interface;
+//! - [`renderer`] compiles the templates with Tera (with `t()`, the
+//!   translation) and renders pages.
 //!
 //! It knows nothing of the site's pages: the site stage fills the contexts.
 
 pub(crate) mod context;
+mod i18n;
 mod renderer;
 mod theme;
 
+pub(crate) use i18n::Strings;
 pub(crate) use renderer::{Renderer, Shared};
 pub(crate) use theme::Theme;

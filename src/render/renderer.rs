@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::context::Common;
+use super::i18n::Strings;
 use super::theme::Theme;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -14,6 +16,8 @@ use crate::error::{Diagnostic, Error, Result};
 pub(crate) struct Renderer {
     tera: tera::Tera,
     origins: BTreeMap<String, PathBuf>,
+    /// The `js` strings as JSON, the same for every page.
+    script_strings: String,
 }
 
 /// The variables every page receives ([`Common`]), serialised once for the
@@ -22,10 +26,12 @@ pub(crate) struct Renderer {
 pub(crate) struct Shared(tera::Context);
 
 impl Renderer {
-    /// Compiles every template of the theme once.
-    pub(crate) fn new(theme: &Theme) -> Result<Renderer> {
+    /// Compiles every template of the theme once, with `t()` giving the
+    /// interface's words from `strings`.
+    pub(crate) fn new(theme: &Theme, strings: &Strings) -> Result<Renderer> {
         let mut tera = tera::Tera::new();
         tera.set_escape_fn(crate::util::html::escape_into);
+        tera.register_function("t", Strings::tera_function(Arc::new(strings.clone())));
         tera.add_raw_templates(
             theme
                 .templates
@@ -36,6 +42,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             origins: theme.origins.clone(),
+            script_strings: strings.script_json(),
         })
     }
 
@@ -44,11 +51,13 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
-    /// Serialises the variables every page shares.
+    /// Serialises the variables every page shares, and `i18n_json`, the
+    /// strings of the theme's scripts.
     pub(crate) fn share(&self, common: &Common<'_>) -> Result<Shared> {
-        tera::Context::from_serialize(common)
-            .map(Shared)
-            .map_err(|err| Error::input(template_error(&self.origins, &err, None)))
+        let mut context = tera::Context::from_serialize(common)
+            .map_err(|err| Error::input(template_error(&self.origins, &err, None)))?;
+        context.insert("i18n_json", &self.script_strings);
+        Ok(Shared(context))
     }
 
     /// Renders template `name` with the shared variables and the page's
@@ -133,19 +142,28 @@ mod tests {
              version: V\n    reviewed: 2026-01\n    next_review: 2027-01\n",
         )
         .unwrap();
-        let renderer = Renderer::new(&theme_with(&[(
-            "page.html",
-            "{{ site.title }} {{ x }} {{ generator }}",
-        )]))
+        let strings = Strings::reference();
+        let renderer = Renderer::new(
+            &theme_with(&[(
+                "page.html",
+                "{{ site.title }} {{ version.label }} {{ x }} {{ generator }}",
+            )]),
+            &strings,
+        )
         .unwrap();
-        let common = Common::new(
-            &config,
-            &config.policies[0],
-            "0123456789abcdef",
-            false,
-            None,
-            None,
-        );
+        let common = Common {
+            site: crate::render::context::SiteInfo::new(&config),
+            policy: None,
+            version: Some(crate::render::context::VersionInfo::new(
+                (&config.policies[0], &strings),
+                "0123456789abcdef",
+                false,
+            )),
+            course: None,
+            policies: Vec::new(),
+            parents: None,
+            generator: format!("handbook {}", env!("CARGO_PKG_VERSION")),
+        };
         let shared = renderer.share(&common).unwrap();
         let html = renderer
             .render("page.html", &shared, &Page { x: "<b>" })
@@ -153,7 +171,7 @@ mod tests {
         assert_eq!(
             html,
             format!(
-                "T &amp; Co &lt;b&gt; handbook {}",
+                "T &amp; Co V &lt;b&gt; handbook {}",
                 env!("CARGO_PKG_VERSION")
             )
         );
@@ -178,9 +196,12 @@ mod tests {
 
     #[test]
     fn broken_template_names_its_file_and_line() {
-        let err = Renderer::new(&theme_with(&[("page.html", "one\n{% if %}")]))
-            .err()
-            .unwrap();
+        let err = Renderer::new(
+            &theme_with(&[("page.html", "one\n{% if %}")]),
+            &Strings::reference(),
+        )
+        .err()
+        .unwrap();
         assert!(err.to_string().contains("templates/page.html:2"), "{err}");
     }
 }

@@ -2,7 +2,8 @@
 //! one below by name and keeping the rest: the built-in theme (embedded in
 //! the binary by `build.rs`), the site's `themes/<name>/`, and the site's
 //! own `templates/` and `static/`. A site theme that is not built in has no
-//! layer beneath it: it is used whole.
+//! layer beneath it: it is used whole, but for the built-in translation
+//! files (`i18n/`), which lie beneath its own.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ enum Kind {
     Template,
     /// A file copied as it is to the output, under `static/`.
     Static,
+    /// A translation of the interface, under `i18n/` (`en-GB.yaml`).
+    I18n,
 }
 
 impl Kind {
@@ -31,6 +34,7 @@ impl Kind {
         match self {
             Kind::Template => "templates",
             Kind::Static => "static",
+            Kind::I18n => "i18n",
         }
     }
 }
@@ -44,11 +48,22 @@ pub(crate) struct Theme {
     pub(crate) origins: BTreeMap<String, PathBuf>,
     /// Static file path (e.g. `style.css`) → bytes.
     pub(crate) statics: BTreeMap<String, Vec<u8>>,
+    /// Translation file name (e.g. `en-GB.yaml`) → its text.
+    pub(crate) i18n: BTreeMap<String, I18nFile>,
     /// The site's theme folder, when it is used whole (not built in).
     own_theme: Option<PathBuf>,
     /// For each file the site provides outside [`Theme::own_theme`], the
     /// file used, or `None` when it is a copy of the built-in file.
     own_files: BTreeMap<(Kind, String), Option<PathBuf>>,
+}
+
+/// A translation file of the theme (render::i18n reads it).
+#[derive(Debug, Clone)]
+pub(crate) struct I18nFile {
+    /// Its text.
+    pub(crate) text: String,
+    /// Where it came from, for error messages.
+    pub(crate) origin: PathBuf,
 }
 
 impl Theme {
@@ -61,6 +76,10 @@ impl Theme {
         let built_in = name == BUILT_IN;
         if built_in {
             theme.add_built_in();
+        } else {
+            // A theme of the site's own still speaks the built-in
+            // languages, beneath its own translation files.
+            theme.add_built_in_i18n();
         }
         let folder = Path::new(THEMES_DIR).join(name);
         if root.join(&folder).is_dir() {
@@ -103,12 +122,32 @@ impl Theme {
                 self.statics.insert(file.to_string(), bytes.to_vec());
             }
         }
+        self.add_built_in_i18n();
     }
 
-    /// Reads `templates/` and `static/` under `base` (relative to `root`).
+    fn add_built_in_i18n(&mut self) {
+        for (path, bytes) in DEFAULT_THEME {
+            if let Some(file) = path.strip_prefix("i18n/") {
+                let file_info = I18nFile {
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    origin: PathBuf::from(format!("(built-in theme)/{path}")),
+                };
+                self.i18n.insert(file.to_string(), file_info);
+            }
+        }
+    }
+
+    /// Reads `templates/` and `static/` under `base` (relative to `root`),
+    /// and `i18n/` too when `base` is a theme folder (a site has no
+    /// `i18n/` of its own outside its themes).
     /// `whole`: the layer is the site's own theme, used whole.
     fn read_layer(&mut self, root: &Path, base: &Path, whole: bool) -> Result<()> {
-        for kind in [Kind::Template, Kind::Static] {
+        let kinds: &[Kind] = if base.as_os_str().is_empty() {
+            &[Kind::Template, Kind::Static]
+        } else {
+            &[Kind::Template, Kind::Static, Kind::I18n]
+        };
+        for &kind in kinds {
             let shown = base.join(kind.dir());
             for (name, bytes) in read_files(&root.join(&shown))? {
                 let file = shown.join(&name);
@@ -129,6 +168,12 @@ impl Theme {
                     Kind::Static => {
                         self.statics.insert(name, bytes);
                     }
+                    Kind::I18n => {
+                        let text =
+                            crate::util::source::utf8_text(&file, bytes).map_err(Error::input)?;
+                        let origin = file;
+                        self.i18n.insert(name, I18nFile { text, origin });
+                    }
                 }
             }
         }
@@ -146,6 +191,12 @@ fn built_in_file(kind: Kind, name: &str) -> Option<&'static [u8]> {
                 == Some(name)
         })
         .map(|(_, bytes)| *bytes)
+}
+
+/// The text of the built-in theme's translation file `name`
+/// (`en-GB.yaml`).
+pub(super) fn built_in_i18n(name: &str) -> Option<&'static str> {
+    built_in_file(Kind::I18n, name).and_then(|bytes| std::str::from_utf8(bytes).ok())
 }
 
 /// Every file under `dir` that is not hidden, by `/`-separated path
@@ -279,6 +330,8 @@ mod tests {
         );
         assert_eq!(theme.templates["page.html"], "site {{ x }}");
         assert_eq!(theme.statics.keys().collect::<Vec<_>>(), ["plain.css"]);
+        // The built-in languages, for the generator's own words.
+        assert_eq!(theme.i18n.keys().collect::<Vec<_>>(), ["en-GB.yaml"]);
         assert_eq!(theme.own_theme(), Some(Path::new("themes/plain")));
         assert_eq!(theme.own_files(), [PathBuf::from("templates/page.html")]);
     }

@@ -1,6 +1,7 @@
-//! The staff course's pages: the course home, one page per module (its
-//! policy pages' text, then its quiz) and the declaration, and the
-//! `course` variable every template receives.
+//! The staff courses: the course home (every policy's course), and for
+//! each policy with quizzes one page per module (its policy pages' text,
+//! then its quiz) and the declaration, under `course/<policy>/`; and the
+//! `course` variable of a policy's pages.
 
 use rayon::prelude::*;
 
@@ -9,30 +10,34 @@ use crate::content::Page;
 use crate::course::tool::PolicyLookup;
 use crate::error::Result;
 use crate::render::context::{
-    CourseData, CourseDataModule, CourseInfo, CourseModule, CourseVersion, Link, ModuleInfo,
-    ModuleLink, ModulePage, ModuleTemplate, Question, QuizData, QuizOption,
+    CourseData, CourseDataModule, CourseHomeData, CourseHomeTemplate, CourseInfo, CourseModule,
+    CourseVersion, Link, ModuleInfo, ModuleLink, ModulePage, ModuleTemplate, Question, QuizData,
+    QuizOption,
 };
 
 /// The course home, relative to the site root.
-const HOME_URL: &str = "course/index.html";
+pub(super) const HOME_URL: &str = "course/index.html";
 
-/// The declaration page, relative to the site root.
-const DECLARATION_URL: &str = "course/declaration.html";
+/// A policy's declaration page, relative to the site root.
+pub(super) fn declaration_url(policy: &str) -> String {
+    format!("course/{policy}/declaration.html")
+}
 
 /// A module's page, relative to the site root.
-pub(super) fn module_url(module: &str) -> String {
-    format!("course/{module}.html")
+pub(super) fn module_url(policy: &str, module: &str) -> String {
+    format!("course/{policy}/{module}.html")
 }
 
 impl<'a> Prepared<'a> {
-    /// The pages of a course module, in reading order, with their
-    /// positions in the site's entries.
-    fn module_pages(&self, module: &str) -> Vec<(usize, &'a Page)> {
+    /// The pages of module `module` of policy `p`, in reading order, with
+    /// their positions in the site's entries.
+    fn module_pages(&self, p: usize, module: &str) -> Vec<(usize, &'a Page)> {
         self.entries
             .iter()
             .enumerate()
+            .filter(|(i, _)| self.entry_policy[*i] == Some(p))
             .filter_map(|(i, e)| Some((i, e.page?)))
-            .filter(|(_, p)| p.front.module.as_deref() == Some(module))
+            .filter(|(_, page)| page.front.module.as_deref() == Some(module))
             .collect()
     }
 
@@ -44,21 +49,23 @@ impl<'a> Prepared<'a> {
         words.div_ceil(200).max(1)
     }
 
-    /// The `course` variable, or `None` without quizzes.
-    pub(super) fn course_info(&self) -> Option<CourseInfo<'_>> {
+    /// Policy `p`'s `course` variable, or `None` when it has no quizzes.
+    pub(super) fn course_info(&self, p: usize) -> Option<CourseInfo<'_>> {
         let site = self.site;
-        let quizzes = &site.quizzes;
+        let policy = site.policy(p);
+        let built = &site.policies[p];
+        let quizzes = &built.quizzes;
         if quizzes.is_empty() {
             return None;
         }
         let modules = quizzes
             .iter()
             .map(|q| {
-                let pages = self.module_pages(&q.module);
+                let pages = self.module_pages(p, &q.module);
                 CourseModule {
                     id: &q.module,
                     title: &q.title,
-                    url: module_url(&q.module),
+                    url: module_url(&policy.id, &q.module),
                     pass_mark: q.pass_mark,
                     question_count: q.questions.len(),
                     reading_minutes: self.reading_minutes(&pages),
@@ -72,7 +79,7 @@ impl<'a> Prepared<'a> {
                 }
             })
             .collect();
-        let history = site.history();
+        let history = site.history(p);
         let data = CourseData {
             history: history
                 .iter()
@@ -83,33 +90,38 @@ impl<'a> Prepared<'a> {
                     minor: v.minor,
                 })
                 .collect(),
-            label: &site.policy().version,
+            label: &policy.version,
             modules: quizzes
                 .iter()
                 .map(|q| CourseDataModule {
                     id: &q.module,
                     pass_mark: q.pass_mark,
                     title: &q.title,
-                    url: module_url(&q.module),
+                    url: module_url(&policy.id, &q.module),
                 })
                 .collect(),
             office_email: &site.config.office_email,
+            policy: &policy.id,
+            policy_title: &policy.title,
             site: &site.config.id,
             site_title: &site.config.title,
-            version: &site.version_id,
+            version: &built.version_id,
         };
         Some(CourseInfo {
+            policy: &policy.id,
+            title: &policy.title,
+            label: &policy.version,
             url: HOME_URL,
-            declaration_url: DECLARATION_URL,
+            declaration_url: declaration_url(&policy.id),
             modules,
             data_json: crate::util::html::script_json(&data),
         })
     }
 
-    /// Module `index`'s questions, each with a link to the paragraph it
-    /// comes from.
-    fn questions(&self, index: usize) -> Vec<Question<'_>> {
-        self.site.quizzes[index]
+    /// The questions of module `index` of policy `p`, each with a link to
+    /// the paragraph it comes from.
+    fn questions(&self, p: usize, index: usize) -> Vec<Question<'_>> {
+        self.site.policies[p].quizzes[index]
             .questions
             .iter()
             .map(|q| {
@@ -118,14 +130,7 @@ impl<'a> Prepared<'a> {
                     explain: &q.explain,
                     id: &q.id,
                     kind: q.kind,
-                    options: q
-                        .choices()
-                        .into_iter()
-                        .map(|c| QuizOption {
-                            correct: c.correct,
-                            text: c.text,
-                        })
-                        .collect(),
+                    options: self.options_of(q),
                     policy_title,
                     policy_url,
                     prompt: &q.prompt,
@@ -134,32 +139,66 @@ impl<'a> Prepared<'a> {
             .collect()
     }
 
-    /// The `module` variable of module `index`'s page.
-    fn module_info<'s>(&'s self, index: usize, questions: &'s [Question<'s>]) -> ModuleInfo<'s> {
-        let quizzes = &self.site.quizzes;
+    /// A question's options as shown: a true/false question's two in the
+    /// site's language.
+    fn options_of(&self, q: &crate::course::quiz::Question) -> Vec<QuizOption> {
+        let strings = &self.site.strings;
+        let words = [
+            strings.text("module.answer_true", &[]),
+            strings.text("module.answer_false", &[]),
+        ];
+        let true_false = q.kind == crate::course::quiz::Kind::TrueFalse;
+        q.choices()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| QuizOption {
+                correct: c.correct,
+                text: match words.get(i) {
+                    Some(word) if true_false => word.clone(),
+                    _ => c.text,
+                },
+            })
+            .collect()
+    }
+
+    /// The `module` variable of the page of module `index` of policy `p`.
+    fn module_info<'s>(
+        &'s self,
+        p: usize,
+        index: usize,
+        questions: &'s [Question<'s>],
+    ) -> ModuleInfo<'s> {
+        let policy = &self.site.policy(p).id;
+        let quizzes = &self.site.policies[p].quizzes;
         let quiz = &quizzes[index];
-        let pages = self.module_pages(&quiz.module);
-        let url = module_url(&quiz.module);
+        let pages = self.module_pages(p, &quiz.module);
+        let url = module_url(policy, &quiz.module);
         let mut taken = std::collections::HashSet::new();
         let page_texts = pages
             .iter()
-            .map(|&(i, p)| {
-                // The page's text moves into course/: its links are
-                // rewritten to reach the same files from there, its
+            .map(|&(i, page)| {
+                // The page's text moves into course/<policy>/: its links
+                // are rewritten to reach the same files from there, its
                 // `#anchor` links go back to the page, and its ids are
                 // its own.
-                let anchor = elsewhere::part_anchor(&p.source, &mut taken);
+                let anchor = elsewhere::part_anchor(&page.source, &mut taken);
                 ModulePage {
                     title: &self.titles[i],
                     url: &self.urls[i],
-                    content: elsewhere::render_part(p, &self.urls[i], &url, &anchor, true),
+                    content: elsewhere::render_part(
+                        page,
+                        (&self.urls[i], &url),
+                        &anchor,
+                        true,
+                        self.site.strings.markdown_labels(),
+                    ),
                 }
             })
             .collect();
         let neighbour = |j: Option<usize>| {
             j.and_then(|j| quizzes.get(j)).map(|q| ModuleLink {
                 title: &q.title,
-                url: module_url(&q.module),
+                url: module_url(policy, &q.module),
             })
         };
         let data = QuizData {
@@ -180,54 +219,76 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The course home, one page per module and the declaration; returns
-    /// how many pages.
+    /// The course home (when any policy has a course), and each policy's
+    /// modules and declaration; returns how many pages.
     pub(super) fn render_course(&self, out: &Pages<'_>) -> Result<usize> {
-        let quizzes = &self.site.quizzes;
-        if quizzes.is_empty() {
+        let site = self.site;
+        let courses: Vec<CourseInfo<'_>> = (0..site.policies.len())
+            .filter_map(|p| self.course_info(p))
+            .collect();
+        if courses.is_empty() {
             return Ok(0);
         }
-        let mut pages = vec![
-            ("course.html", HOME_URL.to_string(), "Staff course", None),
-            (
-                "declaration.html",
-                DECLARATION_URL.to_string(),
-                "Declaration",
-                None,
-            ),
-        ];
-        for (i, quiz) in quizzes.iter().enumerate() {
+        let strings = &site.strings;
+        let home_title = strings.text("course.name", &[]);
+        let home = CourseHomeData {
+            office_email: &site.config.office_email,
+            policies: courses.iter().map(|c| c.policy).collect(),
+            site: &site.config.id,
+            site_title: &site.config.title,
+        };
+        let context = CourseHomeTemplate {
+            generated: self.generated_template(HOME_URL, &home_title, None),
+            home_json: crate::util::html::script_json(&home),
+            courses,
+        };
+        out.write("course.html", HOME_URL, None, &context)?;
+        let mut pages = Vec::new();
+        for (p, built) in site.policies.iter().enumerate() {
+            if built.quizzes.is_empty() {
+                continue;
+            }
+            let policy = &site.policy(p).id;
             pages.push((
-                "module.html",
-                module_url(&quiz.module),
-                &quiz.title,
-                Some(i),
+                p,
+                declaration_url(policy),
+                strings.text("declaration.title", &[]),
+                None,
             ));
+            for (i, quiz) in built.quizzes.iter().enumerate() {
+                pages.push((
+                    p,
+                    module_url(policy, &quiz.module),
+                    quiz.title.clone(),
+                    Some(i),
+                ));
+            }
         }
         let results: Vec<Result<()>> = pages
             .par_iter()
-            .map(|(template, url, title, module)| {
-                let mut generated = self.generated_template(url, title);
+            .map(|(p, url, title, module)| {
+                let mut generated = self.generated_template(url, title, Some(*p));
                 match module {
                     Some(i) => {
+                        let quiz = &site.policies[*p].quizzes[*i];
                         // The module shows its pages' text, and their code.
-                        generated.place.page_has_code = (self.module_pages(&quizzes[*i].module))
+                        generated.place.page_has_code = (self.module_pages(*p, &quiz.module))
                             .iter()
                             .any(|&(j, _)| self.rendered[j].highlighted);
-                        let questions = self.questions(*i);
+                        let questions = self.questions(*p, *i);
                         let context = ModuleTemplate {
                             generated,
-                            module: self.module_info(*i, &questions),
+                            module: self.module_info(*p, *i, &questions),
                         };
-                        out.write(template, url, &context)
+                        out.write("module.html", url, Some(*p), &context)
                     }
-                    None => out.write(template, url, &generated),
+                    None => out.write("declaration.html", url, Some(*p), &generated),
                 }
             })
             .collect();
         for result in results {
             result?;
         }
-        Ok(pages.len())
+        Ok(pages.len() + 1)
     }
 }

@@ -53,13 +53,14 @@ pub(crate) fn part_anchor(source: &str, taken: &mut HashSet<String>) -> String {
 /// `page`'s text (its own page at `page_url`) as shown on the output page
 /// `shown_at`, with its ids starting `anchor--` and its headings one level
 /// down. With `anchors_home`, `#anchor` links go back to the page itself
-/// (a module page); without, they stay on the shared document.
+/// (a module page); without, they stay on the shared document. `labels`:
+/// the generator's words, in the site's language.
 pub(crate) fn render_part(
     page: &Page,
-    page_url: &str,
-    shown_at: &str,
+    (page_url, shown_at): (&str, &str),
     anchor: &str,
     anchors_home: bool,
+    labels: markdown::Labels<'_>,
 ) -> String {
     let prefix = folder_prefix(shown_at, page_url);
     let ids = format!("{anchor}--");
@@ -67,6 +68,7 @@ pub(crate) fn render_part(
         link_prefix: &prefix,
         page_url: anchors_home.then_some(page_url),
         id_prefix: &ids,
+        labels,
     };
     let html = markdown::render(&page.body, page.body_line, &options).html;
     headings_down(&html)

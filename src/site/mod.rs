@@ -20,7 +20,7 @@ use crate::course::quiz::{self, Quiz};
 use crate::course::tool::Tool;
 use crate::error::{Diagnostic, Error, Result, into_result};
 use crate::markdown::{self, RenderOptions, Rendered};
-use crate::render::{Renderer, Shared, Theme};
+use crate::render::{Renderer, Shared, Strings, Theme};
 use crate::versions::PublishedVersion;
 
 mod course;
@@ -47,13 +47,21 @@ pub(crate) struct Site {
     pub(crate) content: Section,
     /// Non-Markdown files in `content/`.
     pub(crate) assets: Assets,
-    /// The policy version id of this content (SPEC §5).
-    pub(crate) version_id: String,
     /// Templates and static files.
     pub(crate) theme: Theme,
-    /// The course's module quizzes, in course order.
+    /// The interface's words in the site's language.
+    pub(crate) strings: Strings,
+    /// Each policy of `config.policies` (same order) as it is built.
+    pub(crate) policies: Vec<PolicyBuild>,
+}
+
+/// One policy of the library as the site builds it.
+pub(crate) struct PolicyBuild {
+    /// The policy version id of its current content (SPEC §5).
+    pub(crate) version_id: String,
+    /// Its course's module quizzes, in course order (none: read-only).
     quizzes: Vec<Quiz>,
-    /// The published versions, oldest first (`versions.yaml`).
+    /// Its published versions, oldest first (`versions.yaml`).
     published: Vec<PublishedVersion>,
 }
 
@@ -66,6 +74,10 @@ pub(crate) struct Prepared<'a> {
     pub(crate) rendered: Vec<Rendered>,
     /// Warnings found on the way.
     pub(crate) warnings: Vec<Diagnostic>,
+    /// The policy (index into `Site::policies`) each entry belongs to.
+    entry_policy: Vec<Option<usize>>,
+    /// Each policy's front page, as a position in `entries`.
+    policy_starts: Vec<Option<usize>>,
     /// Content path → position in `entries`.
     by_source: std::collections::HashMap<&'a str, usize>,
     /// Each entry's URL and title, made once for every page's navigation.
@@ -87,13 +99,16 @@ impl Site {
     /// Loads everything under `root`, reporting all problems at once.
     pub(crate) fn load(root: &Path) -> Result<Site> {
         let config = SiteConfig::load(root);
-        // The version id reads every file again: do it while the pages parse.
-        let (content, version_id) = rayon::join(
+        // The version ids read every file again: do it while the pages parse.
+        let (content, version_ids) = rayon::join(
             || content::load(root),
             || match &config {
-                // TODO(13): one version id per policy.
-                Ok(config) => crate::versions::policy_version_id(root, &config.policies[0].id),
-                Err(_) => Ok(String::new()),
+                Ok(config) => config
+                    .policies
+                    .par_iter()
+                    .map(|p| crate::versions::policy_version_id(root, &p.id))
+                    .collect::<Result<Vec<String>>>(),
+                Err(_) => Ok(Vec::new()),
             },
         );
         let quizzes = match &config {
@@ -120,41 +135,86 @@ impl Site {
             }
         };
         let theme = Theme::load(root, &config.theme)?;
-        let version_id = version_id?;
+        let strings = Strings::load(root, &theme, &config)?;
+        let version_ids = version_ids?;
         let published = crate::versions::load_published(root)?;
+        let policies = config
+            .policies
+            .iter()
+            .zip(version_ids)
+            .map(|(policy, version_id)| PolicyBuild {
+                version_id,
+                quizzes: quizzes
+                    .iter()
+                    .filter(|q| q.policy == policy.id)
+                    .cloned()
+                    .collect(),
+                published: crate::versions::of_policy(&published, &policy.id)
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
         let mut site = Site {
             root: root.to_path_buf(),
             config,
             content,
             assets,
-            version_id,
             theme,
-            quizzes,
-            published,
+            strings,
+            policies,
         };
         site.order_course();
         Ok(site)
     }
 
-    /// TODO(13): the policy being built, until the site builds every one.
-    pub(crate) fn policy(&self) -> &crate::config::PolicyConfig {
-        &self.config.policies[0]
+    /// Policy `p`'s settings in site.yaml.
+    pub(crate) fn policy(&self, p: usize) -> &crate::config::PolicyConfig {
+        &self.config.policies[p]
+    }
+
+    /// The policy a content folder (`""`, `parents`, `behaviour/staff` …)
+    /// belongs to: the one its top folder names, if any.
+    pub(crate) fn policy_of(&self, dir: &str) -> Option<usize> {
+        let top = dir.split('/').next().unwrap_or("");
+        if top.is_empty() {
+            return None;
+        }
+        self.config.policies.iter().position(|p| p.id == top)
+    }
+
+    /// The policy a content path (`behaviour/roles.md`) belongs to.
+    pub(crate) fn policy_of_source(&self, source: &str) -> Option<usize> {
+        match source.rsplit_once('/') {
+            Some((dir, _)) => self.policy_of(dir),
+            None => None,
+        }
     }
 
     /// Puts the course's modules in the order of their pages: a module
     /// comes where its first page comes in reading order (a module without
     /// pages, which the checks refuse, goes last).
     fn order_course(&mut self) {
-        let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut first: std::collections::HashMap<(usize, String), usize> =
+            std::collections::HashMap::new();
         for (i, entry) in self.entries().iter().enumerate() {
+            let Some(p) = self.policy_of(&entry.section.dir) else {
+                continue;
+            };
             if let Some(module) = entry.page.and_then(|p| p.front.module.as_ref()) {
-                first.entry(module.clone()).or_insert(i);
+                first.entry((p, module.clone())).or_insert(i);
             }
         }
-        self.quizzes.sort_by(|a, b| {
-            let at = |q: &Quiz| first.get(&q.module).copied().unwrap_or(usize::MAX);
-            (at(a), &a.module).cmp(&(at(b), &b.module))
-        });
+        for (p, policy) in self.policies.iter_mut().enumerate() {
+            policy.quizzes.sort_by(|a, b| {
+                let at = |q: &Quiz| {
+                    first
+                        .get(&(p, q.module.clone()))
+                        .copied()
+                        .unwrap_or(usize::MAX)
+                };
+                (at(a), &a.module).cmp(&(at(b), &b.module))
+            });
+        }
     }
 
     /// Renders every page's Markdown and checks links and anchors.
@@ -163,13 +223,26 @@ impl Site {
             .entries()
             .par_iter()
             .map(|entry| match entry.page {
-                Some(page) => {
-                    markdown::render(&page.body, page.body_line, &RenderOptions::default())
-                }
+                Some(page) => self.render_markdown(page),
                 None => Rendered::default(),
             })
             .collect();
         self.prepare_rendered(rendered)
+    }
+
+    /// One page's Markdown, on its own page, with the generator's words
+    /// in the site's language.
+    pub(crate) fn render_markdown(&self, page: &content::Page) -> Rendered {
+        let options = RenderOptions {
+            labels: self.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        markdown::render(&page.body, page.body_line, &options)
+    }
+
+    /// A renderer of the site's theme, in the site's language.
+    pub(crate) fn renderer(&self) -> Result<Renderer> {
+        Renderer::new(&self.theme, &self.strings)
     }
 
     /// Like `Site::prepare`, with each page's Markdown already rendered
@@ -177,6 +250,17 @@ impl Site {
     /// rebuilds.
     pub(crate) fn prepare_rendered(&self, rendered: Vec<Rendered>) -> Result<Prepared<'_>> {
         let entries = self.entries();
+        let entry_policy: Vec<Option<usize>> = entries
+            .iter()
+            .map(|e| self.policy_of(&e.section.dir))
+            .collect();
+        let policy_starts = (self.config.policies.iter())
+            .map(|p| {
+                entries
+                    .iter()
+                    .position(|e| e.is_index && e.section.dir == p.id)
+            })
+            .collect();
         let by_source: std::collections::HashMap<&str, usize> = entries
             .iter()
             .enumerate()
@@ -200,12 +284,14 @@ impl Site {
         }
         let unprinted = entries
             .iter()
-            .filter(|e| e.is_index && !e.section.printed())
+            .filter(|e| e.is_index && !e.section.dir.is_empty() && !e.section.printed())
             .map(|e| e.section.dir.as_str())
             .collect();
         let mut prepared = Prepared {
             site: self,
             entries,
+            entry_policy,
+            policy_starts,
             rendered,
             warnings: Vec::new(),
             by_source,
@@ -232,17 +318,31 @@ pub(crate) type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 's;
 /// The templates, the variables every page shares, and where pages go.
 struct Pages<'r> {
     renderer: &'r Renderer,
-    shared: Shared,
+    /// The shared variables of each policy's pages (same order as the
+    /// policies), then those of the pages of no policy.
+    shared: Vec<Shared>,
     sink: &'r Sink<'r>,
 }
 
 impl Pages<'_> {
+    /// The shared variables of the pages of `policy` (or of no policy).
+    fn shared(&self, policy: Option<usize>) -> &Shared {
+        let none = self.shared.len() - 1;
+        &self.shared[policy.unwrap_or(none).min(none)]
+    }
+
     /// Renders `template` with `context` and hands the page to the sink
-    /// as `url`.
-    fn write(&self, template: &str, url: &str, context: &impl Serialize) -> Result<()> {
+    /// as `url`; the page belongs to `policy`.
+    fn write(
+        &self,
+        template: &str,
+        url: &str,
+        policy: Option<usize>,
+        context: &impl Serialize,
+    ) -> Result<()> {
         let html = self
             .renderer
-            .render(template, &self.shared, context)
+            .render(template, self.shared(policy), context)
             .map_err(Error::input)?;
         (self.sink)(url, html.as_bytes())
     }
@@ -252,9 +352,17 @@ impl Prepared<'_> {
     /// Renders every output file and hands each to `sink`; returns the
     /// number of pages. Pages are rendered in parallel.
     pub(crate) fn render_all(&self, renderer: &Renderer, sink: &Sink<'_>) -> Result<usize> {
+        let scopes: Vec<Option<usize>> = (0..self.site.policies.len())
+            .map(Some)
+            .chain([None])
+            .collect();
+        let shared = scopes
+            .par_iter()
+            .map(|&p| renderer.share(&self.common(p)))
+            .collect::<Result<Vec<Shared>>>()?;
         let out = Pages {
             renderer,
-            shared: renderer.share(&self.common())?,
+            shared,
             sink,
         };
         // The search index is written while the pages render.
@@ -330,7 +438,7 @@ pub fn today() -> chrono::NaiveDate {
 pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warnings(root, &site.config, today()));
@@ -366,7 +474,7 @@ pub fn build(out: &OutputFolder) -> Result<BuildSummary> {
     let root = out.root();
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
-    let renderer = Renderer::new(&site.theme)?;
+    let renderer = site.renderer()?;
     let mut pages = 0;
     output::write_atomically(out.path(), |dir| {
         pages = write_files(&prepared, &renderer, dir)?;

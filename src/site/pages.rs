@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::markdown;
 use crate::render::context::{
     Common, GeneratedTemplate, Link, Nav, NavPage, NavSection, NotFoundTemplate, PageHead,
-    PageInfo, PageTemplate, Place, Print, PrintPage, PrintTemplate, SectionInfo, SubSection,
+    PageInfo, PageTemplate, Place, PolicyInfo, PolicySummary, Print, PrintPage, PrintTemplate,
+    SectionInfo, SiteInfo, SubSection, VersionInfo, readers,
 };
 
 /// One page of the site in reading order: a Markdown page, or a section's
@@ -98,8 +99,9 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// What every template receives.
-    pub(super) fn common(&self) -> Common<'_> {
+    /// What every template receives: on the pages of `policy` (an index
+    /// into `Site::policies`), that policy's variables too.
+    pub(super) fn common(&self, policy: Option<usize>) -> Common<'_> {
         let site = self.site;
         let parents = site
             .content
@@ -108,14 +110,54 @@ impl<'a> Prepared<'a> {
             .find(|s| s.dir == "parents")
             .and_then(|s| self.starts.get(s.dir.as_str()))
             .map(|&j| self.link(j));
-        Common::new(
-            &site.config,
-            site.policy(),
-            &site.version_id,
-            site.is_published(),
-            self.course_info(),
+        let policies = (0..site.policies.len())
+            .map(|p| PolicySummary {
+                policy: self.policy_info(p),
+                version: VersionInfo::new(
+                    (site.policy(p), &site.strings),
+                    &site.policies[p].version_id,
+                    site.is_published(p),
+                ),
+                module_count: site.policies[p].quizzes.len(),
+            })
+            .collect();
+        Common {
+            site: SiteInfo::new(&site.config),
+            policy: policy.map(|p| self.policy_info(p)),
+            version: policy.map(|p| {
+                VersionInfo::new(
+                    (site.policy(p), &site.strings),
+                    &site.policies[p].version_id,
+                    site.is_published(p),
+                )
+            }),
+            course: policy.and_then(|p| self.course_info(p)),
+            policies,
             parents,
-        )
+            generator: format!("handbook {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// `policy` for the pages of policy `p`.
+    pub(super) fn policy_info(&self, p: usize) -> PolicyInfo<'_> {
+        let policy = self.site.policy(p);
+        PolicyInfo {
+            id: &policy.id,
+            title: &policy.title,
+            aim: policy.aim.as_deref(),
+            owner: &policy.owner,
+            readers: readers(policy, &self.site.strings),
+            url: format!("{}/index.html", policy.id),
+            print_url: self
+                .policy_section(p)
+                .and_then(|section| self.print_url(section)),
+            versions_url: super::history::versions_url(&policy.id),
+        }
+    }
+
+    /// Policy `p`'s folder, `content/<policy>/`.
+    pub(super) fn policy_section(&self, p: usize) -> Option<&'a Section> {
+        self.policy_starts[p].map(|j| self.entries[j].section)
     }
 
     /// `nav.sections`: the home page and the top-level sections, `current`
@@ -126,7 +168,10 @@ impl<'a> Prepared<'a> {
             url: "index.html",
             current: url == "index.html",
         }];
-        for s in &self.site.content.sections {
+        // The policies in site.yaml order, then the other sections.
+        let mut tops: Vec<&Section> = self.site.content.sections.iter().collect();
+        tops.sort_by_key(|s| self.site.policy_of(&s.dir).map_or((1, 0), |p| (0, p)));
+        for s in tops {
             if let Some(&j) = self.starts.get(s.dir.as_str()) {
                 sections.push(NavSection {
                     title: &self.titles[j],
@@ -258,13 +303,34 @@ impl<'a> Prepared<'a> {
     }
 
     /// The context of a page made by handbook rather than from content:
-    /// it sits in the root section.
+    /// it sits in the root section, or for a page of policy `policy`, in
+    /// that policy's folder.
     pub(super) fn generated_template<'s>(
         &'s self,
         url: &'s str,
         title: &'s str,
+        policy: Option<usize>,
     ) -> GeneratedTemplate<'s> {
-        let content = &self.site.content;
+        let start = policy.and_then(|p| self.policy_starts[p]);
+        let section = match start {
+            Some(j) => SectionInfo {
+                title: &self.titles[j],
+                summary: None,
+                url: &self.urls[j],
+                content: "",
+                print_url: self.print_url(self.entries[j].section),
+            },
+            None => SectionInfo {
+                title: &self.titles[0],
+                summary: None,
+                url: "index.html",
+                content: "",
+                print_url: None,
+            },
+        };
+        let top_dir = start.map_or("", |j| self.entries[j].section.dir.as_str());
+        let mut breadcrumbs = vec![self.link(0)];
+        breadcrumbs.extend(start.map(|j| self.link(j)));
         GeneratedTemplate {
             root: root_prefix(url),
             page: PageHead {
@@ -273,21 +339,15 @@ impl<'a> Prepared<'a> {
                 url,
             },
             place: Place {
-                section: SectionInfo {
-                    title: &self.titles[0],
-                    summary: None,
-                    url: "index.html",
-                    content: "",
-                    print_url: self.print_url(content),
-                },
+                section,
                 nav: Nav {
-                    sections: self.nav_sections(url, ""),
+                    sections: self.nav_sections(url, top_dir),
                     pages: Vec::new(),
                     pages_before: 0,
                     pages_after: 0,
                     prev: None,
                     next: None,
-                    breadcrumbs: vec![self.link(0)],
+                    breadcrumbs,
                     subsections: Vec::new(),
                 },
                 page_has_code: false,
@@ -304,7 +364,11 @@ impl<'a> Prepared<'a> {
                 let entry = &self.entries[i];
                 let html = out
                     .renderer
-                    .render(entry.template(), &out.shared, &self.page_template(i))
+                    .render(
+                        entry.template(),
+                        out.shared(self.entry_policy[i]),
+                        &self.page_template(i),
+                    )
                     .map_err(|mut d| {
                         if let Some(page) = entry.page {
                             d.message =
@@ -318,24 +382,41 @@ impl<'a> Prepared<'a> {
         gather(results)
     }
 
-    /// The policy's printable page: every page of the policy in reading
+    /// Every policy's printable page; returns how many.
+    pub(super) fn render_print_pages(&self, out: &Pages<'_>) -> Result<usize> {
+        let mut count = 0;
+        for p in 0..self.site.policies.len() {
+            count += self.render_print_page(out, p)?;
+        }
+        Ok(count)
+    }
+
+    /// Policy `p`'s printable page: every page of the policy in reading
     /// order, sub-folders included (but not a section that says `print:
     /// false`), each a part whose headings sit one level below its title.
     /// Returns how many pages (0 or 1).
-    pub(super) fn render_print_pages(&self, out: &Pages<'_>) -> Result<usize> {
-        let policy = &self.site.content;
+    fn render_print_page(&self, out: &Pages<'_>, p: usize) -> Result<usize> {
+        let (Some(start), Some(policy)) = (self.policy_starts[p], self.policy_section(p)) else {
+            return Ok(0);
+        };
         let Some(url) = self.print_url(policy) else {
             return Ok(0);
         };
         let mut taken = std::collections::HashSet::new();
-        let pages = self
-            .printed_entries()
-            .into_iter()
-            .filter(|&j| j != 0)
-            .map(|j| {
+        let printed = self.printed_entries(p);
+        let pages = printed
+            .iter()
+            .filter(|&&j| j != start)
+            .map(|&j| {
                 let page = self.entries[j].page.expect("printed entries have a page");
                 let anchor = elsewhere::part_anchor(&page.source, &mut taken);
-                let content = elsewhere::render_part(page, &self.urls[j], &url, &anchor, false);
+                let content = elsewhere::render_part(
+                    page,
+                    (&self.urls[j], &url),
+                    &anchor,
+                    false,
+                    self.site.strings.markdown_labels(),
+                );
                 PrintPage {
                     title: &self.titles[j],
                     anchor,
@@ -344,7 +425,7 @@ impl<'a> Prepared<'a> {
                 }
             })
             .collect();
-        let title = format!("{} (printable)", policy.title());
+        let title = format!("{} (printable)", self.titles[start]);
         let mut context = PrintTemplate {
             root: root_prefix(&url),
             page: PageHead {
@@ -352,39 +433,44 @@ impl<'a> Prepared<'a> {
                 summary: None,
                 url: &url,
             },
-            place: self.place(0),
-            tool: self.tool(0),
+            place: self.place(start),
+            tool: self.tool(start),
             print: Print { pages },
         };
         // The print page shows every page's text, and their code.
-        context.place.page_has_code |= (self.printed_entries().into_iter())
-            .any(|j| self.entries[j].page.is_some() && self.rendered[j].highlighted);
-        out.write("print.html", &url, &context)?;
+        context.place.page_has_code |= (printed.iter())
+            .any(|&j| self.entries[j].page.is_some() && self.rendered[j].highlighted);
+        out.write("print.html", &url, Some(p), &context)?;
         Ok(1)
     }
 
-    /// The entries the printable page holds, in reading order: every one
-    /// with a Markdown page, except those in (or under) a section that
-    /// says `print: false`.
-    pub(super) fn printed_entries(&self) -> Vec<usize> {
+    /// The entries policy `p`'s printable page holds, in reading order:
+    /// every one of the policy with a Markdown page, except those in (or
+    /// under) a section that says `print: false`.
+    pub(super) fn printed_entries(&self, p: usize) -> Vec<usize> {
         (0..self.entries.len())
             .filter(|&j| {
                 let entry = &self.entries[j];
-                entry.page.is_some() && self.is_printed(&entry.section.dir)
+                self.entry_policy[j] == Some(p)
+                    && entry.page.is_some()
+                    && self.is_printed(&entry.section.dir)
             })
             .collect()
     }
 
-    /// Whether the pages of the folder `dir` are on the printable page.
+    /// Whether the pages of the folder `dir` are on their policy's
+    /// printable page.
     fn is_printed(&self, dir: &str) -> bool {
         !self.unprinted.iter().any(|left_out| within(dir, left_out))
     }
 
-    /// The policy's printable page, for a page of `section`: `None` when
-    /// the policy has none (`print: false` on its `_index.md`) or the
-    /// section is left out of it.
-    fn print_url(&self, section: &Section) -> Option<String> {
-        self.is_printed(&section.dir).then(|| PRINT_URL.to_string())
+    /// The printable page of the policy holding `section`: `None` for a
+    /// section of no policy, or when the policy has none (`print: false`
+    /// on its `_index.md`) or the section is left out of it.
+    pub(super) fn print_url(&self, section: &Section) -> Option<String> {
+        let p = self.site.policy_of(&section.dir)?;
+        self.is_printed(&section.dir)
+            .then(|| print_url(&self.site.policy(p).id))
     }
 
     /// The search and not-found pages; returns how many.
@@ -392,7 +478,12 @@ impl<'a> Prepared<'a> {
         out.write(
             "search.html",
             "search.html",
-            &self.generated_template("search.html", "Search"),
+            None,
+            &self.generated_template(
+                "search.html",
+                &self.site.strings.text("search.title", &[]),
+                None,
+            ),
         )?;
         let style = self
             .site
@@ -401,30 +492,46 @@ impl<'a> Prepared<'a> {
             .get("style.css")
             .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
             .unwrap_or_default();
+        let not_found_title = self.site.strings.text("not_found.title", &[]);
         let context = NotFoundTemplate {
-            generated: self.generated_template("404.html", "Page not found"),
+            generated: self.generated_template("404.html", &not_found_title, None),
             // `</style>` (or any `</`) would end the element early.
             inline_style: style.replace("</", "<\\/"),
         };
-        out.write("404.html", "404.html", &context)?;
+        out.write("404.html", "404.html", None, &context)?;
         Ok(2)
     }
 
-    /// The search index as a script.
+    /// The search index as a script: each page with the policy (or the
+    /// section, e.g. family learning) it is from.
     pub(super) fn search_script(&self) -> String {
         crate::search::script(
             self.entries
                 .iter()
                 .enumerate()
                 .filter(|(_, entry)| entry.page.is_some())
-                .map(|(i, _)| {
+                .map(|(i, entry)| {
                     (
                         self.titles[i].as_str(),
                         self.urls[i].as_str(),
+                        self.from(i, entry),
                         &self.rendered[i].parts[..],
                     )
                 }),
         )
+    }
+
+    /// Where entry `i` is from, as search results say: its policy's
+    /// title, or its top-level section's (empty for the home page).
+    fn from(&self, i: usize, entry: &Entry<'_>) -> &str {
+        if let Some(p) = self.entry_policy[i] {
+            return &self.site.policy(p).title;
+        }
+        let top = entry.section.dir.split('/').next().unwrap_or("");
+        match self.starts.get(top) {
+            Some(&j) if !top.is_empty() => &self.titles[j],
+            _ => "",
+        }
     }
 }
 
@@ -452,8 +559,10 @@ fn nav_window(len: usize, current: Option<usize>) -> (std::ops::Range<usize>, us
     }
 }
 
-/// The policy's printable page, relative to the site root.
-pub(super) const PRINT_URL: &str = "print.html";
+/// A policy's printable page, relative to the site root.
+pub(super) fn print_url(policy: &str) -> String {
+    format!("{policy}/print.html")
+}
 
 /// True when the folder `dir` is `section` or inside it.
 fn within(dir: &str, section: &str) -> bool {

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::Prepared;
-use super::pages::PRINT_URL;
 use crate::error::Diagnostic;
 
 /// Folders of the output that handbook fills itself: nothing in
@@ -22,15 +21,22 @@ const RESERVED_FOLDERS: &[(&str, &str)] = &[
 /// Files handbook writes itself at the root of the output, and what each
 /// one is.
 const RESERVED_FILES: &[(&str, &str)] = &[
-    (PRINT_URL, "the printable policy"),
     ("search.html", "the search page"),
     ("search-index.js", "the search index"),
     ("404.html", "the page-not-found page"),
-    ("versions.html", "the version history"),
     ("syntax.css", "the colours of highlighted code"),
-    ("course/index.html", "the course home"),
-    ("course/declaration.html", "the course's declaration"),
+    (super::course::HOME_URL, "the course home"),
 ];
+
+/// Files handbook writes itself in each policy's folder of the output
+/// (`<policy>/print.html` …), and what each one is.
+const POLICY_FILES: &[(&str, &str)] = &[
+    ("print.html", "the printable policy"),
+    ("versions.html", "the version history"),
+];
+
+/// Folders handbook fills itself in each policy's folder of the output.
+const POLICY_FOLDERS: &[(&str, &str)] = &[("changes", "the \"what changed\" pages")];
 
 /// Who writes a file of the output.
 #[derive(Clone)]
@@ -107,6 +113,18 @@ impl Prepared<'_> {
             .iter()
             .map(|(path, what)| (path.to_string(), Origin::Reserved(what.to_string())))
             .collect();
+        for policy in &site.config.policies {
+            for (name, what) in POLICY_FILES {
+                out.push((
+                    format!("{}/{name}", policy.id),
+                    Origin::Reserved(format!("{what} of {}", policy.title)),
+                ));
+            }
+            out.push((
+                super::course::declaration_url(&policy.id),
+                Origin::Reserved(format!("the declaration of {}", policy.title)),
+            ));
+        }
         for name in site.theme.statics.keys() {
             out.push((
                 name.clone(),
@@ -128,9 +146,9 @@ impl Prepared<'_> {
                 out.push((asset.clone(), Origin::Asset(file)));
             }
         }
-        for quiz in &site.quizzes {
+        for quiz in site.policies.iter().flat_map(|p| &p.quizzes) {
             out.push((
-                super::course::module_url(&quiz.module),
+                super::course::module_url(&quiz.policy, &quiz.module),
                 Origin::Module(quiz.file.clone(), quiz.module_line, quiz.module.clone()),
             ));
         }
@@ -143,10 +161,19 @@ impl Prepared<'_> {
     pub(super) fn validate_outputs(&self) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut seen: HashMap<String, (String, Origin)> = HashMap::new();
+        let mut folders: Vec<(String, String)> = RESERVED_FOLDERS
+            .iter()
+            .map(|(dir, what)| (dir.to_string(), what.to_string()))
+            .collect();
+        for policy in &self.site.config.policies {
+            for (dir, what) in POLICY_FOLDERS {
+                folders.push((format!("{}/{dir}", policy.id), what.to_string()));
+            }
+        }
         for (path, origin) in self.planned() {
-            let reserved_folder = RESERVED_FOLDERS.iter().find(|(dir, _)| {
+            let reserved_folder = folders.iter().find(|(dir, _)| {
                 path.to_lowercase()
-                    .strip_prefix(dir)
+                    .strip_prefix(&dir.to_lowercase())
                     .is_some_and(|rest| rest.starts_with('/'))
             });
             if let (Some((dir, what)), Origin::Page(_) | Origin::Asset(_)) =
@@ -199,11 +226,15 @@ mod tests {
 
     #[test]
     fn helps_say_how_to_rename_each_kind_of_source() {
-        let module = Origin::Module(PathBuf::from("quizzes/index.yaml"), 1, "index".into());
+        let module = Origin::Module(
+            PathBuf::from("quizzes/online-safety/declaration.yaml"),
+            1,
+            "declaration".into(),
+        );
         assert!(
             module
-                .rename_help("course/index.html")
-                .contains("module: index-module")
+                .rename_help("course/online-safety/declaration.html")
+                .contains("module: declaration-module")
         );
         let page = Origin::Page(PathBuf::from("content/search.md"));
         assert!(page.rename_help("search.html").contains("search-page.md"));

@@ -252,23 +252,56 @@ impl Prepared<'_> {
         problems
     }
 
-    /// Checks the quizzes against the content: modules have pages and
-    /// every `policy_ref` resolves. Pages naming a module without a quiz
-    /// get a warning.
+    /// Checks each policy's quizzes against its content: modules have
+    /// pages of their own policy and every `policy_ref` resolves. Pages
+    /// naming a module without a quiz get a warning; a page of no policy
+    /// naming a module is an error.
     pub(super) fn validate_course(&self) -> Vec<Diagnostic> {
-        let quizzes = &self.site.quizzes;
-        let modules: HashSet<String> = self
-            .entries
+        let mut problems = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let (Some(page), None) = (entry.page, self.entry_policy[i]) else {
+                continue;
+            };
+            if let Some(module) = &page.front.module {
+                problems.push(
+                    Diagnostic::error(
+                        page.file(),
+                        page.key_line("module"),
+                        format!(
+                            "module `{module}`: this page belongs to no policy, so it can be \
+                             in no course"
+                        ),
+                    )
+                    .help(format!(
+                        "remove `module:`, or move the page into the folder of its policy, \
+                         content/<policy>/, where <policy> is one of {}",
+                        self.site.config.policy_list()
+                    )),
+                );
+            }
+        }
+        for p in 0..self.site.policies.len() {
+            problems.append(&mut self.validate_policy_course(p));
+        }
+        problems
+    }
+
+    /// [`Prepared::validate_course`] for policy `p`.
+    fn validate_policy_course(&self, p: usize) -> Vec<Diagnostic> {
+        let quizzes = &self.site.policies[p].quizzes;
+        let policy = &self.site.policy(p).id;
+        let pages: Vec<&crate::content::Page> = (self.entries.iter().enumerate())
+            .filter(|(i, _)| self.entry_policy[*i] == Some(p))
+            .filter_map(|(_, e)| e.page)
+            .collect();
+        let modules: HashSet<String> = pages
             .iter()
-            .filter_map(|e| e.page.and_then(|p| p.front.module.clone()))
+            .filter_map(|page| page.front.module.clone())
             .collect();
         let resolve = |reference: &str| PolicyLookup::resolve(self, reference);
         let mut problems = quiz::validate_refs(quizzes, &modules, &resolve);
-        if quizzes.is_empty() {
-            return problems;
-        }
         problems.extend(weight_warnings(quizzes));
-        for page in self.entries.iter().filter_map(|e| e.page) {
+        for page in pages {
             let Some(module) = &page.front.module else {
                 continue;
             };
@@ -280,7 +313,7 @@ impl Prepared<'_> {
                         format!("module `{module}` has no quiz, so this page is not in the course"),
                     )
                     .help(format!(
-                        "add quizzes/{module}.yaml, or correct the module name"
+                        "add quizzes/{policy}/{module}.yaml, or correct the module name"
                     )),
                 );
             }

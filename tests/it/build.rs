@@ -46,25 +46,25 @@ fn builds_every_page_with_relative_links_that_resolve() {
     let out = site.path().join("output");
     for file in [
         "index.html",
-        "scope.html",
-        "roles.html",
+        "online-safety/scope.html",
+        "online-safety/roles.html",
         "parents/index.html",
         "parents/commenting.html",
-        "print.html",
+        "online-safety/print.html",
         "search.html",
         "404.html",
         "search-index.js",
         "style.css",
         "syntax.css",
         "course/index.html",
-        "course/scope.html",
-        "course/roles.html",
-        "course/declaration.html",
+        "course/online-safety/scope.html",
+        "course/online-safety/roles.html",
+        "course/online-safety/declaration.html",
     ] {
         assert!(out.join(file).is_file(), "{file} is built");
     }
     assert!(
-        site.read("output/scope.html")
+        site.read("output/online-safety/scope.html")
             .contains("href=\"roles.html#staff\"")
     );
     assert!(
@@ -72,11 +72,13 @@ fn builds_every_page_with_relative_links_that_resolve() {
             .contains("href=\"../scope.html\"")
     );
     assert!(
-        site.read("output/roles.html").contains("hl-"),
+        site.read("output/online-safety/roles.html").contains("hl-"),
         "code is highlighted"
     );
     assert!(
-        !site.read("output/scope.html").contains("syntax.css"),
+        !site
+            .read("output/online-safety/scope.html")
+            .contains("syntax.css"),
         "only pages with code load syntax.css"
     );
 
@@ -130,9 +132,9 @@ fn pages_carry_version_and_review_dates() {
     assert!(site.run(&["build"]).status.success());
     for page in [
         "index.html",
-        "scope.html",
+        "online-safety/scope.html",
         "parents/commenting.html",
-        "print.html",
+        "online-safety/print.html",
         "course/index.html",
     ] {
         let html = site.read(&format!("output/{page}"));
@@ -154,13 +156,13 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(site.run(&["build"]).status.success());
     let before = all_html(&site.path().join("output"));
     site.write(
-        "content/scope.md",
+        "content/online-safety/scope.md",
         "---\ntitle: Scope\nmodule: scope\n---\n[x](missing.md)\n",
     );
     let output = site.run(&["build"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output).contains("content/scope.md:5"),
+        text(&output).contains("content/online-safety/scope.md:5"),
         "{}",
         text(&output)
     );
@@ -232,18 +234,23 @@ fn new_makes_a_handbook_that_builds_and_checks() {
     let output = handbook(&["build", "--root", &target_str]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(target.join("output/index.html").is_file());
-    assert!(target.join("output/print.html").is_file());
+    assert!(target.join("output/example-policy/print.html").is_file());
     // The whole product at once: the course home, its module, the
     // declaration, and the home page pointing to the course.
     let shown = text(&output);
     assert!(!shown.contains("warning"), "{shown}");
-    let module = std::fs::read_to_string(target.join("output/course/essentials.html")).unwrap();
+    let module =
+        std::fs::read_to_string(target.join("output/course/example-policy/essentials.html"))
+            .unwrap();
     assert!(
         module.contains("Who does this policy apply to?"),
         "{module}"
     );
     assert!(module.contains("This policy applies to all staff and volunteers."));
-    for page in ["output/course/index.html", "output/course/declaration.html"] {
+    for page in [
+        "output/course/index.html",
+        "output/course/example-policy/declaration.html",
+    ] {
         assert!(target.join(page).is_file(), "{page}");
     }
     let home = std::fs::read_to_string(target.join("output/index.html")).unwrap();
@@ -260,7 +267,7 @@ fn new_makes_a_handbook_that_builds_and_checks() {
 fn snapshot_of_a_rendered_page() {
     let site = TempSite::new();
     assert!(site.run(&["build"]).status.success());
-    let html = site.read("output/scope.html");
+    let html = site.read("output/online-safety/scope.html");
     let start = html.find("<main").expect("a main landmark");
     let end = html.find("</main>").expect("main is closed") + "</main>".len();
     insta::assert_snapshot!("scope_page_main", &html[start..end]);

@@ -84,10 +84,10 @@ fn check_passes_on_the_small_site_and_lists_all_errors() {
 
     // Loading: every broken file is listed, and site.yaml's problems too.
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         "---\ntitle: R\nmodule: roles\ncolour: red\n---\n",
     );
-    site.write("content/scope.md", "no front matter\n");
+    site.write("content/online-safety/scope.md", "no front matter\n");
     let config = site
         .read("site.yaml")
         .replace("theme: default", "theme: default\nfont: Comic Sans");
@@ -96,11 +96,11 @@ fn check_passes_on_the_small_site_and_lists_all_errors() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        shown.contains("content/roles.md:4: unknown field `colour`"),
+        shown.contains("content/online-safety/roles.md:4: unknown field `colour`"),
         "{shown}"
     );
     assert!(
-        shown.contains("content/scope.md:1: couldn't find front matter"),
+        shown.contains("content/online-safety/scope.md:1: couldn't find front matter"),
         "{shown}"
     );
     assert!(
@@ -194,20 +194,23 @@ fn files_that_start_with_a_byte_order_mark_are_accepted() {
         assert_eq!(output.status.code(), Some(0), "{command:?}\n{shown}");
         assert!(!shown.contains("warning"), "{command:?}\n{shown}");
     }
-    let scope = site.read("output/scope.html");
+    let scope = site.read("output/online-safety/scope.html");
     assert!(scope.contains("<title>Scope"), "the front matter is read");
     assert!(scope.contains("<p id=\"all-staff\">This policy applies to all staff.</p>"));
-    let checklist = site.read("output/checklist.html");
+    let checklist = site.read("output/online-safety/checklist.html");
     assert!(
         checklist.contains("Read the scope page."),
         "the tool is shown"
     );
-    let module = site.read("output/course/scope.html");
+    let module = site.read("output/course/online-safety/scope.html");
     assert!(
         module.contains("Who does the policy apply to?"),
         "the quiz is read"
     );
-    assert!(site.read("output/versions.html").contains("First version."));
+    assert!(
+        site.read("output/online-safety/versions.html")
+            .contains("First version.")
+    );
     for entry in walkdir::WalkDir::new(site.path().join("output")) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "html") {
@@ -227,15 +230,15 @@ fn a_quiz_weight_that_disagrees_with_the_pages_is_a_warning() {
     // scope.md (weight 10) comes before roles.md (20), so the course is
     // scope, roles, whatever the quizzes' weights say.
     let scope = site
-        .read("quizzes/scope.yaml")
+        .read("quizzes/online-safety/scope.yaml")
         .replace("weight: 10", "weight: 99");
-    site.write("quizzes/scope.yaml", &scope);
+    site.write("quizzes/online-safety/scope.yaml", &scope);
     let output = site.run(&["check"]);
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(
         shown.contains(
-            "quizzes/roles.yaml:3: `weight: 20` would put module `roles` before `scope` (weight 99)"
+            "quizzes/online-safety/roles.yaml:3: `weight: 20` would put module `roles` before `scope` (weight 99)"
         ),
         "{shown}"
     );

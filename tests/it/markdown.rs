@@ -62,7 +62,7 @@ fn check_page(name: &str, html: &str) -> usize {
 pub fn site_with_footnotes() -> TempSite {
     let site = TempSite::new();
     site.write(
-        "content/scope.md",
+        "content/online-safety/scope.md",
         "---
 title: Scope
 weight: 10
@@ -123,21 +123,32 @@ fn footnotes_are_unique_and_link_back_on_every_page_that_shows_them() {
     let output = site.run(&["build"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let mut counts = HashMap::new();
-    for page in ["scope.html", "more.html", "course/scope.html", "print.html"] {
+    for page in [
+        "online-safety/scope.html",
+        "more.html",
+        "course/online-safety/scope.html",
+        "online-safety/print.html",
+    ] {
         let html = site.read(&format!("output/{page}"));
         counts.insert(page, check_page(page, &html));
     }
-    assert_eq!(counts["scope.html"], 3);
+    assert_eq!(counts["online-safety/scope.html"], 3);
     assert_eq!(counts["more.html"], 1);
-    assert_eq!(counts["course/scope.html"], 4, "both pages' references");
-    assert_eq!(counts["print.html"], 4, "both pages' references");
+    assert_eq!(
+        counts["course/online-safety/scope.html"], 4,
+        "both pages' references"
+    );
+    assert_eq!(
+        counts["online-safety/print.html"], 4,
+        "both pages' references"
+    );
 
-    let scope = site.read("output/scope.html");
+    let scope = site.read("output/online-safety/scope.html");
     assert!(scope.contains("<h2 id=\"notes\">Notes</h2>"), "{scope}");
     assert!(scope.contains("<li id=\"fn:2\">"), "{scope}");
     assert!(scope.contains("aria-label=\"Back to reference 1 (2)\""));
     // Two pages' `[^1]` on one module page: each note in its own part.
-    let module = site.read("output/course/scope.html");
+    let module = site.read("output/course/online-safety/scope.html");
     assert_eq!(module.matches("<section class=\"footnotes\"").count(), 2);
     let first = module.find("Staff includes supply staff.").unwrap();
     let second = module.find("At the office.").unwrap();
@@ -152,18 +163,29 @@ fn syntax_css_is_linked_wherever_highlighted_code_is_shown() {
     assert!(site.path().join("output/syntax.css").is_file());
     let link = "<link rel=\"stylesheet\" href=\"../syntax.css\">";
     // roles.md (module `roles`) and more.md (module `scope`) have code.
-    for page in ["course/roles.html", "course/scope.html"] {
+    for page in [
+        "course/online-safety/roles.html",
+        "course/online-safety/scope.html",
+    ] {
         let html = site.read(&format!("output/{page}"));
         assert!(html.contains(link), "{page} links syntax.css");
     }
-    for page in ["roles.html", "more.html", "print.html"] {
+    for page in [
+        "online-safety/roles.html",
+        "more.html",
+        "online-safety/print.html",
+    ] {
         let html = site.read(&format!("output/{page}"));
         assert!(
             html.contains("<link rel=\"stylesheet\" href=\"syntax.css\">"),
             "{page} links syntax.css"
         );
     }
-    for page in ["scope.html", "course/index.html", "search.html"] {
+    for page in [
+        "online-safety/scope.html",
+        "course/index.html",
+        "search.html",
+    ] {
         let html = site.read(&format!("output/{page}"));
         assert!(!html.contains("syntax.css"), "{page} has no code");
     }

@@ -100,9 +100,11 @@ fn every_sentence_of_the_seed_is_in_the_built_site_in_order() {
     ]);
     assert!(output.status.success(), "{}", text(&output));
 
-    // In order: the home page (cover) followed by the printable policy.
-    let home = plain(&std::fs::read_to_string(out_dir.join("index.html")).unwrap());
-    let print = plain(&std::fs::read_to_string(out_dir.join("print.html")).unwrap());
+    // In order: the policy's front page (cover) followed by its printable
+    // page.
+    let policy = out_dir.join("social-media");
+    let home = plain(&std::fs::read_to_string(policy.join("index.html")).unwrap());
+    let print = plain(&std::fs::read_to_string(policy.join("print.html")).unwrap());
     let document = format!("{home} {print}");
     let mut position = 0;
     let mut missing = Vec::new();

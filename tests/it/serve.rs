@@ -325,9 +325,12 @@ fn serves_pages_with_their_content_types() {
     for (path, kind) in [
         ("/", "text/html; charset=utf-8"),
         ("/index.html", "text/html; charset=utf-8"),
-        ("/scope.html", "text/html; charset=utf-8"),
+        ("/online-safety/scope.html", "text/html; charset=utf-8"),
         ("/parents/", "text/html; charset=utf-8"),
-        ("/course/scope.html", "text/html; charset=utf-8"),
+        (
+            "/course/online-safety/scope.html",
+            "text/html; charset=utf-8",
+        ),
         ("/style.css", "text/css; charset=utf-8"),
         ("/search-index.js", "text/javascript; charset=utf-8"),
         ("/files/notes.txt", "text/plain; charset=utf-8"),
@@ -337,7 +340,10 @@ fn serves_pages_with_their_content_types() {
         ("/files/photo.png", "image/png"),
         ("/files/photo.jpg", "image/jpeg"),
         ("/files/font.woff2", "font/woff2"),
-        ("/scope.html?q=1#top", "text/html; charset=utf-8"),
+        (
+            "/online-safety/scope.html?q=1#top",
+            "text/html; charset=utf-8",
+        ),
     ] {
         let reply = server.get(path);
         assert_eq!(reply.status, 200, "{path}: {}", reply.body);
@@ -446,22 +452,22 @@ fn requests_for_other_host_names_are_refused() {
 fn an_edit_is_rebuilt_and_equals_a_full_build() {
     let site = TempSite::new();
     let server = Server::start(&site);
-    let before = server.get("/scope.html");
+    let before = server.get("/online-safety/scope.html");
     assert!(before.body.contains("applies to all staff"));
 
     // Save the way many editors do: write a temporary file, rename it over
     // the page.
-    let scope = site.read("content/scope.md").replace(
+    let scope = site.read("content/online-safety/scope.md").replace(
         "This policy applies to all staff.",
         "This policy applies to every member of staff.",
     );
-    site.write("content/scope.md.tmp", &scope);
+    site.write("content/online-safety/scope.md.tmp", &scope);
     std::fs::rename(
-        site.path().join("content/scope.md.tmp"),
-        site.path().join("content/scope.md"),
+        site.path().join("content/online-safety/scope.md.tmp"),
+        site.path().join("content/online-safety/scope.md"),
     )
     .unwrap();
-    server.wait_for("/scope.html", "the edit", |r| {
+    server.wait_for("/online-safety/scope.html", "the edit", |r| {
         r.body.contains("applies to every member of staff")
     });
     let line = server.line_with("Rebuilt in");
@@ -486,7 +492,7 @@ fn an_edit_is_rebuilt_and_equals_a_full_build() {
         .read("site.yaml")
         .replace("Test Primary School", "Test Academy");
     site.write("site.yaml", &config);
-    server.wait_for("/roles.html", "the new organisation", |r| {
+    server.wait_for("/online-safety/roles.html", "the new organisation", |r| {
         r.body.contains("Test Academy")
     });
 }
@@ -501,25 +507,25 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
             .body
             .contains("No build errors")
     );
-    let broken = site.read("content/scope.md").replace(
+    let broken = site.read("content/online-safety/scope.md").replace(
         "See [roles](roles.md#staff).",
         "See [roles](roles.md#no-such-anchor). Draft text.",
     );
-    site.write("content/scope.md", &broken);
+    site.write("content/online-safety/scope.md", &broken);
     let error = server.wait_for("/__handbook/error", "the error", |r| {
         r.body.contains("did not build")
     });
     assert!(
-        error.body.contains("content/scope.md:12"),
+        error.body.contains("content/online-safety/scope.md:12"),
         "the error names the file and line: {}",
         error.body
     );
     assert!(error.body.contains("#no-such-anchor"), "{}", error.body);
     assert!(error.body.contains("help:"), "and the fix: {}", error.body);
-    let stderr = server.line_with("content/scope.md:12");
+    let stderr = server.line_with("content/online-safety/scope.md:12");
     assert!(stderr.starts_with("stderr: error:"), "{stderr}");
 
-    let page = server.get("/scope.html");
+    let page = server.get("/online-safety/scope.html");
     assert_eq!(page.status, 200);
     assert!(
         !page.body.contains("Draft text"),
@@ -535,8 +541,8 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
     );
 
     let fixed = broken.replace("#no-such-anchor", "#staff");
-    site.write("content/scope.md", &fixed);
-    server.wait_for("/scope.html", "the fixed page", |r| {
+    site.write("content/online-safety/scope.md", &fixed);
+    server.wait_for("/online-safety/scope.html", "the fixed page", |r| {
         r.body.contains("Draft text") && !r.body.contains("handbook-build-error")
     });
     assert!(
@@ -550,19 +556,28 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
 #[test]
 fn a_site_that_does_not_build_at_first_is_served_once_fixed() {
     let site = TempSite::new();
-    let good = site.read("content/roles.md");
+    let good = site.read("content/online-safety/roles.md");
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         &good.replace("## Staff", "## Staff\n\nSee [x](gone.md)."),
     );
     let server = Server::spawn(&site, &[]);
     let reply = server.get("/");
     assert_eq!(reply.status, 503);
-    assert!(reply.body.contains("content/roles.md:9"), "{}", reply.body);
+    assert!(
+        reply.body.contains("content/online-safety/roles.md:9"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("gone.md"), "{}", reply.body);
-    site.write("content/roles.md", &good);
+    site.write("content/online-safety/roles.md", &good);
     server.wait_for("/", "the site", |r| r.status == 200);
-    assert!(server.get("/roles.html").body.contains("Report concerns"));
+    assert!(
+        server
+            .get("/online-safety/roles.html")
+            .body
+            .contains("Report concerns")
+    );
 }
 
 #[test]
@@ -593,9 +608,9 @@ fn the_event_stream_announces_each_build() {
     let first = next_data();
     assert_eq!(first, "1");
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         &site
-            .read("content/roles.md")
+            .read("content/online-safety/roles.md")
             .replace("Attend training.", "Attend all training."),
     );
     let second = next_data();

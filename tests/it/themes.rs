@@ -44,7 +44,7 @@ fn a_site_overrides_one_template_and_one_css_file_and_gets_the_rest_built_in() {
 
     // The overridden files are the site's ...
     assert!(
-        site.read("output/scope.html")
+        site.read("output/online-safety/scope.html")
             .contains("site-page-template")
     );
     assert_eq!(
@@ -56,7 +56,7 @@ fn a_site_overrides_one_template_and_one_css_file_and_gets_the_rest_built_in() {
     assert!(!home.contains("site-page-template"));
     assert!(home.contains("id=\"contents\""), "index.html is built in");
     assert!(
-        site.read("output/course/scope.html")
+        site.read("output/course/online-safety/scope.html")
             .contains("id=\"quiz\"")
     );
     for file in ["search.js", "course.css", "quiz.js", "tools.css"] {
@@ -88,7 +88,7 @@ fn an_old_copy_of_the_theme_replaces_only_the_files_it_has() {
     );
     for page in [
         "index.html",
-        "scope.html",
+        "online-safety/scope.html",
         "course/index.html",
         "search.html",
     ] {
@@ -98,7 +98,11 @@ fn an_old_copy_of_the_theme_replaces_only_the_files_it_has() {
         );
     }
     // The templates and scripts it lacks still come from the built-in theme.
-    assert!(site.path().join("output/course/declaration.html").is_file());
+    assert!(
+        site.path()
+            .join("output/course/online-safety/declaration.html")
+            .is_file()
+    );
     assert_eq!(
         std::fs::read(site.path().join("output/style.css")).unwrap(),
         built_in("static/style.css")
@@ -131,7 +135,7 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
         "index.html",
         "page.html",
         "section.html",
-        "print.html",
+        "online-safety/print.html",
         "search.html",
         "404.html",
         "course.html",
@@ -158,14 +162,19 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
         "{stdout}"
     );
     assert_eq!(
-        site.read("output/scope.html"),
+        site.read("output/online-safety/scope.html"),
         "<title>Scope</title>plain\n"
     );
     assert_eq!(site.read("output/404.html"), "ours\n");
     assert_eq!(site.read("output/plain.css"), "p {}\n");
     // Nothing of the built-in theme is mixed in.
     assert!(!site.path().join("output/style.css").exists());
-    assert!(!site.path().join("output/versions.html").exists());
+    assert!(
+        !site
+            .path()
+            .join("output/online-safety/versions.html")
+            .exists()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

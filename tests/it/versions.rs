@@ -25,13 +25,17 @@ fn publishing_records_versions_and_refuses_an_unchanged_one() {
     assert!(versions.contains("published: 2026-01-15"), "{versions}");
     let id = versions.split("id: ").nth(1).unwrap()[..16].to_string();
     assert_eq!(
-        site.read(&format!("versions/{id}/content/scope.md")),
-        site.read("content/scope.md"),
+        site.read(&format!(
+            "versions/online-safety/{id}/content/online-safety/scope.md"
+        )),
+        site.read("content/online-safety/scope.md"),
         "the version's source is kept"
     );
     assert!(
         site.path()
-            .join(format!("versions/{id}/quizzes/roles.yaml"))
+            .join(format!(
+                "versions/online-safety/{id}/quizzes/online-safety/roles.yaml"
+            ))
             .is_file()
     );
     assert!(
@@ -59,7 +63,7 @@ fn publishing_records_versions_and_refuses_an_unchanged_one() {
 fn publish_refuses_a_site_that_fails_check() {
     let site = TempSite::new();
     site.write(
-        "content/scope.md",
+        "content/online-safety/scope.md",
         "---\ntitle: Scope\nmodule: scope\n---\n[x](gone.md)\n",
     );
     let output = publish(&site, &["--summary", "Broken."]);
@@ -77,11 +81,11 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
             .success()
     );
 
-    let scope = site.read("content/scope.md").replace(
+    let scope = site.read("content/online-safety/scope.md").replace(
         "This policy applies to all staff.",
         "This policy applies to all staff and governors.",
     );
-    site.write("content/scope.md", &scope);
+    site.write("content/online-safety/scope.md", &scope);
     let output = publish(
         &site,
         &[
@@ -107,9 +111,9 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
     );
 
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         &site
-            .read("content/roles.md")
+            .read("content/online-safety/roles.md")
             .replace("Attend training.", "Attend the training."),
     );
     let output = publish(&site, &["--summary", "Typo.", "--minor"]);
@@ -124,7 +128,7 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
         .collect();
 
     assert!(site.run(&["build"]).status.success());
-    let history = site.read("output/versions.html");
+    let history = site.read("output/online-safety/versions.html");
     for needle in [
         "Summer 2026",
         "Spring 2026",
@@ -152,7 +156,8 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
         "the course knows the history"
     );
     assert!(
-        site.read("output/index.html").contains("versions.html"),
+        site.read("output/index.html")
+            .contains("online-safety/versions.html"),
         "every page links the history"
     );
 }
@@ -166,14 +171,14 @@ fn unpublished_edits_show_as_a_draft() {
             .success()
     );
     site.write(
-        "content/scope.md",
-        &site.read("content/scope.md").replace(
+        "content/online-safety/scope.md",
+        &site.read("content/online-safety/scope.md").replace(
             "Volunteers follow it too.",
             "Volunteers and visitors follow it too.",
         ),
     );
     assert!(site.run(&["build"]).status.success());
-    let history = site.read("output/versions.html");
+    let history = site.read("output/online-safety/versions.html");
     assert!(history.contains("(draft, not yet published)"), "{history}");
     let changes: Vec<_> = std::fs::read_dir(site.path().join("output/changes"))
         .unwrap()

@@ -106,3 +106,59 @@ test('a Print button prints, or is hidden where the browser cannot print', funct
   assert.deepStrictEqual(Object.keys(none.listeners), []);
   C.printButton(null);
 });
+
+test('t(): the page\'s strings from #i18n-data, placeholders filled, one or other by count', function () {
+  var table = {
+    'quiz.correct': 'Correct',
+    'quiz.scored': 'You scored {right} of {total}.',
+    'course.progress_one': '{passed} of {count} module passed',
+    'course.progress_other': '{passed} of {count} modules passed'
+  };
+  var C = page({ 'i18n-data': { textContent: JSON.stringify(table) } });
+  assert.strictEqual(C.t('quiz.correct'), 'Correct');
+  assert.strictEqual(C.t('quiz.scored', { right: 3, total: 4 }), 'You scored 3 of 4.');
+  assert.strictEqual(C.t('course.progress', { passed: 1, count: 1 }), '1 of 1 module passed');
+  assert.strictEqual(C.t('course.progress', { passed: 0, count: 2 }), '0 of 2 modules passed');
+  assert.strictEqual(C.t('course.progress', { passed: 0, count: 0 }), '0 of 0 modules passed');
+  // A missing value leaves its placeholder; an unknown key is itself.
+  assert.strictEqual(C.t('quiz.scored', { right: 3 }), 'You scored 3 of {total}.');
+  assert.strictEqual(C.t('no.such.key'), 'no.such.key');
+  // A value is text, never a pattern: "$&" stays as it is.
+  assert.strictEqual(C.t('quiz.scored', { right: '$&', total: '{right}' }), 'You scored $& of {right}.');
+});
+
+test('t(): without #i18n-data every key is itself; setStrings replaces the table', function () {
+  var C = page({});
+  assert.strictEqual(C.t('quiz.correct'), 'quiz.correct');
+  C.setStrings({ 'quiz.correct': '⟦Correct⟧' });
+  assert.strictEqual(C.t('quiz.correct'), '⟦Correct⟧');
+});
+
+test('every string the scripts ask for is in en-GB.yaml', function () {
+  var strings = require('./strings.js').scriptStrings();
+  var dir = path.join(__dirname, '..', '..', 'themes', 'default', 'static');
+  var missing = [];
+  var asked = 0;
+  fs.readdirSync(dir).filter(function (f) { return /\.js$/.test(f); }).forEach(function (file) {
+    var text = fs.readFileSync(path.join(dir, file), 'utf8');
+    // Every literal shaped like a key of the `js` group: t("quiz.correct"),
+    // and the keys chosen in a condition too.
+    var groups = {};
+    Object.keys(strings).forEach(function (key) { groups[key.split('.')[0]] = true; });
+    var re = /["']([a-z]+)\.([a-z_]+)["']/g;
+    var m;
+    while ((m = re.exec(text))) {
+      if (!groups[m[1]]) {
+        continue;
+      }
+      asked++;
+      var key = m[1] + '.' + m[2];
+      var forms = [key, key + '_one', key + '_version'];
+      if (!forms.some(function (k) { return k in strings; })) {
+        missing.push(file + ': ' + key);
+      }
+    }
+  });
+  assert.ok(asked > 100, 'the scripts name their strings by key: ' + asked);
+  assert.deepStrictEqual(missing, []);
+});

@@ -10,6 +10,8 @@ var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
 var vm = require('vm');
+// The interface strings the page would carry (en-GB).
+var STRINGS = require('./strings.js').scriptStrings();
 
 var STATIC = path.join(__dirname, '..', '..', 'themes', 'default', 'static');
 function source(name) {
@@ -27,14 +29,16 @@ var CLAIMS_JSON = '{"iss":"example-school/social-media","sub":"T042","iat":17672
   '"pv":"0123456789abcdef","mods":{"scope":100,"behaviour":80},"decl":true}';
 
 var DATA = {
-  site: 'example-school/social-media',
+  site: 'example-school',
+  policy: 'social-media',
+  policy_title: 'Social Media Policy',
   version: '0123456789abcdef',
   label: 'January 2026',
   site_title: 'Social Media Policy',
   office_email: 'office@example.org',
   modules: [
-    { id: 'scope', title: 'Scope', url: 'course/scope.html', pass_mark: 80 },
-    { id: 'behaviour', title: 'Behaviour', url: 'course/behaviour.html', pass_mark: 80 }
+    { id: 'scope', title: 'Scope', url: 'course/social-media/scope.html', pass_mark: 80 },
+    { id: 'behaviour', title: 'Behaviour', url: 'course/social-media/behaviour.html', pass_mark: 80 }
   ]
 };
 
@@ -96,6 +100,9 @@ function load(page) {
   vm.createContext(context);
   ['common.js', 'token.js', 'identity.js', 'completion.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   return context;
 }
@@ -262,7 +269,7 @@ test('a personal link opened in a tab already on the page (hashchange)', functio
 
 var SPEC_RECORD = {
   // T042's own progress (progress.js names each record's person).
-  person: T.progressKey(KEY, DATA.site),
+  person: T.progressKey(KEY, 'example-school/social-media'),
   // Stored in another order than the course's: the claims follow the course.
   modules: {
     behaviour: { best: 80, last: 80, passed: true, attempts: 1, at: '2025-12-31T23:50:00.000Z' },
@@ -303,7 +310,7 @@ test("a token is never made from somebody else's progress", function () {
   assert.strictEqual(C.tokenFor(DATA, nobody, I.describe('T042', CODE)), null);
   // T005's own record makes T005's token, with T005's scores.
   var own = JSON.parse(JSON.stringify(SPEC_RECORD));
-  own.person = T.progressKey(other, DATA.site);
+  own.person = T.progressKey(other, 'example-school/social-media');
   own.modules.behaviour.best = 90;
   var token = C.tokenFor(DATA, own, t005);
   var claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64').toString());
@@ -334,6 +341,9 @@ test('progress.js stores the declaration time in whole seconds as well', functio
   vm.createContext(context);
   ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   var P = context.window.HandbookProgress;
   context.window.HandbookIdentity.set(DATA, 'T042', CODE);
@@ -371,7 +381,7 @@ test('mailto: under 1,500 characters for a long course, or not offered at all', 
   function course(n) {
     var data = JSON.parse(JSON.stringify(DATA));
     var record = JSON.parse(JSON.stringify(SPEC_RECORD));
-    record.person = T.progressKey(KEY, data.site);
+    record.person = T.progressKey(KEY, data.site + '/' + data.policy);
     data.modules = [];
     record.modules = {};
     for (var i = 0; i < n; i++) {

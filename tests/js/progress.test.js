@@ -12,19 +12,23 @@ var assert = require('assert');
 var fs = require('fs');
 var path = require('path');
 var vm = require('vm');
+// The interface strings the page would carry (en-GB).
+var STRINGS = require('./strings.js').scriptStrings();
 
 var STATIC = path.join(__dirname, '..', '..', 'themes', 'default', 'static');
 function source(name) {
   return fs.readFileSync(path.join(STATIC, name), 'utf8');
 }
 
+var SCOPE = 'ppat/social-media';
 var DATA = {
-  site: 'ppat/social-media',
+  site: 'ppat',
+  policy: 'social-media',
   version: '0123456789abcdef',
   label: 'January 2026',
   modules: [
-    { id: 'scope', title: 'Scope', url: 'course/scope.html', pass_mark: 80 },
-    { id: 'behaviour', title: 'Behaviour', url: 'course/behaviour.html', pass_mark: 80 }
+    { id: 'scope', title: 'Scope', url: 'course/social-media/scope.html', pass_mark: 80 },
+    { id: 'behaviour', title: 'Behaviour', url: 'course/social-media/behaviour.html', pass_mark: 80 }
   ]
 };
 
@@ -76,6 +80,9 @@ function load(options) {
   vm.createContext(context);
   ['common.js', 'progress.js', 'token.js', 'identity.js'].forEach(function (name) {
     vm.runInContext(source(name), context, { filename: name });
+    if (name === 'common.js') {
+      context.window.HandbookCommon.setStrings(STRINGS);
+    }
   });
   var w = context.window;
   return { P: w.HandbookProgress, I: w.HandbookIdentity, T: w.HandbookToken, local: local, log: log };
@@ -126,8 +133,8 @@ test("the storage key is derived from the staff key: never the id, never the cod
   finishCourse(page);
   var keys = Object.keys(page.local.items);
   assert.strictEqual(keys.length, 1, keys.join(', '));
-  var person = T.progressKey(who.key, DATA.site);
-  assert.strictEqual(keys[0], 'handbook:' + DATA.site + ':' + person + ':' + DATA.version);
+  var person = T.progressKey(who.key, SCOPE);
+  assert.strictEqual(keys[0], 'handbook:' + SCOPE + ':' + person + ':' + DATA.version);
   assert.strictEqual(page.P.key(DATA), keys[0]);
   assert.ok(/^[0-9a-f]{32}$/.test(person), person);
   var stored = keys[0] + page.local.items[keys[0]];
@@ -163,6 +170,27 @@ test("a second person in the same browser sees a course not started and no decla
   signIn(page, B);
   assert.strictEqual(page.P.load(DATA).modules.scope.best, 60);
   assert.strictEqual(Object.keys(page.local.items).length, 2);
+});
+
+test('one sign-in for every policy; progress in one policy never shows in another', function () {
+  var page = load();
+  signIn(page, A);
+  finishCourse(page);
+  var other = {
+    site: 'ppat',
+    policy: 'behaviour',
+    version: 'fedcba9876543210',
+    label: 'September 2025',
+    modules: [{ id: 'scope', title: 'Scope', url: 'course/behaviour/scope.html', pass_mark: 80 }]
+  };
+  assert.strictEqual(page.P.signedIn(other), true, 'the same sign-in counts for the other policy');
+  var record = page.P.load(other);
+  same(record.modules, {}, 'no module of the first policy counts in the second');
+  assert.strictEqual(record.declaration, null);
+  assert.strictEqual(record.site, 'ppat/behaviour');
+  assert.notStrictEqual(page.P.key(other), page.P.key(DATA));
+  assert.strictEqual(page.P.allPassed(DATA), true);
+  assert.strictEqual(page.P.scopeOf(other), 'ppat/behaviour');
 });
 
 test('signing out shows a clean course, and a new page load still knows nobody', function () {
@@ -270,7 +298,7 @@ test('core: whatever was stored is read as a well-formed record', function () {
     declaration: { at: '2025-03-01T10:30:00.000Z' }
   }, 'ab12');
   same(rec, {
-    site: DATA.site,
+    site: SCOPE,
     version: DATA.version,
     label: 'Old label',
     person: 'ab12',
@@ -306,7 +334,7 @@ test('core: the modules still to pass, and when all are passed', function () {
 
 test('core: records of other versions, the most recently used first', function () {
   function withTimes(version, moduleAt, declAt) {
-    var rec = core.emptyRecord({ site: DATA.site, version: version, label: version }, 'p');
+    var rec = core.emptyRecord({ site: SCOPE, version: version, label: version }, 'p');
     if (moduleAt) rec.modules.scope = core.attempt(null, 50, false, moduleAt);
     if (declAt) rec.declaration = { at: declAt, iat: 1 };
     return { version: version, record: rec };

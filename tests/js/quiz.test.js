@@ -7,6 +7,8 @@ var test = require('node:test');
 var assert = require('assert');
 var path = require('path');
 
+// quiz.js reads its words through common.js: give it en-GB's.
+require('./strings.js').useStrings();
 var Q = require(path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'quiz.js'));
 
 function options(correct, count) {

@@ -28,10 +28,39 @@ function where(found) {
 test('folding lowers case and makes quotes and dashes plain, keeping the length', function () {
   assert.strictEqual(S.fold('Staff\u2019s \u201cOwn\u201d Time \u2013 Now'), 'staff\'s "own" time - now');
   assert.strictEqual(S.fold(null), '');
-  // "İ" lowers to two characters: it is kept as it is, so positions hold.
+  // "İ" lowers to two characters; without its dot it is one, so
+  // positions hold.
   var text = 'İstanbul Trip';
   assert.strictEqual(S.fold(text).length, text.length);
-  assert.strictEqual(S.fold(text), 'İstanbul trip');
+  assert.strictEqual(S.fold(text), 'istanbul trip');
+});
+
+test('folding takes accents off, keeping the length', function () {
+  assert.strictEqual(S.fold('Ffôn symudol'), 'ffon symudol');
+  assert.strictEqual(S.fold('ÉCOLE Ångström naïve'), 'ecole angstrom naive');
+  assert.strictEqual(S.fold('Straße'), 'straße', 'a letter with no accent stays');
+  var text = 'Ŵyr Ŷ café';
+  assert.strictEqual(S.fold(text).length, text.length);
+});
+
+test('a search for ffon finds ffôn, and the other way round, whatever the form', function () {
+  var entries = S.prepare([
+    { t: 'Defnyddio ffôn', u: 'a.html', h: '', a: '', x: 'Peidiwch â defnyddio eich ffôn yn y dosbarth.' },
+    // The same word written decomposed (o + U+0302), as some editors save it.
+    { t: 'B', u: 'b.html', h: 'Ffo\u0302n', a: 'ffon', x: '' },
+    { t: 'C', u: 'c.html', h: 'Fon', a: '', x: 'Nothing here.' }
+  ]);
+  var urls = function (query) {
+    return S.search(entries, query).map(function (r) { return r.e.u; }).sort();
+  };
+  assert.deepStrictEqual(urls('ffon'), ['a.html', 'b.html']);
+  assert.deepStrictEqual(urls('FFÔN'), ['a.html', 'b.html']);
+  assert.deepStrictEqual(urls('ffo\u0302n'), ['a.html', 'b.html'], 'a decomposed query');
+  assert.deepStrictEqual(urls('ffôn dosbarth'), ['a.html'], 'every word, each folded');
+  // The match is marked on the text as written.
+  var e = entries[0];
+  var r = S.ranges(e.fx, S.termsOf('ffon'));
+  assert.strictEqual(e.x.slice(r[0][0], r[0][1]), 'ffôn');
 });
 
 test('the words of a query: folded, once each, without punctuation at their ends', function () {

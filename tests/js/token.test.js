@@ -16,6 +16,13 @@ var source = fs.readFileSync(
 // Load it as the browser would: a classic script with a global `window`.
 var context = { window: {} };
 vm.createContext(context);
+// common.js first, with the interface strings the page would carry (en-GB).
+vm.runInContext(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'common.js'), 'utf8'),
+  context,
+  { filename: 'common.js' }
+);
+context.window.HandbookCommon.setStrings(require('./strings.js').scriptStrings());
 vm.runInContext(source, context, { filename: 'token.js' });
 var T = context.window.HandbookToken;
 assert.ok(T, 'token.js sets window.HandbookToken');

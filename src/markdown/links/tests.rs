@@ -38,6 +38,7 @@ fn relative_links_are_rewritten_for_where_they_are_shown() {
         link_prefix: "../",
         page_url: Some("scope.html"),
         id_prefix: "scope--",
+        ..RenderOptions::default()
     };
     assert_eq!(rewrite("roles.md", &elsewhere), "../roles.html");
     assert_eq!(rewrite("#top", &elsewhere), "../scope.html#top");
@@ -55,6 +56,7 @@ fn links_from_a_sub_folder_reach_the_same_files_from_a_module_page() {
         link_prefix: "../devices/",
         page_url: Some("devices/staff.html"),
         id_prefix: "devices--staff--",
+        ..RenderOptions::default()
     };
     assert_eq!(rewrite("pupils.md#x", &module), "../devices/pupils.html#x");
     assert_eq!(rewrite("../purpose.md", &module), "../purpose.html");
@@ -118,6 +120,7 @@ fn raw_html_addresses_are_rewritten_and_recorded() {
         link_prefix: "../devices/",
         page_url: Some("devices/staff.html"),
         id_prefix: "devices--staff--",
+        ..RenderOptions::default()
     };
     let (html, out) = raw(
         "<a href=pupils.md#x>p</a>\n<img src='img/a&amp;b.png' srcset=\"img/a.png 1x, img/b.png 2x\" alt=\"\">",

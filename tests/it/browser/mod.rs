@@ -25,6 +25,7 @@ mod driver;
 mod handbook;
 mod history;
 mod hosts;
+mod i18n;
 mod identity;
 mod markdown;
 mod pages;

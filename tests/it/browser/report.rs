@@ -66,7 +66,7 @@ fn compliance_report_html_has_zero_axe_violations() {
         iss: site_id,
         sub: "T001".to_string(),
         iat: chrono::Utc::now().timestamp() - 3600,
-        pv: handbook::versions::policy_version_id(&root).unwrap(),
+        pv: handbook::versions::policy_version_id(&root, "social-media").unwrap(),
         // Every module of the course (one quiz file each), all passed.
         mods: Scores(modules(&root).into_iter().map(|m| (m, 100)).collect()),
         decl: true,

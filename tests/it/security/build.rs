@@ -498,7 +498,7 @@ fn symlinks_inside_the_site_are_followed() {
 fn a_heading_id_cannot_inject_an_attribute() {
     let site = TempSite::new();
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         "---\ntitle: Roles\nmodule: roles\n---\n## Staff\n\n- Report concerns to the DSL. {#report}\n\n\
          ## T {#x\"onmouseover=\"alert(1)}\n",
     );
@@ -508,7 +508,7 @@ fn a_heading_id_cannot_inject_an_attribute() {
         assert_eq!(output.status.code(), Some(1), "{command}\n{shown}");
         assert!(
             shown.contains(
-                "content/roles.md:9: the heading id `{#x\"onmouseover=\"alert(1)}` is not a valid id"
+                "content/online-safety/roles.md:9: the heading id `{#x\"onmouseover=\"alert(1)}` is not a valid id"
             ),
             "{shown}"
         );
@@ -524,7 +524,7 @@ fn a_heading_id_cannot_inject_an_attribute() {
 fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
     let site = TempSite::new();
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         "---\ntitle: Roles\nmodule: roles\n---\n## Staff {.note}\n\n- Report concerns to the DSL. {#report}\n\n\
          ## T {onmouseover=alert(1)}\n",
     );
@@ -532,12 +532,14 @@ fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("content/roles.md:9: the heading attribute `onmouseover` is not allowed"),
+        shown.contains(
+            "content/online-safety/roles.md:9: the heading attribute `onmouseover` is not allowed"
+        ),
         "{shown}"
     );
 
     site.write(
-        "content/roles.md",
+        "content/online-safety/roles.md",
         "---\ntitle: Roles\nmodule: roles\n---\n## Staff {.note}\n\n- Report concerns to the DSL. {#report}\n",
     );
     // A page whose file name holds a quote is printed with the rest of
@@ -548,12 +550,12 @@ fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
     );
     let output = site.run(&["build"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let roles = site.read("output/roles.html");
+    let roles = site.read("output/online-safety/roles.html");
     assert!(
         roles.contains("<h2 id=\"staff\" class=\"note\">Staff</h2>"),
         "{roles}"
     );
-    let print = site.read("output/print.html");
+    let print = site.read("output/online-safety/print.html");
     assert!(print.contains("id=\"a&quot;b--tone\""), "{print}");
     assert!(!print.contains("id=\"a\"b"), "{print}");
 }
@@ -608,15 +610,15 @@ fn non_utf8_input_and_a_missing_theme_name_the_file_and_line() {
             "site.yaml:3: is not valid UTF-8 text",
         ),
         (
-            "quizzes/scope.yaml",
+            "quizzes/online-safety/scope.yaml",
             TempSite::new()
-                .read("quizzes/scope.yaml")
+                .read("quizzes/online-safety/scope.yaml")
                 .replace("Only teachers.", "Only teachers\u{0}.")
                 .into_bytes()
                 .into_iter()
                 .map(|b| if b == 0 { 0xff } else { b })
                 .collect(),
-            "quizzes/scope.yaml:9: is not valid UTF-8 text",
+            "quizzes/online-safety/scope.yaml:9: is not valid UTF-8 text",
         ),
         (
             "content/parents/commenting.md",

@@ -164,7 +164,7 @@ fn a_flood_of_idle_connections_past_the_cap_does_not_keep_pages_from_loading() {
     let server = Server::start(&site);
     let cap = usize::try_from(server.status_count("max_connections")).unwrap();
     let crowd = flood(server.port, cap + 100);
-    let page = server.get("/scope.html");
+    let page = server.get("/online-safety/scope.html");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("applies to all staff"));
     let open = server.status_count("connections");
@@ -179,7 +179,7 @@ fn under_a_low_file_limit_a_flood_leaves_the_port_answering() {
     let cap = server.status_count("max_connections");
     assert!(cap < 64, "the cap follows the file limit: {cap}");
     let crowd = flood(server.port, 300);
-    let page = server.get("/scope.html");
+    let page = server.get("/online-safety/scope.html");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(server.is_running(), "{}", server.printed());
     drop(crowd);
@@ -195,7 +195,7 @@ fn when_file_descriptors_run_out_the_preview_says_so_and_keeps_answering() {
     // holds, so accepting does fail.
     let mut server = Server::start_with_file_limit(&site, 20);
     let crowd = flood(server.port, 100);
-    let page = server.get("/scope.html");
+    let page = server.get("/online-safety/scope.html");
     assert_eq!(page.status, 200, "{}", page.body);
     let notice = server.line_with("too many connections at once");
     assert!(notice.starts_with("stderr: warning:"), "{notice}");
@@ -265,7 +265,7 @@ fn a_hundred_page_loads_in_a_row_all_get_their_reload_stream() {
     let cap = server.status_count("max_streams");
     assert!(cap < 50, "{cap}");
     for i in 0..100 {
-        let page = server.get("/scope.html");
+        let page = server.get("/online-safety/scope.html");
         assert_eq!(page.status, 200, "load {i}");
         assert!(page.body.contains("/__handbook/reload.js"), "load {i}");
         let (status, mut stream) = open_stream(server.port);

@@ -14,6 +14,12 @@
      longDate(date, lang) -> "1 March 2025" in the page's language
      printButton(button)         wires a Print button to window.print, or
        hides it where the browser cannot print
+     t(key, values) -> the interface string `key` in the page's language
+       (the `js` group of the theme's i18n/<language>.yaml, which every
+       page carries as JSON in #i18n-data), its {placeholders} filled from
+       values; with a number values.count and no string `key`, `key_one`
+       (count 1) or `key_other`. An unknown key gives the key itself.
+     setStrings(table)           uses table instead of #i18n-data (tests)
      errorSummary(box, headingTag) -> {show(items, heading, intro), hide()}
        the one error summary (GOV.UK's pattern): at the top, a heading
        and a link to each field with a problem; focus moves to it; the
@@ -25,7 +31,7 @@
 (function (root) {
   "use strict";
 
-  var ERROR_PREFIX = "Error: ";
+  var strings = null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -60,6 +66,28 @@
       return null;
     }
     return data;
+  }
+
+  function setStrings(table) {
+    strings = table || {};
+  }
+
+  function t(key, values) {
+    if (strings === null) {
+      strings = pageData("i18n-data") || {};
+    }
+    var has = Object.prototype.hasOwnProperty;
+    var text = has.call(strings, key) ? strings[key] : undefined;
+    if (text === undefined && values && typeof values.count === "number") {
+      var form = key + (values.count === 1 ? "_one" : "_other");
+      text = has.call(strings, form) ? strings[form] : undefined;
+    }
+    if (text === undefined) {
+      return key;
+    }
+    return String(text).replace(/\{([A-Za-z0-9_]+)\}/g, function (whole, name) {
+      return values && has.call(values, name) ? String(values[name]) : whole;
+    });
   }
 
   /* A space-separated id list (as aria-describedby holds) with id added at
@@ -142,7 +170,8 @@
 
   function titleWithoutError() {
     var title = document.title;
-    return title.indexOf(ERROR_PREFIX) === 0 ? title.slice(ERROR_PREFIX.length) : title;
+    var prefix = t("common.error_prefix");
+    return title.indexOf(prefix) === 0 ? title.slice(prefix.length) : title;
   }
 
   /* box: the summary's element, already in the page (hidden, tabindex -1,
@@ -198,7 +227,7 @@
       }
       box.setAttribute("aria-labelledby", title.id);
       box.hidden = false;
-      document.title = ERROR_PREFIX + titleWithoutError();
+      document.title = t("common.error_prefix") + titleWithoutError();
       box.focus();
     }
 
@@ -218,6 +247,8 @@
     el: el,
     clear: clear,
     pageData: pageData,
+    t: t,
+    setStrings: setStrings,
     idList: idList,
     describedBy: describedBy,
     announce: announce,

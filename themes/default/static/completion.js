@@ -38,8 +38,24 @@
     return root.HandbookToken;
   }
 
+  /* The interface's words, from common.js (under node, common.js itself,
+     whose strings a test sets). */
+  function t(key, values) {
+    var C = root.HandbookCommon ||
+      (typeof require === "function" ? require("./common.js") : null);
+    return C ? C.t(key, values) : key;
+  }
+
   function title(data) {
-    return data.site_title ? String(data.site_title) : "policy";
+    return data.policy_title ? String(data.policy_title) :
+      data.site_title ? String(data.site_title) : t("completion.policy");
+  }
+
+  /* The words for `key`, or `key`_version when the course has a version
+     label. */
+  function withLabel(key, data, values) {
+    values.label = data.label;
+    return t(key + (data.label ? "_version" : ""), values);
   }
 
   /* The declaration time in whole Unix seconds. */
@@ -67,7 +83,7 @@
       }
     }
     return {
-      iss: String(data.site),
+      iss: scopeOf(data),
       sub: String(identity.sub),
       iat: iatOf(record.declaration),
       pv: String(data.version),
@@ -76,12 +92,17 @@
     };
   }
 
+  /* The token's iss: "<site id>/<policy id>" (SPEC section 5). */
+  function scopeOf(data) {
+    return data.policy ? String(data.site) + "/" + String(data.policy) : String(data.site);
+  }
+
   /* True when `record` is the progress of `identity` (progress.js names
      each record's person): on a shared computer a token must never be made
      from somebody else's passes. */
   function ownRecord(data, record, identity) {
     return !!(record && identity && identity.key && record.person &&
-      record.person === Token().progressKey(identity.key, data.site));
+      record.person === Token().progressKey(identity.key, scopeOf(data)));
   }
 
   /* The completion token, or null when the declaration is not signed, or
@@ -98,16 +119,15 @@
   }
 
   function subject(data, identity) {
-    return title(data) + " completion \u2013 " + identity.id;
+    return t("completion.subject", { title: title(data), id: identity.id });
   }
 
   function bodyText(data, identity, token, short) {
     if (short) {
       return token;
     }
-    return "Please record that I (staff id " + identity.id + ") have completed the course on the " +
-      title(data) + (data.label ? ", version " + data.label : "") +
-      ". My completion token:\r\n\r\n" + token + "\r\n";
+    return withLabel("completion.body", data, { id: identity.id, title: title(data) }) +
+      "\r\n\r\n" + token + "\r\n";
   }
 
   /* The address part of a mailto: link (RFC 6068), readable. */
@@ -138,10 +158,9 @@
   }
 
   function fileText(data, identity, token) {
-    var to = data.office_email ? " (" + data.office_email + ")" : "";
-    return "Completion token for staff id " + identity.id + ": the " + title(data) + " course" +
-      (data.label ? ", version " + data.label : "") + ". Send this file, or the line below, " +
-      "to the school office" + to + ", which imports it into its records.\r\n\r\n" + token + "\r\n";
+    var key = data.office_email ? "completion.file_to" : "completion.file";
+    return withLabel(key, data, { id: identity.id, title: title(data), email: data.office_email }) +
+      "\r\n\r\n" + token + "\r\n";
   }
 
   /* ---------- The #token section ---------- */
@@ -195,15 +214,13 @@
     }
     section.setAttribute("aria-labelledby", "token-heading");
     section.appendChild(el("h3", { id: "token-heading", "class": "token-heading", tabindex: "-1" },
-      "Your completion token"));
+      t("completion.heading")));
     var link = mailto(data, identity, token);
     section.appendChild(el("p", null,
-      "This is your proof that you completed the course, signed with your personal code. " +
-      (link ? "Send it to the school office: copy it, download it as a file, or e-mail it from here." :
-        "Send it to the school office: copy it, or download it as a file.")));
+      t("completion.proof") + " " + (link ? t("completion.send_email") : t("completion.send"))));
 
     var field = el("div", { "class": "token-field" });
-    field.appendChild(el("label", { "for": "token-text" }, "Completion token for " + identity.id));
+    field.appendChild(el("label", { "for": "token-text" }, t("completion.label", { id: identity.id })));
     var area = el("textarea", {
       id: "token-text",
       "class": "token-text",
@@ -216,12 +233,12 @@
     area.value = token;
     field.appendChild(area);
     field.appendChild(el("p", { id: "token-text-hint", "class": "hint" },
-      "One long line starting eyJ. Send all of it: a token cut short does not count."));
+      t("completion.hint")));
     section.appendChild(field);
 
     var actions = el("ul", { "class": "token-actions" });
     var copyItem = el("li");
-    var copy = el("button", { type: "button", id: "token-copy", "class": "button" }, "Copy the token");
+    var copy = el("button", { type: "button", id: "token-copy", "class": "button" }, t("completion.copy"));
     copyItem.appendChild(copy);
     actions.appendChild(copyItem);
 
@@ -232,12 +249,12 @@
       "class": "button-link",
       href: fileUrl(fileText(data, identity, token)),
       download: name
-    }, "Download it as a file (" + name + ")");
+    }, t("completion.download", { file: name }));
     downloadItem.appendChild(download);
     actions.appendChild(downloadItem);
 
     var emailItem = el("li");
-    var email = el("a", { id: "token-email", "class": "button-link" }, "E-mail it to the office");
+    var email = el("a", { id: "token-email", "class": "button-link" }, t("completion.email"));
     emailItem.appendChild(email);
     if (link) {
       email.setAttribute("href", link);
@@ -252,36 +269,30 @@
 
     var where = el("p", { id: "token-office", "class": "token-office" });
     if (link) {
-      where.textContent = "The e-mail link opens your e-mail program with a message to " + data.office_email +
-        " with the token in it: check it and press Send. You can also paste the token into an e-mail " +
-        "or attach the file.";
+      where.textContent = t("completion.where_link", { email: data.office_email });
     } else if (data.office_email) {
-      where.textContent = "Send it to the school office at " + data.office_email +
-        ": paste it into an e-mail or attach the file.";
+      where.textContent = t("completion.where_email", { email: data.office_email });
     } else {
-      where.textContent = "Ask your school office where to send it: copy it into an e-mail or attach the file.";
+      where.textContent = t("completion.where_ask");
     }
     section.appendChild(where);
 
-    section.appendChild(el("h4", { id: "token-next-heading" }, "What happens next"));
-    section.appendChild(el("p", { id: "token-next" },
-      "The school office imports your token into its records, and that is all: you do not need to " +
-      "do anything else. Keep the file (or the e-mail you sent) until the office confirms that your " +
-      "completion is recorded."));
+    section.appendChild(el("h4", { id: "token-next-heading" }, t("completion.next_heading")));
+    section.appendChild(el("p", { id: "token-next" }, t("completion.next")));
 
     copy.addEventListener("click", function () {
       function fallback() {
         if (copyBySelecting(area)) {
-          announce(live, "Copied. Paste it into an e-mail to the school office.");
+          announce(live, t("completion.copied"));
         } else {
-          announce(live, "The token is selected: press Ctrl+C (or Cmd+C on a Mac) to copy it.");
+          announce(live, t("completion.selected"));
         }
       }
       var clip = root.navigator && root.navigator.clipboard;
       if (clip && typeof clip.writeText === "function") {
         try {
           clip.writeText(token).then(function () {
-            announce(live, "Copied. Paste it into an e-mail to the school office.");
+            announce(live, t("completion.copied"));
           }, fallback);
           return;
         } catch (e) {

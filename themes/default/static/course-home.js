@@ -1,9 +1,12 @@
-/* handbook course: the course home (course/index.html).
-   Fills in, for the person signed in (identity.js), each module's status
-   ([data-module-status]), the overall progress (#course-progress,
-   #course-progress-bar), a "Start with" / "Continue with" link to the
-   first module not yet passed, and the state of the declaration
-   (#declaration-state, #declaration-link). With nobody signed in it shows
+/* handbook course: the course home (course/index.html), with every
+   policy's course (each a [data-course] section with its own
+   #course-data-<policy>; #course-data names them).
+   Fills in, for the person signed in (identity.js), in each course, each module's status
+   ([data-module-status]), the course's progress ([data-course-progress],
+   [data-course-progress-bar], and data-course-state on the section:
+   "complete" or "<passed>/<total>"), a "Start with" / "Continue with"
+   link to the first module not yet passed, and the state of the
+   declaration ([data-declaration-state], [data-declaration-link]). With nobody signed in it shows
    no progress at all (the identity step asks them to sign in first), and
    it redraws whenever somebody signs in or out, so each person only ever
    sees their own progress.
@@ -12,61 +15,77 @@
 (function (C, Progress) {
   "use strict";
 
-  var data = C && Progress ? Progress.readData() : null;
-  if (!data) {
+  var home = C && Progress ? C.pageData("course-data") : null;
+  if (!home || !home.policies) {
+    return;
+  }
+  /* Each policy's course: its data and its part of the page. */
+  var courses = [];
+  for (var c = 0; c < home.policies.length; c++) {
+    var policyData = Progress.readData("course-data-" + home.policies[c]);
+    var box = document.getElementById("course-" + home.policies[c]);
+    if (policyData && box) {
+      courses.push({ data: policyData, box: box });
+    }
+  }
+  if (!courses.length) {
     return;
   }
   var lang = document.documentElement.getAttribute("lang") || undefined;
   var STATES = ["passed", "failed", "not-started"];
 
-  function byAttribute(name, value) {
-    var all = document.querySelectorAll("[" + name + "]");
+  function byAttribute(box, name, value) {
+    var all = box.querySelectorAll("[" + name + "]");
     var found = [];
     for (var i = 0; i < all.length; i++) {
-      if (all[i].getAttribute(name) === value) {
+      if (value === undefined || all[i].getAttribute(name) === value) {
         found.push(all[i]);
       }
     }
     return found;
   }
 
+  function first(box, name) {
+    return byAttribute(box, name)[0] || null;
+  }
+
   /* Nobody signed in: no progress to show, and nothing to continue. */
-  function showSignedOut() {
-    var statuses = document.querySelectorAll("[data-module-status]");
+  function showSignedOut(box) {
+    var statuses = byAttribute(box, "data-module-status");
     for (var i = 0; i < statuses.length; i++) {
       statuses[i].textContent = "";
       statuses[i].removeAttribute("data-state");
       statuses[i].hidden = true;
     }
-    var items = document.querySelectorAll("[data-module]");
+    var items = byAttribute(box, "data-module");
     for (var k = 0; k < items.length; k++) {
       for (var s = 0; s < STATES.length; s++) {
         items[k].classList.remove("module-item--" + STATES[s]);
       }
     }
-    var panel = document.getElementById("course-progress-panel");
+    var panel = first(box, "data-course-progress-panel");
     if (panel) {
       panel.hidden = true;
     }
-    var cont = document.getElementById("course-continue");
+    var cont = first(box, "data-course-continue");
     if (cont) {
       cont.hidden = true;
     }
-    var declState = document.getElementById("declaration-state");
+    var declState = first(box, "data-declaration-state");
     if (declState) {
-      declState.textContent = "Sign in above with your staff id and personal code to start the course.";
+      declState.textContent = C.t("course.sign_in_first");
       declState.setAttribute("data-state", "signed-out");
       declState.hidden = false;
     }
-    var declLink = document.getElementById("declaration-link");
+    var declLink = first(box, "data-declaration-link");
     if (declLink) {
-      declLink.textContent = "Go to the declaration";
+      declLink.textContent = C.t("course.go_to_declaration");
     }
   }
 
-  function update() {
+  function updateCourse(data, box) {
     if (!Progress.signedIn(data)) {
-      showSignedOut();
+      showSignedOut(box);
       return;
     }
     var record = Progress.load(data);
@@ -82,25 +101,25 @@
       var text;
       if (m && m.passed) {
         state = "passed";
-        text = "Passed (" + m.best + "%)";
+        text = C.t("course.status_passed", { best: m.best });
         passed++;
       } else if (m && m.attempts > 0) {
         state = "failed";
-        text = "Not passed yet (" + m.best + "%)";
+        text = C.t("course.status_failed", { best: m.best });
       } else {
         state = "not-started";
-        text = "Not started";
+        text = C.t("course.status_not_started");
       }
       if (state !== "passed" && !firstOpen) {
         firstOpen = { module: mod, started: state === "failed" };
       }
-      var els = byAttribute("data-module-status", mod.id);
+      var els = byAttribute(box, "data-module-status", mod.id);
       for (var j = 0; j < els.length; j++) {
         els[j].textContent = text;
         els[j].setAttribute("data-state", state);
         els[j].hidden = false;
       }
-      var items = byAttribute("data-module", mod.id);
+      var items = byAttribute(box, "data-module", mod.id);
       for (var k = 0; k < items.length; k++) {
         for (var s = 0; s < STATES.length; s++) {
           items[k].classList.remove("module-item--" + STATES[s]);
@@ -110,37 +129,37 @@
     }
 
     /* Overall progress. */
-    var summary = document.getElementById("course-progress");
+    var summary = first(box, "data-course-progress");
     if (summary) {
-      summary.textContent = passed + " of " + total + " module" + (total === 1 ? "" : "s") + " passed";
+      summary.textContent = C.t("course.progress", { passed: passed, count: total });
     }
-    var bar = document.getElementById("course-progress-bar");
+    var bar = first(box, "data-course-progress-bar");
     if (bar) {
       bar.max = total || 1;
       bar.value = passed;
     }
-    var cont = document.getElementById("course-continue");
+    var cont = first(box, "data-course-continue");
     if (cont) {
       cont.hidden = true;
       var link = cont.querySelector("a");
       // The module list's own link already has the right relative address.
-      var target = firstOpen ? byAttribute("data-module", firstOpen.module.id)[0] : null;
+      var target = firstOpen ? byAttribute(box, "data-module", firstOpen.module.id)[0] : null;
       var targetLink = target ? target.querySelector("a[href]") : null;
       if (link && targetLink) {
         link.href = targetLink.getAttribute("href");
-        link.textContent = (passed === 0 && !firstOpen.started ? "Start with: " : "Continue with: ") +
-          firstOpen.module.title;
+        link.textContent = C.t(passed === 0 && !firstOpen.started ? "course.start_with" : "course.continue_with",
+          { module: firstOpen.module.title });
         cont.hidden = false;
       }
     }
-    var panel = document.getElementById("course-progress-panel");
+    var panel = first(box, "data-course-progress-panel");
     if (panel) {
       panel.hidden = false;
     }
 
     /* The declaration. */
-    var declState = document.getElementById("declaration-state");
-    var declLink = document.getElementById("declaration-link");
+    var declState = first(box, "data-declaration-state");
+    var declLink = first(box, "data-declaration-link");
     var left = total - passed;
     var stateName;
     var stateText;
@@ -148,18 +167,18 @@
     if (record.declaration) {
       var when = C.longDate(record.declaration.at, lang);
       stateName = "signed";
-      stateText = "Course complete: you signed the declaration" + (when ? " on " + when : "") + ".";
-      linkText = "See your completed declaration";
+      stateText = when ? C.t("course.state_signed_on", { date: when }) : C.t("course.state_signed");
+      linkText = C.t("course.see_declaration");
     } else if (left === 0 && total > 0) {
       stateName = "ready";
-      stateText = "You have passed every module. You can now sign the declaration.";
-      linkText = "Sign the declaration";
+      stateText = C.t("course.state_ready");
+      linkText = C.t("course.sign_declaration");
     } else {
       stateName = "locked";
-      stateText = "Pass " + (left === 1 ? "1 more module" : left + " more modules") +
-        " to unlock the declaration.";
-      linkText = "Go to the declaration";
+      stateText = C.t("course.state_locked", { count: left });
+      linkText = C.t("course.go_to_declaration");
     }
+    box.setAttribute("data-course-state", record.declaration ? "complete" : passed + "/" + total);
     if (declState) {
       declState.textContent = stateText;
       declState.setAttribute("data-state", stateName);
@@ -167,6 +186,12 @@
     }
     if (declLink) {
       declLink.textContent = linkText;
+    }
+  }
+
+  function update() {
+    for (var i = 0; i < courses.length; i++) {
+      updateCourse(courses[i].data, courses[i].box);
     }
   }
 

@@ -47,8 +47,7 @@
     }
     var text = document.getElementById("declaration-locked-text");
     if (text) {
-      text.textContent = "You can sign the declaration once you have passed every module of the course. " +
-        (remaining.length === 1 ? "1 module is" : remaining.length + " modules are") + " still to pass:";
+      text.textContent = C.t("declaration.still_to_pass", { count: remaining.length });
     }
     locked.hidden = false;
   }
@@ -65,7 +64,8 @@
         var mod = data.modules[i];
         var m = record.modules[mod.id];
         scores.appendChild(C.el("li", null,
-          mod.title + ": " + (m ? "passed, best score " + m.best + "%" : "not recorded")));
+          m ? C.t("declaration.score", { module: mod.title, best: m.best }) :
+            C.t("declaration.not_recorded", { module: mod.title })));
       }
     }
     if (form) {

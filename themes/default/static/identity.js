@@ -49,6 +49,14 @@
     return root.HandbookToken;
   }
 
+  /* The interface's words, from common.js (under node, common.js itself,
+     whose strings a test sets). */
+  function t(key, values) {
+    var C = root.HandbookCommon ||
+      (typeof require === "function" ? require("./common.js") : null);
+    return C ? C.t(key, values) : key;
+  }
+
   /* ---------- Pure helpers ---------- */
 
   function decode(text) {
@@ -89,10 +97,6 @@
     return String(text || "").replace(/[\s-]+/g, "").length;
   }
 
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
-
   /* Checks a code as it is being typed, in words a reader understands.
      With an id, also that the code was issued to that id. */
   function checkCode(text, idText) {
@@ -104,12 +108,12 @@
     var kid = who && who.id ? who.kid : null;
     var parsed = Token().parseCode(text, kid);
     if (parsed.ok) {
-      return { state: "ok", message: "This code looks right.", missing: 0, key: parsed.key };
+      return { state: "ok", message: t("identity.code_ok"), missing: 0, key: parsed.key };
     }
     if (parsed.reason === "mistake") {
       return {
         state: "mistake",
-        message: "This code has a typing mistake: check each character against your letter.",
+        message: t("identity.code_mistake"),
         missing: 0,
         key: null
       };
@@ -117,7 +121,7 @@
     if (parsed.reason === "different-id") {
       return {
         state: "different-id",
-        message: "This code belongs to a different staff id; check the id on your letter.",
+        message: t("identity.code_other_id"),
         missing: 0,
         key: null
       };
@@ -129,16 +133,14 @@
       var missing = CODE_LENGTH - count;
       return {
         state: "incomplete",
-        message: "This code is not complete: " + plural(missing, "character is", "characters are") +
-          " missing. A personal code has " + CODE_LENGTH + " letters and digits.",
+        message: t("identity.code_incomplete", { count: missing, length: CODE_LENGTH }),
         missing: missing,
         key: null
       };
     }
     return {
       state: "too-long",
-      message: "This code has " + plural(count - CODE_LENGTH, "character", "characters") +
-        " too many. A personal code has " + CODE_LENGTH + " letters and digits.",
+      message: t("identity.code_too_long", { count: count - CODE_LENGTH, length: CODE_LENGTH }),
       missing: 0,
       key: null
     };
@@ -289,16 +291,17 @@
 
   /* ---------- The #identity section ---------- */
 
-  var EXPLAIN = "Your personal code, from the letter the school office gave you, proves that it was " +
-    "you who completed the course; it stays in this web browser and is never sent anywhere.";
-  var PURPOSE = {
-    course: "Sign in with them to start or continue the course. Your progress is kept under your " +
-      "own code, so nobody else using this computer sees it or continues it. If your letter has a " +
-      "personal link, opening it fills them in.",
-    quiz: "Sign in with them to take this quiz. Your results are kept under your own code, so " +
-      "nobody else using this computer sees them.",
-    token: "Sign in with them to see your progress, sign the declaration and get your completion token."
-  };
+  /* Why the code is asked for, and what signing in is for here. */
+  function explain() {
+    return t("identity.explain");
+  }
+
+  function purposeText(purpose) {
+    if (purpose === "quiz") {
+      return t("identity.purpose_quiz");
+    }
+    return purpose === "token" ? t("identity.purpose_token") : t("identity.purpose_course");
+  }
 
   function focusLater(node) {
     if (node && typeof node.focus === "function") {
@@ -323,18 +326,17 @@
 
     function renderKnown(identity) {
       empty(section);
-      section.appendChild(heading("Your personal code"));
+      section.appendChild(heading(t("identity.heading_known")));
       var status = el("p", { id: "identity-status", "class": "identity-status", tabindex: "-1" });
-      status.appendChild(document.createTextNode("Signed in for this browser session as "));
+      status.appendChild(document.createTextNode(t("identity.signed_in_as") + " "));
       status.appendChild(el("strong", { id: "identity-who" }, identity.id));
-      status.appendChild(document.createTextNode(" \u2014 not you? "));
-      var change = el("button", { type: "button", id: "identity-change", "class": "button button--secondary identity-change" }, "Sign out");
+      status.appendChild(document.createTextNode(" \u2014 " + t("identity.not_you") + " "));
+      var change = el("button", { type: "button", id: "identity-change", "class": "button button--secondary identity-change" }, t("identity.sign_out"));
       status.appendChild(change);
       section.appendChild(status);
-      section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
+      section.appendChild(el("p", { "class": "identity-why" }, explain()));
       if (storageFailed) {
-        section.appendChild(el("p", { "class": "identity-note" },
-          "This browser is not letting the course keep it, so it will be forgotten when you leave this page."));
+        section.appendChild(el("p", { "class": "identity-note" }, t("identity.not_kept")));
       }
       change.addEventListener("click", function () {
         writeStored(data, null);
@@ -385,18 +387,16 @@
 
     function renderForm(prefill) {
       empty(section);
-      section.appendChild(heading("Your staff id and personal code"));
-      section.appendChild(el("p", { "class": "identity-why" }, EXPLAIN));
-      section.appendChild(el("p", { "class": "identity-purpose" }, PURPOSE[purpose] || PURPOSE.course));
+      section.appendChild(heading(t("identity.heading_form")));
+      section.appendChild(el("p", { "class": "identity-why" }, explain()));
+      section.appendChild(el("p", { "class": "identity-purpose" }, purposeText(purpose)));
       var form = el("form", { id: "identity-form", "class": "identity-form", novalidate: "novalidate" });
-      var idField = field("id", "Your staff id",
-        "As on your letter, for example T042. If you were given a new code, include the #2 (or #3, \u2026) shown with it.");
-      var codeField = field("code", "Your personal code",
-        CODE_LENGTH + " letters and digits, from your letter, for example 7NF8-7N6S-\u2026. Capitals, dashes and spaces do not matter.");
+      var idField = field("id", t("identity.id_label"), t("identity.id_hint"));
+      var codeField = field("code", t("identity.code_label"), t("identity.code_hint", { length: CODE_LENGTH }));
       form.appendChild(idField.wrap);
       form.appendChild(codeField.wrap);
       var actions = el("p", { "class": "identity-actions" });
-      actions.appendChild(el("button", { type: "submit", id: "identity-submit", "class": "button" }, "Use these details"));
+      actions.appendChild(el("button", { type: "submit", id: "identity-submit", "class": "button" }, t("identity.submit")));
       form.appendChild(actions);
       section.appendChild(form);
 
@@ -409,7 +409,7 @@
           setStatus(codeField, result.message, false);
         } else if (result.state === "empty" || (result.state === "incomplete" && !final)) {
           setStatus(codeField, final && result.state === "empty" ?
-            "Enter your personal code, from your letter." : "", final);
+            t("identity.enter_code") : "", final);
         } else {
           setStatus(codeField, result.message, true);
         }
@@ -440,7 +440,7 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         var idOk = !!Token().splitId(idField.input.value).id;
-        setStatus(idField, idOk ? "" : "Enter your staff id, as on your letter.", !idOk);
+        setStatus(idField, idOk ? "" : t("identity.enter_id"), !idOk);
         var code = checkNow(true);
         if (!idOk) {
           idField.input.focus();
@@ -492,11 +492,11 @@
     };
   }
 
+  /* The page's course data: one policy's, or on the course home the
+     site's (one sign-in counts for every policy: it is kept per site). */
   function readData() {
-    if (root.HandbookProgress) {
-      return root.HandbookProgress.readData();
-    }
-    return root.HandbookCommon.pageData("course-data");
+    var data = root.HandbookProgress ? root.HandbookProgress.readData() : null;
+    return data || root.HandbookCommon.pageData("course-data");
   }
 
   var HandbookIdentity = {

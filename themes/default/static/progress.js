@@ -7,8 +7,8 @@
    computers"), so progress belongs to the person signed in
    (HandbookIdentity, identity.js) and to nobody else:
    - it is stored under a key derived from that person's staff key,
-       "handbook:<site id>:<person>:<policy version id>"
-     where <person> is HandbookToken.progressKey(K, site id), 32 hex digits
+       "handbook:<site id>/<policy id>:<person>:<policy version id>"
+     where <person> is HandbookToken.progressKey(K, "<site id>/<policy id>"), 32 hex digits
      of an HMAC under K: never the bare id, never the code, and nobody
      without the code can tell whose it is or find it;
    - when nobody is signed in, load() gives an empty record and nothing is
@@ -33,7 +33,7 @@
    so.
 
    "data" below is the parsed #course-data object:
-     { site, version, label, site_title, office_email, history,
+     { site, policy, policy_title, version, label, site_title, office_email, history,
        modules: [ { id, title, url, pass_mark } ] }
 
    What a record holds and how an attempt or the declaration changes it is
@@ -71,9 +71,16 @@
     return version && version.indexOf(":") === -1 ? version : null;
   }
 
+  /* What a record belongs to: "<site id>/<policy id>", the tokens' iss
+     (or the bare site id for data that names no policy). Progress in one
+     policy never shows in another. */
+  function scopeOf(data) {
+    return data.policy ? String(data.site) + "/" + String(data.policy) : String(data.site);
+  }
+
   function emptyRecord(data, personId) {
     return {
-      site: data.site,
+      site: scopeOf(data),
       version: data.version,
       label: data.label,
       person: personId || null,
@@ -218,11 +225,11 @@
       return null;
     }
     /* The HMAC is cheap, but pages ask often: remember the last one. */
-    if (personCache.code !== who.code + "|" + who.kid || personCache.site !== data.site) {
+    if (personCache.code !== who.code + "|" + who.kid || personCache.site !== scopeOf(data)) {
       personCache = {
         code: who.code + "|" + who.kid,
-        site: data.site,
-        person: Token.progressKey(who.key, data.site)
+        site: scopeOf(data),
+        person: Token.progressKey(who.key, scopeOf(data))
       };
     }
     return personCache.person;
@@ -231,7 +238,7 @@
   /* The storage key for the person signed in, or null when nobody is. */
   function key(data) {
     var personId = person(data);
-    return personId ? storageKey(data.site, personId, data.version) : null;
+    return personId ? storageKey(scopeOf(data), personId, data.version) : null;
   }
 
   function storage() {
@@ -256,11 +263,7 @@
       return;
     }
     C.clear(note);
-    note.appendChild(C.el("p", null, "This browser is not letting the course save your progress " +
-      "(this can happen in private browsing, or when the course is opened from a file). " +
-      "Your answers still count while this page is open, but your progress will be " +
-      "forgotten when you leave it. To keep it, open the course from the school's " +
-      "website in a normal browser window."));
+    note.appendChild(C.el("p", null, C.t("progress.not_saved")));
     note.hidden = false;
   }
 
@@ -271,7 +274,7 @@
     if (!personId) {
       return emptyRecord(data, null);
     }
-    var k = storageKey(data.site, personId, data.version);
+    var k = storageKey(scopeOf(data), personId, data.version);
     var s = storage();
     if (s && !storageFailed) {
       try {
@@ -298,7 +301,7 @@
     if (!personId || record.person !== personId) {
       return false;
     }
-    var k = storageKey(data.site, personId, data.version);
+    var k = storageKey(scopeOf(data), personId, data.version);
     memory[k] = record;
     var s = storage();
     if (!s || storageFailed) {
@@ -324,9 +327,14 @@
   var HandbookProgress = {
     core: core,
 
-    /* Parses the #course-data element; null when the page has none. */
-    readData: function () {
-      var data = root.HandbookCommon ? root.HandbookCommon.pageData("course-data") : null;
+    /* "<site id>/<policy id>" of a course's data: its tokens' iss. */
+    scopeOf: scopeOf,
+
+    /* Parses the #course-data element (or the one with id `id`, e.g. a
+       policy's #course-data-<policy> on the course home); null when the
+       page has none. */
+    readData: function (id) {
+      var data = root.HandbookCommon ? root.HandbookCommon.pageData(id || "course-data") : null;
       if (!data || !data.site || !data.version) {
         return null;
       }
@@ -417,13 +425,13 @@
       try {
         for (var i = 0; i < s.length; i++) {
           var k = s.key(i);
-          var version = versionOf(k, data.site, personId);
+          var version = versionOf(k, scopeOf(data), personId);
           if (version === null || version === data.version) {
             continue;
           }
           var record = null;
           try {
-            record = clean({ site: data.site, version: version, label: "" }, JSON.parse(s.getItem(k)), personId);
+            record = clean({ site: data.site, policy: data.policy, version: version, label: "" }, JSON.parse(s.getItem(k)), personId);
           } catch (e) {
             continue;
           }

@@ -39,6 +39,14 @@
 (function (root) {
   "use strict";
 
+  /* The interface's words, from common.js (under node, common.js itself,
+     whose strings a test sets). */
+  function t(key, values) {
+    var C = root.HandbookCommon ||
+      (typeof require === "function" ? require("./common.js") : null);
+    return C ? C.t(key, values) : key;
+  }
+
   /* ---------- The pure core ---------- */
 
   function passMarkOf(quiz) {
@@ -102,12 +110,11 @@
   }
 
   function missingMessage(kind) {
-    return kind === "multiple" ? "choose at least one answer." : "choose an answer.";
+    return kind === "multiple" ? t("quiz.missing_multiple") : t("quiz.missing_single");
   }
 
   function summaryHeading(count) {
-    return count === 1 ? "There is a problem: 1 question is not answered" :
-      "There is a problem: " + count + " questions are not answered";
+    return t("quiz.summary_heading", { count: count });
   }
 
   /* What the result says: {heading, sentence, verdict, advice}. savedPassed:
@@ -115,20 +122,16 @@
   function resultWords(marked, passMark, moduleTitle, savedPassed) {
     var passed = marked.passed;
     var verdict = passed ?
-      " You have passed " + moduleTitle + "." :
-      " You have not passed yet.";
+      " " + t("quiz.verdict_passed", { module: moduleTitle }) :
+      " " + t("quiz.verdict_not_passed");
     if (!passed && savedPassed) {
-      verdict = " You did not reach the pass mark this time, but you passed this module before, so it stays passed.";
+      verdict = " " + t("quiz.verdict_kept");
     }
     return {
-      heading: passed ? "Passed: well done" : "Not passed yet",
-      sentence: "You scored " + marked.right + " of " + marked.total + " (" + marked.score + "%). " +
-        "The pass mark is " + passMark + "%.",
+      heading: passed ? t("quiz.heading_passed") : t("quiz.heading_not_passed"),
+      sentence: t("quiz.scored", { right: marked.right, total: marked.total, score: marked.score, mark: passMark }),
       verdict: verdict,
-      advice: passed ?
-        "Your result is saved in this browser. The feedback under each question explains every answer." :
-        "Read the feedback under each question and the parts of the policy it links to, then try again. " +
-        "The options will be in a different order."
+      advice: passed ? t("quiz.advice_passed") : t("quiz.advice_not_passed")
     };
   }
 
@@ -139,9 +142,8 @@
       return null;
     }
     return m.passed ?
-      "You have passed this module (best score " + m.best + "%). You can take the quiz again if you like; your pass is kept." :
-      "You have tried this quiz " + (m.attempts === 1 ? "once" : m.attempts + " times") +
-        " (best score " + m.best + "%). The pass mark is " + passMark + "%.";
+      t("quiz.previous_passed", { best: m.best }) :
+      t("quiz.previous_tried", { count: m.attempts, best: m.best, mark: passMark });
   }
 
   var HandbookQuiz = {
@@ -301,19 +303,22 @@
       for (var i = 0; i < missing.length; i++) {
         var q = missing[i];
         var msg = el("p", { "class": "question-error", id: "q-" + q.data.id + "-error" });
-        msg.appendChild(el("strong", null, "Error: "));
+        msg.appendChild(el("strong", null, t("common.error_label") + " "));
         msg.appendChild(document.createTextNode(missingMessage(q.data.kind)));
         var legend = q.fieldset.querySelector("legend");
         q.fieldset.insertBefore(msg, legend ? legend.nextSibling : q.fieldset.firstChild);
         C.describedBy(q.fieldset, msg.id, true);
         q.fieldset.classList.add("question--invalid");
-        items.push({ text: "Question " + q.number + (q.prompt ? ": " + q.prompt : ""), target: firstInput(q) || q.fieldset });
+        items.push({
+          text: q.prompt ? t("quiz.summary_item", { n: q.number, prompt: q.prompt }) : t("quiz.summary_item_bare", { n: q.number }),
+          target: firstInput(q) || q.fieldset
+        });
       }
       if (!summary) {
         focusQuestion(missing[0]);
         return;
       }
-      summary.show(items, summaryHeading(missing.length), "Answer every question, then check your answers again.");
+      summary.show(items, summaryHeading(missing.length), t("quiz.summary_intro"));
     }
 
     function setInputsDisabled(disabled) {
@@ -346,7 +351,7 @@
       });
       var verdict = el("p", { "class": "feedback-verdict" });
       verdict.appendChild(el("span", { "class": "feedback-icon", "aria-hidden": "true" }, correct ? "\u2713" : "\u2717"));
-      verdict.appendChild(document.createTextNode(correct ? " Correct" : " Not quite"));
+      verdict.appendChild(document.createTextNode(" " + (correct ? t("quiz.correct") : t("quiz.not_quite"))));
       box.appendChild(verdict);
       if (q.data.explain) {
         box.appendChild(el("p", { "class": "feedback-explain" }, q.data.explain));
@@ -354,7 +359,7 @@
       if (q.data.policy_url) {
         var p = el("p", { "class": "feedback-link" });
         p.appendChild(el("a", { "class": "policy-link", href: siteRoot + q.data.policy_url },
-          "Read this in the policy: " + (q.data.policy_title || "the policy")));
+          t("quiz.read_in_policy", { title: q.data.policy_title || t("quiz.the_policy") })));
         box.appendChild(p);
       }
       q.fieldset.appendChild(box);
@@ -374,7 +379,7 @@
           }
         }
       }
-      return "this module";
+      return t("quiz.this_module");
     }
 
     function check() {

@@ -12,7 +12,21 @@
 
   var notice = document.getElementById("returning-notice");
   var data = C && Progress && notice ? Progress.readData() : null;
-  if (!data || !data.history || !data.history.length) {
+  var home = !data && C && notice ? C.pageData("course-data") : null;
+  /* On the course home, every policy's course: the notice is about the
+     first that has progress in an earlier version. */
+  var all = [];
+  if (data) {
+    all.push(data);
+  } else if (home && home.policies) {
+    for (var p = 0; p < home.policies.length; p++) {
+      var one = Progress.readData("course-data-" + home.policies[p]);
+      if (one) {
+        all.push(one);
+      }
+    }
+  }
+  if (!all.length) {
     return;
   }
   var root = notice.getAttribute("data-root") || "../";
@@ -26,7 +40,11 @@
 
   function render() {
     clear();
-    var others = Progress.otherVersions(data);
+    var others = [];
+    for (var a = 0; a < all.length && !others.length; a++) {
+      data = all[a];
+      others = data.history && data.history.length ? Progress.otherVersions(data) : [];
+    }
     if (!others.length) {
       return;
     }
@@ -60,14 +78,12 @@
     var completed = previous.record && previous.record.declaration;
 
     notice.appendChild(el("h2", { id: "returning-heading" },
-      "The policy has changed since you last used this course"));
+      C.t("returning.heading")));
     notice.appendChild(el("p", null,
-      "This browser holds your progress for version " + old.label +
-      (completed ? ", which you completed." : ".") +
-      " This is version " + data.label + "."));
+      C.t(completed ? "returning.held_completed" : "returning.held", { old: old.label, label: data.label })));
     notice.appendChild(el("p", null, major
-      ? "The policy has changed in ways that matter, so please read it again and complete the course for this version."
-      : "The changes since then are minor (such as a typo or formatting), so a completion of version " + old.label + " still counts."));
+      ? C.t("returning.major")
+      : C.t("returning.minor", { old: old.label })));
     var list = el("ul");
     for (var m = 0; m < since.length; m++) {
       if (!since[m].changes_url) {
@@ -75,7 +91,7 @@
       }
       var item = el("li");
       item.appendChild(el("a", { href: root + since[m].changes_url, "class": "changes-link" },
-        "What changed in " + since[m].label + (since[m].minor ? " (minor)" : " (major)")));
+        C.t(since[m].minor ? "returning.changes_minor" : "returning.changes_major", { label: since[m].label })));
       list.appendChild(item);
     }
     notice.appendChild(list);

@@ -2,12 +2,16 @@
    Reads window.HANDBOOK_SEARCH (set by search-index.js, loaded just before
    this file) and the ?q= parameter, and lists matching parts of the site.
    Index entries: {t: page title, u: page url (relative to the site root),
+   s: the policy (or section, e.g. family learning) the page is from, or "",
    h: heading text or "", a: heading anchor or "", x: plain text of the part}.
 
    Matching and ranking are a pure core, window.HandbookSearch (tested under
    node by tests/js/search.test.js):
-     fold(text) -> lower case, curly quotes and dashes made plain, the same
-       length as text (so positions in it hold in the original)
+     fold(text) -> lower case, accents taken off (each character's
+       canonical decomposition without its combining marks: "ffôn" folds to
+       "ffon", "É" to "e"), curly quotes and dashes made plain, the same
+       length as text (so positions in it hold in the original); text is
+       in composed form (NFC), as prepare() and termsOf() make it
      prepare(index) -> the entries ready to search, or null when the index
        did not load
      termsOf(query) -> the distinct folded words of a query (one-letter
@@ -27,17 +31,40 @@
 
   /* ---------- The pure core ---------- */
 
+  /* Text in composed form (NFC), where the browser can: a letter and its
+     accent as one character, so that folding keeps the length. */
+  function composed(s) {
+    s = String(s == null ? "" : s);
+    return typeof s.normalize === "function" ? s.normalize("NFC") : s;
+  }
+
+  var COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+
+  /* One character, lower case and without its accents; the character
+     itself (lower case) when that would not be one character. */
+  function foldChar(c) {
+    var lower = c.toLowerCase();
+    if (lower.length !== 1) {
+      lower = c;
+    }
+    if (lower < "\u00c0" || typeof lower.normalize !== "function") {
+      return lower;
+    }
+    var bare = lower.normalize("NFD").replace(COMBINING, "");
+    if (bare.length !== 1) {
+      return lower;
+    }
+    var small = bare.toLowerCase();
+    return small.length === 1 ? small : bare;
+  }
+
   function fold(s) {
     s = String(s == null ? "" : s);
-    var lower = s.toLowerCase();
-    if (lower.length !== s.length) {
-      lower = "";
-      for (var i = 0; i < s.length; i++) {
-        var c = s.charAt(i).toLowerCase();
-        lower += c.length === 1 ? c : s.charAt(i);
-      }
+    var out = "";
+    for (var i = 0; i < s.length; i++) {
+      out += foldChar(s.charAt(i));
     }
-    return lower
+    return out
       .replace(/[\u2018\u2019\u02bc]/g, "'")
       .replace(/[\u201c\u201d]/g, "\"")
       .replace(/[\u2010-\u2014]/g, "-");
@@ -52,9 +79,12 @@
     for (var i = 0; i < data.length; i++) {
       var d = data[i] || {};
       var u = String(d.u || "");
+      var t = composed(d.t || "");
+      var h = composed(d.h || "");
+      var x = composed(d.x || "");
       list.push({
-        t: String(d.t || ""), u: u, h: String(d.h || ""), a: String(d.a || ""), x: String(d.x || ""),
-        ft: fold(d.t), fh: fold(d.h), fx: fold(d.x),
+        t: t, u: u, s: String(d.s || ""), h: h, a: String(d.a || ""), x: x,
+        ft: fold(t), fh: fold(h), fx: fold(x),
         first: !seen[u],
         order: i
       });
@@ -83,7 +113,7 @@
   }
 
   function termsOf(query) {
-    var raw = fold(query).split(/[\s,;:!?()"\[\]{}<>\/\\|]+/);
+    var raw = fold(composed(query)).split(/[\s,;:!?()"\[\]{}<>\/\\|]+/);
     var terms = [];
     var seen = {};
     for (var i = 0; i < raw.length; i++) {
@@ -298,26 +328,25 @@
       }
       lastQuery = q;
       C.clear(region);
-      document.title = q ? "\u201c" + q + "\u201d \u2013 " + baseTitle : baseTitle;
+      document.title = q ? C.t("search.page_title", { query: q, title: baseTitle }) : baseTitle;
       if (!entries) {
-        say("Search is not available: the search index did not load. Please use the contents on the home page.");
+        say(C.t("search.unavailable"));
         return;
       }
       if (!q) {
-        say("Type one or more words to search the whole site.");
+        say(C.t("search.type_words"));
         return;
       }
       var terms = termsOf(q);
       var found = search(entries, q);
-      var quoted = "\u201c" + q + "\u201d";
       if (!found.length) {
-        say("No results for " + quoted + ". Try fewer words, or a different word.");
+        say(C.t("search.no_results", { query: q }));
         return;
       }
       if (found.length > MAX_RESULTS) {
-        say("Showing the best " + MAX_RESULTS + " of " + found.length + " results for " + quoted + ".");
+        say(C.t("search.best_of", { shown: MAX_RESULTS, total: found.length, query: q }));
       } else {
-        say(found.length + (found.length === 1 ? " result" : " results") + " for " + quoted + ".");
+        say(C.t("search.results", { count: found.length, query: q }));
       }
       /* Only the count above is announced, not the whole list. */
       var list = C.el("ol", { "class": "search-list", "aria-live": "off" });
@@ -333,6 +362,9 @@
         li.appendChild(a);
         if (e.h) {
           li.appendChild(C.el("span", { "class": "search-page" }, e.t));
+        }
+        if (e.s) {
+          li.appendChild(C.el("span", { "class": "search-from" }, C.t("search.from", { name: e.s })));
         }
         if (e.x) {
           var p = C.el("p", { "class": "search-snippet" });

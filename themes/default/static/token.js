@@ -247,6 +247,14 @@
     return groups.join('-');
   }
 
+  /* The interface's words, from common.js (under node, common.js itself,
+     whose strings a test sets). */
+  function t(key, values) {
+    var C = root.HandbookCommon ||
+      (typeof require === 'function' ? require('./common.js') : null);
+    return C ? C.t(key, values) : key;
+  }
+
   function refuse(reason, error) {
     return { ok: false, reason: reason, error: error };
   }
@@ -270,20 +278,19 @@
       }
       var v = SYMBOLS.indexOf(c);
       if (v < 0) {
-        return refuse('character', '"' + c + '" is not used in personal codes. Check your letter.');
+        return refuse('character', t('identity.char_unused', { char: c }));
       }
       values.push(v);
     }
     if (values.length !== CODE_SYMBOLS) {
-      return refuse('length', 'A personal code has ' + CODE_SYMBOLS + ' letters and digits; you typed ' +
-        values.length + '.');
+      return refuse('length', t('identity.code_length', { length: CODE_SYMBOLS, count: values.length }));
     }
     if (values[0] > 7) {
-      return refuse('range', 'This is not a personal code: check the first character.');
+      return refuse('range', t('identity.code_range'));
     }
     for (var d = 1; d < CODE_SYMBOLS - 1; d++) {
       if (values[d] > 31) {
-        return refuse('character', '"' + SYMBOLS.charAt(values[d]) + '" can only be the last character of a code.');
+        return refuse('character', t('identity.char_last_only', { char: SYMBOLS.charAt(values[d]) }));
       }
     }
     var key = [];
@@ -299,13 +306,13 @@
     }
     var check = (values[KEY_SYMBOLS] << 5) | values[KEY_SYMBOLS + 1];
     if (mod37(key, check) !== values[CODE_SYMBOLS - 1]) {
-      return refuse('mistake', 'This code has a typing mistake: check each character against your letter.');
+      return refuse('mistake', t('identity.code_mistake'));
     }
     if (kid === undefined || kid === null) {
       return { ok: true, key: key, idCheck: check };
     }
     if (idCheck(key, kid) !== check) {
-      return refuse('different-id', 'This code belongs to a different staff id; check the id on your letter.');
+      return refuse('different-id', t('identity.code_other_id'));
     }
     return { ok: true, key: key };
   }

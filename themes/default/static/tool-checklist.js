@@ -72,7 +72,7 @@
       }
     }
     if (count) {
-      count.textContent = done + " of " + inputs.length + " done";
+      count.textContent = C.t("checklist.count", { done: done, total: inputs.length });
     }
   }
 

@@ -45,7 +45,8 @@
   var blobUrl = null;
   var MAX_NAMES = 30;
 
-  var NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+  /* The numbers 0 to 10 in words, from the translation. */
+  var NUMBERS = C.t("form.number_words").split(/\s+/);
 
   function byId(id) {
     return document.getElementById(id);
@@ -104,7 +105,7 @@
       return;
     }
     var item = el("li", { "class": "names-item" });
-    var label = el("label", { "class": "names-label", "for": "field-" + id + "-" + n }, "Name " + n);
+    var label = el("label", { "class": "names-label", "for": "field-" + id + "-" + n }, C.t("form.name_n", { n: n }));
     var input = el("input", {
       "class": "field-input",
       type: "text",
@@ -149,9 +150,13 @@
   function namesMessage(field) {
     var min = Number(field.min) || 1;
     var label = field.label || "";
-    var who = /staff/i.test(label) ? (min === 1 ? "staff member" : "staff members") : (min === 1 ? "person" : "people");
+    var who = C.t(/staff/i.test(label) ? "form.staff_members" : "form.people", { count: min });
     var m = /^(who will .+?)\s*(\(.*\))?\s*[?.]?$/i.exec(label);
-    return "Name at least " + numberWord(min) + " " + who + (m ? " " + lowerFirst(m[1]) : "") + ".";
+    return C.t("form.name_at_least", {
+      number: numberWord(min),
+      who: who,
+      rest: m ? " " + lowerFirst(m[1]) : ""
+    });
   }
 
   // The problem with one field, or "" when there is none.
@@ -162,7 +167,7 @@
         return namesMessage(field);
       }
       if (field.required && !value.length) {
-        return "Enter at least one name.";
+        return C.t("form.enter_a_name");
       }
       return "";
     }
@@ -170,9 +175,9 @@
       return "";
     }
     if (field.kind === "choice") {
-      return "Choose an answer to “" + field.label + "”";
+      return C.t("form.choose", { label: field.label });
     }
-    return "Enter " + lowerFirst(withoutEnd(field.label)) + ".";
+    return C.t("form.enter", { label: lowerFirst(withoutEnd(field.label)) });
   }
 
   // The input an error links to and the element that gets aria-invalid.
@@ -232,7 +237,7 @@
       group.classList.add("field--error");
     }
     if (message) {
-      message.appendChild(el("span", { "class": "visually-hidden" }, "Error: "));
+      message.appendChild(el("span", { "class": "visually-hidden" }, C.t("common.error_prefix")));
       message.appendChild(document.createTextNode(text));
       message.hidden = false;
     }
@@ -269,7 +274,7 @@
       parts.push([org, site].filter(function (x) { return x; }).join(", "));
     }
     if (version) {
-      parts.push("policy version " + version);
+      parts.push(C.t("form.policy_version", { version: version }));
     }
     return parts.join(", ");
   }
@@ -280,19 +285,19 @@
     if (meta) {
       lines.push(meta);
     }
-    lines.push("Date: " + date);
+    lines.push(C.t("form.date", { date: date }));
     lines.push("");
     for (var i = 0; i < answers.length; i++) {
       lines.push(answers[i].label);
       if (answers[i].list) {
         if (!answers[i].list.length) {
-          lines.push("  Not answered");
+          lines.push("  " + C.t("form.not_answered"));
         }
         for (var j = 0; j < answers[i].list.length; j++) {
           lines.push("  - " + answers[i].list[j]);
         }
       } else {
-        var text = answers[i].text || "Not answered";
+        var text = answers[i].text || C.t("form.not_answered");
         var parts = text.split(/\r\n|\r|\n/);
         for (var k = 0; k < parts.length; k++) {
           lines.push("  " + parts[k]);
@@ -308,7 +313,7 @@
   }
 
   function showApplication() {
-    var title = data.title || box.getAttribute("data-page-title") || "Application";
+    var title = data.title || box.getAttribute("data-page-title") || C.t("form.application");
     var date = today();
     var answers = [];
     for (var i = 0; i < fields.length; i++) {
@@ -333,18 +338,19 @@
           }
           dd.appendChild(ul);
         } else {
-          dd.textContent = "Not answered";
+          dd.textContent = C.t("form.not_answered");
         }
       } else {
         dd.className = "application-text";
-        dd.textContent = answers[n].text || "Not answered";
+        dd.textContent = answers[n].text || C.t("form.not_answered");
       }
       row.appendChild(dd);
       answersList.appendChild(row);
     }
     if (summaryMeta) {
       var meta = metaLine();
-      summaryMeta.textContent = title + (meta ? " – " + meta : "") + ". Prepared on " + date + ".";
+      summaryMeta.textContent = meta ? C.t("form.prepared_meta", { title: title, meta: meta, date: date }) :
+        C.t("form.prepared", { title: title, date: date });
     }
 
     if (downloadLink) {

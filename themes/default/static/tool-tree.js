@@ -63,8 +63,8 @@
   var step = el("div", { "class": "tree-step", id: "tree-step" });
 
   var controls = el("div", { "class": "tool-actions tree-controls" });
-  var backButton = el("button", { "class": "button-secondary", type: "button", id: "tree-back" }, "Back");
-  var restartButton = el("button", { "class": "button-secondary", type: "button", id: "tree-restart" }, "Start again");
+  var backButton = el("button", { "class": "button-secondary", type: "button", id: "tree-back" }, C.t("tree.back"));
+  var restartButton = el("button", { "class": "button-secondary", type: "button", id: "tree-restart" }, C.t("tree.restart"));
   controls.appendChild(backButton);
   controls.appendChild(restartButton);
 
@@ -77,7 +77,7 @@
       id: "tree-show-all",
       "aria-expanded": "false",
       "aria-controls": "tree-outline"
-    }, "Show the whole guide as a list");
+    }, C.t("tree.show_all"));
     showAllWrap.appendChild(showAll);
   }
 
@@ -126,7 +126,7 @@
   // "Read this in the policy (title)", a link to the paragraph.
   function sourceLink(url, title) {
     var source = el("p", { "class": "tree-source" });
-    var link = el("a", { "class": "policy-link", href: root + url }, "Read this in the policy");
+    var link = el("a", { "class": "policy-link", href: root + url }, C.t("tree.read_in_policy"));
     if (title) {
       link.appendChild(el("span", { "class": "policy-source" }, " (" + title + ")"));
     }
@@ -147,21 +147,21 @@
 
   function renderAnswer(node) {
     var panel = el("div", { "class": "tree-answer", id: "tree-answer" });
-    var heading = el(headingTag, { "class": "tree-answer-heading", id: "tree-answer-heading", tabindex: "-1" }, "What to do");
+    var heading = el(headingTag, { "class": "tree-answer-heading", id: "tree-answer-heading", tabindex: "-1" }, C.t("tree.what_to_do"));
     panel.appendChild(heading);
     panel.appendChild(el("p", { "class": "tree-answer-text" }, node.answer || ""));
     if (node.quote) {
-      quoteWithSource(panel, "The policy says:", node.quote, policyUrl(node), node.policy_title);
+      quoteWithSource(panel, C.t("tree.policy_says"), node.quote, policyUrl(node), node.policy_title);
     } else if (policyUrl(node)) {
       panel.appendChild(sourceLink(policyUrl(node), node.policy_title));
     }
     // Further lines of the policy the answer rests on.
     var also = node.also || [];
     for (var m = 0; m < also.length; m++) {
-      quoteWithSource(panel, "The policy also says:", also[m].quote, also[m].policy_url, also[m].policy_title);
+      quoteWithSource(panel, C.t("tree.policy_also_says"), also[m].quote, also[m].policy_url, also[m].policy_title);
     }
     if (path.length) {
-      panel.appendChild(el(headingTag === "h2" ? "h3" : "h4", { "class": "tree-path-heading" }, "Your answers"));
+      panel.appendChild(el(headingTag === "h2" ? "h3" : "h4", { "class": "tree-path-heading" }, C.t("tree.your_answers")));
       var list = el("ol", { "class": "tree-path" });
       for (var p = 0; p < path.length; p++) {
         var li = el("li");
@@ -186,17 +186,17 @@
     var heading;
     var stepNumber = path.length + 1;
     if (isQuestion(node)) {
-      progress.textContent = "Question " + stepNumber;
+      progress.textContent = C.t("tree.question_n", { n: stepNumber });
       progress.hidden = false;
       heading = renderQuestion(node);
       if (!quiet) {
-        C.announce(live, "Question " + stepNumber + ": " + node.question);
+        C.announce(live, C.t("tree.announce_question", { n: stepNumber, question: node.question }));
       }
     } else {
       progress.hidden = true;
       heading = renderAnswer(node);
       if (!quiet) {
-        C.announce(live, "Answer: " + (node.answer || ""));
+        C.announce(live, C.t("tree.announce_answer", { answer: node.answer || "" }));
       }
     }
     // On the first question there is nothing to go back to.
@@ -244,7 +244,7 @@
       var open = outline.hidden;
       outline.hidden = !open;
       showAll.setAttribute("aria-expanded", open ? "true" : "false");
-      showAll.textContent = open ? "Hide the whole guide" : "Show the whole guide as a list";
+      showAll.textContent = open ? C.t("tree.hide_all") : C.t("tree.show_all");
     });
   }
 
