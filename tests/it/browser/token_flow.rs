@@ -1,14 +1,16 @@
-//! The signed completion token, end to end, as a school would use it: the
+//! The signed completion token, end to end, as a trust would use it: the
 //! office issues codes with the binary, a member of staff opens their
-//! personal link, checks that a mistyped code is caught at once, completes
-//! the course in a real browser and signs; the token the page shows is
-//! imported with the binary, and the report finds that person complete and
-//! everyone else not started.
+//! personal link once, checks that a mistyped code is caught at once,
+//! completes one policy's course in a real browser and signs; the course
+//! home shows the other policy still to do; the token the page shows is
+//! imported with the binary, and the report finds that person complete for
+//! that policy, not started for the other, and everyone else as they are.
 //!
-//! The site is a temporary copy of the project's real one (content,
-//! quizzes, theme), with an office e-mail address, a master key and a
-//! roster written by the test. The person followed has a replaced code
-//! (generation 2), so their id is `T042#2` and the token's `kid` says so.
+//! The site is a temporary copy of the trust fixture (three policies:
+//! `behaviour` with two modules, `safeguarding` with one, `accessibility`
+//! read-only), with a master key and a roster written by the test. The
+//! person followed has a replaced code (generation 2), so their id is
+//! `T042#2` and the token's `kid` says so.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -21,15 +23,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::{Browser, Needs, quiz};
 use crate::support::{project_root, text};
 
+
 /// The office's address written into the copy's site.yaml.
 pub(super) const OFFICE: &str = "office@school.example";
 
-/// The roster: the person followed is T042, on their second code.
+/// The roster: the person followed is T042, on their second code. The
+/// trust's safeguarding policy is for teachers and teaching assistants
+/// only, so the volunteer does not need it.
 const ROSTER: &str = "id,name,email,school,role,generation
-T001,Ada Example,ada@school.example,,Teacher,
-T042,Sam Example,sam@school.example,,Teaching assistant,2
-T107,Kim Example,kim@school.example,,Volunteer,
+T001,Ada Example,ada@school.example,Ashgrove Primary,Teacher,
+T042,Sam Example,sam@school.example,Beech Hill Primary,Teaching assistant,2
+T107,Kim Example,kim@school.example,Ashgrove Primary,Volunteer,
 ";
+
+/// The trust fixture's office address (its site.yaml).
+const TRUST_OFFICE: &str = "office@oak.example.org";
 
 /// Copies `from` into `to`, folders and all.
 pub(super) fn copy_tree(from: &Path, to: &Path) {
@@ -222,26 +230,55 @@ fn header_of(token: &str) -> String {
     String::from_utf8(URL_SAFE_NO_PAD.decode(first).expect("base64url")).unwrap()
 }
 
+/// The course data of one policy's section on the course home.
+fn course_data(html: &str, policy: &str) -> serde_json::Value {
+    let marker = format!("id=\"course-data-{policy}\"");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("#course-data-{policy} on the course home"));
+    let start = at + html[at..].find('>').unwrap() + 1;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+/// The claims of a token (its second part), as JSON.
+fn claims_of(token: &str) -> serde_json::Value {
+    let second = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(second).expect("base64url")).unwrap()
+}
+
+/// The state a policy's section on the course home shows, once the
+/// scripts have filled it in: `complete` or `passed/total`.
+async fn course_state(b: &Browser, policy: &str) -> String {
+    b.open("course/index.html").await;
+    let css = format!("#course-{policy}[data-course-state]");
+    b.wait_for(&css).await;
+    b.js(
+        "return document.getElementById('course-' + arguments[0]).getAttribute('data-course-state');",
+        vec![policy.into()],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 #[test]
 fn personal_link_course_token_import_and_report() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).unwrap();
-    copy_real_site(&root);
+    copy_tree(&project_root().join("tests/fixtures/trust"), &root);
     let issued = issue_codes(&root);
     let out = dir.path().join("output");
     handbook_in(&root, &["build", "--out", &out.to_string_lossy()], b"");
-    let site_id = {
-        let html = std::fs::read_to_string(out.join("course/index.html")).unwrap();
-        let start = html.find("id=\"course-data\">").expect("#course-data") + 17;
-        let end = start + html[start..].find("</script>").unwrap();
-        let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
-        assert_eq!(
-            data["office_email"], OFFICE,
-            "#course-data has office_email"
-        );
-        data["site"].as_str().unwrap().to_string()
-    };
+    let home = std::fs::read_to_string(out.join("course/index.html")).unwrap();
+    let behaviour = course_data(&home, "behaviour");
+    let safeguarding = course_data(&home, "safeguarding");
+    assert!(
+        !home.contains("course-data-accessibility"),
+        "the read-only policy has no course"
+    );
+    let site_id = "oak-trust";
 
     let mut token = String::new();
     super::run_on(
@@ -276,7 +313,7 @@ fn personal_link_course_token_import_and_report() {
                        if (v.replace(/-/g, '').indexOf(code) >= 0) { inLocal = true; }\
                      }\
                      return [sessionStorage.getItem('handbook-identity:' + arguments[0]), inLocal];",
-                    vec![site_id.clone().into(), issued.code.clone().into()],
+                    vec![site_id.into(), issued.code.clone().into()],
                 )
                 .await;
             let kept: (Option<String>, bool) = serde_json::from_value(kept).unwrap();
@@ -297,7 +334,7 @@ fn personal_link_course_token_import_and_report() {
             let gone = b
                 .js(
                     "return sessionStorage.getItem('handbook-identity:' + arguments[0]);",
-                    vec![site_id.clone().into()],
+                    vec![site_id.into()],
                 )
                 .await;
             assert!(gone.is_null(), "Sign out forgets the code");
@@ -346,9 +383,30 @@ fn personal_link_course_token_import_and_report() {
             assert_eq!(b.focused_id().await, "identity-status");
             assert_eq!(text_of(b, "identity-who").await, issued.login);
 
-            // 3. The course: every module passed, the declaration signed.
-            quiz::pass_all_modules(b).await;
-            quiz::sign_declaration(b).await;
+            // 3. One policy's course: both behaviour modules passed, its
+            // declaration signed. Nothing of it counts for safeguarding.
+            assert_eq!(course_state(b, "behaviour").await, "0/2");
+            assert_eq!(course_state(b, "safeguarding").await, "0/1");
+            let urls = b
+                .js(
+                    "return Array.prototype.map.call(\
+                       document.querySelectorAll('#course-behaviour [data-module] a[href]'),\
+                       function (a) { return a.href; });",
+                    vec![],
+                )
+                .await;
+            let urls: Vec<String> = serde_json::from_value(urls).unwrap();
+            assert_eq!(urls.len(), 2, "behaviour's two modules: {urls:?}");
+            for url in &urls {
+                assert!(url.contains("/course/behaviour/"), "{url}");
+                quiz::pass_module(b, url).await;
+            }
+            assert_eq!(course_state(b, "behaviour").await, "2/2");
+            assert_eq!(course_state(b, "safeguarding").await, "0/1");
+            b.open("course/behaviour/declaration.html").await;
+            b.wait_visible("#declaration-confirm").await;
+            b.click("#declaration-confirm").await;
+            b.click("#declaration-submit").await;
             b.wait_visible("#token-text").await;
             assert_eq!(
                 b.focused_id().await,
@@ -369,11 +427,19 @@ fn personal_link_course_token_import_and_report() {
                 header_of(&token),
                 r#"{"alg":"HS256","typ":"JWT","kid":"T042#2"}"#
             );
+            let claims = claims_of(&token);
+            assert_eq!(claims["iss"], "oak-trust/behaviour");
+            assert_eq!(claims["sub"], "T042");
+            assert_eq!(claims["pv"], behaviour["version"], "behaviour's own version");
+            assert_ne!(claims["pv"], safeguarding["version"]);
+            let mods: Vec<&String> = claims["mods"].as_object().unwrap().keys().collect();
+            assert_eq!(mods, ["rewards", "sanctions"]);
+            assert_eq!(claims["decl"], true);
             assert_eq!(attr_of(b, "token-text", "readonly").await, "readonly");
 
             // The three ways to send it.
             let download = attr_of(b, "token-download", "download").await;
-            assert_eq!(download, "completion-T042-2.txt");
+            assert!(download.ends_with(".txt"), "{download}");
             assert!(
                 attr_of(b, "token-download", "href")
                     .await
@@ -381,7 +447,7 @@ fn personal_link_course_token_import_and_report() {
             );
             let mail = attr_of(b, "token-email", "href").await;
             assert!(
-                mail.starts_with(&format!("mailto:{OFFICE}?subject=Social%20Media%20Policy%20completion%20%E2%80%93%20T042%232&body=")),
+                mail.starts_with(&format!("mailto:{TRUST_OFFICE}?subject=Behaviour%20Policy%20completion")),
                 "{mail}"
             );
             assert!(mail.contains(&token), "the e-mail holds the token");
@@ -396,14 +462,10 @@ fn personal_link_course_token_import_and_report() {
                 "the copy to be announced",
             )
             .await;
-            assert!(
-                text_of(b, "token-next")
-                    .await
-                    .contains("do not need to do anything else")
-            );
 
-            // The same token after a reload.
-            b.open("course/declaration.html").await;
+            // The same token after a reload; the course home shows behaviour
+            // complete and safeguarding still to do.
+            b.open("course/behaviour/declaration.html").await;
             b.wait_visible("#token-text").await;
             let again = b
                 .js(
@@ -412,6 +474,10 @@ fn personal_link_course_token_import_and_report() {
                 )
                 .await;
             assert_eq!(again.as_str(), Some(token.as_str()), "the token is stable");
+            assert_eq!(course_state(b, "behaviour").await, "complete");
+            assert_eq!(course_state(b, "safeguarding").await, "0/1");
+            b.open("course/safeguarding/declaration.html").await;
+            b.wait_visible("#declaration-locked").await;
         },
     );
     if token.is_empty() {
@@ -420,7 +486,7 @@ fn personal_link_course_token_import_and_report() {
 
     // 4. The office imports the token from a pasted e-mail, and reports.
     let mail = format!(
-        "From: Sam Example <sam@school.example>\nSubject: Social Media Policy completion\n\n\
+        "From: Sam Example <sam@school.example>\nSubject: Behaviour Policy completion\n\n\
          Please record my completion. My completion token:\n\n{token}\n\nThanks, Sam\n"
     );
     let imported = handbook_in(&root, &["import", "-"], mail.as_bytes());
@@ -428,25 +494,29 @@ fn personal_link_course_token_import_and_report() {
     assert!(said.contains("1 new"), "{said}");
     handbook_in(&root, &["report", "--csv", "report.csv"], b"");
     let csv = std::fs::read_to_string(root.join("report.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().unwrap().clone();
-    let id = headers.iter().position(|h| h == "id").unwrap();
-    let status = headers.iter().position(|h| h == "status").unwrap();
-    let mut statuses: Vec<(String, String)> = reader
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, policy, status) = (column("id"), column("policy"), column("status"));
+    let mut statuses: Vec<(String, String, String)> = reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            (r[id].to_string(), r[status].to_string())
+            (r[id].to_string(), r[policy].to_string(), r[status].to_string())
         })
         .collect();
     statuses.sort();
+    let row = |i: &str, p: &str, s: &str| (i.to_string(), p.to_string(), s.to_string());
     assert_eq!(
         statuses,
         [
-            ("T001".to_string(), "not_started".to_string()),
-            ("T042".to_string(), "complete".to_string()),
-            ("T107".to_string(), "not_started".to_string()),
+            row("T001", "behaviour", "not_started"),
+            row("T001", "safeguarding", "not_started"),
+            row("T042", "behaviour", "complete"),
+            row("T042", "safeguarding", "not_started"),
+            row("T107", "behaviour", "not_started"),
         ],
-        "the report:\n{csv}"
+        "one row per person and required policy (the volunteer needs no \
+         safeguarding, nobody on the roster is a governor):\n{csv}"
     );
 }
