@@ -1,7 +1,8 @@
 //! The office's compliance report (`handbook report --html`) passes the
 //! same accessibility gate as the site: axe-core, WCAG 2.0–2.2 A and AA,
-//! zero violations. A temporary copy of the real site with a master key, a
-//! roster of three people in two schools and one imported token.
+//! zero violations. A temporary copy of the trust fixture (three policies)
+//! with a master key, a roster of four people in two schools and two
+//! imported tokens, so the matrix holds every status there is.
 
 use handbook::records::private::load_master_key;
 use handbook::records::token::{Claims, Scores, kid, sign};
@@ -14,14 +15,15 @@ use super::{Needs, SUB_PATH};
 use crate::support::project_root;
 
 const ROSTER: &str = "id,name,email,school,role,generation
-T001,Ada Example,ada@school.example,Hill School,Teacher,
-T002,Ben Example,ben@school.example,Hill School,Teaching assistant,
-T003,Cat Example,,Dale School,Volunteer,
+T001,Ada Example,ada@school.example,Ashgrove Primary,Teacher,
+T002,Ben Example,ben@school.example,Ashgrove Primary,Teaching assistant,
+T003,Cat Example,,Beech Hill Primary,Volunteer,
+T004,Dev Example,dev@school.example,Beech Hill Primary,Governor,
 ";
 
-/// The course's module ids: the quiz files' names.
-fn modules(root: &std::path::Path) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(root.join("quizzes"))
+/// The module ids of `policy`'s course: its quiz files' names.
+fn modules(root: &std::path::Path, policy: &str) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(root.join("quizzes").join(policy))
         .unwrap()
         .filter_map(|e| {
             let path = e.unwrap().path();
@@ -32,7 +34,7 @@ fn modules(root: &std::path::Path) -> Vec<String> {
         })
         .collect();
     ids.sort();
-    assert!(!ids.is_empty(), "the site has quizzes");
+    assert!(!ids.is_empty(), "{policy} has quizzes");
     ids
 }
 
@@ -40,60 +42,44 @@ fn modules(root: &std::path::Path) -> Vec<String> {
 fn compliance_report_html_has_zero_axe_violations() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).unwrap();
-    let real = project_root();
-    for sub in ["content", "quizzes", "themes", "versions"] {
-        if real.join(sub).is_dir() {
-            copy_tree(&real.join(sub), &root.join(sub));
-        }
-    }
-    if real.join("versions.yaml").is_file() {
-        std::fs::copy(real.join("versions.yaml"), root.join("versions.yaml")).unwrap();
-    }
-    let yaml = std::fs::read_to_string(real.join("site.yaml")).unwrap();
-    let site_id = yaml
-        .lines()
-        .find_map(|l| l.strip_prefix("id:"))
-        .expect("site.yaml has an id")
-        .trim()
-        .to_string();
-    std::fs::write(root.join("site.yaml"), yaml).unwrap();
-
+    copy_tree(&project_root().join("tests/fixtures/trust"), &root);
     handbook_in(&root, &["keys", "init"], b"");
     std::fs::write(root.join(".handbook/roster.csv"), ROSTER).unwrap();
     let master = load_master_key(&root).expect("the master key");
-    let claims = Claims {
-        iss: site_id,
-        sub: "T001".to_string(),
-        iat: chrono::Utc::now().timestamp() - 3600,
-        pv: handbook::versions::policy_version_id(&root, "social-media").unwrap(),
-        // Every module of the course (one quiz file each), all passed.
-        mods: Scores(modules(&root).into_iter().map(|m| (m, 100)).collect()),
-        decl: true,
+    let token = |sub: &str, policy: &str| {
+        let claims = Claims {
+            iss: format!("oak-trust/{policy}"),
+            sub: sub.to_string(),
+            iat: chrono::Utc::now().timestamp() - 3600,
+            pv: handbook::versions::policy_version_id(&root, policy).unwrap(),
+            // Every module of the course (one quiz file each), all passed.
+            mods: Scores(
+                modules(&root, policy)
+                    .into_iter()
+                    .map(|m| (m, 100))
+                    .collect(),
+            ),
+            decl: true,
+        };
+        sign(
+            &master.staff_key(sub, 1).signing_key(),
+            &kid(sub, 1),
+            &claims,
+        )
     };
-    let token = sign(
-        &master.staff_key("T001", 1).signing_key(),
-        &kid("T001", 1),
-        &claims,
+    let tokens = format!(
+        "{}\n{}\n",
+        token("T001", "behaviour"),
+        token("T002", "safeguarding")
     );
-    let imported = handbook_in(&root, &["import", "-"], format!("{token}\n").as_bytes());
+    let imported = handbook_in(&root, &["import", "-"], tokens.as_bytes());
     let said = crate::support::text(&imported);
-    assert!(said.contains("1 new"), "{said}");
+    assert!(said.contains("2 new"), "{said}");
 
     let served = dir.path().join("served");
     std::fs::create_dir_all(&served).unwrap();
     let report = served.join("report.html");
-    handbook_in(
-        &root,
-        &[
-            "report",
-            "--roster",
-            ".handbook/roster.csv",
-            "--html",
-            &report.to_string_lossy(),
-        ],
-        b"",
-    );
+    handbook_in(&root, &["report", "--html", &report.to_string_lossy()], b"");
     assert!(report.is_file(), "the report was written");
 
     run_on(
@@ -108,8 +94,15 @@ fn compliance_report_html_has_zero_axe_violations() {
                 "Ada Example",
                 "Ben Example",
                 "Cat Example",
-                "Hill School",
-                "Dale School",
+                "Dev Example",
+                "Ashgrove Primary",
+                "Beech Hill Primary",
+                "Behaviour Policy",
+                "Safeguarding Policy",
+                "Accessibility Plan",
+                "Complete",
+                "Not started",
+                "Not required",
             ] {
                 assert!(text.contains(name), "{name:?} in the report");
             }

@@ -23,7 +23,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::{Browser, Needs, quiz};
 use crate::support::{project_root, text};
 
-
 /// The office's address written into the copy's site.yaml.
 pub(super) const OFFICE: &str = "office@school.example";
 
@@ -430,7 +429,10 @@ fn personal_link_course_token_import_and_report() {
             let claims = claims_of(&token);
             assert_eq!(claims["iss"], "oak-trust/behaviour");
             assert_eq!(claims["sub"], "T042");
-            assert_eq!(claims["pv"], behaviour["version"], "behaviour's own version");
+            assert_eq!(
+                claims["pv"], behaviour["version"],
+                "behaviour's own version"
+            );
             assert_ne!(claims["pv"], safeguarding["version"]);
             let mods: Vec<&String> = claims["mods"].as_object().unwrap().keys().collect();
             assert_eq!(mods, ["rewards", "sanctions"]);
@@ -447,7 +449,9 @@ fn personal_link_course_token_import_and_report() {
             );
             let mail = attr_of(b, "token-email", "href").await;
             assert!(
-                mail.starts_with(&format!("mailto:{TRUST_OFFICE}?subject=Behaviour%20Policy%20completion")),
+                mail.starts_with(&format!(
+                    "mailto:{TRUST_OFFICE}?subject=Behaviour%20Policy%20completion"
+                )),
                 "{mail}"
             );
             assert!(mail.contains(&token), "the e-mail holds the token");
@@ -502,7 +506,11 @@ fn personal_link_course_token_import_and_report() {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            (r[id].to_string(), r[policy].to_string(), r[status].to_string())
+            (
+                r[id].to_string(),
+                r[policy].to_string(),
+                r[status].to_string(),
+            )
         })
         .collect();
     statuses.sort();
