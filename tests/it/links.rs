@@ -430,8 +430,7 @@ fn the_crawl_finds_what_is_broken() {
 fn links_from_sub_folders_are_rewritten_for_the_page_that_shows_them() {
     let built = build(&second_policy(), None);
     let out = built.path().join("output");
-    let module =
-        std::fs::read_to_string(out.join("course/acceptable-use/devices.html")).unwrap();
+    let module = std::fs::read_to_string(out.join("course/acceptable-use/devices.html")).unwrap();
     for expected in [
         // devices/pupils.md's `staff.md#locking-the-screen`
         "href=\"../../acceptable-use/devices/staff.html#locking-the-screen\"",
@@ -641,11 +640,15 @@ fn print_parts_have_their_headings_one_level_down() {
     let built = build(&second_policy(), None);
     let print =
         std::fs::read_to_string(built.path().join("output/acceptable-use/print.html")).unwrap();
-    let staff = &print[print.find("<article id=\"acceptable-use--devices--staff\"").unwrap()..];
+    let staff = &print[print
+        .find("<article id=\"acceptable-use--devices--staff\"")
+        .unwrap()..];
     let staff = &staff[..staff.find("</article>").unwrap()];
     assert!(staff.contains("<h2>Staff devices</h2>"), "{staff}");
     assert!(
-        staff.contains("<h3 id=\"acceptable-use--devices--staff--what-is-allowed\">What is allowed</h3>"),
+        staff.contains(
+            "<h3 id=\"acceptable-use--devices--staff--what-is-allowed\">What is allowed</h3>"
+        ),
         "{staff}"
     );
     assert!(

@@ -1,48 +1,64 @@
-//! A small site for the tokens, ledger and report tests (two quiz modules
-//! with different pass marks), and a way to run the binary on it with
-//! standard input.
+//! A small v2 site for the tokens, ledger and report tests (site
+//! `test-school`, one policy `online-safety` with two quiz modules of
+//! different pass marks; [`Site::add_policy`] adds more), and a way to run
+//! the binary on it with standard input.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The site id of the test site.
-pub const SITE_ID: &str = "test-school/social-media";
+pub const SITE: &str = "test-school";
 
-const SITE_YAML: &str = "id: test-school/social-media
-title: Social Media Policy
+/// The `iss` of the test site's first policy's tokens.
+pub const SITE_ID: &str = "test-school/online-safety";
+
+/// The test site's first policy.
+pub const POLICY: &str = "online-safety";
+
+const SITE_YAML: &str = "id: test-school
+title: Staff handbook
 organisation: Test Primary Trust
 schools: [Hill School, Dale School]
-version: January 2026
-reviewed: 2025-01
-next_review: 2035-01
 office_email: office@test.example
 course:
   pass_mark: 80
+policies:
+  online-safety:
+    title: Online Safety Policy
+    version: January 2026
+    reviewed: 2025-01
+    next_review: 2035-01
+    owner: Headteacher
+    required_for: [all]
 ";
 
 const FILES: &[(&str, &str)] = &[
     (
         "content/_index.md",
-        "---\ntitle: Social Media Policy\naudience: [staff]\n---\nThe policy.\n",
+        "---\ntitle: Staff handbook\naudience: [staff]\n---\nOur policies.\n",
     ),
     (
-        "content/scope.md",
+        "content/online-safety/_index.md",
+        "---\ntitle: Online Safety Policy\naudience: [staff]\n---\nThe policy.\n",
+    ),
+    (
+        "content/online-safety/scope.md",
         "---\ntitle: Scope\nweight: 10\naudience: [staff]\nmodule: scope\n---\n\
          ## Who it covers\n\nAll staff and volunteers.\n",
     ),
     (
-        "content/behaviour.md",
+        "content/online-safety/behaviour.md",
         "---\ntitle: Behaviour online\nweight: 20\naudience: [staff]\nmodule: behaviour\n---\n\
          ## Friend requests\n\nDo not accept friend requests from pupils.\n",
     ),
     (
-        "quizzes/scope.yaml",
-        "module: scope\ntitle: Scope\nquestions:\n  - id: who\n    prompt: Who does the policy cover?\n    kind: single\n    options:\n      - text: Teachers only.\n      - text: All staff and volunteers.\n        correct: true\n    explain: It covers all staff and volunteers.\n    policy_ref: scope#who-it-covers\n",
+        "quizzes/online-safety/scope.yaml",
+        "module: scope\ntitle: Scope\nquestions:\n  - id: who\n    prompt: Who does the policy cover?\n    kind: single\n    options:\n      - text: Teachers only.\n      - text: All staff and volunteers.\n        correct: true\n    explain: It covers all staff and volunteers.\n    policy_ref: online-safety/scope#who-it-covers\n",
     ),
     (
-        "quizzes/behaviour.yaml",
-        "module: behaviour\ntitle: Behaviour online\npass_mark: 60\nquestions:\n  - id: friend\n    prompt: A pupil sends you a friend request. Do you accept it?\n    kind: single\n    options:\n      - text: Accept it.\n      - text: Do not accept it.\n        correct: true\n    explain: Staff must not friend pupils.\n    policy_ref: behaviour#friend-requests\n",
+        "quizzes/online-safety/behaviour.yaml",
+        "module: behaviour\ntitle: Behaviour online\npass_mark: 60\nquestions:\n  - id: friend\n    prompt: A pupil sends you a friend request. Do you accept it?\n    kind: single\n    options:\n      - text: Accept it.\n      - text: Do not accept it.\n        correct: true\n    explain: Staff must not friend pupils.\n    policy_ref: online-safety/behaviour#friend-requests\n",
     ),
 ];
 
@@ -113,6 +129,42 @@ impl Site {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
+    }
+
+    /// Adds a policy `id` to site.yaml (after the others) with its front
+    /// page and, for each of `modules` (module id, pass mark), a page and
+    /// a one-question quiz; no modules makes it read-only.
+    /// `required_for` is YAML, e.g. `[all]` or `[Teacher]`.
+    pub fn add_policy(&self, id: &str, title: &str, required_for: &str, modules: &[(&str, i64)]) {
+        let yaml = self.read("site.yaml")
+            + &format!(
+                "  {id}:\n    title: {title}\n    version: Spring 2026\n    reviewed: 2026-01\n    \
+                 next_review: 2027-01\n    owner: Deputy Head\n    required_for: {required_for}\n"
+            );
+        self.write("site.yaml", yaml);
+        self.write(
+            &format!("content/{id}/_index.md"),
+            format!("---\ntitle: {title}\naudience: [staff]\n---\nThe {title}.\n"),
+        );
+        for (weight, (module, pass_mark)) in modules.iter().enumerate() {
+            self.write(
+                &format!("content/{id}/{module}.md"),
+                format!(
+                    "---\ntitle: Part {module}\nweight: {w}\naudience: [staff]\nmodule: {module}\n\
+                     ---\n## The rule\n\nFollow the {title}.\n",
+                    w = (weight + 1) * 10
+                ),
+            );
+            self.write(
+                &format!("quizzes/{id}/{module}.yaml"),
+                format!(
+                    "module: {module}\ntitle: Part {module}\npass_mark: {pass_mark}\nquestions:\n  \
+                     - id: rule\n    prompt: Do you follow the policy?\n    kind: true_false\n    \
+                     answer: true\n    explain: Everyone follows it.\n    \
+                     policy_ref: {id}/{module}#the-rule\n"
+                ),
+            );
+        }
     }
 
     /// Reads a file under the site.
