@@ -31,7 +31,7 @@ const RESERVED_FILES: &[(&str, &str)] = &[
 /// Files handbook writes itself in each policy's folder of the output
 /// (`<policy>/print.html` …), and what each one is.
 const POLICY_FILES: &[(&str, &str)] = &[
-    ("print.html", "the printable policy"),
+    ("print.html", "the printable version"),
     ("versions.html", "the version history"),
 ];
 
@@ -117,12 +117,12 @@ impl Prepared<'_> {
             for (name, what) in POLICY_FILES {
                 out.push((
                     format!("{}/{name}", policy.id),
-                    Origin::Reserved(format!("{what} of {}", policy.title)),
+                    Origin::Reserved(format!("{what} of the {}", policy.title)),
                 ));
             }
             out.push((
                 super::course::declaration_url(&policy.id),
-                Origin::Reserved(format!("the declaration of {}", policy.title)),
+                Origin::Reserved(format!("the declaration of the {}", policy.title)),
             ));
         }
         for name in site.theme.statics.keys() {

@@ -69,7 +69,7 @@ fn builds_every_page_with_relative_links_that_resolve() {
     );
     assert!(
         site.read("output/parents/commenting.html")
-            .contains("href=\"../scope.html\"")
+            .contains("href=\"../online-safety/scope.html\"")
     );
     assert!(
         site.read("output/online-safety/roles.html").contains("hl-"),
@@ -130,12 +130,14 @@ fn the_built_site_is_readable_by_a_web_server() {
 fn pages_carry_version_and_review_dates() {
     let site = TempSite::new();
     assert!(site.run(&["build"]).status.success());
+    // Every page of a policy: its version and both review dates.
     for page in [
-        "index.html",
+        "online-safety/index.html",
         "online-safety/scope.html",
-        "parents/commenting.html",
         "online-safety/print.html",
-        "course/index.html",
+        "online-safety/versions.html",
+        "course/online-safety/scope.html",
+        "course/online-safety/declaration.html",
     ] {
         let html = site.read(&format!("output/{page}"));
         assert!(html.contains("Spring 2026"), "{page} shows the version");
@@ -148,6 +150,17 @@ fn pages_carry_version_and_review_dates() {
             "{page} shows the next review"
         );
     }
+    // The home lists each policy with its version and next review; the
+    // course home names each course's version.
+    let home = site.read("output/index.html");
+    assert!(home.contains("Spring 2026") && home.contains("January 2027"));
+    assert!(
+        site.read("output/course/index.html")
+            .contains("Spring 2026")
+    );
+    // A page of no policy carries no policy's version.
+    let parents = site.read("output/parents/commenting.html");
+    assert!(!parents.contains("Spring 2026"), "{parents}");
 }
 
 #[test]

@@ -340,11 +340,36 @@ fn every_link_of_the_second_policy_resolves_from_a_sub_path_the_root_and_disk() 
     crawl(
         &second_policy(),
         &[
-            "course/devices.html",
-            "devices/laptops/repairs/reporting.html",
-            "print.html",
+            "course/index.html",
+            "course/acceptable-use/devices.html",
+            "course/acceptable-use/declaration.html",
+            "acceptable-use/index.html",
+            "acceptable-use/devices/laptops/repairs/reporting.html",
+            "acceptable-use/print.html",
+            "acceptable-use/versions.html",
+            "families/at-home.html",
             "search.html",
             "404.html",
+        ],
+    );
+}
+
+#[test]
+fn every_link_of_the_trust_resolves_from_a_sub_path_the_root_and_disk() {
+    crawl(
+        &project_root().join("tests/fixtures/trust"),
+        &[
+            "index.html",
+            "course/index.html",
+            "course/behaviour/rewards.html",
+            "course/behaviour/declaration.html",
+            "course/safeguarding/reporting.html",
+            "accessibility/index.html",
+            "accessibility/print.html",
+            "behaviour/print.html",
+            "safeguarding/staff/conduct.html",
+            "safeguarding/versions.html",
+            "parents/behaviour-at-home.html",
         ],
     );
 }
@@ -354,9 +379,14 @@ fn every_link_of_the_real_site_resolves_from_a_sub_path_the_root_and_disk() {
     crawl(
         &project_root(),
         &[
-            "course/scope.html",
+            "index.html",
+            "social-media/index.html",
+            "course/index.html",
+            "course/social-media/scope.html",
+            "course/social-media/declaration.html",
             "tools/who-do-i-tell.html",
-            "print.html",
+            "social-media/print.html",
+            "social-media/versions.html",
         ],
     );
 }
@@ -400,38 +430,42 @@ fn the_crawl_finds_what_is_broken() {
 fn links_from_sub_folders_are_rewritten_for_the_page_that_shows_them() {
     let built = build(&second_policy(), None);
     let out = built.path().join("output");
-    let module = std::fs::read_to_string(out.join("course/devices.html")).unwrap();
+    let module = std::fs::read_to_string(out.join("course/acceptable-use/devices.html")).unwrap();
     for expected in [
         // devices/pupils.md's `staff.md#locking-the-screen`
-        "href=\"../devices/staff.html#locking-the-screen\"",
+        "href=\"../../acceptable-use/devices/staff.html#locking-the-screen\"",
         // `laptops/repairs/reporting.md`, `_index.md`, `../_index.md`
-        "href=\"../devices/laptops/repairs/reporting.html\"",
-        "href=\"../devices/index.html\"",
-        "href=\"../index.html\"",
+        "href=\"../../acceptable-use/devices/laptops/repairs/reporting.html\"",
+        "href=\"../../acceptable-use/devices/index.html\"",
+        "href=\"../../acceptable-use/index.html\"",
         // devices/staff.md's `../accounts.md#passwords` and its images
-        "href=\"../accounts.html#passwords\"",
-        "src=\"../devices/img/lock.svg\"",
-        "href=\"../devices/img/lock%20poster.svg\"",
+        "href=\"../../acceptable-use/accounts.html#passwords\"",
+        "src=\"../../acceptable-use/devices/img/lock.svg\"",
+        "href=\"../../acceptable-use/devices/img/lock%20poster.svg\"",
     ] {
         assert!(
             module.contains(expected),
-            "course/devices.html has {expected}"
+            "course/acceptable-use/devices.html has {expected}"
         );
     }
-    let print = std::fs::read_to_string(out.join("print.html")).unwrap();
+    let print = std::fs::read_to_string(out.join("acceptable-use/print.html")).unwrap();
     for expected in [
         "src=\"devices/laptops/repairs/img/cracked-screen.png\"",
         "src=\"devices/img/lock.svg\"",
         "href=\"purpose.html#who\"",
         "href=\"devices/staff.html#personal-devices\"",
         // A page's own `#anchor` stays on the printable page, prefixed.
-        "id=\"devices--staff--locking-the-screen\"",
+        "id=\"acceptable-use--devices--staff--locking-the-screen\"",
     ] {
-        assert!(print.contains(expected), "print.html has {expected}");
+        assert!(
+            print.contains(expected),
+            "acceptable-use/print.html has {expected}"
+        );
     }
     // On its own page, a link is as written (made .html).
     let reporting =
-        std::fs::read_to_string(out.join("devices/laptops/repairs/reporting.html")).unwrap();
+        std::fs::read_to_string(out.join("acceptable-use/devices/laptops/repairs/reporting.html"))
+            .unwrap();
     assert!(reporting.contains("href=\"../../../purpose.html#who\""));
     assert!(reporting.contains("src=\"../../img/lock.svg\""));
 }
@@ -552,14 +586,17 @@ fn page_url(source: &str) -> String {
     }
 }
 
-/// Every sentence of each page in `root`'s policy is on its printable page,
-/// in reading order.
-fn print_holds_every_sentence(root: &Path) {
+/// Every sentence of each page of `policy` in `root` is on the policy's
+/// printable page, in reading order.
+fn print_holds_every_sentence(root: &Path, policy: &str) {
     let built = build(root, None);
     let out = built.path().join("output");
-    let print = read_page(&std::fs::read_to_string(out.join("print.html")).unwrap()).text;
+    let print_html = std::fs::read_to_string(out.join(format!("{policy}/print.html"))).unwrap();
+    let print = read_page(&print_html).text;
     let print = print.split_whitespace().collect::<Vec<_>>().join(" ");
-    let order = reading_order(&root.join("content"), true);
+    let content = root.join("content").join(policy);
+    let page_url = |source: &str| format!("{policy}/{}", page_url(source));
+    let order = reading_order(&content, true);
     assert!(order.len() > 5, "{order:?}");
     let mut position = 0;
     let mut checked = 0;
@@ -569,7 +606,7 @@ fn print_holds_every_sentence(root: &Path) {
             match print[position..].find(&sentence) {
                 Some(at) => position += at + sentence.len(),
                 None => panic!(
-                    "{}: print.html does not hold, after what comes before it, the sentence\n  {sentence}",
+                    "{}: {policy}/print.html does not hold, after what comes before it, the sentence\n  {sentence}",
                     source
                 ),
             }
@@ -578,7 +615,7 @@ fn print_holds_every_sentence(root: &Path) {
     }
     assert!(checked > 20, "{checked} sentences checked");
     // A section that says `print: false` is not printed.
-    for source in reading_order(&root.join("content"), false) {
+    for source in reading_order(&content, false) {
         if order.contains(&source) {
             continue;
         }
@@ -594,19 +631,24 @@ fn print_holds_every_sentence(root: &Path) {
 
 #[test]
 fn the_printable_page_holds_every_sentence_of_every_page_in_order() {
-    print_holds_every_sentence(&second_policy());
-    print_holds_every_sentence(&project_root());
+    print_holds_every_sentence(&second_policy(), "acceptable-use");
+    print_holds_every_sentence(&project_root(), "social-media");
 }
 
 #[test]
 fn print_parts_have_their_headings_one_level_down() {
     let built = build(&second_policy(), None);
-    let print = std::fs::read_to_string(built.path().join("output/print.html")).unwrap();
-    let staff = &print[print.find("<article id=\"devices--staff\"").unwrap()..];
+    let print =
+        std::fs::read_to_string(built.path().join("output/acceptable-use/print.html")).unwrap();
+    let staff = &print[print
+        .find("<article id=\"acceptable-use--devices--staff\"")
+        .unwrap()..];
     let staff = &staff[..staff.find("</article>").unwrap()];
     assert!(staff.contains("<h2>Staff devices</h2>"), "{staff}");
     assert!(
-        staff.contains("<h3 id=\"devices--staff--what-is-allowed\">What is allowed</h3>"),
+        staff.contains(
+            "<h3 id=\"acceptable-use--devices--staff--what-is-allowed\">What is allowed</h3>"
+        ),
         "{staff}"
     );
     assert!(
@@ -623,7 +665,7 @@ fn pages_and_sections_interleave_by_weight_and_modules_follow_their_pages() {
     // The printable page's parts, in order: devices/ (weight 20) between
     // purpose.md (10) and accounts.md (30); in devices/, laptops/ (15)
     // between staff.md (10) and pupils.md (20).
-    let print = std::fs::read_to_string(out.join("print.html")).unwrap();
+    let print = std::fs::read_to_string(out.join("acceptable-use/print.html")).unwrap();
     let parts: Vec<&str> = print
         .split("<article id=\"")
         .skip(1)
@@ -632,30 +674,30 @@ fn pages_and_sections_interleave_by_weight_and_modules_follow_their_pages() {
     assert_eq!(
         parts,
         [
-            "purpose",
-            "devices",
-            "devices--staff",
-            "devices--laptops",
-            "devices--laptops--home-use",
-            "devices--laptops--repairs",
-            "devices--laptops--repairs--reporting",
-            "devices--pupils",
-            "accounts",
+            "acceptable-use--purpose",
+            "acceptable-use--devices",
+            "acceptable-use--devices--staff",
+            "acceptable-use--devices--laptops",
+            "acceptable-use--devices--laptops--home-use",
+            "acceptable-use--devices--laptops--repairs",
+            "acceptable-use--devices--laptops--repairs--reporting",
+            "acceptable-use--devices--pupils",
+            "acceptable-use--accounts",
         ]
     );
     // The same order worked out from the front matter alone.
-    let expected: Vec<String> = reading_order(&root.join("content"), true)
+    let expected: Vec<String> = reading_order(&root.join("content/acceptable-use"), true)
         .into_iter()
         .skip(1)
         .map(|source| {
             let path = source.trim_end_matches(".md");
             let path = path.strip_suffix("/_index").unwrap_or(path);
-            path.replace('/', "--")
+            format!("acceptable-use--{}", path.replace('/', "--"))
         })
         .collect();
     assert_eq!(expected, parts);
     // The next-page links walk the same way.
-    let staff = std::fs::read_to_string(out.join("devices/staff.html")).unwrap();
+    let staff = std::fs::read_to_string(out.join("acceptable-use/devices/staff.html")).unwrap();
     assert!(
         staff.contains("laptops/index.html\" rel=\"next\""),
         "staff.html's next page is the laptops section"
@@ -667,7 +709,7 @@ fn pages_and_sections_interleave_by_weight_and_modules_follow_their_pages() {
         .into_iter()
         .map(|m| {
             let at = course
-                .find(&format!("href=\"../course/{m}.html\""))
+                .find(&format!("href=\"../course/acceptable-use/{m}.html\""))
                 .unwrap_or_else(|| panic!("{m}"));
             (at, m)
         })

@@ -85,7 +85,7 @@ Read the notes below.[^1]
 ",
     );
     site.write(
-        "content/more.md",
+        "content/online-safety/more.md",
         &"---
 title: More on scope
 weight: 15
@@ -125,7 +125,7 @@ fn footnotes_are_unique_and_link_back_on_every_page_that_shows_them() {
     let mut counts = HashMap::new();
     for page in [
         "online-safety/scope.html",
-        "more.html",
+        "online-safety/more.html",
         "course/online-safety/scope.html",
         "online-safety/print.html",
     ] {
@@ -133,7 +133,7 @@ fn footnotes_are_unique_and_link_back_on_every_page_that_shows_them() {
         counts.insert(page, check_page(page, &html));
     }
     assert_eq!(counts["online-safety/scope.html"], 3);
-    assert_eq!(counts["more.html"], 1);
+    assert_eq!(counts["online-safety/more.html"], 1);
     assert_eq!(
         counts["course/online-safety/scope.html"], 4,
         "both pages' references"
@@ -161,7 +161,7 @@ fn syntax_css_is_linked_wherever_highlighted_code_is_shown() {
     let output = site.run(&["build"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(site.path().join("output/syntax.css").is_file());
-    let link = "<link rel=\"stylesheet\" href=\"../syntax.css\">";
+    let link = "<link rel=\"stylesheet\" href=\"../../syntax.css\">";
     // roles.md (module `roles`) and more.md (module `scope`) have code.
     for page in [
         "course/online-safety/roles.html",
@@ -172,12 +172,12 @@ fn syntax_css_is_linked_wherever_highlighted_code_is_shown() {
     }
     for page in [
         "online-safety/roles.html",
-        "more.html",
+        "online-safety/more.html",
         "online-safety/print.html",
     ] {
         let html = site.read(&format!("output/{page}"));
         assert!(
-            html.contains("<link rel=\"stylesheet\" href=\"syntax.css\">"),
+            html.contains("<link rel=\"stylesheet\" href=\"../syntax.css\">"),
             "{page} links syntax.css"
         );
     }
@@ -190,7 +190,7 @@ fn syntax_css_is_linked_wherever_highlighted_code_is_shown() {
         assert!(!html.contains("syntax.css"), "{page} has no code");
     }
     // Every code box, highlighted or not, can be reached by keyboard.
-    let more = site.read("output/more.html");
+    let more = site.read("output/online-safety/more.html");
     assert_eq!(more.matches("<pre class=\"code").count(), 2);
     assert_eq!(
         more.matches(" tabindex=\"0\" role=\"region\" aria-label=\"Code")
@@ -209,7 +209,7 @@ fn an_unknown_code_language_is_a_warning_with_its_line() {
         assert_eq!(output.status.code(), Some(0), "{shown}");
         assert!(
             shown.contains(
-                "warning: content/more.md:21: the code language `powershell` is not one \
+                "warning: content/online-safety/more.md:21: the code language `powershell` is not one \
                  handbook can highlight"
             ),
             "{shown}"
@@ -225,7 +225,7 @@ fn an_unknown_code_language_is_a_warning_with_its_line() {
 fn an_escaped_anchor_marker_stays_text() {
     let site = site_with_footnotes();
     assert!(site.run(&["build"]).status.success());
-    let more = site.read("output/more.html");
+    let more = site.read("output/online-safety/more.html");
     assert!(more.contains("<p>foo {#bar}</p>"), "{more}");
     assert!(more.contains("<li>item {#x}</li>"), "{more}");
     assert!(!more.contains("id=\"bar\"") && !more.contains("id=\"x\""));

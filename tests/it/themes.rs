@@ -135,7 +135,7 @@ fn a_theme_that_is_not_built_in_is_used_whole() {
         "index.html",
         "page.html",
         "section.html",
-        "online-safety/print.html",
+        "print.html",
         "search.html",
         "404.html",
         "course.html",

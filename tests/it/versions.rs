@@ -119,10 +119,13 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
     let output = publish(&site, &["--summary", "Typo.", "--minor"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let versions = site.read("versions.yaml");
-    assert_eq!(versions.matches("- id: ").count(), 3);
+    assert_eq!(
+        versions.matches("- policy: online-safety\n  id: ").count(),
+        3
+    );
     assert!(versions.contains("minor: true"));
     let ids: Vec<String> = versions
-        .split("- id: ")
+        .split("\n  id: ")
         .skip(1)
         .map(|s| s[..16].to_string())
         .collect();
@@ -139,26 +142,26 @@ fn major_and_minor_versions_make_history_and_what_changed_pages() {
     ] {
         assert!(history.contains(needle), "history shows {needle}");
     }
-    let changes = site.read(&format!("output/changes/{}.html", ids[1]));
+    let changes = site.read(&format!("output/online-safety/changes/{}.html", ids[1]));
     assert!(
         changes.contains("This policy applies to all staff<ins><span class=\"visually-hidden\"> added: </span> and governors</ins>."),
         "the changed sentence is shown with its insertion marked: {changes}"
     );
     insta::assert_snapshot!("what_changed_major", main_of(&changes));
-    let minor = site.read(&format!("output/changes/{}.html", ids[2]));
+    let minor = site.read(&format!("output/online-safety/changes/{}.html", ids[2]));
     assert!(
         minor.contains("It is a <strong>minor</strong> change"),
         "{minor}"
     );
     assert!(
         site.read("output/course/index.html")
-            .contains(&format!("changes/{}.html", ids[1])),
+            .contains(&format!("online-safety/changes/{}.html", ids[1])),
         "the course knows the history"
     );
     assert!(
-        site.read("output/index.html")
-            .contains("online-safety/versions.html"),
-        "every page links the history"
+        site.read("output/online-safety/scope.html")
+            .contains("href=\"../online-safety/versions.html\""),
+        "every page of the policy links its history"
     );
 }
 
@@ -180,7 +183,7 @@ fn unpublished_edits_show_as_a_draft() {
     assert!(site.run(&["build"]).status.success());
     let history = site.read("output/online-safety/versions.html");
     assert!(history.contains("(draft, not yet published)"), "{history}");
-    let changes: Vec<_> = std::fs::read_dir(site.path().join("output/changes"))
+    let changes: Vec<_> = std::fs::read_dir(site.path().join("output/online-safety/changes"))
         .unwrap()
         .collect();
     assert_eq!(changes.len(), 1);

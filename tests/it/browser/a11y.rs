@@ -136,12 +136,13 @@ fn a_second_policy_with_tables_footnotes_and_code_has_zero_axe_violations() {
         Needs::BrowserAndAxe,
         async |b| {
             // The page holds what it is chosen for.
-            b.open("devices/staff.html").await;
+            b.open("acceptable-use/devices/staff.html").await;
             for css in ["main table", "main section.footnotes", "main pre code"] {
                 b.find(css).await;
             }
             // The 404 page, three folders deep, is styled from inside itself.
-            b.open("devices/laptops/no-such-page.html").await;
+            b.open("acceptable-use/devices/laptops/no-such-page.html")
+                .await;
             let background = b
                 .js(
                     "return getComputedStyle(document.querySelector('.site-header')).backgroundColor;",

@@ -291,7 +291,7 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
         async |b| {
             quiz::sign_in_as_spec_vector(b).await;
             // Not available before the modules are passed.
-            b.open("course/declaration.html").await;
+            b.open("course/social-media/declaration.html").await;
             b.wait_visible("#declaration-locked").await;
             let form_shown = b
                 .js(
@@ -312,7 +312,7 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
             }
 
             // The declaration: must tick before signing.
-            b.open("course/declaration.html").await;
+            b.open("course/social-media/declaration.html").await;
             b.wait_visible("#declaration-form").await;
             b.click("#declaration-submit").await;
             b.wait_visible("#declaration-error").await;
@@ -351,7 +351,12 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
                     module.id
                 );
             }
-            let progress = b.find("#course-progress").await.text().await.unwrap();
+            let progress = b
+                .find("#course-progress-social-media")
+                .await
+                .text()
+                .await
+                .unwrap();
             let n = modules.len();
             assert!(
                 progress.contains(&format!("{n} of {n}")),
@@ -359,7 +364,7 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
             );
 
             let declaration = b
-                .wait_visible("#declaration-state")
+                .wait_visible("#course-social-media [data-declaration-state]")
                 .await
                 .attr("data-state")
                 .await
@@ -371,7 +376,7 @@ fn finishing_the_course_signing_and_progress_kept_after_reload() {
             );
 
             // The declaration still shows the course complete, also after a reload.
-            b.open("course/declaration.html").await;
+            b.open("course/social-media/declaration.html").await;
             b.wait_visible("#course-complete").await;
             b.client.refresh().await.expect("reload");
             b.wait_visible("#course-complete").await;

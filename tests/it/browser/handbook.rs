@@ -35,6 +35,9 @@ fn main_words(html: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The policy of the real site that the walks go through.
+const POLICY: &str = "social-media";
+
 /// A word that appears in exactly one policy page of the built site (and
 /// that page): something a search must find there.
 fn word_unique_to_one_page(output: &Path) -> (String, String) {
@@ -50,14 +53,23 @@ fn word_unique_to_one_page(output: &Path) -> (String, String) {
             .to_string_lossy()
             .replace('\\', "/");
         if rel.starts_with("course/")
-            || ["index.html", "print.html", "search.html", "404.html"].contains(&rel.as_str())
+            || rel.contains("/changes/")
+            || rel.ends_with("/print.html")
+            || rel.ends_with("/versions.html")
+            || ["index.html", "search.html", "404.html"].contains(&rel.as_str())
         {
             continue;
         }
         pages.insert(rel, main_words(&std::fs::read_to_string(path).unwrap()));
     }
-    // Candidates: pages at the top of the site (linked from the contents).
-    for (page, words) in pages.iter().filter(|(p, _)| !p.contains('/')) {
+    // Candidates: the pages at the top of the policy's folder (linked from
+    // its front page's contents).
+    let top = |p: &str| {
+        p.strip_prefix(POLICY)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| !rest.contains('/') && rest != "index.html")
+    };
+    for (page, words) in pages.iter().filter(|(p, _)| top(p)) {
         for word in words {
             if word.len() >= 9 && pages.iter().all(|(p, w)| p == page || !w.contains(word)) {
                 return (word.clone(), page.clone());
@@ -127,9 +139,10 @@ fn search_finds_a_word_on_the_right_page() {
     );
 }
 
-/// From the home page at `home`: the stylesheet loads, a policy page opens
-/// from the contents, the printable page from its link, and the header's
-/// search box finds a word. `label` names the setting for messages.
+/// From the home page at `home`: the stylesheet loads, a policy's front
+/// page opens from the list of policies, one of its pages from its
+/// contents, the printable page from its link, and the header's search box
+/// finds a word. `label` names the setting for messages.
 async fn walk_the_site(b: &Browser, home: &str, label: &str) {
     let (word, page) = word_unique_to_one_page(&b.output);
     let root = home.strip_suffix("index.html").unwrap();
@@ -137,8 +150,23 @@ async fn walk_the_site(b: &Browser, home: &str, label: &str) {
     b.goto(home).await;
     assert_styled(b, label).await;
 
+    // The policy's front page from the home's list of policies.
+    b.click(&format!("#policies ~ ul a[href=\"{POLICY}/index.html\"]"))
+        .await;
+    let front = format!("{root}{POLICY}/index.html");
+    b.wait_until(
+        &format!(
+            "location.href === {} && document.readyState === 'complete'",
+            serde_json::to_string(&front).unwrap()
+        ),
+        &format!("{label}: the list of policies opens {front}"),
+    )
+    .await;
+    assert_styled(b, label).await;
+
     // A policy page from the contents.
-    b.click(&format!("main a[href=\"{page}\"]")).await;
+    let file = page.rsplit('/').next().unwrap();
+    b.click(&format!("main a[href$=\"/{file}\"]")).await;
     let expected = format!("{root}{page}");
     b.wait_until(
         &format!(
@@ -156,7 +184,7 @@ async fn walk_the_site(b: &Browser, home: &str, label: &str) {
     b.wait_until(
         &format!(
             "location.href === {} && document.readyState === 'complete'",
-            serde_json::to_string(&format!("{root}print.html")).unwrap()
+            serde_json::to_string(&format!("{root}{POLICY}/print.html")).unwrap()
         ),
         &format!("{label}: the printable page opens"),
     )

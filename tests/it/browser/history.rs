@@ -17,7 +17,8 @@ use super::tools::{attr_at, text_at};
 use super::{Browser, Needs};
 use crate::support::project_root;
 
-/// The sentence changed between the two versions (content/scope.md).
+/// The sentence changed between the two versions
+/// (content/social-media/scope.md).
 const BEFORE: &str = "should be read alongside the Trust's Codes of Conduct";
 const AFTER: &str = "must be read together with the Trust's Codes of Conduct";
 /// The second version's label.
@@ -113,9 +114,12 @@ fn version_history_changes_page_and_returning_reader() {
         &["publish", "--summary", "First published version."],
         b"",
     );
-    let scope = root.join("content/scope.md");
+    let scope = root.join("content/social-media/scope.md");
     let text = std::fs::read_to_string(&scope).unwrap();
-    assert!(text.contains(BEFORE), "content/scope.md says {BEFORE:?}");
+    assert!(
+        text.contains(BEFORE),
+        "content/social-media/scope.md says {BEFORE:?}"
+    );
     std::fs::write(&scope, text.replacen(BEFORE, AFTER, 1)).unwrap();
     handbook_in(
         &root,
@@ -138,7 +142,7 @@ fn version_history_changes_page_and_returning_reader() {
     let out = dir.path().join("output");
     handbook_in(&root, &["build", "--out", &out.to_string_lossy()], b"");
     let site = site_id(&out);
-    let changes = format!("changes/{second_id}.html");
+    let changes = format!("social-media/changes/{second_id}.html");
     assert!(out.join(&changes).is_file(), "{changes} is built");
 
     run_on(
@@ -149,21 +153,21 @@ fn version_history_changes_page_and_returning_reader() {
             let mut failures = Vec::new();
 
             // The version history.
-            b.open("versions.html").await;
+            b.open("social-media/versions.html").await;
             let history = visible_text(b, ".visually-hidden").await;
             for label in [&first_label, &second_label] {
                 assert!(
                     history.contains(label.as_str()),
-                    "{label:?} on versions.html: {history}"
+                    "{label:?} on social-media/versions.html: {history}"
                 );
             }
             assert!(history.contains("First published version."), "{history}");
             let link = format!("a[href$=\"{changes}\"]");
             assert!(
                 !b.find_all(&link).await.is_empty(),
-                "versions.html links to {changes}"
+                "social-media/versions.html links to {changes}"
             );
-            axe_into(b, "versions.html", &mut failures).await;
+            axe_into(b, "social-media/versions.html", &mut failures).await;
 
             // The second version's changes page, from its link.
             b.click(&link).await;
@@ -216,7 +220,8 @@ fn version_history_changes_page_and_returning_reader() {
             });
             let stored = b
                 .js(
-                    "var d = HandbookProgress.readData(); d.version = arguments[0];\
+                    "var d = HandbookProgress.readData('course-data-social-media');\
+                     d.version = arguments[0];\
                      var k = HandbookProgress.key(d);\
                      localStorage.setItem(k, arguments[1]); return k;",
                     vec![first_id.clone().into(), record.to_string().into()],
@@ -224,7 +229,8 @@ fn version_history_changes_page_and_returning_reader() {
                 .await;
             let stored = stored.as_str().expect("a storage key").to_string();
             assert!(
-                stored.starts_with(&format!("handbook:{site}:")) && stored.ends_with(&first_id),
+                stored.starts_with(&format!("handbook:{site}/social-media:"))
+                    && stored.ends_with(&first_id),
                 "{stored}"
             );
             b.open("course/index.html").await;

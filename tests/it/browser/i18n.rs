@@ -1,7 +1,8 @@
 //! The scripts speak the site's language: on a site in the pseudo-locale
 //! of tests/it/i18n.rs (every string wrapped in ⟦…⟧), what the course's
 //! and the search page's scripts write at run time comes from the
-//! translation too, with its values filled in.
+//! translation too, with its values filled in (also the policy a search
+//! result is from).
 
 use super::{Needs, run_on};
 use crate::support::text;
@@ -25,7 +26,7 @@ fn the_scripts_words_come_from_the_translation() {
                     "return [document.getElementById('identity-heading').textContent,\
                      document.querySelector('label[for=identity-code]').textContent,\
                      document.getElementById('identity-code-hint').textContent,\
-                     document.getElementById('declaration-state').textContent];",
+                     document.querySelector('[data-declaration-state]').textContent];",
                     vec![],
                 )
                 .await;
@@ -73,6 +74,18 @@ fn the_scripts_words_come_from_the_translation() {
                 status[1].as_str().unwrap().starts_with("⟦“zzzz” – "),
                 "{status}"
             );
+
+            // A result says, in the translation's words, which policy it
+            // is from.
+            b.open("search.html?q=1313").await;
+            b.wait_for(".search-from").await;
+            let from = b
+                .js(
+                    "return document.querySelector('.search-from').textContent;",
+                    vec![],
+                )
+                .await;
+            assert_eq!(from, "⟦From: 4646⟧", "{from}");
         },
     );
 }

@@ -56,12 +56,12 @@ async fn assert_course_not_started_for_anyone(b: &Browser) {
     b.open("course/index.html").await;
     b.wait_visible("#identity-form").await;
     assert!(
-        !shown(b, "#course-progress-panel").await,
+        !shown(b, "#course-social-media [data-course-progress-panel]").await,
         "no progress is shown while nobody is signed in"
     );
-    assert!(!shown(b, "#course-continue").await);
+    assert!(!shown(b, "#course-social-media [data-course-continue]").await);
     assert_eq!(
-        b.find("#declaration-state")
+        b.find("#course-social-media [data-declaration-state]")
             .await
             .attr("data-state")
             .await
@@ -79,7 +79,7 @@ async fn assert_course_not_started_for_anyone(b: &Browser) {
         "no module shows a status"
     );
     // No module is unlocked: its questions can be read, not answered.
-    b.open("course/scope.html").await;
+    b.open("course/social-media/scope.html").await;
     b.wait_visible("#identity-form").await;
     b.wait_visible("#quiz-locked").await;
     assert!(
@@ -97,7 +97,7 @@ async fn assert_course_not_started_for_anyone(b: &Browser) {
         "every answer is disabled"
     );
     // Nor the declaration.
-    b.open("course/declaration.html").await;
+    b.open("course/social-media/declaration.html").await;
     b.wait_visible("#identity-form").await;
     for css in [
         "#declaration-locked",
@@ -156,7 +156,7 @@ fn a_code_typed_with_another_id_is_refused_before_the_course_starts() {
                 "This code belongs to a different staff id; check the id on your letter."
             );
             assert!(kept_identity(b).await.is_null());
-            assert!(!shown(b, "#course-progress-panel").await);
+            assert!(!shown(b, "#course-social-media [data-course-progress-panel]").await);
 
             // The right id with the same code: the course starts.
             type_into(b, "identity-id", "T042").await;
@@ -167,9 +167,14 @@ fn a_code_typed_with_another_id_is_refused_before_the_course_starts() {
             b.click("#identity-submit").await;
             b.wait_visible("#identity-status").await;
             assert_eq!(text_at(b, "#identity-who").await, "T042");
-            b.wait_visible("#course-progress-panel").await;
-            assert!(text_at(b, "#course-progress").await.starts_with("0 of "));
-            b.open("course/scope.html").await;
+            b.wait_visible("#course-social-media [data-course-progress-panel]")
+                .await;
+            assert!(
+                text_at(b, "#course-progress-social-media")
+                    .await
+                    .starts_with("0 of ")
+            );
+            b.open("course/social-media/scope.html").await;
             quiz::ready(b).await;
         },
     );
@@ -269,9 +274,10 @@ fn two_people_on_one_browser_never_share_progress() {
                 .await;
             b.wait_visible("#identity-status").await;
             assert_eq!(text_at(b, "#identity-who").await, b_id);
-            b.wait_visible("#course-progress-panel").await;
+            b.wait_visible("#course-social-media [data-course-progress-panel]")
+                .await;
             assert_eq!(
-                text_at(b, "#course-progress").await,
+                text_at(b, "#course-progress-social-media").await,
                 format!("0 of {n} modules passed"),
                 "B's course is not started"
             );
@@ -284,7 +290,7 @@ fn two_people_on_one_browser_never_share_progress() {
                 .await;
             assert_eq!(states, Value::from(vec!["not-started"; n]));
             assert_eq!(
-                b.find("#declaration-state")
+                b.find("#course-social-media [data-declaration-state]")
                     .await
                     .attr("data-state")
                     .await
@@ -294,12 +300,12 @@ fn two_people_on_one_browser_never_share_progress() {
                 "B has no declaration"
             );
             assert!(
-                text_at(b, "#course-continue")
+                text_at(b, "#course-social-media [data-course-continue]")
                     .await
                     .starts_with("Start with:")
             );
             // Not on the declaration page either: no declaration, no token.
-            b.open("course/declaration.html").await;
+            b.open("course/social-media/declaration.html").await;
             b.wait_visible("#declaration-locked").await;
             assert!(!shown(b, "#course-complete").await);
             assert!(b.find_all("#token-text").await.is_empty());
@@ -367,17 +373,18 @@ fn two_people_on_one_browser_never_share_progress() {
             assert!(b.find_all("#token-text").await.is_empty());
             b.open("course/index.html").await;
             b.wait_visible("#identity-form").await;
-            assert!(!shown(b, "#course-progress-panel").await);
+            assert!(!shown(b, "#course-social-media [data-course-progress-panel]").await);
 
             // 5. A signs in again (typing the id and code): their own progress.
             quiz::sign_in(b, &a_id, &a_code).await;
-            b.wait_visible("#course-progress-panel").await;
+            b.wait_visible("#course-social-media [data-course-progress-panel]")
+                .await;
             assert_eq!(
-                text_at(b, "#course-progress").await,
+                text_at(b, "#course-progress-social-media").await,
                 format!("{n} of {n} modules passed")
             );
             assert_eq!(
-                b.find("#declaration-state")
+                b.find("#course-social-media [data-declaration-state]")
                     .await
                     .attr("data-state")
                     .await
@@ -385,7 +392,7 @@ fn two_people_on_one_browser_never_share_progress() {
                     .as_deref(),
                 Some("signed")
             );
-            b.open("course/declaration.html").await;
+            b.open("course/social-media/declaration.html").await;
             assert_eq!(token_shown(b).await, token_a, "A's own token, as before");
             tokens = (token_a, token_b);
         },

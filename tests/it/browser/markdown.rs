@@ -22,13 +22,17 @@ fn footnotes_and_code_boxes_pass_axe_and_work_by_keyboard() {
         &site.path().join("output"),
         Needs::BrowserAndAxe,
         async |b| {
-            for page in ["more.html", "course/scope.html", "print.html"] {
+            for page in [
+                "online-safety/more.html",
+                "course/online-safety/scope.html",
+                "online-safety/print.html",
+            ] {
                 b.open(page).await;
                 let violations = axe_violations(b).await;
                 assert!(violations.is_empty(), "{page}:\n{}", violations.join("\n"));
             }
 
-            b.open("more.html").await;
+            b.open("online-safety/more.html").await;
             tab_to(b, "pre.code").await;
             let ring = b
                 .js(

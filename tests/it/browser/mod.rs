@@ -27,6 +27,7 @@ mod history;
 mod hosts;
 mod i18n;
 mod identity;
+mod library;
 mod markdown;
 mod pages;
 mod quiz;

@@ -77,10 +77,11 @@ const fn with(kind: &'static str, path: &'static str, setup: Setup) -> Page {
 
 /// Every page type, in the order the checks visit them.
 pub const PAGES: &[Page] = &[
-    page("home", "index.html"),
-    page("policy page", "scope.html"),
-    page("policy page (appendix)", "appendix-a.html"),
-    page("printable policy", "print.html"),
+    page("home, listing the policies", "index.html"),
+    page("policy front page", "social-media/index.html"),
+    page("policy page", "social-media/scope.html"),
+    page("policy page (appendix)", "social-media/appendix-a.html"),
+    page("printable policy", "social-media/print.html"),
     with(
         "search with results",
         "search.html?q=social+media",
@@ -100,8 +101,14 @@ pub const PAGES: &[Page] = &[
         setup: Setup::None,
     },
     page("course home, nobody signed in", "course/index.html"),
-    page("module page, nobody signed in", "course/scope.html"),
-    page("declaration, nobody signed in", "course/declaration.html"),
+    page(
+        "module page, nobody signed in",
+        "course/social-media/scope.html",
+    ),
+    page(
+        "declaration, nobody signed in",
+        "course/social-media/declaration.html",
+    ),
     with(
         "course home, identity form with a typing mistake",
         "course/index.html",
@@ -117,32 +124,35 @@ pub const PAGES: &[Page] = &[
         "course/index.html",
         Setup::SignIn,
     ),
-    page("module page", "course/scope.html"),
+    page("module page", "course/social-media/scope.html"),
     with(
         "module page, questions not answered with the error summary",
-        "course/scope.html",
+        "course/social-media/scope.html",
         Setup::QuizErrors,
     ),
     with(
         "module page, failed attempt with feedback",
-        "course/scope.html",
+        "course/social-media/scope.html",
         Setup::FailQuiz,
     ),
     with(
         "module page, passed attempt with feedback",
-        "course/scope.html",
+        "course/social-media/scope.html",
         Setup::PassQuiz,
     ),
     page("course home, in progress", "course/index.html"),
-    page("declaration, not yet available", "course/declaration.html"),
+    page(
+        "declaration, not yet available",
+        "course/social-media/declaration.html",
+    ),
     with(
         "declaration, ready to sign",
-        "course/declaration.html",
+        "course/social-media/declaration.html",
         Setup::PassAllModules,
     ),
     with(
         "declaration, signed, token shown",
-        "course/declaration.html",
+        "course/social-media/declaration.html",
         Setup::SignDeclaration,
     ),
     page("course home, complete", "course/index.html"),
@@ -171,7 +181,7 @@ pub const PAGES: &[Page] = &[
         "tools/personal-use-checklist.html",
         Setup::TickTwo,
     ),
-    page("version history", "versions.html"),
+    page("version history", "social-media/versions.html"),
 ];
 
 /// Opens the page, does its setup, and leaves it ready to be checked.
@@ -244,20 +254,23 @@ pub async fn visit(b: &Browser, page: &Page) {
 pub const SECOND_POLICY_PAGES: &[Page] = &[
     page(
         "page with a table, footnotes and code",
-        "devices/staff.html",
+        "acceptable-use/devices/staff.html",
     ),
     page(
         "page three folders deep",
-        "devices/laptops/repairs/reporting.html",
+        "acceptable-use/devices/laptops/repairs/reporting.html",
     ),
     page(
         "module page of two pages with footnotes",
-        "course/devices.html",
+        "course/acceptable-use/devices.html",
     ),
-    page("printable policy of nested folders", "print.html"),
+    page(
+        "printable policy of nested folders",
+        "acceptable-use/print.html",
+    ),
     Page {
         kind: "404 page at a deep address",
-        path: "devices/laptops/no-such-page.html",
+        path: "acceptable-use/devices/laptops/no-such-page.html",
         status: 404,
         setup: Setup::None,
     },

@@ -224,16 +224,28 @@ pub async fn pass_module(b: &Browser, url: &str) {
     );
 }
 
-/// The modules listed on the course home (opens it).
+/// The modules listed on the course home, of every course (opens it).
 pub async fn modules(b: &Browser) -> Vec<Module> {
+    modules_in(b, "").await
+}
+
+/// The modules of `policy`'s course, as the course home lists them.
+pub async fn modules_of(b: &Browser, policy: &str) -> Vec<Module> {
+    modules_in(b, &format!("#course-{policy} ")).await
+}
+
+/// The modules the course home lists under `scope` (a CSS selector and a
+/// space, or nothing for every course).
+async fn modules_in(b: &Browser, scope: &str) -> Vec<Module> {
     b.open("course/index.html").await;
-    b.wait_for("[data-module]").await;
+    let css = format!("{scope}[data-module]");
+    b.wait_for(&css).await;
     let value = b
         .js(
-            "return Array.prototype.map.call(document.querySelectorAll('[data-module]'),\
+            "return Array.prototype.map.call(document.querySelectorAll(arguments[0]),\
                function (m) { var a = m.querySelector('a[href]');\
                  return [m.getAttribute('data-module'), a ? a.href : '']; });",
-            vec![],
+            vec![serde_json::Value::from(css)],
         )
         .await;
     let list: Vec<(String, String)> = serde_json::from_value(value).expect("module list");
@@ -256,10 +268,36 @@ pub async fn pass_all_modules(b: &Browser) {
     }
 }
 
-/// On the declaration page: ticks the box, signs, and waits for the
-/// course to show as complete.
+/// Passes every module of `policy`'s course by clicking.
+pub async fn pass_all_modules_of(b: &Browser, policy: &str) {
+    for module in modules_of(b, policy).await {
+        pass_module(b, &module.url).await;
+    }
+}
+
+/// On the declaration page of the site's first course: ticks the box,
+/// signs, and waits for the course to show as complete.
 pub async fn sign_declaration(b: &Browser) {
-    b.open("course/declaration.html").await;
+    b.open("course/index.html").await;
+    let url = b
+        .js(
+            "return document.querySelector('[data-declaration-link]').href;",
+            vec![],
+        )
+        .await;
+    b.goto(url.as_str().expect("a declaration link")).await;
+    sign_open_declaration(b).await;
+}
+
+/// On the declaration page of `policy`'s course: ticks the box, signs,
+/// and waits for the course to show as complete.
+pub async fn sign_declaration_of(b: &Browser, policy: &str) {
+    b.open(&format!("course/{policy}/declaration.html")).await;
+    sign_open_declaration(b).await;
+}
+
+/// On an open declaration page: ticks the box, signs, and waits.
+async fn sign_open_declaration(b: &Browser) {
     b.wait_visible("#declaration-confirm").await;
     b.click("#declaration-confirm").await;
     b.click("#declaration-submit").await;

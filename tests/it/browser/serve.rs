@@ -23,7 +23,7 @@ fn an_open_page_reloads_after_an_edit() {
     runtime.block_on(async {
         let driver = Driver::start(&tools).await;
         let client = driver.connect(&tools).await;
-        let url = format!("http://127.0.0.1:{}/scope.html", server.port);
+        let url = format!("http://127.0.0.1:{}/online-safety/scope.html", server.port);
         client.goto(&url).await.expect("the page opens");
         let body = |client: &fantoccini::Client| {
             let client = client.clone();
@@ -45,8 +45,8 @@ fn an_open_page_reloads_after_an_edit() {
         // No need to wait for the page's event stream: when it connects it
         // is told the current build, and a page from an older one reloads.
         site.write(
-            "content/scope.md",
-            &site.read("content/scope.md").replace(
+            "content/online-safety/scope.md",
+            &site.read("content/online-safety/scope.md").replace(
                 "This policy applies to all staff.",
                 "This policy applies to all staff and governors.",
             ),

@@ -196,11 +196,12 @@ fn who_do_i_tell_by_keyboard() {
         );
         let href = attr_at(b, "#tree-answer a.policy-link", "href").await;
         assert!(
-            href.ends_with("safeguarding.html#concerns-about-pupils"),
+            href.ends_with("social-media/safeguarding.html#concerns-about-pupils"),
             "the answer links to its paragraph: {href}"
         );
         // The link goes to a real paragraph.
-        let safeguarding = std::fs::read_to_string(b.output_file("safeguarding.html")).unwrap();
+        let safeguarding =
+            std::fs::read_to_string(b.output_file("social-media/safeguarding.html")).unwrap();
         assert!(safeguarding.contains("id=\"concerns-about-pupils\""));
         b.wait_until(
             "/Answer/.test(document.getElementById('tree-live').textContent)",

@@ -371,13 +371,13 @@ fn a_quiz_symlinked_to_the_roster_is_an_error_that_never_shows_it() {
     let world = World::new();
     std::os::unix::fs::symlink(
         world.site.join(".handbook/roster.csv"),
-        world.site.join("quizzes/leak.yaml"),
+        world.site.join("quizzes/online-safety/leak.yaml"),
     )
     .unwrap();
     // And one to a file outside the site.
     std::os::unix::fs::symlink(
         world.top.join("myfolder/thesis.txt"),
-        world.site.join("quizzes/thesis.yaml"),
+        world.site.join("quizzes/online-safety/thesis.yaml"),
     )
     .unwrap();
     for command in ["check", "build"] {
@@ -386,12 +386,14 @@ fn a_quiz_symlinked_to_the_roster_is_an_error_that_never_shows_it() {
         assert_eq!(output.status.code(), Some(1), "{command}\n{shown}");
         assert!(
             shown.contains(
-                "quizzes/leak.yaml: is a symbolic link into the site's private .handbook/ folder"
+                "quizzes/online-safety/leak.yaml: is a symbolic link into the site's private .handbook/ folder"
             ),
             "{shown}"
         );
         assert!(
-            shown.contains("quizzes/thesis.yaml: is a symbolic link to a file outside the site"),
+            shown.contains(
+                "quizzes/online-safety/thesis.yaml: is a symbolic link to a file outside the site"
+            ),
             "{shown}"
         );
         assert!(!shown.contains("Secret Person"), "{shown}");
@@ -545,7 +547,7 @@ fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
     // A page whose file name holds a quote is printed with the rest of
     // the section; its ids are prefixed with its name.
     site.write(
-        "content/a\"b.md",
+        "content/online-safety/a\"b.md",
         "---\ntitle: Quoted\n---\n## Tone\n\nKind words. {#kind}\n",
     );
     let output = site.run(&["build"]);
@@ -556,7 +558,10 @@ fn heading_attributes_are_checked_classes_kept_and_ids_escaped() {
         "{roles}"
     );
     let print = site.read("output/online-safety/print.html");
-    assert!(print.contains("id=\"a&quot;b--tone\""), "{print}");
+    assert!(
+        print.contains("id=\"online-safety--a&quot;b--tone\""),
+        "{print}"
+    );
     assert!(!print.contains("id=\"a\"b"), "{print}");
 }
 
@@ -650,7 +655,7 @@ fn non_utf8_input_and_a_missing_theme_name_the_file_and_line() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("site.yaml:10: theme `fancy` not found"),
+        shown.contains("site.yaml:6: theme `fancy` not found"),
         "{shown}"
     );
 }
