@@ -246,6 +246,9 @@ pub struct ReportArgs {
     /// Report on this school only (as site.yaml or the roster names it).
     #[arg(long, value_name = "SCHOOL")]
     pub school: Option<String>,
+    /// Report as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
     /// Roster and ledger.
     #[command(flatten)]
     pub records: RecordsArgs,

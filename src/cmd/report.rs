@@ -1,4 +1,4 @@
-//! `handbook report [--html FILE] [--csv FILE] [--policy P] [--school S]`:
+//! `handbook report [--html FILE] [--csv FILE] [--policy P] [--school S] [--today DATE]`:
 //! the compliance report, every person against every policy their role
 //! requires.
 //!
@@ -13,10 +13,14 @@ use handbook::records::ledger::{Ledger, ReadOnly};
 use handbook::records::policy::Library;
 use handbook::records::private::LEDGER_FILE;
 use handbook::records::report::html::{PageInfo, render};
-use handbook::records::report::{Report, Scope};
+use handbook::records::report::{Report, Scope, roles_missing};
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
+    let today = match &args.today {
+        Some(given) => parse_today(given)?,
+        None => handbook::site::today(),
+    };
     let (config, library) = Library::load(root)?;
     let roster = super::load_roster(root, &args.records)?;
     let policy = match &args.policy {
@@ -60,11 +64,26 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         }
     };
     super::warn_unknown_schools(&config, &roster);
+    for (policy, role) in roles_missing(&library, &roster) {
+        eprintln!(
+            "warning: policy `{}` is required for role `{}`, but nobody on the roster has that \
+             role; check the spelling in site.yaml's `required_for` and the roster's role column",
+            terminal_safe(&policy),
+            terminal_safe(&role)
+        );
+    }
     let scope = Scope {
         policy: policy.as_deref(),
         school: school.as_deref(),
     };
-    let report = Report::build(&roster, &completions, &library, &config.schools, &scope);
+    let report = Report::build(
+        &roster,
+        &completions,
+        &library,
+        &config.schools,
+        &scope,
+        today,
+    );
     print!("{}", report.to_text());
     let listed = report.outstanding_count() > 0
         || !report.not_on_roster.is_empty()
@@ -98,6 +117,16 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The day `--today` gives.
+fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(given.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Usage(format!(
+            "--today `{}` is not a date; write it as year-month-day, e.g. 2026-01-31",
+            terminal_safe(given)
+        ))
+    })
 }
 
 /// The school `given` names (compared without regard to case), as

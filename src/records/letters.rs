@@ -346,6 +346,7 @@ mod tests {
             email: "\rCR".to_string(),
             school: "=1+1".to_string(),
             role: "@cmd".to_string(),
+            start: None,
             generation: 1,
             line: 2,
         };

@@ -20,6 +20,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::error::{Diagnostic, Error, Result};
 
 /// One person on the roster.
@@ -35,6 +37,8 @@ pub struct Person {
     pub school: String,
     /// Role, e.g. "Teacher" or "Volunteer" (may be empty).
     pub role: String,
+    /// The day the person joined (the `start` column), when given.
+    pub start: Option<NaiveDate>,
     /// The generation of the person's code: 1, or higher once it has been
     /// replaced.
     pub generation: u32,
@@ -102,7 +106,15 @@ fn unclosed_quote(bytes: &[u8]) -> Option<usize> {
     (at == At::Quoted).then_some(opened)
 }
 
-const COLUMNS: [&str; 6] = ["id", "name", "email", "school", "role", "generation"];
+const COLUMNS: [&str; 7] = [
+    "id",
+    "name",
+    "email",
+    "school",
+    "role",
+    "start",
+    "generation",
+];
 
 /// Where each known column is in the file.
 struct Columns(HashMap<&'static str, usize>);
@@ -135,7 +147,7 @@ impl Columns {
                     )
                     .help(
                         "the first row must name the columns: at least id,name, and \
-                         optionally email,school,role,generation",
+                         optionally email,school,role,start,generation",
                     ),
                 );
             }
@@ -197,6 +209,22 @@ impl Columns {
                 }
             }
         };
+        let start_text = self.field(record, "start");
+        let start = if start_text.is_empty() {
+            None
+        } else {
+            match NaiveDate::parse_from_str(&start_text, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    problem(
+                        format!("start `{start_text}` is not a date"),
+                        "write the day the person joined as year-month-day, e.g. 2025-09-01, \
+                         or leave it empty",
+                    );
+                    None
+                }
+            }
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -206,6 +234,7 @@ impl Columns {
             email: self.field(record, "email"),
             school: one_line(&self.field(record, "school")),
             role: one_line(&self.field(record, "role")),
+            start,
             generation,
             line,
         })
@@ -451,6 +480,27 @@ mod tests {
             "{text}"
         );
         assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn start_dates_are_read_and_a_bad_one_named() {
+        let roster = Roster::parse(
+            b"id,name,start\nT1,Ann,2025-09-01\nT2,Bob,\n",
+            Path::new("r.csv"),
+        )
+        .unwrap();
+        assert_eq!(
+            roster.get("T1").unwrap().start,
+            NaiveDate::from_ymd_opt(2025, 9, 1)
+        );
+        assert_eq!(roster.get("T2").unwrap().start, None);
+        let err = Roster::parse(b"id,name,start\nT1,Ann,1/9/2025\n", Path::new("r.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("r.csv:2") && err.contains("start `1/9/2025`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod reviews;
 mod security;
 mod seed;
 mod serve;
+mod statuses;
 mod support;
 mod themes;
 mod tokens;

@@ -124,7 +124,7 @@ fn tokens_for_two_policies_are_both_recorded_and_reported() {
     );
     assert!(
         ann.iter()
-            .any(|r| r.contains(",handling,Data Handling Policy,not_started,")),
+            .any(|r| r.contains(",handling,Data Handling Policy,due,")),
         "{csv}"
     );
     // Bob is a volunteer: behaviour is not required, so it has no row.
@@ -312,11 +312,11 @@ fn record_needs_a_policy_when_there_are_several() {
     assert!(run.stdout.contains("Data Handling Policy"), "{run:?}");
     let bob = rows_of(&report_csv(&site, &[]), "T002");
     assert!(
-        bob.contains(",handling,Data Handling Policy,complete,2026-01-05,"),
+        bob.contains(",handling,Data Handling Policy,complete,,2026-01-05,"),
         "{bob}"
     );
     assert!(
-        bob.contains(",online-safety,Online Safety Policy,not_started,"),
+        bob.contains(",online-safety,Online Safety Policy,due,"),
         "{bob}"
     );
     // With one policy, --policy may be left out.
@@ -443,7 +443,7 @@ fn an_old_ledger_is_migrated_with_each_rows_policy() {
         "{csv}"
     );
     assert!(
-        csv.contains(",T003,,,,,policy_unknown,2026-01-01,ffffffffffffffff,"),
+        csv.contains(",T003,,,,,policy_unknown,,2026-01-01,ffffffffffffffff,"),
         "{csv}"
     );
     let run = site.run(&["report"]);

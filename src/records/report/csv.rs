@@ -1,6 +1,8 @@
 //! The report as CSV for the school's training records: one row per
 //! person and policy their role requires (no rows for *not required*),
-//! then one per ledger entry listed apart. UTF-8 with a byte-order mark,
+//! then one per ledger entry listed apart. The `status` column is one of
+//! `complete`, `needs_reread`, `renewal_due`, `due`, `overdue`, and `due`
+//! gives the day it is (or was) due by. UTF-8 with a byte-order mark,
 //! so that Excel reads it as UTF-8; every cell goes through
 //! [`csv_cell`], so none is run as a formula (names, notes and module
 //! names come from people and from tokens).
@@ -12,7 +14,7 @@ use crate::records::policy::Policy;
 use crate::util::text::csv_cell;
 
 /// The header row.
-const HEADER: [&str; 14] = [
+const HEADER: [&str; 15] = [
     "school",
     "role",
     "id",
@@ -21,6 +23,7 @@ const HEADER: [&str; 14] = [
     "policy",
     "policy_title",
     "status",
+    "due",
     "completed",
     "version",
     "version_label",
@@ -71,6 +74,7 @@ impl Report<'_> {
             ];
             let cell = Cell {
                 status: Status::Complete,
+                due: None,
                 completion: Some(c),
             };
             record.extend(fields(policy, status, &cell));
@@ -89,6 +93,7 @@ fn fields(policy: Option<&Policy>, status: &str, cell: &Cell<'_>) -> Vec<String>
         policy.map(|p| p.id.clone()).unwrap_or_default(),
         policy.map(|p| p.title.clone()).unwrap_or_default(),
         status.to_string(),
+        cell.due.map(|d| d.to_string()).unwrap_or_default(),
     ];
     out.extend(completion_fields(policy, cell.completion));
     out

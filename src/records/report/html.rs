@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, School, Status, Totals, cell_detail, format_date, format_scores, recorded_as};
+use super::{Cell, Report, School, Totals, cell_detail, format_date, format_scores, recorded_as};
 use crate::records::Heading;
 use crate::records::ledger::{Completion, Method};
 use crate::records::policy::Policy;
@@ -39,7 +39,9 @@ thead th { background: #e8e8e8; }
 td.num, th.num { text-align: right; }
 .complete { color: #1d6b2f; font-weight: 600; }
 .needs_reread { color: #8a4500; font-weight: 600; }
-.not_started { color: #4a4a4a; font-weight: 600; }
+.renewal_due { color: #8a4500; font-weight: 600; }
+.due { color: #4a4a4a; font-weight: 600; }
+.overdue { color: #a4161a; font-weight: 700; }
 .not_required { color: #4a4a4a; }
 .detail { display: block; font-weight: 400; font-size: .85em; color: #1a1a1a; }
 a { color: #0b4f9c; }
@@ -72,6 +74,7 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
         scope = esc(info.scope),
         made = esc(info.made),
     );
+    overdue(&mut out, report);
     trust_summary(&mut out, report);
     for (i, school) in report.schools.iter().enumerate() {
         school_section(&mut out, report, school, i);
@@ -101,8 +104,11 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
     out.push_str(
         "</main>\n<footer>\n<p>Made by handbook from the staff roster and the completion \
          ledger. <strong>Complete</strong> means the person completed the policy's current \
-         version, or an earlier one with only minor changes since; percentages are of the \
-         people whose role must read the policy. Completions marked <em>on behalf</em> were \
+         version, or an earlier one with only minor changes since; <strong>Due</strong> and \
+         <strong>Overdue</strong> give the day it is or was due by, worked out from when the \
+         policy was published, when the person started and, for a policy re-confirmed \
+         yearly, their last completion; percentages are of the people whose role must read \
+         the policy. Completions marked <em>on behalf</em> were \
          recorded by the office from a paper sign-off.</p>\n</footer>\n</body>\n</html>\n",
     );
     out
@@ -147,10 +153,13 @@ fn totals_cells(out: &mut String, t: &Totals) {
     let _ = write!(
         out,
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-         <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}%</td>",
+         <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+         <td class=\"num\">{}</td><td class=\"num\">{}%</td>",
         t.complete,
         t.needs_reread,
-        t.not_started,
+        t.renewal_due,
+        t.due,
+        t.overdue,
         t.required(),
         t.not_required,
         t.percent_complete()
@@ -169,7 +178,8 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         "<table>\n<caption>{name}: totals per policy</caption>\n<thead><tr>\
          <th scope=\"col\">Policy</th><th scope=\"col\" class=\"num\">Complete</th>\
          <th scope=\"col\" class=\"num\">Needs to re-read</th>\
-         <th scope=\"col\" class=\"num\">Not started</th><th scope=\"col\" class=\"num\">Required</th>\
+         <th scope=\"col\" class=\"num\">Renewal due</th><th scope=\"col\" class=\"num\">Due</th>\
+         <th scope=\"col\" class=\"num\">Overdue</th><th scope=\"col\" class=\"num\">Required</th>\
          <th scope=\"col\" class=\"num\">Not required</th>\
          <th scope=\"col\" class=\"num\">Complete (%)</th></tr></thead>\n<tbody>\n"
     );
@@ -276,6 +286,57 @@ fn chart(out: &mut String, report: &Report<'_>, school: &School<'_>, i: usize) {
     );
 }
 
+/// A cell's status label and, when there is one, its detail in brackets.
+fn with_detail(policy: &Policy, cell: &Cell<'_>) -> String {
+    let detail = cell_detail(policy, cell);
+    if detail.is_empty() {
+        cell.status.label().to_string()
+    } else {
+        format!("{} ({})", cell.status.label(), esc(&detail))
+    }
+}
+
+/// Everyone overdue, most overdue first, before anything else.
+fn overdue(out: &mut String, report: &Report<'_>) {
+    let rows = report.overdue();
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"overdue\">\n<h2 id=\"overdue\">Overdue</h2>\n\
+         <p>As of {}: {} overdue.</p>\n",
+        report.today,
+        match rows.len() {
+            0 => "nobody is".to_string(),
+            1 => "one policy reading is".to_string(),
+            n => format!("{n} policy readings are"),
+        }
+    );
+    if rows.is_empty() {
+        out.push_str("</section>\n");
+        return;
+    }
+    out.push_str(
+        "<div class=\"wide\">\n<table>\n<caption>Overdue, most overdue first</caption>\n\
+         <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">School</th>\
+         <th scope=\"col\">Role</th><th scope=\"col\">Policy</th>\
+         <th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+    );
+    for (school, row, policy, cell) in &rows {
+        let p = row.person;
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"overdue\">{}</td></tr>",
+            esc(&p.name),
+            esc(school.display_name()),
+            esc(&p.role),
+            esc(&policy.title),
+            cell.due.map(|d| d.to_string()).unwrap_or_default(),
+            with_detail(policy, cell),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+}
+
 fn outstanding(out: &mut String, report: &Report<'_>) {
     out.push_str(
         "<section aria-labelledby=\"outstanding\">\n<h2 id=\"outstanding\">Outstanding staff</h2>\n",
@@ -305,14 +366,7 @@ fn outstanding(out: &mut String, report: &Report<'_>) {
         } else {
             format!("<a href=\"mailto:{0}\">{0}</a>", esc(&p.email))
         };
-        let status = match (cell.status, cell.completion) {
-            (Status::NeedsReread, Some(c)) => format!(
-                "Needs to re-read (completed {} on {})",
-                esc(&policy.describe(&c.policy_version)),
-                format_date(c.completed_at)
-            ),
-            (status, _) => status.label().to_string(),
-        };
+        let status = with_detail(policy, cell);
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>\
@@ -404,7 +458,14 @@ mod tests {
     #[test]
     fn page_is_self_contained_and_labelled() {
         let (roster, completions, library) = sample();
-        let report = Report::build(&roster, &completions, &library, &[], &Scope::default());
+        let report = Report::build(
+            &roster,
+            &completions,
+            &library,
+            &[],
+            &Scope::default(),
+            super::super::tests::today(),
+        );
         let html = render(
             &report,
             &PageInfo {

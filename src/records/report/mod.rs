@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 
 use crate::records::ledger::{Completion, Method};
 use crate::records::policy::{Library, Policy};
@@ -20,53 +20,18 @@ use crate::records::roster::{Person, Roster, id_key};
 
 pub mod csv;
 pub mod html;
+mod status;
 pub mod text;
 
-/// Where a person stands on one policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Status {
-    /// Completed the current version (or one with only minor changes since).
-    Complete,
-    /// Completed an earlier version that has since changed.
-    NeedsReread,
-    /// Nothing recorded.
-    NotStarted,
-    /// Their role does not have to read this policy.
-    NotRequired,
-}
-
-impl Status {
-    /// As people read it.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Status::Complete => "Complete",
-            Status::NeedsReread => "Needs to re-read",
-            Status::NotStarted => "Not started",
-            Status::NotRequired => "Not required",
-        }
-    }
-
-    /// As written in the CSV (and as the HTML's class).
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            Status::Complete => "complete",
-            Status::NeedsReread => "needs_reread",
-            Status::NotStarted => "not_started",
-            Status::NotRequired => "not_required",
-        }
-    }
-
-    /// True when the person still has this policy to (re-)read.
-    pub(crate) fn outstanding(self) -> bool {
-        matches!(self, Status::NeedsReread | Status::NotStarted)
-    }
-}
+pub(crate) use status::Status;
 
 /// One person's status for one policy.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell<'a> {
     /// The status.
     pub(crate) status: Status,
+    /// The day it is (or was) due by, for anything outstanding.
+    pub(crate) due: Option<NaiveDate>,
     /// The completion it rests on (the latest that counts, or for someone
     /// who needs to re-read, their latest).
     pub(crate) completion: Option<&'a Completion>,
@@ -88,8 +53,12 @@ pub(crate) struct Totals {
     pub(crate) complete: usize,
     /// Needs to re-read.
     pub(crate) needs_reread: usize,
-    /// Not started.
-    pub(crate) not_started: usize,
+    /// Renewal due.
+    pub(crate) renewal_due: usize,
+    /// Due.
+    pub(crate) due: usize,
+    /// Overdue.
+    pub(crate) overdue: usize,
     /// Not required (not counted in the percentage).
     pub(crate) not_required: usize,
 }
@@ -99,14 +68,31 @@ impl Totals {
         match status {
             Status::Complete => self.complete += 1,
             Status::NeedsReread => self.needs_reread += 1,
-            Status::NotStarted => self.not_started += 1,
+            Status::RenewalDue => self.renewal_due += 1,
+            Status::Due => self.due += 1,
+            Status::Overdue => self.overdue += 1,
             Status::NotRequired => self.not_required += 1,
         }
     }
 
+    /// Adds `other`'s counts to these.
+    pub(crate) fn merge(&mut self, other: &Totals) {
+        self.complete += other.complete;
+        self.needs_reread += other.needs_reread;
+        self.renewal_due += other.renewal_due;
+        self.due += other.due;
+        self.overdue += other.overdue;
+        self.not_required += other.not_required;
+    }
+
+    /// Everyone still to (re-)read it, overdue or not.
+    pub(crate) fn outstanding(&self) -> usize {
+        self.needs_reread + self.renewal_due + self.due + self.overdue
+    }
+
     /// Everyone who must read the policy.
     pub(crate) fn required(&self) -> usize {
-        self.complete + self.needs_reread + self.not_started
+        self.complete + self.outstanding()
     }
 
     /// Complete, as a whole percentage of those required (0 when nobody
@@ -177,6 +163,8 @@ pub struct Scope<'s> {
 /// The whole report.
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
+    /// The day the report is as of.
+    pub(crate) today: NaiveDate,
     /// The policies reported on, in site.yaml's order.
     pub(crate) policies: Vec<&'a Policy>,
     /// Schools in order: site.yaml's order, then others alphabetically, then
@@ -198,8 +186,8 @@ type ByPerson<'a> = HashMap<(String, &'a str), Vec<&'a Completion>>;
 
 impl<'a> Report<'a> {
     /// Works out everyone's status for each policy in `scope` from the
-    /// ledger's `completions`. `school_order` is site.yaml's list of
-    /// schools. A policy or school in `scope` that does not exist gives a
+    /// ledger's `completions`, as of `today`. `school_order` is site.yaml's
+    /// list of schools. A policy or school in `scope` that does not exist gives a
     /// report of nothing: check them first ([`Report::schools_of`]).
     pub fn build(
         roster: &'a Roster,
@@ -207,6 +195,7 @@ impl<'a> Report<'a> {
         library: &'a Library,
         school_order: &[String],
         scope: &Scope<'_>,
+        today: NaiveDate,
     ) -> Report<'a> {
         let policies: Vec<&Policy> = library
             .policies
@@ -247,7 +236,12 @@ impl<'a> Report<'a> {
                         .get(&(key.clone(), policy.id.as_str()))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    cell(policy, person, mine)
+                    let s = status::standing(policy, person, mine, today);
+                    Cell {
+                        status: s.status,
+                        due: s.due,
+                        completion: s.completion,
+                    }
                 })
                 .collect();
             grouped
@@ -267,15 +261,13 @@ impl<'a> Report<'a> {
             .map(|((_, name), roles)| {
                 let school = school(name, roles, n);
                 for (all, mine) in totals.iter_mut().zip(&school.totals) {
-                    all.complete += mine.complete;
-                    all.needs_reread += mine.needs_reread;
-                    all.not_started += mine.not_started;
-                    all.not_required += mine.not_required;
+                    all.merge(mine);
                 }
                 school
             })
             .collect();
         Report {
+            today,
             policies,
             schools,
             totals,
@@ -317,37 +309,22 @@ impl<'a> Report<'a> {
         })
     }
 
+    /// Every (school, row, policy, cell) overdue, most overdue first.
+    pub(crate) fn overdue<'s>(
+        &'s self,
+    ) -> Vec<(&'s School<'a>, &'s Row<'a>, &'a Policy, &'s Cell<'a>)> {
+        let mut list: Vec<_> = self
+            .outstanding()
+            .filter(|(_, _, _, cell)| cell.status == Status::Overdue)
+            .collect();
+        list.sort_by_key(|(_, row, _, cell)| (cell.due, row.person.name.to_lowercase()));
+        list
+    }
+
     /// How many (person, policy) pairs are still to (re-)read.
     pub fn outstanding_count(&self) -> usize {
         self.outstanding().count()
     }
-}
-
-/// One person's cell for `policy`, from their completions of it.
-fn cell<'a>(policy: &Policy, person: &Person, mine: &[&'a Completion]) -> Cell<'a> {
-    if !policy.is_required_for(&person.role) {
-        return Cell {
-            status: Status::NotRequired,
-            completion: None,
-        };
-    }
-    let latest = |list: &mut dyn Iterator<Item = &'a Completion>| {
-        list.max_by_key(|c| (c.completed_at, c.imported_at))
-    };
-    let counting = latest(
-        &mut mine
-            .iter()
-            .copied()
-            .filter(|c| policy.counts_as_current(&c.policy_version)),
-    );
-    let (status, completion) = if let Some(c) = counting {
-        (Status::Complete, Some(c))
-    } else if let Some(c) = latest(&mut mine.iter().copied()) {
-        (Status::NeedsReread, Some(c))
-    } else {
-        (Status::NotStarted, None)
-    };
-    Cell { status, completion }
 }
 
 /// Where a school sorts: site.yaml's order, then others, then no school.
@@ -409,28 +386,63 @@ pub(crate) fn format_scores(c: &Completion) -> String {
         .join("; ")
 }
 
-/// What a cell says beyond its status: for a completion, its date (and
-/// for someone who must re-read, the version they read); `on behalf`
-/// and its note for a paper sign-off.
+/// What a cell says beyond its status: its due date (`by …` while due,
+/// `since …` once overdue); for a completion, its date (and for one that
+/// no longer counts, the version read); `on behalf` and its note for a
+/// paper sign-off.
 pub(crate) fn cell_detail(policy: &Policy, cell: &Cell<'_>) -> String {
-    let Some(c) = cell.completion else {
-        return String::new();
-    };
-    let by_hand = match (c.method, c.note.as_deref()) {
-        (Method::OnBehalf, Some(note)) if !note.trim().is_empty() => {
-            format!(", on behalf: {}", note.trim())
+    let due = cell.due.map(|d| match cell.status {
+        Status::Overdue => format!("since {d}"),
+        _ => format!("by {d}"),
+    });
+    let read = cell.completion.map(|c| {
+        let by_hand = match (c.method, c.note.as_deref()) {
+            (Method::OnBehalf, Some(note)) if !note.trim().is_empty() => {
+                format!(", on behalf: {}", note.trim())
+            }
+            (Method::OnBehalf, _) => ", on behalf".to_string(),
+            (Method::Token, _) => String::new(),
+        };
+        if policy.counts_as_current(&c.policy_version) && cell.status != Status::Complete {
+            format!("last completed {}{by_hand}", format_date(c.completed_at))
+        } else if cell.status == Status::Complete {
+            format!("{}{by_hand}", format_date(c.completed_at))
+        } else {
+            format!(
+                "read {} on {}{by_hand}",
+                policy.describe(&c.policy_version),
+                format_date(c.completed_at)
+            )
         }
-        (Method::OnBehalf, _) => ", on behalf".to_string(),
-        (Method::Token, _) => String::new(),
-    };
-    match cell.status {
-        Status::NeedsReread => format!(
-            "read {} on {}{by_hand}",
-            policy.describe(&c.policy_version),
-            format_date(c.completed_at)
-        ),
-        _ => format!("{}{by_hand}", format_date(c.completed_at)),
+    });
+    [due, read]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// For each policy of `library` whose `required_for` names a role that
+/// nobody on `roster` has, the policy and that role: most likely a
+/// misspelling, which would silently excuse the people meant.
+pub fn roles_missing(library: &Library, roster: &Roster) -> Vec<(String, String)> {
+    let mut missing = Vec::new();
+    for policy in &library.policies {
+        for role in &policy.required_for {
+            let role = role.trim();
+            if role.eq_ignore_ascii_case("all") || role.is_empty() {
+                continue;
+            }
+            let held = roster
+                .people()
+                .iter()
+                .any(|p| p.role.trim().eq_ignore_ascii_case(role));
+            if !held {
+                missing.push((policy.id.clone(), role.to_string()));
+            }
+        }
     }
+    missing
 }
 
 #[cfg(test)]

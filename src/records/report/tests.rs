@@ -44,6 +44,11 @@ fn policy(id: &str, title: &str, required_for: &[&str], versions: &[(&str, bool)
     }
 }
 
+/// The day the sample is reported as of.
+pub(super) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 10).unwrap()
+}
+
 /// Five people in two schools and one without; social media for all
 /// (versions old → minor → cur, cur a minor change), behaviour for
 /// teachers only.
@@ -92,6 +97,7 @@ fn statuses_groups_and_totals_per_policy() {
         &library,
         &["Hill".to_string()],
         &Scope::default(),
+        today(),
     );
     let names: Vec<&str> = report.schools.iter().map(|s| s.display_name()).collect();
     assert_eq!(names, ["Hill", "Dale", "(no school given)"]);
@@ -104,10 +110,10 @@ fn statuses_groups_and_totals_per_policy() {
     assert_eq!(ann[0].completion.unwrap().policy_version, "cur");
     assert_eq!(ann[1].status, Status::Complete);
     assert_eq!(teachers[1].cells[0].status, Status::NeedsReread);
-    assert_eq!(teachers[1].cells[1].status, Status::NotStarted);
+    assert_eq!(teachers[1].cells[1].status, Status::Due);
     let di = &hill.roles[0].1[0].cells;
     // Di's only entry has no policy: it is listed apart, not counted.
-    assert_eq!(di[0].status, Status::NotStarted);
+    assert_eq!(di[0].status, Status::Due);
     assert_eq!(di[1].status, Status::NotRequired);
     let cy = &report.schools[1].roles[0].1[0].cells;
     assert_eq!(cy[0].status, Status::Complete);
@@ -117,7 +123,9 @@ fn statuses_groups_and_totals_per_policy() {
         Totals {
             complete: 2,
             needs_reread: 1,
-            not_started: 2,
+            renewal_due: 0,
+            due: 2,
+            overdue: 0,
             not_required: 0
         }
     );
@@ -126,7 +134,9 @@ fn statuses_groups_and_totals_per_policy() {
         Totals {
             complete: 1,
             needs_reread: 0,
-            not_started: 1,
+            renewal_due: 0,
+            due: 1,
+            overdue: 0,
             not_required: 3
         }
     );
@@ -138,7 +148,9 @@ fn statuses_groups_and_totals_per_policy() {
     let text = report.to_text();
     assert!(text.contains("All schools"), "{text}");
     assert!(
-        text.contains("3 people still to complete: 3 policies not started, 1 policy to re-read"),
+        text.contains(
+            "3 people still to complete: 0 policies overdue, 3 policies due, 1 policy to re-read"
+        ),
         "{text}"
     );
     assert!(
@@ -152,7 +164,14 @@ fn statuses_groups_and_totals_per_policy() {
 #[test]
 fn csv_has_a_row_per_person_and_required_policy() {
     let (roster, completions, library) = sample();
-    let report = Report::build(&roster, &completions, &library, &[], &Scope::default());
+    let report = Report::build(
+        &roster,
+        &completions,
+        &library,
+        &[],
+        &Scope::default(),
+        today(),
+    );
     let csv = String::from_utf8(report.to_csv().unwrap()).unwrap();
     assert!(
         csv.starts_with("\u{feff}school,role,id,name,email,policy,"),
@@ -160,7 +179,7 @@ fn csv_has_a_row_per_person_and_required_policy() {
     );
     assert!(
         csv.contains(
-            "Dale,Volunteer,T3,Cy Cole,cy@example.org,sm,Social Media Policy,complete,\
+            "Dale,Volunteer,T3,Cy Cole,cy@example.org,sm,Social Media Policy,complete,,\
              1970-01-03,minor,Version minor,scope 100%,on behalf,"
         ),
         "{csv}"
@@ -171,6 +190,12 @@ fn csv_has_a_row_per_person_and_required_policy() {
     );
     assert!(csv.contains(",T4,,,,,policy_unknown,"), "{csv}");
     assert!(!csv.contains("not_required"), "{csv}");
+    // Nothing is published in the sample, so the due dates run from the
+    // report's day.
+    assert!(
+        csv.contains("Bob Bell,bob@example.org,bh,Behaviour Policy,due,1970-02-09,,"),
+        "{csv}"
+    );
     // Five people for social media, two teachers for behaviour, and the
     // two entries listed apart.
     assert_eq!(csv.lines().count(), 1 + 5 + 2 + 2);
@@ -183,7 +208,7 @@ fn scope_limits_to_one_policy_and_one_school() {
         policy: Some("bh"),
         school: Some("hill"),
     };
-    let report = Report::build(&roster, &completions, &library, &[], &scope);
+    let report = Report::build(&roster, &completions, &library, &[], &scope, today());
     assert_eq!(report.policies.len(), 1);
     assert_eq!(report.schools.len(), 1);
     assert_eq!(report.schools[0].name, "Hill");
@@ -217,7 +242,14 @@ fn no_csv_cell_is_run_as_a_formula() {
     gone.source = "=cmd|' /C calc'!A0".to_string();
     let completions = vec![c, gone];
     let (_, _, library) = sample();
-    let report = Report::build(&roster, &completions, &library, &[], &Scope::default());
+    let report = Report::build(
+        &roster,
+        &completions,
+        &library,
+        &[],
+        &Scope::default(),
+        today(),
+    );
     let bytes = report.to_csv().unwrap();
     let mut reader = ::csv::Reader::from_reader(&bytes[3..]);
     let mut cells = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, Totals};
+use super::{Report, Totals, cell_detail};
 use crate::records::ledger::Method;
 use crate::util::text::terminal_safe;
 
@@ -23,6 +23,7 @@ impl Report<'_> {
             if self.schools.len() == 1 { "" } else { "s" },
             if people == 1 { "person" } else { "people" },
         );
+        self.overdue_lines(&mut out);
         let mut table: Vec<Vec<String>> = Vec::new();
         let mut header = vec!["Policy".to_string(), "Version".to_string()];
         header.extend(
@@ -37,8 +38,8 @@ impl Report<'_> {
                 terminal_safe(&policy.title).into_owned(),
                 terminal_safe(&policy.current_label()).into_owned(),
             ];
-            line.extend(self.schools.iter().map(|s| s.totals[i].summary()));
-            line.push(self.totals[i].summary());
+            line.extend(self.schools.iter().map(|s| counts(&s.totals[i])));
+            line.push(counts(&self.totals[i]));
             table.push(line);
         }
         out.push('\n');
@@ -47,14 +48,41 @@ impl Report<'_> {
         out
     }
 
+    /// Everyone overdue, most overdue first: the first thing the office
+    /// reads.
+    fn overdue_lines(&self, out: &mut String) {
+        let overdue = self.overdue();
+        if overdue.is_empty() {
+            let _ = writeln!(out, "Nobody is overdue as of {}.", self.today);
+            return;
+        }
+        let _ = writeln!(out, "Overdue as of {}:", self.today);
+        for (school, row, policy, cell) in overdue {
+            let p = row.person;
+            let _ = writeln!(
+                out,
+                "  {} ({}, {}, {}): {} ({})",
+                terminal_safe(&p.name),
+                terminal_safe(&p.id),
+                terminal_safe(school.display_name()),
+                terminal_safe(if p.role.is_empty() {
+                    "no role"
+                } else {
+                    &p.role
+                }),
+                terminal_safe(&policy.title),
+                terminal_safe(&cell_detail(policy, cell)),
+            );
+        }
+    }
+
     /// What is outstanding, recorded by hand, and listed apart.
     fn closing_lines(&self, out: &mut String) {
         let outstanding: Totals = self.totals.iter().fold(Totals::default(), |mut a, t| {
-            a.needs_reread += t.needs_reread;
-            a.not_started += t.not_started;
+            a.merge(t);
             a
         });
-        let pairs = outstanding.needs_reread + outstanding.not_started;
+        let pairs = outstanding.outstanding();
         if pairs == 0 {
             let _ = writeln!(
                 out,
@@ -69,11 +97,13 @@ impl Report<'_> {
                 .count();
             let _ = writeln!(
                 out,
-                "\n{people} {} still to complete: {} not started, {} to re-read \
-                 (the HTML and CSV reports list them with e-mail addresses).",
+                "\n{people} {} still to complete: {} overdue, {} due, {} to re-read, \
+                 {} for renewal (the HTML and CSV reports list them with e-mail addresses).",
                 if people == 1 { "person" } else { "people" },
-                count(outstanding.not_started),
+                count(outstanding.overdue),
+                count(outstanding.due),
                 count(outstanding.needs_reread),
+                count(outstanding.renewal_due),
             );
         }
         let on_behalf = self
@@ -115,6 +145,20 @@ impl Report<'_> {
             }
         }
     }
+}
+
+/// A column of the summary: the percentage complete, then how many are
+/// due and overdue.
+fn counts(t: &Totals) -> String {
+    if t.required() == 0 {
+        return t.summary();
+    }
+    format!(
+        "{}, {} due, {} overdue",
+        t.summary(),
+        t.due + t.needs_reread + t.renewal_due,
+        t.overdue
+    )
 }
 
 /// `n` policy readings, as people read it.

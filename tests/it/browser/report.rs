@@ -101,7 +101,7 @@ fn compliance_report_html_has_zero_axe_violations() {
                 "Safeguarding Policy",
                 "Accessibility Plan",
                 "Complete",
-                "Not started",
+                "Due",
                 "Not required",
             ] {
                 assert!(text.contains(name), "{name:?} in the report");

@@ -518,11 +518,11 @@ fn personal_link_course_token_import_and_report() {
     assert_eq!(
         statuses,
         [
-            row("T001", "behaviour", "not_started"),
-            row("T001", "safeguarding", "not_started"),
+            row("T001", "behaviour", "due"),
+            row("T001", "safeguarding", "due"),
             row("T042", "behaviour", "complete"),
-            row("T042", "safeguarding", "not_started"),
-            row("T107", "behaviour", "not_started"),
+            row("T042", "safeguarding", "due"),
+            row("T107", "behaviour", "due"),
         ],
         "one row per person and required policy (the volunteer needs no \
          safeguarding, nobody on the roster is a governor):\n{csv}"
