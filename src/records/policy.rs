@@ -202,27 +202,29 @@ impl Policy {
         version == self.current_version || self.position(version).is_some()
     }
 
+    /// The version the report measures against (SPEC §6): the current
+    /// content when it is published or nothing is, otherwise the latest
+    /// published version, so that unpublished edits in `content/` never
+    /// change anyone's standing.
+    pub(crate) fn measured_version(&self) -> &str {
+        match self.known_versions.last() {
+            Some(latest) if self.position(&self.current_version).is_none() => &latest.id,
+            _ => &self.current_version,
+        }
+    }
+
     /// True when a completion of `version` still counts now: it is the
-    /// current version, or every version published after it up to the
-    /// current one was a minor change.
+    /// current content or the version measured against, or every version
+    /// published after it up to that one was a minor change.
     pub(crate) fn counts_as_current(&self, version: &str) -> bool {
-        if version == self.current_version {
+        let measured = self.measured_version();
+        if version == self.current_version || version == measured {
             return true;
         }
-        let Some(at) = self.position(version) else {
+        let (Some(at), Some(to)) = (self.position(version), self.position(measured)) else {
             return false;
         };
-        let current = self
-            .position(&self.current_version)
-            .unwrap_or(self.known_versions.len());
-        if current <= at || current == self.known_versions.len() {
-            // The current version is older, or was never published (so
-            // nobody has said its changes were minor).
-            return false;
-        }
-        self.known_versions[at + 1..=current]
-            .iter()
-            .all(|v| v.minor)
+        to > at && self.known_versions[at + 1..=to].iter().all(|v| v.minor)
     }
 
     /// The day `version` was first published, when it was.
@@ -303,11 +305,22 @@ mod tests {
     }
 
     #[test]
-    fn an_unpublished_current_version_is_a_major_change() {
+    fn unpublished_edits_do_not_change_what_counts() {
+        // a, then a minor b; the content has been edited since (draft).
         let p = policy(&[("a", false), ("b", true)], "draft");
-        assert!(p.counts_as_current("draft"));
-        assert!(!p.counts_as_current("b"));
+        assert_eq!(p.measured_version(), "b");
+        assert!(p.counts_as_current("draft"), "the content staff read now");
+        assert!(p.counts_as_current("b"), "the latest published");
+        assert!(p.counts_as_current("a"), "only a minor change since");
         assert!(p.accepts("draft") && p.accepts("a"));
+        // A major change published after a: a no longer counts, draft or not.
+        let p = policy(&[("a", false), ("b", false)], "draft");
+        assert!(!p.counts_as_current("a"));
+        assert!(p.counts_as_current("b"));
+        // Nothing published: the content is what counts.
+        let p = policy(&[], "draft");
+        assert_eq!(p.measured_version(), "draft");
+        assert!(p.counts_as_current("draft") && !p.counts_as_current("a"));
     }
 }
 

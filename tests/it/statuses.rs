@@ -332,3 +332,27 @@ fn today_must_be_a_date() {
         "{run:?}"
     );
 }
+
+#[test]
+fn unpublished_edits_change_nobodys_status() {
+    let site = fixture();
+    let report = |site: &Site| {
+        site.run(&["report", "--today", TODAY, "--csv", "report.csv"])
+            .expect(0);
+        statuses(&site.read("report.csv"))
+    };
+    let before = report(&site);
+    assert!(
+        before.values().any(|(status, _, _)| status == "complete"),
+        "someone is complete to begin with"
+    );
+    // SLT start the next review: the policy's pages change, unpublished.
+    let page = format!("content/{POLICY}/scope.md");
+    let edited = format!("{}\nA sentence for the next version.\n", site.read(&page));
+    site.write(&page, edited);
+    assert_eq!(
+        report(&site),
+        before,
+        "the report is measured against the latest published version (SPEC §6)"
+    );
+}

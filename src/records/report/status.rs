@@ -78,13 +78,13 @@ pub(crate) fn completed_on(c: &Completion) -> Option<NaiveDate> {
 }
 
 /// The day the policy's current major version was first published: the
-/// publication of the last non-minor version up to the current one.
-/// `None` while the current content has not been published.
+/// publication of the last non-minor version up to the one the report
+/// measures against (the latest published; unpublished edits do not
+/// count). `None` while nothing has been published.
 pub(crate) fn major_published(policy: &Policy) -> Option<NaiveDate> {
     let versions = &policy.known_versions;
-    let mut at = versions
-        .iter()
-        .position(|v| v.id == policy.current_version)?;
+    let measured = policy.measured_version();
+    let mut at = versions.iter().position(|v| v.id == measured)?;
     while at > 0 && versions[at].minor {
         at -= 1;
     }
