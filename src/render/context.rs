@@ -156,6 +156,9 @@ pub(crate) struct CourseInfo<'a> {
     pub(crate) title: &'a str,
     /// Its version label.
     pub(crate) label: &'a str,
+    /// Who must read it: everyone, or its roles (see [`readers`]), so
+    /// that staff need not guess; the site never learns anyone's role.
+    pub(crate) readers: String,
     /// The course home (every policy's course).
     pub(crate) url: &'static str,
     pub(crate) declaration_url: String,

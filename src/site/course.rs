@@ -111,6 +111,7 @@ impl<'a> Prepared<'a> {
             policy: &policy.id,
             title: &policy.title,
             label: &policy.version,
+            readers: crate::render::context::readers(policy, &self.site.strings),
             url: HOME_URL,
             declaration_url: declaration_url(&policy.id),
             modules,

@@ -161,6 +161,17 @@ fn the_course_home_lists_the_two_courses_and_not_the_read_only_policy() {
         assert!(exists(&site, &format!("output/{rel}")), "{rel}");
     }
     assert!(!site.path().join("output/course/accessibility").exists());
+    // Each course says who must read it, so nobody has to guess.
+    let readers = |policy: &str| {
+        let section = &home[home.find(&format!("id=\"course-{policy}\"")).unwrap()..];
+        let at = section.find("data-course-readers>").unwrap() + "data-course-readers>".len();
+        section[at..at + section[at..].find("</p>").unwrap()].to_string()
+    };
+    assert_eq!(readers("behaviour"), "Who must read it: Everyone");
+    assert_eq!(
+        readers("safeguarding"),
+        "Who must read it: teacher, teaching assistant"
+    );
 }
 
 #[test]
