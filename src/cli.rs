@@ -96,6 +96,11 @@ pub struct CheckArgs {
     /// Treat warnings (such as a review date that is due) as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Also check site.yaml's `required_for` roles against this staff list
+    /// (a role nobody has is most often a misspelling that would excuse
+    /// people in silence).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<std::path::PathBuf>,
 }
 
 /// Options for `handbook serve`.

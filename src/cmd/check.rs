@@ -3,10 +3,22 @@
 use std::path::Path;
 
 use crate::cli::CheckArgs;
-use handbook::error::Result;
+use handbook::error::{Diagnostic, Error, Result, Severity};
 
 pub(crate) fn run(root: &Path, args: &CheckArgs) -> Result<()> {
-    let warnings = handbook::site::check(root, args.strict)?;
+    let mut warnings = handbook::site::check(root, args.strict)?;
+    if let Some(path) = &args.roster {
+        let roster = super::read_roster(path, path, "or name another with --roster FILE")?;
+        let (_, library) = handbook::records::policy::Library::load(root)?;
+        let mut missing: Vec<Diagnostic> = super::missing_roles(&library, &roster);
+        if args.strict && !missing.is_empty() {
+            for problem in &mut missing {
+                problem.severity = Severity::Error;
+            }
+            return Err(Error::Input(missing));
+        }
+        warnings.append(&mut missing);
+    }
     for warning in &warnings {
         eprintln!("{warning}");
     }

@@ -158,3 +158,27 @@ fn choose_policy(
         ))),
     }
 }
+
+/// A warning for each role a policy's `required_for` names that nobody on
+/// `roster` has: most often a misspelling, which would excuse people in
+/// silence (`report` and `check --roster` say so).
+fn missing_roles(library: &handbook::records::policy::Library, roster: &Roster) -> Vec<Diagnostic> {
+    handbook::records::report::roles_missing(library, roster)
+        .into_iter()
+        .map(|(policy, role)| {
+            Diagnostic::warning(
+                "site.yaml",
+                None,
+                format!(
+                    "policy `{}` is required for role `{}`, but nobody on the roster has that role",
+                    handbook::util::text::terminal_safe(&policy),
+                    handbook::util::text::terminal_safe(&role)
+                ),
+            )
+            .help(
+                "check the spelling in the policy's `required_for` in site.yaml and in the \
+                 roster's role column (roles compare without regard to case)",
+            )
+        })
+        .collect()
+}

@@ -13,7 +13,7 @@ use handbook::records::ledger::{Ledger, ReadOnly};
 use handbook::records::policy::Library;
 use handbook::records::private::LEDGER_FILE;
 use handbook::records::report::html::{PageInfo, render};
-use handbook::records::report::{Report, Scope, roles_missing};
+use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
@@ -64,13 +64,8 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         }
     };
     super::warn_unknown_schools(&config, &roster);
-    for (policy, role) in roles_missing(&library, &roster) {
-        eprintln!(
-            "warning: policy `{}` is required for role `{}`, but nobody on the roster has that \
-             role; check the spelling in site.yaml's `required_for` and the roster's role column",
-            terminal_safe(&policy),
-            terminal_safe(&role)
-        );
+    for warning in super::missing_roles(&library, &roster) {
+        eprintln!("{warning}");
     }
     let scope = Scope {
         policy: policy.as_deref(),

@@ -356,3 +356,37 @@ fn unpublished_edits_change_nobodys_status() {
         "the report is measured against the latest published version (SPEC §6)"
     );
 }
+
+#[test]
+fn check_with_a_roster_warns_of_a_role_nobody_has() {
+    let site = fixture();
+    let run = site.run(&["check", "--roster", ".handbook/roster.csv"]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains(
+            "policy `behaviour` is required for role `Governor`, but nobody on the roster"
+        ),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("required_for"), "{run:?}");
+    // Only the misspelt or missing role: Teacher is on the roster.
+    assert!(!run.stderr.contains("`Teacher`"), "{run:?}");
+    // --strict makes it an error (the site alone passes --strict, on a
+    // day its reviews are far off).
+    let strict = |args: &[&str]| {
+        site.command(args)
+            .env("HANDBOOK_TODAY", TODAY)
+            .output()
+            .expect("run handbook")
+            .status
+            .code()
+    };
+    assert_eq!(strict(&["check", "--strict"]), Some(0));
+    assert_eq!(
+        strict(&["check", "--strict", "--roster", ".handbook/roster.csv"]),
+        Some(1)
+    );
+    // Without --roster, check knows nothing of roles.
+    let run = site.run(&["check"]);
+    assert!(!run.stderr.contains("Governor"), "{run:?}");
+}
