@@ -35,6 +35,24 @@ pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Builds the fixture site `tests/fixtures/<name>` into `output/` in a new
+/// temporary folder (kept as long as the folder is); panics unless the
+/// build exits 0.
+pub fn build_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("output");
+    let root = project_root().join("tests/fixtures").join(name);
+    let output = handbook(&[
+        "build",
+        "--root",
+        &root.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    (dir, out)
+}
+
 /// A site in a temporary folder.
 pub struct TempSite {
     dir: tempfile::TempDir,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::pages::{PAGES, Page, SECOND_POLICY_PAGES, visit};
 use super::{Browser, Needs, run, run_on};
-use crate::support::{handbook, project_root, text};
+use crate::support::build_fixture;
 
 /// The WCAG rule sets the gate runs.
 pub const TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -119,17 +119,7 @@ fn every_page_type_has_zero_axe_violations() {
 
 #[test]
 fn a_second_policy_with_tables_footnotes_and_code_has_zero_axe_violations() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("output");
-    let root = project_root().join("tests/fixtures/second-policy");
-    let output = handbook(&[
-        "build",
-        "--root",
-        &root.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let (_dir, out) = build_fixture("second-policy");
     run_on(
         "a_second_policy_with_tables_footnotes_and_code_has_zero_axe_violations",
         &out,

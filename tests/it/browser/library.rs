@@ -16,7 +16,7 @@ use super::a11y::axe_violations;
 use super::token_flow::{SPEC_CODE, SPEC_ID};
 use super::tools::text_at;
 use super::{Browser, Needs, quiz, run_on};
-use crate::support::{handbook, project_root, text};
+use crate::support::build_fixture;
 
 /// The JSON of the `<script id="…">` element of a built page.
 fn script_json(html: &str, id: &str) -> Value {
@@ -55,17 +55,7 @@ async fn axe_into(b: &Browser, what: &str, failures: &mut Vec<String>) {
 
 #[test]
 fn one_link_completes_one_policy_and_the_course_home_shows_the_other_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("output");
-    let root = project_root().join("tests/fixtures/trust");
-    let output = handbook(&[
-        "build",
-        "--root",
-        &root.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let (_dir, out) = build_fixture("trust");
     let home_html = std::fs::read_to_string(out.join("course/index.html")).unwrap();
     let site = script_json(&home_html, "course-data")["site"]
         .as_str()
