@@ -28,7 +28,7 @@ pub struct Library {
 impl Library {
     /// The library of the site at `root`: site.yaml, the published
     /// versions (versions.yaml), and for each policy its current version id
-    /// and its course's modules (quizzes/<policy>/, and each kept
+    /// and its course's modules (`quizzes/<policy>/`, and each kept
     /// version's quizzes).
     pub fn load(root: &Path) -> Result<(SiteConfig, Library)> {
         let config = SiteConfig::load(root)?;
