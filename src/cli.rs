@@ -58,10 +58,45 @@ pub enum Command {
     /// their role must read, per school and role. Prints a summary; --html
     /// and --csv write the full report.
     Report(ReportArgs),
+    /// Remind everyone with a policy due, overdue, to re-read or to renew:
+    /// one e-mail each listing those policies, their due dates and links.
+    /// Lists who would be reminded; --out writes the e-mails as drafts
+    /// (.eml) and a mail-merge CSV; --send delivers them through site.yaml's
+    /// `smtp:` server (password from HANDBOOK_SMTP_PASSWORD).
+    Remind(RemindArgs),
     /// The review calendar: every policy with its owner, last and next
     /// review, and whether that review is overdue or due within 60 days.
     /// --ics writes it as an iCalendar file for SLT's calendar.
     Reviews(ReviewsArgs),
+}
+
+/// Options for `handbook remind`.
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Write each reminder as an e-mail draft (one .eml per person, which
+    /// Outlook, Thunderbird and Apple Mail open) and reminders.csv for a
+    /// mail merge into this folder. It holds personal links: keep it
+    /// private (e.g. .handbook/reminders).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Send the reminders through the mail server in site.yaml's `smtp:`.
+    #[arg(long)]
+    pub send: bool,
+    /// Send even though reminders were already sent today.
+    #[arg(long, requires = "send")]
+    pub again: bool,
+    /// Remind about this policy only (its id in site.yaml).
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// Remind people at this school only.
+    #[arg(long, value_name = "SCHOOL")]
+    pub school: Option<String>,
+    /// Work out what is due as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Roster and ledger.
+    #[command(flatten)]
+    pub records: RecordsArgs,
 }
 
 /// Options for `handbook reviews`.

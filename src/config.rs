@@ -45,6 +45,9 @@ pub struct SiteConfig {
     /// Course settings.
     #[serde(default)]
     pub course: CourseConfig,
+    /// The mail server `handbook remind --send` delivers reminders through.
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
     /// The policies, in the order `site.yaml` lists them.
     #[serde(deserialize_with = "in_order")]
     pub policies: Vec<PolicyConfig>,
@@ -232,6 +235,73 @@ pub struct CourseConfig {
     pub pass_mark: i64,
 }
 
+/// The `smtp:` block of `site.yaml`: the school's mail server for
+/// reminders. The password is never in a file: it comes from the
+/// environment when reminders are sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// The server's name, e.g. `smtp.office365.com`.
+    pub host: String,
+    /// Its port: 587 (STARTTLS) unless given; 465 means TLS from the start.
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// The sender, e.g. `Oak Trust office <office@oak.example>`.
+    pub from: String,
+    /// The account to sign in as, when the server needs one.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// The port mail clients submit mail on, with STARTTLS.
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl SmtpConfig {
+    /// Its problems, at their lines of `site.yaml` (as `text`).
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let fields = yaml::children(text, "smtp");
+        let line = |key: &str| {
+            fields
+                .iter()
+                .find(|c| c.key == key)
+                .map(|c| c.line)
+                .or_else(|| yaml::top_key_line(text, "smtp"))
+        };
+        let mut problems = Vec::new();
+        if self.host.trim().is_empty() || self.host.contains(char::is_whitespace) {
+            problems.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    line("host"),
+                    format!("smtp host `{}` is not a server name", self.host),
+                )
+                .help("give the mail server's name, e.g. smtp.office365.com"),
+            );
+        }
+        if self.port == 0 {
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, line("port"), "smtp port 0 is not a port")
+                    .help("give the server's submission port: usually 587 (STARTTLS) or 465 (TLS)"),
+            );
+        }
+        if self.from.parse::<lettre::message::Mailbox>().is_err() {
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, line("from"), format!("smtp from `{}` is not an e-mail address", self.from))
+                    .help("write the sender as an address, optionally with a name: Oak Trust office <office@oak.example>"),
+            );
+        }
+        if self.username.as_ref().is_some_and(|u| u.trim().is_empty()) {
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, line("username"), "smtp username is empty")
+                    .help("give the account to sign in as, or leave username out if the server needs none"),
+            );
+        }
+        problems
+    }
+}
+
 impl Default for CourseConfig {
     fn default() -> Self {
         CourseConfig {
@@ -379,6 +449,12 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
             "a policy under `policies:` takes: {POLICY_KEYS} (see docs/authoring.md)"
         ));
     }
+    if problem.message.starts_with("smtp") {
+        return problem.help(
+            "`smtp:` takes host, port, from and username; the password is never written in a \
+             file: set the environment variable HANDBOOK_SMTP_PASSWORD when you send",
+        );
+    }
     if problem.message.contains("missing field `policies`") {
         return problem.help(
             "list the policies under `policies:`, each by its id with at least title, \
@@ -387,7 +463,7 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
     }
     problem.help(
         "site.yaml takes: id, title, organisation, schools, office_email, theme, base_url, \
-         language, course, policies",
+         language, course, smtp, policies",
     )
 }
 
@@ -515,6 +591,9 @@ impl SiteConfig {
                 )
                 .help("give the pass mark as a percentage, e.g. 80"),
             );
+        }
+        if let Some(smtp) = &self.smtp {
+            problems.extend(smtp.validate(text));
         }
         let children = yaml::children(text, "policies");
         for policy in &self.policies {

@@ -17,6 +17,7 @@ mod keys;
 mod new;
 mod publish;
 mod record;
+mod remind;
 mod report;
 mod reviews;
 mod serve;
@@ -50,6 +51,7 @@ fn dispatch(cli: &Cli) -> Result<()> {
         Command::Import(args) => import::run(&cli.root, args),
         Command::Record(args) => record::run(&cli.root, args),
         Command::Report(args) => report::run(&cli.root, args),
+        Command::Remind(args) => remind::run(&cli.root, args),
         Command::Reviews(args) => reviews::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
     }

@@ -35,34 +35,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         Some(given) => Some(choose_school(&roster, &config.schools, given)?),
         None => None,
     };
-    let ledger_path = match &args.records.ledger {
-        Some(path) => path.clone(),
-        None => root.join(LEDGER_FILE),
-    };
-    let completions = match Ledger::open_read_only(&ledger_path)? {
-        ReadOnly::Open(ledger) => ledger.completions()?,
-        ReadOnly::Empty => {
-            eprintln!(
-                "note: there is no ledger at {} yet, so nobody has completed the course; \
-                 import tokens with `handbook import`",
-                terminal_safe(&ledger_path.display().to_string())
-            );
-            Vec::new()
-        }
-        ReadOnly::Outdated { schema } => {
-            return Err(Error::input(
-                Diagnostic::error(
-                    &ledger_path,
-                    None,
-                    format!(
-                        "this ledger was written by an older handbook (schema {schema}) and \
-                         has not been updated yet"
-                    ),
-                )
-                .help("run `handbook import` once (it updates the ledger), then try again"),
-            ));
-        }
-    };
+    let completions = load_completions(root, &args.records)?;
     super::warn_unknown_schools(&config, &roster);
     for warning in super::missing_roles(&library, &roster) {
         eprintln!("{warning}");
@@ -114,8 +87,45 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
+/// Every completion in the ledger (`--ledger`, or `.handbook/ledger.sqlite`
+/// under `root`), opened read-only; none, with a note, when there is no
+/// ledger yet.
+pub(super) fn load_completions(
+    root: &Path,
+    records: &crate::cli::RecordsArgs,
+) -> Result<Vec<handbook::records::ledger::Completion>> {
+    let ledger_path = match &records.ledger {
+        Some(path) => path.clone(),
+        None => root.join(LEDGER_FILE),
+    };
+    Ok(match Ledger::open_read_only(&ledger_path)? {
+        ReadOnly::Open(ledger) => ledger.completions()?,
+        ReadOnly::Empty => {
+            eprintln!(
+                "note: there is no ledger at {} yet, so nobody has completed the course; \
+                 import tokens with `handbook import`",
+                terminal_safe(&ledger_path.display().to_string())
+            );
+            Vec::new()
+        }
+        ReadOnly::Outdated { schema } => {
+            return Err(Error::input(
+                Diagnostic::error(
+                    &ledger_path,
+                    None,
+                    format!(
+                        "this ledger was written by an older handbook (schema {schema}) and \
+                         has not been updated yet"
+                    ),
+                )
+                .help("run `handbook import` once (it updates the ledger), then try again"),
+            ));
+        }
+    })
+}
+
 /// The day `--today` gives.
-fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
+pub(super) fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(given.trim(), "%Y-%m-%d").map_err(|_| {
         Error::Usage(format!(
             "--today `{}` is not a date; write it as year-month-day, e.g. 2026-01-31",
@@ -126,7 +136,7 @@ fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
 
 /// The school `given` names (compared without regard to case), as
 /// site.yaml or the roster spells it.
-fn choose_school(
+pub(super) fn choose_school(
     roster: &handbook::records::roster::Roster,
     schools: &[String],
     given: &str,

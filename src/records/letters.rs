@@ -53,22 +53,25 @@ pub fn issue<'a>(master: &MasterKey, roster: &'a Roster, site: Option<&str>) -> 
     roster
         .people()
         .iter()
-        .map(|person| {
-            let code = master.staff_code(&person.id, person.generation);
-            let login = kid(&person.id, person.generation);
-            let fragment = format!("#id={}&code={}", encode(&login), encode(&code));
-            let link = match site {
-                Some(site) => format!("{site}{COURSE_PAGE}{fragment}"),
-                None => fragment,
-            };
-            Issued {
-                person,
-                login,
-                code,
-                link,
-            }
-        })
+        .map(|person| issue_one(master, person, site))
         .collect()
+}
+
+/// One person's code and link; `site` as for [`issue`].
+pub fn issue_one<'a>(master: &MasterKey, person: &'a Person, site: Option<&str>) -> Issued<'a> {
+    let code = master.staff_code(&person.id, person.generation);
+    let login = kid(&person.id, person.generation);
+    let fragment = format!("#id={}&code={}", encode(&login), encode(&code));
+    let link = match site {
+        Some(site) => format!("{site}{COURSE_PAGE}{fragment}"),
+        None => fragment,
+    };
+    Issued {
+        person,
+        login,
+        code,
+        link,
+    }
 }
 
 /// The codes as CSV: one row per person with their roster details, code

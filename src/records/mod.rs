@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod letters;
 pub mod policy;
 pub mod private;
+pub mod remind;
 pub mod report;
 pub mod reviews;
 pub mod roster;

@@ -11,6 +11,7 @@ mod library;
 mod links;
 mod markdown;
 mod records_library;
+mod remind;
 mod reviews;
 mod security;
 mod seed;

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use crate::support::{POLICY, Site};
 
 /// The day the report is as of.
-const TODAY: &str = "2026-02-10";
+pub(crate) const TODAY: &str = "2026-02-10";
 
-const ROSTER: &str = "id,name,email,school,role,start\n\
+pub(crate) const ROSTER: &str = "id,name,email,school,role,start\n\
     T01,Ann Able,ann@test.example,Hill School,Teacher,2020-09-01\n\
     T02,Bob Bell,bob@test.example,Hill School,Teacher,2019-01-01\n\
     T03,Cy Cole,cy@test.example,Hill School,Teaching assistant,2024-01-08\n\
@@ -63,7 +63,7 @@ fn record(site: &Site, id: &str, policy: &str, version: &str, date: &str) {
 
 /// The fixture: the site, its versions published over two years, and
 /// everyone's completions.
-fn fixture() -> Site {
+pub(crate) fn fixture() -> Site {
     let site = Site::new();
     // Nobody on the roster is a governor: a warning.
     site.add_policy(

@@ -23,7 +23,7 @@ pub mod html;
 mod status;
 pub mod text;
 
-pub(crate) use status::Status;
+pub(crate) use status::{Status, completed_on};
 
 /// One person's status for one policy.
 #[derive(Debug, Clone, Copy)]
@@ -446,4 +446,4 @@ pub fn roles_missing(library: &Library, roster: &Roster) -> Vec<(String, String)
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

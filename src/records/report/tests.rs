@@ -45,14 +45,14 @@ fn policy(id: &str, title: &str, required_for: &[&str], versions: &[(&str, bool)
 }
 
 /// The day the sample is reported as of.
-pub(super) fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 10).unwrap()
 }
 
 /// Five people in two schools and one without; social media for all
 /// (versions old → minor → cur, cur a minor change), behaviour for
 /// teachers only.
-pub(super) fn sample() -> (Roster, Vec<Completion>, Library) {
+pub(crate) fn sample() -> (Roster, Vec<Completion>, Library) {
     let roster = Roster::parse(
         b"id,name,email,school,role\n\
           T1,Ann Able,ann@example.org,Hill,Teacher\n\
