@@ -7,8 +7,11 @@ use std::path::Path;
 use crate::cli::CodesArgs;
 use handbook::config::SiteConfig;
 use handbook::error::{Error, Result};
+use handbook::records::ledger::{Ledger, ReadOnly};
 use handbook::records::letters::{self, LetterInfo};
-use handbook::records::private::{self, PRIVATE_DIR, ROSTER_FILE};
+use handbook::records::policy::Library;
+use handbook::records::private::{self, LEDGER_FILE, PRIVATE_DIR, ROSTER_FILE};
+use handbook::records::report::{Report, Scope};
 
 pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let config = SiteConfig::load(root)?;
@@ -51,11 +54,27 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
         }
     }
     if let Some(path) = &args.letters {
+        // Each letter gives its policies' due dates: from the ledger when
+        // there is one (a re-issued code's letter knows what is done).
+        let (_, library) = Library::load(root)?;
+        let completions = match Ledger::open_read_only(&root.join(LEDGER_FILE))? {
+            ReadOnly::Open(ledger) => ledger.completions()?,
+            ReadOnly::Empty | ReadOnly::Outdated { .. } => Vec::new(),
+        };
+        let report = Report::build(
+            &roster,
+            &completions,
+            &library,
+            &config.schools,
+            &Scope::default(),
+            handbook::site::today(),
+        );
         let info = LetterInfo {
             heading: super::heading(&config),
             policies: &config.policies,
             office_email: &config.office_email,
             site: base.as_deref(),
+            report: Some(&report),
         };
         let html = letters::letters_html(&info, &issued);
         handbook::util::fs::write_private(path, html.as_bytes())?;

@@ -189,3 +189,33 @@ fn review_dates_parse_both_forms() {
     assert!(ReviewDate::parse("27-01").is_none());
     assert_eq!(ReviewDate::parse("2027-02").unwrap().iso(), "2027-02");
 }
+
+#[test]
+fn the_mail_server_is_checked_at_its_lines() {
+    let good = format!(
+        "smtp:\n  host: smtp.example.org\n  from: Office <office@example.org>\n  username: office\n{GOOD}"
+    );
+    let smtp = SiteConfig::parse(&good).unwrap().smtp.unwrap();
+    assert_eq!(smtp.port, 587, "the submission port unless given");
+    assert_eq!(smtp.username.as_deref(), Some("office"));
+    assert!(SiteConfig::parse(GOOD).unwrap().smtp.is_none());
+
+    let bad = format!("smtp:\n  host: smtp example\n  port: 0\n  from: the office\n{GOOD}");
+    let problems = refused(&bad);
+    let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(2), Some(3), Some(4)], "{problems:?}");
+    assert!(
+        problems[2]
+            .message
+            .contains("`the office` is not an e-mail address")
+    );
+
+    // A password is never written in site.yaml.
+    let err = SiteConfig::parse(&format!(
+        "smtp:\n  host: smtp.example.org\n  from: office@example.org\n  password: x\n{GOOD}"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("unknown field `password`"), "{err}");
+    assert!(err.contains("HANDBOOK_SMTP_PASSWORD"), "{err}");
+}

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use crate::config::PolicyConfig;
 use crate::error::{Error, Result};
 use crate::records::Heading;
+use crate::records::report::{Report, Row, Status};
 use crate::records::roster::{Person, Roster};
 use crate::records::token::{MasterKey, kid};
 use crate::util::html::escape as esc;
@@ -45,6 +46,9 @@ pub struct LetterInfo<'a> {
     pub office_email: &'a str,
     /// The site's address, ending in `/`, when known.
     pub site: Option<&'a str>,
+    /// Everyone's standing on every policy as of the day the letters are
+    /// made, for the due dates; `None` gives letters without them.
+    pub report: Option<&'a Report<'a>>,
 }
 
 /// Each person's code and link, in roster order; `site` is the site's
@@ -213,19 +217,65 @@ pub fn letters_html(info: &LetterInfo<'_>, issued: &[Issued<'_>]) -> String {
             esc(info.office_email.trim())
         )
     };
+    let rows: std::collections::HashMap<&str, &Row<'_>> = info
+        .report
+        .map(|r| {
+            r.schools
+                .iter()
+                .flat_map(|s| s.rows())
+                .map(|row| (row.person.id.as_str(), row))
+                .collect()
+        })
+        .unwrap_or_default();
     for (n, i) in issued.iter().enumerate() {
-        letter(&mut out, info, &office, n, i);
+        let row = rows.get(i.person.id.as_str()).copied();
+        letter(&mut out, info, &office, n, i, row);
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
-/// The list of the policies a person with `role` must read, as HTML.
-fn to_read(policies: &[PolicyConfig], role: &str) -> String {
+/// The list of the policies `person` must read, as HTML, each with its
+/// due date when `row` (their line of the report) gives one.
+fn to_read(
+    policies: &[PolicyConfig],
+    person: &Person,
+    row: Option<&Row<'_>>,
+    report: Option<&Report<'_>>,
+) -> String {
+    let when = |policy: &PolicyConfig| -> String {
+        let (Some(row), Some(report)) = (row, report) else {
+            return String::new();
+        };
+        let Some(cell) = report
+            .policies
+            .iter()
+            .position(|p| p.id == policy.id)
+            .and_then(|at| row.cells.get(at))
+        else {
+            return String::new();
+        };
+        let long = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+        match (cell.status, cell.due) {
+            (Status::Complete, _) => ": done, nothing to do now".to_string(),
+            (Status::Overdue, Some(due)) => {
+                format!(": <strong>overdue</strong>, it was due by {}", long(due))
+            }
+            (_, Some(due)) => format!(": by <strong>{}</strong>", long(due)),
+            _ => String::new(),
+        }
+    };
     let mine: Vec<String> = policies
         .iter()
-        .filter(|p| p.is_required_for(role))
-        .map(|p| format!("<li>{} ({})</li>", esc(&p.title), esc(&p.version)))
+        .filter(|p| p.is_required_for(&person.role))
+        .map(|p| {
+            format!(
+                "<li>{} ({}){}</li>",
+                esc(&p.title),
+                esc(&p.version),
+                when(p)
+            )
+        })
         .collect();
     if mine.is_empty() {
         return "<p>No policy is required for your role at the moment; you can still read \
@@ -239,7 +289,14 @@ fn to_read(policies: &[PolicyConfig], role: &str) -> String {
 }
 
 /// The `n`th letter, to `i.person`; `office` is where tokens go, as HTML.
-fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &Issued<'_>) {
+fn letter(
+    out: &mut String,
+    info: &LetterInfo<'_>,
+    office: &str,
+    n: usize,
+    i: &Issued<'_>,
+    row: Option<&Row<'_>>,
+) {
     let site = info.site;
     let title = esc(info.heading.title);
     let p = i.person;
@@ -321,7 +378,7 @@ fn letter(out: &mut String, info: &LetterInfo<'_>, office: &str, n: usize, i: &I
          your token.</p>\n</section>\n",
         org = esc(info.heading.organisation),
         name = esc(&p.name),
-        to_read = to_read(info.policies, &p.role),
+        to_read = to_read(info.policies, p, row, info.report),
         login = esc(&i.login),
         code = esc(&i.code),
     );
@@ -426,6 +483,7 @@ mod tests {
             policies: &policies(),
             office_email: "office@school.example",
             site: Some("https://policy.example/"),
+            report: None,
         };
         let html = letters_html(&info, &issue(&master, &roster, info.site));
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
@@ -464,14 +522,27 @@ mod tests {
     #[test]
     fn each_letter_lists_the_policies_that_role_must_read() {
         let policies = policies();
+        let person = |role: &str| Person {
+            id: "T1".to_string(),
+            name: "Ann".to_string(),
+            email: String::new(),
+            school: String::new(),
+            role: role.to_string(),
+            start: None,
+            generation: 1,
+            line: 2,
+        };
         assert_eq!(
-            to_read(&policies, " teacher"),
+            to_read(&policies, &person(" teacher"), None, None),
             "<h3>The policies you must read</h3>\n<ul class=\"policies\">\n\
              <li>Social &lt;Media&gt; Policy (Spring 2026)</li>\n\
              <li>Behaviour Policy (Spring 2026)</li>\n</ul>\n"
         );
-        assert!(!to_read(&policies, "Volunteer").contains("Behaviour"));
-        assert!(to_read(&policies[1..], "Volunteer").contains("No policy is required"));
+        assert!(!to_read(&policies, &person("Volunteer"), None, None).contains("Behaviour"));
+        assert!(
+            to_read(&policies[1..], &person("Volunteer"), None, None)
+                .contains("No policy is required")
+        );
     }
 
     #[test]

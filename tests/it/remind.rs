@@ -565,3 +565,42 @@ fn an_account_needs_its_password_from_the_environment() {
     assert!(run.stderr.contains("unknown field `password`"), "{run:?}");
     assert!(run.stderr.contains("HANDBOOK_SMTP_PASSWORD"), "{run:?}");
 }
+
+#[test]
+fn letters_give_each_policys_due_date() {
+    let site = site(None);
+    let output = site
+        .command(&[
+            "codes",
+            ".handbook/roster.csv",
+            "--out",
+            ".handbook/codes.csv",
+            "--letters",
+            ".handbook/letters.html",
+        ])
+        .env("HANDBOOK_TODAY", TODAY)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let html = site.read(".handbook/letters.html");
+    let letter = |name: &str| {
+        let start = html.find(&format!("<p>Dear {name},</p>")).unwrap();
+        let end = html[start..].find("</section>").unwrap();
+        html[start..start + end].to_string()
+    };
+    let bob = letter("Bob Bell");
+    for line in [
+        "<li>Online Safety Policy (January 2026): by <strong>19 February 2026</strong></li>",
+        "<li>Behaviour Policy (Spring 2026): <strong>overdue</strong>, it was due by 1 October 2025</li>",
+        "<li>Keeping Children Safe (Spring 2026): by <strong>14 February 2026</strong></li>",
+    ] {
+        assert!(bob.contains(line), "{line} in {bob}");
+    }
+    let ann = letter("Ann Able");
+    assert!(
+        ann.contains("<li>Behaviour Policy (Spring 2026): done, nothing to do now</li>"),
+        "{ann}"
+    );
+    // Volunteers do not read the behaviour policy.
+    assert!(!letter("Di Dunn").contains("Behaviour Policy"));
+}
