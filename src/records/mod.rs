@@ -1,7 +1,7 @@
 //! The records side: who has read which version. Takes the master key, the
 //! school's staff list and the completion tokens staff send in; gives
-//! their codes and letters, the ledger of completions and the compliance
-//! report. It reads the built policy only through [`policy`].
+//! their codes and letters, the ledger of completions, the compliance
+//! report and the reminders. It reads the built policy only through [`policy`].
 //!
 //! ```text
 //! private (.handbook/: master key) ──▶ token (keys, codes, JWT)
@@ -11,6 +11,10 @@
 //! policy (versions,  ──┼──▶ ledger::import (scan, check) ──▶ ledger (SQLite)
 //!   modules)           │                                        │
 //!                      └──────────────▶ report (text, CSV, HTML) ◀┘
+//!                                           │
+//!                                           ▼
+//!                     remind (one e-mail each: .eml drafts, mail-merge CSV,
+//!                             SMTP delivery, the sent log)
 //! ```
 //!
 //! [`reviews`] stands apart: the review calendar of the policies
