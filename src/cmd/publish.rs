@@ -26,6 +26,20 @@ pub(crate) fn run(root: &Path, args: &PublishArgs) -> Result<()> {
         });
     }
     let config = handbook::config::SiteConfig::load(root)?;
+    if config.office_email.trim().is_empty() {
+        return Err(Error::input(
+            handbook::error::Diagnostic::error(
+                "site.yaml",
+                None,
+                "not published: office_email is empty, so staff who complete the course \
+                 would not know where to send their tokens",
+            )
+            .help(
+                "set office_email to the address that receives tokens, e.g. `office_email: \
+                 office@school.example`, then publish again",
+            ),
+        ));
+    }
     let policy = super::choose_policy(&config, args.policy.as_deref(), "publish")?;
     let version = versions::publish(
         root,

@@ -33,7 +33,7 @@ mod validate;
 
 pub use output::{FolderRole, OutputFolder, Refused, Why, output_folder};
 pub(crate) use output::{new_folder, write_files};
-pub(crate) use validate::review_warnings;
+pub(crate) use validate::{office_warning, review_warnings};
 
 use pages::Entry;
 
@@ -442,6 +442,7 @@ pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     prepared.render_all(&renderer, &|_, _| Ok(()))?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warnings(root, &site.config, today()));
+    warnings.extend(office_warning(root, &site.config));
     if strict && !warnings.is_empty() {
         for warning in &mut warnings {
             warning.severity = crate::error::Severity::Error;
@@ -482,6 +483,7 @@ pub fn build(out: &OutputFolder) -> Result<BuildSummary> {
     })?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warnings(root, &site.config, today()));
+    warnings.extend(office_warning(root, &site.config));
     Ok(BuildSummary {
         pages,
         out: out.as_written().to_path_buf(),

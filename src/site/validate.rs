@@ -454,6 +454,28 @@ fn strsim_close(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 2 && (a.starts_with(b) || b.starts_with(a))
 }
 
+/// A warning when site.yaml gives no `office_email`: staff then have
+/// nowhere to send their tokens but what someone tells them, and the
+/// completion page cannot offer to e-mail it.
+pub(crate) fn office_warning(root: &Path, config: &SiteConfig) -> Option<Diagnostic> {
+    if !config.office_email.trim().is_empty() {
+        return None;
+    }
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    Some(
+        Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            crate::util::yaml::top_key_line(&text, "office_email"),
+            "office_email is empty: the course cannot tell staff where to send their \
+             completion tokens, nor offer to e-mail them",
+        )
+        .help(
+            "set office_email to the address that receives tokens, e.g. `office_email: \
+             office@school.example`; `handbook publish` refuses until it is set",
+        ),
+    )
+}
+
 /// A warning for each policy whose next review is within
 /// [`REVIEW_WARNING_DAYS`] or past, pointing at its `next_review` line in
 /// `root`'s site.yaml.

@@ -262,3 +262,32 @@ fn a_quiz_weight_that_disagrees_with_the_pages_is_a_warning() {
     };
     assert!(at("scope") < at("roles"), "the course follows the pages");
 }
+
+#[test]
+fn an_empty_office_email_is_warned_of_and_stops_publishing() {
+    let site = TempSite::new();
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml"))
+        .unwrap()
+        .replace("office_email: office@example.org", "office_email: \"\"");
+    site.write("site.yaml", &yaml);
+    let line = yaml
+        .lines()
+        .position(|l| l.starts_with("office_email:"))
+        .unwrap()
+        + 1;
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let said = text(&check);
+    assert!(
+        said.contains(&format!("warning: site.yaml:{line}: office_email is empty")),
+        "{said}"
+    );
+    let publish = site.run(&["publish", "--summary", "First."]);
+    assert_eq!(publish.status.code(), Some(1), "{}", text(&publish));
+    assert!(
+        text(&publish).contains("not published: office_email is empty"),
+        "{}",
+        text(&publish)
+    );
+    assert!(!site.path().join("versions.yaml").exists());
+}

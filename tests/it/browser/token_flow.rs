@@ -439,7 +439,19 @@ fn personal_link_course_token_import_and_report() {
             assert_eq!(claims["decl"], true);
             assert_eq!(attr_of(b, "token-text", "readonly").await, "readonly");
 
-            // The three ways to send it.
+            // The three ways to send it, e-mailing the office first and
+            // the only filled button.
+            let order = b
+                .js(
+                    "return Array.from(document.querySelectorAll('.token-actions li > *'))\
+                     .map(function (e) { return e.id + ':' + e.className; }).join(' ');",
+                    vec![],
+                )
+                .await;
+            assert_eq!(
+                order.as_str().unwrap(),
+                "token-email:button token-copy:button button--secondary token-download:button-link"
+            );
             let download = attr_of(b, "token-download", "download").await;
             assert!(download.ends_with(".txt"), "{download}");
             assert!(

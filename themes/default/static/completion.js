@@ -236,9 +236,23 @@
       t("completion.hint")));
     section.appendChild(field);
 
+    /* With an office address, e-mailing the token is the main action:
+       first, and the one filled button; copying and saving follow. */
     var actions = el("ul", { "class": "token-actions" });
+    var emailItem = el("li");
+    var email = el("a", { id: "token-email", "class": "button" }, t("completion.email"));
+    emailItem.appendChild(email);
+    if (link) {
+      email.setAttribute("href", link);
+      actions.appendChild(emailItem);
+    }
+
     var copyItem = el("li");
-    var copy = el("button", { type: "button", id: "token-copy", "class": "button" }, t("completion.copy"));
+    var copy = el("button", {
+      type: "button",
+      id: "token-copy",
+      "class": link ? "button button--secondary" : "button"
+    }, t("completion.copy"));
     copyItem.appendChild(copy);
     actions.appendChild(copyItem);
 
@@ -252,16 +266,6 @@
     }, t("completion.download", { file: name }));
     downloadItem.appendChild(download);
     actions.appendChild(downloadItem);
-
-    var emailItem = el("li");
-    var email = el("a", { id: "token-email", "class": "button-link" }, t("completion.email"));
-    emailItem.appendChild(email);
-    if (link) {
-      email.setAttribute("href", link);
-    } else {
-      emailItem.hidden = true;
-    }
-    actions.appendChild(emailItem);
     section.appendChild(actions);
 
     var live = el("p", { id: "token-live", "class": "token-live", role: "status", "aria-live": "polite" });
