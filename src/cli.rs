@@ -232,9 +232,15 @@ pub struct CodesArgs {
     /// Write the codes CSV here instead of to standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Also write a printable letter for each person (one HTML page each).
+    /// Also write a printable letter for each person (one HTML page each),
+    /// school by school and by surname. Needs site.yaml's base_url.
     #[arg(long, value_name = "FILE")]
     pub letters: Option<PathBuf>,
+    /// Only the people not yet in the --out file (new joiners, and codes
+    /// replaced since): add their rows to it, keeping everyone else's, and
+    /// write letters for them alone.
+    #[arg(long, requires = "out")]
+    pub only_new: bool,
 }
 
 /// Options for `handbook import`.

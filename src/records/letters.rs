@@ -78,6 +78,33 @@ pub fn issue_one<'a>(master: &MasterKey, person: &'a Person, site: Option<&str>)
     }
 }
 
+/// Puts letters in the order they are handed out: school by school
+/// (`schools`, site.yaml's order, then any others alphabetically, then
+/// people with no school), and within a school by surname (the last word
+/// of the name), then the whole name.
+pub fn sort_for_handing_out(issued: &mut [Issued<'_>], schools: &[String]) {
+    let school_rank = |school: &str| {
+        let school = school.trim();
+        match schools
+            .iter()
+            .position(|s| s.trim().eq_ignore_ascii_case(school))
+        {
+            Some(at) => (0, at, String::new()),
+            None if school.is_empty() => (2, 0, String::new()),
+            None => (1, 0, school.to_lowercase()),
+        }
+    };
+    issued.sort_by_cached_key(|i| {
+        let name = i.person.name.trim().to_lowercase();
+        let surname = name
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_string();
+        (school_rank(&i.person.school), surname, name)
+    });
+}
+
 /// The codes as CSV: one row per person with their roster details, code
 /// and link. Every cell is kept as text by a spreadsheet.
 pub fn codes_csv(issued: &[Issued<'_>]) -> Result<Vec<u8>> {
@@ -375,8 +402,12 @@ fn letter(
          <p>The course checks your id and code against each other as you type them. Your \
          progress stays in the web browser you use, under your own code: nobody else \
          signing in there sees or continues it. Nothing is sent anywhere until you send \
-         your token.</p>\n</section>\n",
-        org = esc(info.heading.organisation),
+         your token.</p>\n\
+         <p>Questions about the course or your code? Ask {office}.</p>\n</section>\n",
+        org = match p.school.trim() {
+            "" => esc(info.heading.organisation).into_owned(),
+            school => format!("{}, {}", esc(school), esc(info.heading.organisation)),
+        },
         name = esc(&p.name),
         to_read = to_read(info.policies, p, row, info.report),
         login = esc(&i.login),

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod i18n;
 mod js;
+mod letters;
 mod library;
 mod links;
 mod markdown;
