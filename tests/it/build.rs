@@ -250,8 +250,13 @@ fn new_makes_a_handbook_that_builds_and_checks() {
     assert!(target.join("output/example-policy/print.html").is_file());
     // The whole product at once: the course home, its module, the
     // declaration, and the home page pointing to the course.
+    // The one thing a new handbook asks for: where tokens go.
     let shown = text(&output);
-    assert!(!shown.contains("warning"), "{shown}");
+    assert_eq!(shown.matches("warning").count(), 1, "{shown}");
+    assert!(
+        shown.contains("warning: site.yaml:6: office_email is empty"),
+        "{shown}"
+    );
     let module =
         std::fs::read_to_string(target.join("output/course/example-policy/essentials.html"))
             .unwrap();

@@ -186,7 +186,7 @@ pub fn pseudo_site() -> TempSite {
     let site = TempSite::empty();
     site.write(
         "site.yaml",
-        "id: t\ntitle: \"111\"\norganisation: \"222\"\nlanguage: en-XA\npolicies:\n  \"4545\":\n    \
+        "id: t\ntitle: \"111\"\norganisation: \"222\"\noffice_email: \"5050@5151.5252\"\nlanguage: en-XA\npolicies:\n  \"4545\":\n    \
          title: \"4646\"\n    aim: \"4747\"\n    version: \"333\"\n    reviewed: 2026-01\n    \
          next_review: 2027-01-31\n    owner: \"4848\"\n    required_for: [all]\n",
     );
