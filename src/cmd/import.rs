@@ -116,13 +116,16 @@ fn report(summary: &ImportSummary, ledger: &Ledger, all: bool) -> Result<()> {
         summary.duplicates,
         summary.rejected.len()
     );
-    if summary.repeated > 0 {
-        println!(
-            "{} more {} copies of tokens found earlier in this import (a reply quoting an \
-             earlier e-mail, a file given twice), counted once.",
-            summary.repeated,
-            if summary.repeated == 1 { "was" } else { "were" },
-        );
+    match summary.repeated {
+        0 => {}
+        1 => println!(
+            "1 more was a copy of a token found earlier in this import (a reply quoting an \
+             earlier e-mail, a file given twice), counted once."
+        ),
+        n => println!(
+            "{n} more were copies of tokens found earlier in this import (a reply quoting an \
+             earlier e-mail, a file given twice), counted once."
+        ),
     }
     if summary.new > 0 {
         println!(

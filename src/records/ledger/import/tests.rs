@@ -303,7 +303,12 @@ fn nothing_is_locked_while_inputs_are_read_and_checked() {
     assert_eq!(summary.inputs, 3);
     // The second copy is counted once, not as "already recorded".
     assert_eq!(
-        (summary.found, summary.new, summary.duplicates, summary.repeated),
+        (
+            summary.found,
+            summary.new,
+            summary.duplicates,
+            summary.repeated
+        ),
         (2, 1, 0, 1)
     );
     let without: Vec<&str> = summary
