@@ -81,6 +81,17 @@ struct Inbox {
     rejected: Vec<(String, Vec<String>)>,
 }
 
+/// Files of the inbox with no token, and words of the advice each gets.
+const WITHOUT: &[(&str, &str)] = &[
+    ("scanned.pdf", "scanned"),
+    ("photo.jpg", "photo or screenshot of a token cannot be read"),
+    ("screenshot.png", "send the token as text"),
+    ("IMG_0042.heic", "send the token as text"),
+    ("old-form.doc", "save it as .docx"),
+    ("thanks-01.eml", "ask the sender to send the token again"),
+    ("thanks-06.eml", "ask the sender to send the token again"),
+];
+
 /// Writes the inbox under `inbox/`.
 fn write_inbox(site: &Site) -> Inbox {
     let mut files: Vec<fixture::File> = Vec::new();
@@ -137,7 +148,80 @@ fn write_inbox(site: &Site) -> Inbox {
             fixture::html_link_eml(&mail, &genuine_token(n)),
         );
     }
-    // The mailbox: 20 messages.
+    add(
+        "Inbox.mbox",
+        mailbox(site, &mut genuine_token, &mut rejected),
+    );
+    let msg = mail_from(40, 15, "Course complete");
+    add(
+        "from-outlook.msg",
+        fixture::outlook_msg(&msg, &genuine_token(40)),
+    );
+    let replaced = token_for(site, "T044", 1, SITE_ID, 80);
+    add(
+        "Online safety sign-off (1-3).xlsx",
+        fixture::forms_xlsx(&[
+            ("Person 41", "p41@test.example", genuine_token(41)),
+            ("Person 42", "p42@test.example", genuine_token(42)),
+            ("Person 44", "p44@test.example", replaced),
+        ]),
+    );
+    rejected.push((
+        "T044".to_string(),
+        vec![
+            "Online safety sign-off (1-3).xlsx: row 4 (Person 44, p44@test.example".to_string(),
+            "replaced code".to_string(),
+        ],
+    ));
+    add("certificate.docx", fixture::docx(&genuine_token(43)));
+    let pdf_token = genuine_token(45);
+    add(
+        "certificate.pdf",
+        fixture::pdf(&["Completion certificate", "Token:", &pdf_token]),
+    );
+    for (name, bytes) in nothing_to_find() {
+        add(&name, bytes);
+    }
+    add(
+        "pasted.txt",
+        format!("{}\n{}\n", genuine_token(46), genuine_token(47)).into_bytes(),
+    );
+    let other = mail_from(2, 16, "From my old school");
+    add(
+        "other-school.eml",
+        fixture::outlook_eml(
+            &other,
+            &token_for(site, "T002", 1, "other-trust/online-safety", 80),
+        ),
+    );
+    rejected.push((
+        "T002".to_string(),
+        vec![
+            "inbox/other-school.eml:".to_string(),
+            described(&other),
+            "made for a different site".to_string(),
+        ],
+    ));
+    let count = files.len();
+    for (name, bytes) in files {
+        site.write(&format!("inbox/{name}"), bytes);
+    }
+    Inbox {
+        files: count,
+        genuine: genuine_ids,
+        without: WITHOUT.to_vec(),
+        rejected,
+    }
+}
+
+/// The mailbox: 20 messages, 13 with a genuine token (one of them sent
+/// before, as T001's), a leaver's, a failed attempt, a token cut short and
+/// three questions.
+fn mailbox(
+    site: &Site,
+    genuine_token: &mut dyn FnMut(u32) -> String,
+    rejected: &mut Vec<(String, Vec<String>)>,
+) -> Vec<u8> {
     let mut messages: Vec<(Mail, String)> = Vec::new();
     for n in 25..=36 {
         let body = format!("My token:\r\n{}\r\nThanks", genuine_token(n));
@@ -187,34 +271,14 @@ fn write_inbox(site: &Site) -> Inbox {
     }
     messages.push((mail_from(39, 15, "late one"), genuine_token(39)));
     assert_eq!(messages.len(), 20);
-    add("Inbox.mbox", fixture::mbox(&messages));
-    let msg = mail_from(40, 15, "Course complete");
-    add(
-        "from-outlook.msg",
-        fixture::outlook_msg(&msg, &genuine_token(40)),
-    );
-    let replaced = token_for(site, "T044", 1, SITE_ID, 80);
-    add(
-        "Online safety sign-off (1-3).xlsx",
-        fixture::forms_xlsx(&[
-            ("Person 41", "p41@test.example", genuine_token(41)),
-            ("Person 42", "p42@test.example", genuine_token(42)),
-            ("Person 44", "p44@test.example", replaced),
-        ]),
-    );
-    rejected.push((
-        "T044".to_string(),
-        vec![
-            "Online safety sign-off (1-3).xlsx: row 4 (Person 44, p44@test.example".to_string(),
-            "replaced code".to_string(),
-        ],
-    ));
-    add("certificate.docx", fixture::docx(&genuine_token(43)));
-    let pdf_token = genuine_token(45);
-    add(
-        "certificate.pdf",
-        fixture::pdf(&["Completion certificate", "Token:", &pdf_token]),
-    );
+    fixture::mbox(&messages)
+}
+
+/// The files in which there is no token: a scan, pictures, an old Word
+/// file and thank-you replies.
+fn nothing_to_find() -> Vec<fixture::File> {
+    let mut files = Vec::new();
+    let mut add = |name: &str, bytes: Vec<u8>| files.push((name.to_string(), bytes));
     add("scanned.pdf", fixture::pdf(&[]));
     add("photo.jpg", fixture::picture("jpg", 1));
     add("screenshot.png", fixture::picture("png", 2));
@@ -226,44 +290,7 @@ fn write_inbox(site: &Site) -> Inbox {
             fixture::thanks_eml(&mail_from(n + 10, 16, "Re: training")),
         );
     }
-    add(
-        "pasted.txt",
-        format!("{}\n{}\n", genuine_token(46), genuine_token(47)).into_bytes(),
-    );
-    let other = mail_from(2, 16, "From my old school");
-    add(
-        "other-school.eml",
-        fixture::outlook_eml(
-            &other,
-            &token_for(site, "T002", 1, "other-trust/online-safety", 80),
-        ),
-    );
-    rejected.push((
-        "T002".to_string(),
-        vec![
-            "inbox/other-school.eml:".to_string(),
-            described(&other),
-            "made for a different site".to_string(),
-        ],
-    ));
-    let count = files.len();
-    for (name, bytes) in files {
-        site.write(&format!("inbox/{name}"), bytes);
-    }
-    Inbox {
-        files: count,
-        genuine: genuine_ids,
-        without: vec![
-            ("scanned.pdf", "scanned"),
-            ("photo.jpg", "photo or screenshot of a token cannot be read"),
-            ("screenshot.png", "send the token as text"),
-            ("IMG_0042.heic", "send the token as text"),
-            ("old-form.doc", "save it as .docx"),
-            ("thanks-01.eml", "ask the sender to send the token again"),
-            ("thanks-06.eml", "ask the sender to send the token again"),
-        ],
-        rejected,
-    }
+    files
 }
 
 /// How the importer names an e-mail.
