@@ -249,6 +249,10 @@ pub struct ImportArgs {
     /// Files or folders to search for tokens, or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// List every rejected token and every file without one, also those an
+    /// earlier import already reported (by default they are summed up).
+    #[arg(long)]
+    pub all: bool,
     /// Roster and ledger.
     #[command(flatten)]
     pub records: RecordsArgs,

@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod check;
 mod i18n;
+mod inbox;
 mod js;
 mod letters;
 mod library;

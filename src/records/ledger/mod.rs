@@ -6,9 +6,12 @@
 //! a transaction that was reported as committed survives a crash or a
 //! power cut.
 //!
-//! [`scan`] finds tokens in text and [`import`] checks them against the
-//! roster and the [`library`](crate::records::policy::Library), then
-//! writes them here. Each completion carries its policy; a ledger written
+//! [`read`] opens the files tokens are sent in (e-mails, mailboxes,
+//! Outlook messages, spreadsheets, Word documents, PDFs), [`scan`] finds
+//! tokens in their text and [`import`] checks them against the roster and
+//! the [`library`](crate::records::policy::Library), then writes them
+//! here; [`history`] remembers, beside the ledger, what earlier imports
+//! rejected, so that a re-run reports only what is new. Each completion carries its policy; a ledger written
 //! before completions did (schema 1) gets each row's policy when it is
 //! first opened for writing (see `backfill`).
 
@@ -21,7 +24,9 @@ use crate::records::policy::Library;
 use crate::records::token::Scores;
 
 mod backfill;
+pub mod history;
 pub mod import;
+pub mod read;
 pub mod scan;
 mod schema;
 
@@ -236,6 +241,18 @@ impl Ledger {
             })
             .map_err(read)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read)
+    }
+
+    /// The SHA-256 (hex) of every token recorded: what an import already
+    /// has, whatever its roster or library says now.
+    pub fn token_hashes(&self) -> Result<std::collections::HashSet<String>> {
+        let read = |err| sqlite_error(&self.path, "reading", err);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT token_hash FROM completions WHERE token_hash IS NOT NULL")
+            .map_err(read)?;
+        let rows = stmt.query_map([], |row| row.get(0)).map_err(read)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(read)
     }
 
     /// Starts a batch of writes that is committed as one transaction.

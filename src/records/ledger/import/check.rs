@@ -96,7 +96,7 @@ impl<'a> Checker<'a> {
         };
         let decoded = token::decode(text).map_err(|err| {
             refuse(
-                None,
+                readable_id(text).as_deref(),
                 match err {
                     DecodeError::Damaged(detail) => Reason::Damaged(detail),
                     DecodeError::NotHandbook(detail) => Reason::NotHandbook(detail),
@@ -223,6 +223,44 @@ impl<'a> Checker<'a> {
         }
         Ok(())
     }
+}
+
+/// The staff id a token that cannot be read strictly still shows: its
+/// header's `kid` (without `#n`) or its claims' `sub`, read leniently,
+/// so that the office knows whom to ask. Only for the message: nothing is
+/// trusted from it.
+fn readable_id(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let mut parts = text.split('.');
+    let (header, claims) = (parts.next()?, parts.next());
+    let field = |part: &str, name: &str| -> Option<String> {
+        let bytes = LENIENT.decode(part.trim_end_matches('=')).ok()?;
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(json) => json.get(name)?.as_str().map(str::to_string),
+            // Damaged JSON: the text after `"name":"`, if it is there.
+            Err(_) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let start = text.find(&format!("\"{name}\":\""))? + name.len() + 4;
+                let rest = &text[start..];
+                Some(rest[..rest.find('"')?].to_string())
+            }
+        }
+    };
+    let id = claims.and_then(|claims| field(claims, "sub")).or_else(|| {
+        field(header, "kid").map(|kid| match kid.rsplit_once('#') {
+            Some((id, n)) if n.bytes().all(|b| b.is_ascii_digit()) => id.to_string(),
+            _ => kid,
+        })
+    })?;
+    let id = id.trim();
+    (!id.is_empty() && id.chars().count() <= 64).then(|| id.to_string())
 }
 
 /// Whether the claims complete the course of `modules` (module → pass

@@ -112,10 +112,14 @@ impl Reason {
             Reason::UnknownPolicy { found, policies } => {
                 format!("names no policy of this site: `{found}`; the policies are {policies}")
             }
-            Reason::UnknownStaff(id) => format!(
-                "unknown staff id `{id}`: not on the roster{}",
-                unusual_characters(id)
-            ),
+            Reason::UnknownStaff(id) => {
+                let unusual = unusual_characters(id);
+                if unusual.is_empty() {
+                    format!("unknown staff id `{id}`: not on the roster (left, or a changed id?)")
+                } else {
+                    format!("unknown staff id `{id}`: not on the roster{unusual}")
+                }
+            }
             Reason::BadSignature(id) => {
                 format!("signed with a code that is not {id}'s (or changed after it was made)")
             }
