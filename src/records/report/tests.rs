@@ -18,6 +18,7 @@ fn completion(id: &str, policy: &str, version: &str, at: i64, method: Method) ->
         source: "x:1".to_string(),
         method,
         note: None,
+        row: 0,
     }
 }
 
