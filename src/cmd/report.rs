@@ -1,6 +1,7 @@
-//! `handbook report [--html FILE] [--csv FILE] [--policy P] [--school S] [--today DATE]`:
-//! the compliance report, every person against every policy their role
-//! requires.
+//! `handbook report [--html FILE] [--csv FILE] [--summary FILE] [--policy P] [--school S]
+//! [--today DATE]`: the compliance report, every person against every
+//! policy their role requires; `--summary` writes the evidence summary for
+//! inspectors and trustees.
 //!
 //! The ledger is opened read-only: a report never writes, never migrates,
 //! and never waits for an import or `record` that is writing.
@@ -13,6 +14,7 @@ use handbook::records::ledger::{Ledger, ReadOnly};
 use handbook::records::policy::Library;
 use handbook::records::private::LEDGER_FILE;
 use handbook::records::report::html::{PageInfo, render};
+use handbook::records::report::summary::SummaryInfo;
 use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
@@ -39,15 +41,15 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         Some(path) => path.clone(),
         None => root.join(LEDGER_FILE),
     };
-    let completions = match Ledger::open_read_only(&ledger_path)? {
-        ReadOnly::Open(ledger) => ledger.completions()?,
+    let (completions, revocations) = match Ledger::open_read_only(&ledger_path)? {
+        ReadOnly::Open(ledger) => (ledger.completions()?, ledger.revocations()?),
         ReadOnly::Empty => {
             eprintln!(
                 "note: there is no ledger at {} yet, so nobody has completed the course; \
                  import tokens with `handbook import`",
                 terminal_safe(&ledger_path.display().to_string())
             );
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
         ReadOnly::Outdated { schema } => {
             return Err(Error::input(
@@ -78,29 +80,47 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         &config.schools,
         &scope,
         today,
-    );
+    )
+    .with_revocations(&revocations);
     print!("{}", report.to_text());
     let listed = report.outstanding_count() > 0
         || !report.not_on_roster.is_empty()
-        || !report.policy_unknown.is_empty();
+        || !report.policy_unknown.is_empty()
+        || !report.revoked.is_empty();
     if listed && args.html.is_none() && args.csv.is_none() {
         println!("Add --html FILE or --csv FILE to write them out.");
     }
+    let made = chrono::Utc::now()
+        .format("on %Y-%m-%d at %H:%M UTC")
+        .to_string();
+    let described = describe_scope(&config, &scope);
     if let Some(path) = &args.html {
-        let made = chrono::Utc::now()
-            .format("on %-d %B %Y at %H:%M UTC")
-            .to_string();
         let html = render(
             &report,
             &PageInfo {
                 heading: super::heading(&config),
                 made: &made,
-                scope: &describe_scope(&config, &scope),
+                scope: &described,
             },
         );
         handbook::util::fs::write_private(path, html.as_bytes())?;
         println!(
             "Wrote the report to {}.",
+            terminal_safe(&path.display().to_string())
+        );
+    }
+    if let Some(path) = &args.summary {
+        let html = handbook::records::report::summary::render(
+            &report,
+            &SummaryInfo {
+                heading: super::heading(&config),
+                made: &made,
+                scope: &described,
+            },
+        );
+        handbook::util::fs::write_private(path, html.as_bytes())?;
+        println!(
+            "Wrote the evidence summary to {}.",
             terminal_safe(&path.display().to_string())
         );
     }
