@@ -225,7 +225,8 @@ pub struct RecordArgs {
     /// the site has only one.
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<String>,
-    /// The date on the paper sign-off, e.g. 2026-01-31.
+    /// The date on the paper sign-off, e.g. 2026-01-31; with --undo, revoke
+    /// only the record of that day.
     #[arg(long, value_name = "DATE", required_unless_present = "undo")]
     pub date: Option<String>,
     /// Why it is recorded by hand, e.g. "paper sign-off, staff meeting";
@@ -239,7 +240,7 @@ pub struct RecordArgs {
     /// Revoke the person's records for the policy instead: they stay in the
     /// ledger, marked as revoked (by whom, when and why: --note), and count
     /// no more.
-    #[arg(long, conflicts_with = "date")]
+    #[arg(long)]
     pub undo: bool,
     /// Roster and ledger.
     #[command(flatten)]

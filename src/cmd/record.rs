@@ -210,7 +210,7 @@ fn find_person<'r>(roster: &'r Roster, given: &str) -> Result<&'r Person> {
                 &roster.file,
                 None,
                 format!(
-                    "`{}` is neither an id nor a name on the roster",
+                    "`{}` is not on the roster (as an id or a full name)",
                     terminal_safe(given)
                 ),
             )
