@@ -5,7 +5,7 @@
 //! version (the latest published, by its label), when it was published,
 //! the percentage complete, and the names still outstanding as a compact
 //! list in columns; then a "prepared by / date / signature" block. Each
-//! school starts a new page; every page carries a running footer (the
+//! school after the first starts a new page; every page carries a running footer (the
 //! organisation and the day it is as of) and "Page N of M".
 
 use std::fmt::Write as _;
@@ -50,7 +50,7 @@ ul.names li { break-inside: avoid; overflow-wrap: anywhere; }
 .signoff p { margin: 0; font-weight: 600; }
 footer p { font-size: .9em; }
 @media print { body { max-width: none; padding: 0; font-size: 9pt; }
-  section.school { break-before: page; } thead { display: table-header-group; }
+  section.school ~ section.school { break-before: page; } thead { display: table-header-group; }
   tr { break-inside: avoid; } h2, h3 { break-after: avoid; } }
 ";
 
@@ -65,6 +65,7 @@ pub fn render(report: &Report<'_>, info: &SummaryInfo<'_>) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <title>Evidence summary: {title}</title>\n<style>{STYLE}\
          @page {{ size: A4 portrait; margin: 14mm 14mm 16mm;\n  \
          @bottom-left {{ content: {footer}; font-size: 8pt; }}\n  \

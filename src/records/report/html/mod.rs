@@ -69,6 +69,7 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <title>Compliance report: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<p class=\"org\">{org}</p>\n<h1>Compliance report: {title}</h1>\n\
          <p>Covers {scope}. Made {made}.</p>\n</header>\n<main>\n",
