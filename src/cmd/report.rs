@@ -87,18 +87,29 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         || !report.not_on_roster.is_empty()
         || !report.policy_unknown.is_empty()
         || !report.revoked.is_empty();
-    if listed && args.html.is_none() && args.csv.is_none() {
+    if listed && args.html.is_none() && args.csv.is_none() && args.summary.is_none() {
         println!("Add --html FILE or --csv FILE to write them out.");
     }
+    write_files(&report, &config, &scope, args)
+}
+
+/// Writes the files asked for: the report page, the evidence summary and
+/// the CSV.
+fn write_files(
+    report: &Report<'_>,
+    config: &handbook::config::SiteConfig,
+    scope: &Scope<'_>,
+    args: &ReportArgs,
+) -> Result<()> {
     let made = chrono::Utc::now()
         .format("on %Y-%m-%d at %H:%M UTC")
         .to_string();
-    let described = describe_scope(&config, &scope);
+    let described = describe_scope(config, scope);
     if let Some(path) = &args.html {
         let html = render(
-            &report,
+            report,
             &PageInfo {
-                heading: super::heading(&config),
+                heading: super::heading(config),
                 made: &made,
                 scope: &described,
             },
@@ -111,9 +122,9 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
     }
     if let Some(path) = &args.summary {
         let html = handbook::records::report::summary::render(
-            &report,
+            report,
             &SummaryInfo {
-                heading: super::heading(&config),
+                heading: super::heading(config),
                 made: &made,
                 scope: &described,
             },

@@ -448,7 +448,7 @@ pub(crate) fn format_scores(policy: Option<&Policy>, c: &Completion) -> String {
         .iter()
         .filter_map(|(module, pass)| {
             match scores.iter().find(|(m, _)| m == module).map(|(_, s)| *s) {
-                Some(score) if i64::from(score) >= *pass => None,
+                Some(score) if score >= *pass => None,
                 Some(score) => Some(format!("{module} {score}% (pass mark {pass}%)")),
                 None => Some(format!("{module} (not taken)")),
             }

@@ -161,9 +161,9 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         if totals.required() == 0 {
             continue;
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h3 id=\"school-{i}-policy-{p}\">{}: {}</h3>\n",
+            "<h3 id=\"school-{i}-policy-{p}\">{}: {}</h3>",
             esc(&policy.title),
             match totals.outstanding() {
                 0 => "nobody outstanding".to_string(),
@@ -184,9 +184,9 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
             })
             .collect();
         names.sort_by_cached_key(|(name, _)| name.to_lowercase());
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<ul class=\"names\" aria-labelledby=\"school-{i}-policy-{p}\">\n"
+            "<ul class=\"names\" aria-labelledby=\"school-{i}-policy-{p}\">"
         );
         for (person, status) in names {
             let mark = match status {
