@@ -52,7 +52,8 @@ pub enum Command {
     /// if any token was rejected; the valid ones are still recorded.
     Import(ImportArgs),
     /// Record a completion on someone's behalf (a paper sign-off). It is
-    /// marked as such in the ledger and the report.
+    /// marked as such in the ledger and the report. --undo revokes one
+    /// recorded in error (kept in the ledger, marked as revoked).
     Record(RecordArgs),
     /// The compliance report: everyone on the roster against every policy
     /// their role must read, per school and role. Prints a summary; --html
@@ -261,21 +262,31 @@ pub struct ImportArgs {
 /// Options for `handbook record`.
 #[derive(Debug, Args)]
 pub struct RecordArgs {
-    /// The person's id, as on the roster.
+    /// The person: their id, or their name exactly as on the roster (not
+    /// case-sensitive).
+    #[arg(value_name = "ID or NAME")]
     pub id: String,
     /// The policy signed for (its id in site.yaml); may be left out when
     /// the site has only one.
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<String>,
-    /// The date on the paper sign-off, e.g. 2026-01-31.
-    #[arg(long, value_name = "DATE")]
-    pub date: String,
-    /// Why it is recorded by hand, e.g. "paper sign-off, staff meeting".
+    /// The date on the paper sign-off, e.g. 2026-01-31; with --undo, revoke
+    /// only the record of that day.
+    #[arg(long, value_name = "DATE", required_unless_present = "undo")]
+    pub date: Option<String>,
+    /// Why it is recorded by hand, e.g. "paper sign-off, staff meeting";
+    /// with --undo, why the record is revoked.
     #[arg(long, value_name = "TEXT")]
     pub note: String,
-    /// The policy version signed for (default: the current version).
-    #[arg(long, value_name = "ID")]
+    /// The policy version signed for, by its label (e.g. "January 2026")
+    /// or its id (default: the latest published version).
+    #[arg(long, value_name = "LABEL or ID", conflicts_with = "undo")]
     pub version: Option<String>,
+    /// Revoke the person's records for the policy instead: they stay in the
+    /// ledger, marked as revoked (by whom, when and why: --note), and count
+    /// no more.
+    #[arg(long)]
+    pub undo: bool,
     /// Roster and ledger.
     #[command(flatten)]
     pub records: RecordsArgs,
@@ -290,6 +301,11 @@ pub struct ReportArgs {
     /// Write the report as CSV (for training records) here.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Write an evidence summary for inspectors or trustees here: one web
+    /// page that prints on A4, per school and policy the version, percent
+    /// complete and the names outstanding, with a sign-off block.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
     /// Report on this policy only (its id in site.yaml).
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<String>,

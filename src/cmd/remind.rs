@@ -69,7 +69,7 @@ pub(crate) fn run(root: &Path, args: &RemindArgs) -> Result<()> {
         )?),
         None => None,
     };
-    let completions = super::report::load_completions(root, &args.records)?;
+    let (completions, _revoked) = super::report::load_ledger(root, &args.records)?;
     super::warn_unknown_schools(&config, &roster);
     for warning in super::missing_roles(&library, &roster) {
         eprintln!("{warning}");

@@ -1,6 +1,7 @@
-//! `handbook report [--html FILE] [--csv FILE] [--policy P] [--school S] [--today DATE]`:
-//! the compliance report, every person against every policy their role
-//! requires.
+//! `handbook report [--html FILE] [--csv FILE] [--summary FILE] [--policy P] [--school S]
+//! [--today DATE]`: the compliance report, every person against every
+//! policy their role requires; `--summary` writes the evidence summary for
+//! inspectors and trustees.
 //!
 //! The ledger is opened read-only: a report never writes, never migrates,
 //! and never waits for an import or `record` that is writing.
@@ -13,6 +14,7 @@ use handbook::records::ledger::{Ledger, ReadOnly};
 use handbook::records::policy::Library;
 use handbook::records::private::LEDGER_FILE;
 use handbook::records::report::html::{PageInfo, render};
+use handbook::records::report::summary::SummaryInfo;
 use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
@@ -35,7 +37,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         Some(given) => Some(choose_school(&roster, &config.schools, given)?),
         None => None,
     };
-    let completions = load_completions(root, &args.records)?;
+    let (completions, revocations) = load_ledger(root, &args.records)?;
     super::warn_unknown_schools(&config, &roster);
     for warning in super::missing_roles(&library, &roster) {
         eprintln!("{warning}");
@@ -51,29 +53,58 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
         &config.schools,
         &scope,
         today,
-    );
+    )
+    .with_revocations(&revocations);
     print!("{}", report.to_text());
     let listed = report.outstanding_count() > 0
         || !report.not_on_roster.is_empty()
-        || !report.policy_unknown.is_empty();
-    if listed && args.html.is_none() && args.csv.is_none() {
+        || !report.policy_unknown.is_empty()
+        || !report.revoked.is_empty();
+    if listed && args.html.is_none() && args.csv.is_none() && args.summary.is_none() {
         println!("Add --html FILE or --csv FILE to write them out.");
     }
+    write_files(&report, &config, &scope, args)
+}
+
+/// Writes the files asked for: the report page, the evidence summary and
+/// the CSV.
+fn write_files(
+    report: &Report<'_>,
+    config: &handbook::config::SiteConfig,
+    scope: &Scope<'_>,
+    args: &ReportArgs,
+) -> Result<()> {
+    let made = chrono::Utc::now()
+        .format("on %Y-%m-%d at %H:%M UTC")
+        .to_string();
+    let described = describe_scope(config, scope);
     if let Some(path) = &args.html {
-        let made = chrono::Utc::now()
-            .format("on %-d %B %Y at %H:%M UTC")
-            .to_string();
         let html = render(
-            &report,
+            report,
             &PageInfo {
-                heading: super::heading(&config),
+                heading: super::heading(config),
                 made: &made,
-                scope: &describe_scope(&config, &scope),
+                scope: &described,
             },
         );
         handbook::util::fs::write_private(path, html.as_bytes())?;
         println!(
             "Wrote the report to {}.",
+            terminal_safe(&path.display().to_string())
+        );
+    }
+    if let Some(path) = &args.summary {
+        let html = handbook::records::report::summary::render(
+            report,
+            &SummaryInfo {
+                heading: super::heading(config),
+                made: &made,
+                scope: &described,
+            },
+        );
+        handbook::util::fs::write_private(path, html.as_bytes())?;
+        println!(
+            "Wrote the evidence summary to {}.",
             terminal_safe(&path.display().to_string())
         );
     }
@@ -87,26 +118,29 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every completion in the ledger (`--ledger`, or `.handbook/ledger.sqlite`
-/// under `root`), opened read-only; none, with a note, when there is no
-/// ledger yet.
-pub(super) fn load_completions(
+/// Every completion that counts in the ledger (`--ledger`, or
+/// `.handbook/ledger.sqlite` under `root`), and the revoked ones, opened
+/// read-only; none, with a note, when there is no ledger yet.
+pub(super) fn load_ledger(
     root: &Path,
     records: &crate::cli::RecordsArgs,
-) -> Result<Vec<handbook::records::ledger::Completion>> {
+) -> Result<(
+    Vec<handbook::records::ledger::Completion>,
+    Vec<handbook::records::ledger::Revocation>,
+)> {
     let ledger_path = match &records.ledger {
         Some(path) => path.clone(),
         None => root.join(LEDGER_FILE),
     };
     Ok(match Ledger::open_read_only(&ledger_path)? {
-        ReadOnly::Open(ledger) => ledger.completions()?,
+        ReadOnly::Open(ledger) => (ledger.completions()?, ledger.revocations()?),
         ReadOnly::Empty => {
             eprintln!(
                 "note: there is no ledger at {} yet, so nobody has completed the course; \
                  import tokens with `handbook import`",
                 terminal_safe(&ledger_path.display().to_string())
             );
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
         ReadOnly::Outdated { schema } => {
             return Err(Error::input(

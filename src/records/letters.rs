@@ -106,10 +106,11 @@ pub fn sort_for_handing_out(issued: &mut [Issued<'_>], schools: &[String]) {
 }
 
 /// The codes as CSV: one row per person with their roster details, code
-/// and link. Every cell is kept as text by a spreadsheet.
+/// and link. Every cell is kept as text by a spreadsheet. UTF-8 with a
+/// byte-order mark, so that Excel reads accented names right.
 pub fn codes_csv(issued: &[Issued<'_>]) -> Result<Vec<u8>> {
     let fail = |err: csv::Error| Error::io("writing the codes CSV", std::io::Error::other(err));
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec());
     writer
         .write_record([
             "id",

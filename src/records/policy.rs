@@ -206,7 +206,7 @@ impl Policy {
     /// content when it is published or nothing is, otherwise the latest
     /// published version, so that unpublished edits in `content/` never
     /// change anyone's standing.
-    pub(crate) fn measured_version(&self) -> &str {
+    pub fn measured_version(&self) -> &str {
         match self.known_versions.last() {
             Some(latest) if self.position(&self.current_version).is_none() => &latest.id,
             _ => &self.current_version,

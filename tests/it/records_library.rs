@@ -410,7 +410,7 @@ fn an_old_ledger_is_migrated_with_each_rows_policy() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert!(version >= 2, "brought up to date: {version}");
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();

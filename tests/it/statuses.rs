@@ -336,24 +336,43 @@ fn today_must_be_a_date() {
 #[test]
 fn unpublished_edits_change_nobodys_status() {
     let site = fixture();
+    // The CSV's statuses, and the evidence summary (but for the minute it
+    // was made).
     let report = |site: &Site| {
-        site.run(&["report", "--today", TODAY, "--csv", "report.csv"])
-            .expect(0);
-        statuses(&site.read("report.csv"))
+        site.run(&[
+            "report",
+            "--today",
+            TODAY,
+            "--csv",
+            "report.csv",
+            "--summary",
+            "summary.html",
+        ])
+        .expect(0);
+        let summary = site.read("summary.html");
+        let made = summary.find(" Made on ").expect("when it was made");
+        let end = made + summary[made..].find("</p>").unwrap();
+        let summary = format!("{}{}", &summary[..made], &summary[end..]);
+        (statuses(&site.read("report.csv")), summary)
     };
     let before = report(&site);
     assert!(
-        before.values().any(|(status, _, _)| status == "complete"),
+        before.0.values().any(|(status, _, _)| status == "complete"),
         "someone is complete to begin with"
     );
+    assert!(before.1.contains("January 2026"), "{}", before.1);
     // SLT start the next review: the policy's pages change, unpublished.
     let page = format!("content/{POLICY}/scope.md");
     let edited = format!("{}\nA sentence for the next version.\n", site.read(&page));
     site.write(&page, edited);
+    let after = report(&site);
     assert_eq!(
-        report(&site),
-        before,
+        after.0, before.0,
         "the report is measured against the latest published version (SPEC §6)"
+    );
+    assert_eq!(
+        after.1, before.1,
+        "so is the evidence summary: the same versions, percentages and names"
     );
 }
 

@@ -14,6 +14,10 @@
 //! rejected, so that a re-run reports only what is new. Each completion carries its policy; a ledger written
 //! before completions did (schema 1) gets each row's policy when it is
 //! first opened for writing (see `backfill`).
+//!
+//! A completion recorded in error is never deleted: [`Batch::revoke`]
+//! keeps it with an audited revocation (who, when, why; see `revoke`), and
+//! [`Ledger::completions`] leaves revoked ones out.
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +31,11 @@ mod backfill;
 pub mod history;
 pub mod import;
 pub mod read;
+mod revoke;
 pub mod scan;
 mod schema;
+
+pub use revoke::Revocation;
 
 /// The `source` of a completion recorded by hand, on someone's behalf.
 pub const RECORDED_BY_HAND: &str = "recorded by hand";
@@ -88,6 +95,8 @@ pub struct NewCompletion<'a> {
 /// A completion as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
+    /// The row's id in the ledger (what a revocation names).
+    pub(crate) row: i64,
     /// The staff id (the roster id at the time).
     pub(crate) staff_id: String,
     /// The policy completed; "" for a row of an old ledger whose policy
@@ -129,6 +138,8 @@ pub enum ReadOnly {
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// The schema version it was opened at.
+    schema: i64,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -170,6 +181,7 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
+            schema: schema::SCHEMA_VERSION,
         })
     }
 
@@ -199,12 +211,15 @@ impl Ledger {
             // Made but never written to: nothing is recorded yet.
             return Ok(ReadOnly::Empty);
         }
-        if version < schema::SCHEMA_VERSION {
+        if version < schema::OLDEST_READABLE {
             return Ok(ReadOnly::Outdated { schema: version });
         }
+        // A ledger from before revocations (schema 2) reads as it is: its
+        // completions carry their policy, and none is revoked.
         Ok(ReadOnly::Open(Ledger {
             conn,
             path: path.to_path_buf(),
+            schema: version,
         }))
     }
 
@@ -213,34 +228,18 @@ impl Ledger {
         &self.path
     }
 
-    /// Every completion, oldest first.
+    /// Every completion that counts (none that was revoked), oldest first.
     pub fn completions(&self) -> Result<Vec<Completion>> {
-        let read = |err| sqlite_error(&self.path, "reading", err);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT staff_id, policy_version, completed_at, scores, imported_at, source, \
-                 method, note, policy FROM completions ORDER BY completed_at, id",
+        let sql = if self.schema >= schema::REVOCATIONS_SCHEMA {
+            format!(
+                "SELECT {COMPLETION_COLUMNS} FROM completions c WHERE NOT EXISTS \
+                 (SELECT 1 FROM revocations r WHERE r.completion_id = c.id) \
+                 ORDER BY c.completed_at, c.id"
             )
-            .map_err(read)?;
-        let rows = stmt
-            .query_map([], |row| {
-                let scores: String = row.get(3)?;
-                let method: String = row.get(6)?;
-                Ok(Completion {
-                    staff_id: row.get(0)?,
-                    policy_version: row.get(1)?,
-                    completed_at: row.get(2)?,
-                    scores: serde_json::from_str(&scores).unwrap_or_default(),
-                    imported_at: row.get(4)?,
-                    source: row.get(5)?,
-                    method: Method::parse(&method),
-                    note: row.get(7)?,
-                    policy: row.get(8)?,
-                })
-            })
-            .map_err(read)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read)
+        } else {
+            format!("SELECT {COMPLETION_COLUMNS} FROM completions c ORDER BY c.completed_at, c.id")
+        };
+        query_completions(&self.conn, &self.path, &sql, [])
     }
 
     /// The SHA-256 (hex) of every token recorded: what an import already
@@ -334,6 +333,41 @@ impl Batch<'_> {
             .commit()
             .map_err(|err| sqlite_error(path, "writing", err))
     }
+}
+
+/// The columns [`completion_from_row`] reads, of `completions c`.
+const COMPLETION_COLUMNS: &str = "c.staff_id, c.policy_version, c.completed_at, c.scores, \
+     c.imported_at, c.source, c.method, c.note, c.policy, c.id";
+
+/// A row of [`COMPLETION_COLUMNS`] (from the first column on) as a completion.
+fn completion_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Completion> {
+    let scores: String = row.get(3)?;
+    let method: String = row.get(6)?;
+    Ok(Completion {
+        staff_id: row.get(0)?,
+        policy_version: row.get(1)?,
+        completed_at: row.get(2)?,
+        scores: serde_json::from_str(&scores).unwrap_or_default(),
+        imported_at: row.get(4)?,
+        source: row.get(5)?,
+        method: Method::parse(&method),
+        note: row.get(7)?,
+        policy: row.get(8)?,
+        row: row.get(9)?,
+    })
+}
+
+/// The completions `sql` (selecting [`COMPLETION_COLUMNS`]) finds.
+fn query_completions(
+    conn: &Connection,
+    path: &Path,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Completion>> {
+    let read = |err| sqlite_error(path, "reading", err);
+    let mut stmt = conn.prepare_cached(sql).map_err(read)?;
+    let rows = stmt.query_map(params, completion_from_row).map_err(read)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read)
 }
 
 fn too_new(path: &Path, version: i64) -> Error {

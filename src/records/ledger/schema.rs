@@ -27,7 +27,33 @@ const MIGRATIONS: &[&str] = &[
     // there get theirs from `backfill`, in the same transaction.
     "ALTER TABLE completions ADD COLUMN policy TEXT NOT NULL DEFAULT '';
     CREATE INDEX completions_by_policy ON completions (policy, staff_id);",
+    // 3: revocations (issue 15, `record --undo`). A completion recorded in
+    // error is never deleted: a revocation row says who withdrew it, when
+    // and why, and the report leaves it out of every status (and lists it).
+    // A revocation is itself kept: it cannot be deleted or changed.
+    "CREATE TABLE revocations (
+        id            INTEGER PRIMARY KEY,
+        completion_id INTEGER NOT NULL UNIQUE REFERENCES completions (id),
+        revoked_at    INTEGER NOT NULL,           -- Unix seconds
+        revoked_by    TEXT    NOT NULL,           -- who: the login that ran `record --undo`
+        note          TEXT    NOT NULL CHECK (trim(note) <> '') -- why
+    );
+    CREATE TRIGGER revocations_are_kept BEFORE DELETE ON revocations
+        BEGIN SELECT RAISE(ABORT, 'a revocation is kept as evidence'); END;
+    CREATE TRIGGER revocations_are_unchanged BEFORE UPDATE ON revocations
+        BEGIN SELECT RAISE(ABORT, 'a revocation is kept as evidence'); END;
+    CREATE TRIGGER revoked_completions_are_kept BEFORE DELETE ON completions
+        WHEN EXISTS (SELECT 1 FROM revocations WHERE completion_id = OLD.id)
+        BEGIN SELECT RAISE(ABORT, 'a revoked completion is kept as evidence'); END;",
 ];
+
+/// The first schema with the `revocations` table; a ledger before it has
+/// none (and is read as having no revocations).
+pub(super) const REVOCATIONS_SCHEMA: i64 = 3;
+
+/// The oldest schema a report can read without migrating it (the first
+/// whose completions carry their policy).
+pub(super) const OLDEST_READABLE: i64 = 2;
 
 /// The migration after which rows already in the ledger are given their
 /// policy (by the `backfill` passed to [`migrate`]).
@@ -114,5 +140,34 @@ mod failing_backfill {
         assert_eq!(version(&conn).unwrap(), 1);
         // The column was not added either: the whole step rolled back.
         assert!(conn.prepare("SELECT policy FROM completions").is_err());
+    }
+
+    #[test]
+    fn a_revocation_and_its_completion_cannot_be_deleted() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &|_| Ok(())).unwrap();
+        conn.execute_batch(
+            "INSERT INTO completions (id, staff_id, policy_version, completed_at, imported_at, \
+             source, method, policy) VALUES (1, 'T1', 'v', 0, 0, 'recorded by hand', \
+             'on_behalf', 'p');
+             INSERT INTO completions (id, staff_id, policy_version, completed_at, imported_at, \
+             source, method, policy) VALUES (2, 'T2', 'v', 0, 0, 'recorded by hand', \
+             'on_behalf', 'p');
+             INSERT INTO revocations (completion_id, revoked_at, revoked_by, note) \
+             VALUES (1, 5, 'office', 'wrong person');",
+        )
+        .unwrap();
+        assert!(conn.execute("DELETE FROM revocations", []).is_err());
+        assert!(
+            conn.execute("UPDATE revocations SET note = 'x'", [])
+                .is_err()
+        );
+        assert!(conn.execute("DELETE FROM completions", []).is_err());
+        let blank = conn.execute(
+            "INSERT INTO revocations (completion_id, revoked_at, revoked_by, note) \
+             VALUES (2, 6, 'office', '  ')",
+            [],
+        );
+        assert!(blank.is_err(), "a revocation says why");
     }
 }

@@ -1,20 +1,23 @@
 //! The report as CSV for the school's training records: one row per
 //! person and policy their role requires (no rows for *not required*),
-//! then one per ledger entry listed apart. The `status` column is one of
-//! `complete`, `needs_reread`, `renewal_due`, `due`, `overdue`, and `due`
-//! gives the day it is (or was) due by. UTF-8 with a byte-order mark,
+//! then one per ledger entry listed apart (`not_on_roster`,
+//! `policy_unknown`) and one per revoked record (`revoked`, with who revoked
+//! it, when and why). The `status` column is one of `complete`,
+//! `needs_reread`, `renewal_due`, `due`, `overdue`, and `due` gives the day
+//! it is (or was) due by; dates are ISO (year-month-day) and versions are
+//! named by their labels. UTF-8 with a byte-order mark,
 //! so that Excel reads it as UTF-8; every cell goes through
 //! [`csv_cell`], so none is run as a formula (names, notes and module
 //! names come from people and from tokens).
 
-use super::{Cell, Report, Status, format_date, format_scores, recorded_as};
+use super::{Cell, Report, Status, format_date, format_scores, recorded_as, version_label};
 use crate::error::{Error, Result};
 use crate::records::ledger::Completion;
 use crate::records::policy::Policy;
 use crate::util::text::csv_cell;
 
 /// The header row.
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 17] = [
     "school",
     "role",
     "id",
@@ -26,11 +29,16 @@ const HEADER: [&str; 15] = [
     "due",
     "completed",
     "version",
-    "version_label",
     "scores",
     "recorded",
     "note",
+    "revoked",
+    "revoked_by",
+    "revoked_why",
 ];
+
+/// Where the policy id goes in a row.
+const POLICY_COLUMN: usize = 5;
 
 impl Report<'_> {
     /// The CSV for training records.
@@ -53,6 +61,7 @@ impl Report<'_> {
                             p.email.clone(),
                         ];
                         record.extend(fields(Some(policy), cell.status.code(), cell));
+                        record.extend([String::new(), String::new(), String::new()]);
                         writer.write_record(&record)?;
                     }
                 }
@@ -79,8 +88,32 @@ impl Report<'_> {
             };
             record.extend(fields(policy, status, &cell));
             if policy.is_none() {
-                record[5] = c.policy.clone();
+                record[POLICY_COLUMN] = c.policy.clone();
             }
+            record.extend([String::new(), String::new(), String::new()]);
+            writer.write_record(&record)?;
+        }
+        for r in &self.revoked {
+            let c = &r.completion;
+            let person = self.person(&c.staff_id);
+            let mut record = vec![
+                person.map(|p| p.school.clone()).unwrap_or_default(),
+                person.map(|p| p.role.clone()).unwrap_or_default(),
+                c.staff_id.clone(),
+                person.map(|p| p.name.clone()).unwrap_or_default(),
+                person.map(|p| p.email.clone()).unwrap_or_default(),
+            ];
+            let cell = Cell {
+                status: Status::Complete,
+                due: None,
+                completion: Some(c),
+            };
+            record.extend(fields(self.policy(&c.policy), "revoked", &cell));
+            record.extend([
+                format_date(r.revoked_at),
+                r.revoked_by.clone(),
+                r.note.clone(),
+            ]);
             writer.write_record(&record)?;
         }
         writer.into_inner()
@@ -99,17 +132,18 @@ fn fields(policy: Option<&Policy>, status: &str, cell: &Cell<'_>) -> Vec<String>
     out
 }
 
-fn completion_fields(policy: Option<&Policy>, c: Option<&Completion>) -> [String; 6] {
+/// The completion's cells: completed, version (its label; the id only
+/// for a row whose policy is unknown), scores, recorded, note.
+fn completion_fields(policy: Option<&Policy>, c: Option<&Completion>) -> [String; 5] {
     match c {
         None => Default::default(),
         Some(c) => [
             format_date(c.completed_at),
-            c.policy_version.clone(),
-            policy
-                .and_then(|p| p.version(&c.policy_version))
-                .map(|v| v.label.clone())
-                .unwrap_or_default(),
-            format_scores(c),
+            policy.map_or_else(
+                || c.policy_version.clone(),
+                |p| version_label(p, &c.policy_version),
+            ),
+            format_scores(policy, c),
             recorded_as(c).to_string(),
             c.note.clone().unwrap_or_default(),
         ],

@@ -6,21 +6,27 @@
 //! entries listed apart: those for ids no longer on the roster, and those
 //! whose policy is unknown (rows of an old ledger that could not be told).
 //!
+//! Revoked completions ([`Report::with_revocations`]) count for nobody
+//! and are listed apart too, with who revoked them, when and why. Versions
+//! are named by their labels, never their ids.
+//!
 //! [`Report::build`] works out every status; [`text`] writes the summary
-//! for the terminal, [`csv`] the training records, and [`html`] the page
-//! for people.
+//! for the terminal, [`csv`] the training records, [`html`] the page
+//! for people, and [`summary`] the evidence summary for inspectors and
+//! trustees.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate};
 
-use crate::records::ledger::{Completion, Method};
+use crate::records::ledger::{Completion, Method, Revocation};
 use crate::records::policy::{Library, Policy};
 use crate::records::roster::{Person, Roster, id_key};
 
 pub mod csv;
 pub mod html;
 mod status;
+pub mod summary;
 pub mod text;
 
 pub(crate) use status::{Status, completed_on};
@@ -179,6 +185,12 @@ pub struct Report<'a> {
     /// whose policy could not be told, or a policy since removed from
     /// site.yaml), oldest first. Listed whatever the scope.
     pub policy_unknown: Vec<&'a Completion>,
+    /// Revoked completions of the policies and people reported on, in the
+    /// order they were revoked ([`Report::with_revocations`]).
+    pub revoked: Vec<&'a Revocation>,
+    /// True when the report covers every school (so revocations for ids
+    /// not on the roster are listed too).
+    every_school: bool,
 }
 
 /// Completions by (person key, policy id).
@@ -273,7 +285,43 @@ impl<'a> Report<'a> {
             totals,
             not_on_roster,
             policy_unknown,
+            revoked: Vec::new(),
+            every_school: scope.school.is_none(),
         }
+    }
+
+    /// The report with `revocations` (the ledger's) listed: those of the
+    /// policies reported on, for the people reported on (and, when it covers
+    /// every school, for ids not on the roster). They never count towards
+    /// anyone's status: the ledger's completions leave them out.
+    pub fn with_revocations(mut self, revocations: &'a [Revocation]) -> Report<'a> {
+        self.revoked = revocations
+            .iter()
+            .filter(|r| {
+                let c = &r.completion;
+                self.policies.iter().any(|p| p.id == c.policy)
+                    && match self.person(&c.staff_id) {
+                        Some(_) => true,
+                        None => self.every_school,
+                    }
+            })
+            .collect();
+        self
+    }
+
+    /// The roster member reported on with `id`, if any.
+    pub(crate) fn person(&self, id: &str) -> Option<&'a Person> {
+        let key = id_key(id);
+        self.schools
+            .iter()
+            .flat_map(|s| s.rows())
+            .map(|r| r.person)
+            .find(|p| id_key(&p.id) == key)
+    }
+
+    /// The policy of the report with `id`.
+    pub(crate) fn policy(&self, id: &str) -> Option<&'a Policy> {
+        self.policies.iter().copied().find(|p| p.id == id)
     }
 
     /// The schools a report can be limited to: site.yaml's, then any
@@ -376,14 +424,76 @@ pub(crate) fn format_date(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Scores as `scope 100%; behaviour 80%`.
-pub(crate) fn format_scores(c: &Completion) -> String {
-    c.scores
-        .0
+/// The scores of `c` as people read them: `all 9 modules passed`, or the
+/// modules below their pass mark (`failed: rules 40% (pass mark 70%)`),
+/// judged against the course of the version completed; "" for a paper
+/// sign-off (no scores). When that course is not known, the scores
+/// themselves.
+pub(crate) fn format_scores(policy: Option<&Policy>, c: &Completion) -> String {
+    let scores = &c.scores.0;
+    if scores.is_empty() {
+        return String::new();
+    }
+    let known = policy
+        .and_then(|p| p.modules_for(&c.policy_version))
+        .filter(|m| !m.is_empty());
+    let Some(modules) = known else {
+        return scores
+            .iter()
+            .map(|(module, score)| format!("{module} {score}%"))
+            .collect::<Vec<_>>()
+            .join("; ");
+    };
+    let failed: Vec<String> = modules
         .iter()
-        .map(|(module, score)| format!("{module} {score}%"))
-        .collect::<Vec<_>>()
-        .join("; ")
+        .filter_map(|(module, pass)| {
+            match scores.iter().find(|(m, _)| m == module).map(|(_, s)| *s) {
+                Some(score) if score >= *pass => None,
+                Some(score) => Some(format!("{module} {score}% (pass mark {pass}%)")),
+                None => Some(format!("{module} (not taken)")),
+            }
+        })
+        .collect();
+    if failed.is_empty() {
+        match modules.len() {
+            1 => "the module passed".to_string(),
+            n => format!("all {n} modules passed"),
+        }
+    } else {
+        format!("failed: {}", failed.join("; "))
+    }
+}
+
+/// What people call `version` of `policy`: its label, never its id (a
+/// published version without a label by its publication date; the current
+/// content before anything is published by site.yaml's label, marked as
+/// not yet published).
+pub(crate) fn version_label(policy: &Policy, version: &str) -> String {
+    match policy.version(version) {
+        Some(v) if !v.label.trim().is_empty() => v.label.trim().to_string(),
+        Some(v) => match v.published {
+            Some(day) => format!("the version published {day}"),
+            None => "a published version".to_string(),
+        },
+        None if version == policy.current_version => {
+            if policy.label.trim().is_empty() {
+                "the current version (not yet published)".to_string()
+            } else {
+                format!("{} (not yet published)", policy.label.trim())
+            }
+        }
+        None => "a version never published".to_string(),
+    }
+}
+
+/// The version the report measures `policy` against, by its label.
+pub(crate) fn measured_label(policy: &Policy) -> String {
+    version_label(policy, policy.measured_version())
+}
+
+/// The day the version the report measures `policy` against was published.
+pub(crate) fn measured_published(policy: &Policy) -> Option<NaiveDate> {
+    policy.first_published(policy.measured_version())
 }
 
 /// What a cell says beyond its status: its due date (`by …` while due,
@@ -410,7 +520,7 @@ pub(crate) fn cell_detail(policy: &Policy, cell: &Cell<'_>) -> String {
         } else {
             format!(
                 "read {} on {}{by_hand}",
-                policy.describe(&c.policy_version),
+                version_label(policy, &c.policy_version),
                 format_date(c.completed_at)
             )
         }

@@ -228,6 +228,7 @@ mod tests {
             source: "test".to_string(),
             method: Method::Token,
             note: None,
+            row: 0,
         }
     }
 

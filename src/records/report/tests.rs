@@ -18,6 +18,7 @@ fn completion(id: &str, policy: &str, version: &str, at: i64, method: Method) ->
         source: "x:1".to_string(),
         method,
         note: None,
+        row: 0,
     }
 }
 
@@ -180,7 +181,7 @@ fn csv_has_a_row_per_person_and_required_policy() {
     assert!(
         csv.contains(
             "Dale,Volunteer,T3,Cy Cole,cy@example.org,sm,Social Media Policy,complete,,\
-             1970-01-03,minor,Version minor,scope 100%,on behalf,"
+             1970-01-03,Version minor,scope 100%,on behalf,"
         ),
         "{csv}"
     );
@@ -276,4 +277,43 @@ fn no_csv_cell_is_run_as_a_formula() {
             "{expected} in {cells:?}"
         );
     }
+}
+
+#[test]
+fn scores_say_all_passed_or_name_the_failing_modules() {
+    let mut p = policy("p", "P", &["all"], &[("v1", false), ("v2", false)]);
+    p.modules = (1..=9).map(|i| (format!("m{i}"), 70)).collect();
+    let mut c = completion("T1", "p", "v2", 0, Method::Token);
+    c.scores = Scores((1..=9).map(|i| (format!("m{i}"), 70 + i)).collect());
+    assert_eq!(format_scores(Some(&p), &c), "all 9 modules passed");
+    c.scores.0[2].1 = 40;
+    c.scores.0.pop();
+    assert_eq!(
+        format_scores(Some(&p), &c),
+        "failed: m3 40% (pass mark 70%); m9 (not taken)"
+    );
+    // Its own version's course is not kept: the scores as they are.
+    c.policy_version = "v1".to_string();
+    assert!(format_scores(Some(&p), &c).starts_with("m1 71%; m2 72%"));
+    // A paper sign-off has none.
+    c.scores = Scores(Vec::new());
+    assert_eq!(format_scores(Some(&p), &c), "");
+}
+
+#[test]
+fn versions_are_named_by_their_labels_never_their_ids() {
+    let mut p = policy("p", "P", &["all"], &[("aaaa", false)]);
+    assert_eq!(version_label(&p, "aaaa"), "Version aaaa");
+    p.known_versions[0].label = String::new();
+    p.known_versions[0].published = NaiveDate::from_ymd_opt(2025, 9, 1);
+    assert_eq!(
+        version_label(&p, "aaaa"),
+        "the version published 2025-09-01"
+    );
+    // Edited since: the draft is not what the report measures against.
+    p.current_version = "bbbb".to_string();
+    p.label = "Spring 2026".to_string();
+    assert_eq!(version_label(&p, "bbbb"), "Spring 2026 (not yet published)");
+    assert_eq!(measured_label(&p), "the version published 2025-09-01");
+    assert_eq!(version_label(&p, "cccc"), "a version never published");
 }

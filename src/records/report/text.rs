@@ -1,11 +1,12 @@
 //! The report's summary for the terminal: one line per policy with its
 //! percentage complete in each school and in all of them, then what is
-//! outstanding and what is listed apart. Names come from site.yaml and
+//! outstanding, what was revoked and what is listed apart. Versions are
+//! named by their labels. Names come from site.yaml and
 //! the roster, so they are escaped as they are shown.
 
 use std::fmt::Write as _;
 
-use super::{Report, Totals, cell_detail};
+use super::{Report, Totals, cell_detail, format_date, measured_label, recorded_as, version_label};
 use crate::records::ledger::Method;
 use crate::util::text::terminal_safe;
 
@@ -36,7 +37,7 @@ impl Report<'_> {
         for (i, policy) in self.policies.iter().enumerate() {
             let mut line = vec![
                 terminal_safe(&policy.title).into_owned(),
-                terminal_safe(&policy.current_label()).into_owned(),
+                terminal_safe(&measured_label(policy)).into_owned(),
             ];
             line.extend(self.schools.iter().map(|s| counts(&s.totals[i])));
             line.push(counts(&self.totals[i]));
@@ -45,7 +46,44 @@ impl Report<'_> {
         out.push('\n');
         write_table(&mut out, &table);
         self.closing_lines(&mut out);
+        self.revoked_lines(&mut out);
         out
+    }
+
+    /// The revoked records, one line each: whose, what, and who revoked
+    /// it, when and why.
+    fn revoked_lines(&self, out: &mut String) {
+        if self.revoked.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nRevoked records ({}; kept in the ledger, counted for nobody):",
+            self.revoked.len()
+        );
+        for r in &self.revoked {
+            let c = &r.completion;
+            let policy = self.policy(&c.policy);
+            let name = self
+                .person(&c.staff_id)
+                .map_or("not on the roster", |p| p.name.as_str());
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}, {} of {} ({}); revoked {} by {}: {}",
+                terminal_safe(name),
+                terminal_safe(&c.staff_id),
+                terminal_safe(policy.map_or(c.policy.as_str(), |p| p.title.as_str())),
+                terminal_safe(&policy.map_or_else(
+                    || c.policy_version.clone(),
+                    |p| version_label(p, &c.policy_version)
+                )),
+                format_date(c.completed_at),
+                recorded_as(c),
+                format_date(r.revoked_at),
+                terminal_safe(&r.revoked_by),
+                terminal_safe(&r.note),
+            );
+        }
     }
 
     /// Everyone overdue, most overdue first: the first thing the office

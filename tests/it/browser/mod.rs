@@ -22,6 +22,7 @@
 mod a11y;
 mod course;
 mod driver;
+mod evidence;
 mod handbook;
 mod history;
 mod hosts;

@@ -22,7 +22,7 @@ T004,Dev Example,dev@school.example,Beech Hill Primary,Governor,
 ";
 
 /// The module ids of `policy`'s course: its quiz files' names.
-fn modules(root: &std::path::Path, policy: &str) -> Vec<String> {
+pub(super) fn modules(root: &std::path::Path, policy: &str) -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(root.join("quizzes").join(policy))
         .unwrap()
         .filter_map(|e| {

@@ -1,16 +1,18 @@
 //! The compliance report as one self-contained HTML page: no scripts, no
 //! requests to anything (styles inline, charts as inline SVG), landmarks,
 //! tables with captions and header scopes, and colours that pass WCAG AA
-//! contrast; every chart says in text what its bars show. Printed, it is
-//! A4 landscape with page numbers, each school starting a new page.
+//! contrast; every chart says in text what its bars show. Each school
+//! has one table of everyone on its roster, with a role column. Printed,
+//! it is A4 landscape with page numbers, each school starting a new page,
+//! and long cells wrap rather than run off the page's right edge.
 
 use std::fmt::Write as _;
 
-use super::{Cell, Report, School, Totals, cell_detail, format_date, format_scores, recorded_as};
+use super::{Report, School, Totals, cell_detail, measured_label};
 use crate::records::Heading;
-use crate::records::ledger::{Completion, Method};
-use crate::records::policy::Policy;
 use crate::util::html::escape as esc;
+
+mod lists;
 
 /// What the page says about itself.
 #[derive(Debug, Clone)]
@@ -50,9 +52,11 @@ figure { margin: 1rem 0; }
 .addresses { word-break: break-all; background: #f3f3f3; padding: .5rem; border: 1px solid #6b6b6b; }
 @page { size: A4 landscape; margin: 12mm;
   @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); } }
-@media print { body { max-width: none; padding: 0; font-size: 9pt; }
+@media print { body { max-width: none; padding: 0; font-size: 8.5pt; }
   section.school { break-before: page; } thead { display: table-header-group; }
-  tr { break-inside: avoid; } .wide { overflow: visible; } a { color: #1a1a1a; } }
+  tr { break-inside: avoid; } .wide { overflow: visible; } a { color: #1a1a1a; }
+  table { width: 100%; max-width: 100%; } th, td { overflow-wrap: anywhere; padding: .15rem .3rem; }
+  figure { break-inside: avoid; } }
 ";
 
 /// Bar colours, each with at least 4.5:1 contrast on white.
@@ -65,6 +69,7 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <title>Compliance report: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<p class=\"org\">{org}</p>\n<h1>Compliance report: {title}</h1>\n\
          <p>Covers {scope}. Made {made}.</p>\n</header>\n<main>\n",
@@ -74,13 +79,14 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
         scope = esc(info.scope),
         made = esc(info.made),
     );
-    overdue(&mut out, report);
+    lists::overdue(&mut out, report);
     trust_summary(&mut out, report);
     for (i, school) in report.schools.iter().enumerate() {
         school_section(&mut out, report, school, i);
     }
-    outstanding(&mut out, report);
-    listed_apart(
+    lists::outstanding(&mut out, report);
+    lists::revoked(&mut out, report);
+    lists::listed_apart(
         &mut out,
         report,
         "not-on-roster",
@@ -90,7 +96,7 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
          old id back on the roster or record their completion again.",
         &report.not_on_roster,
     );
-    listed_apart(
+    lists::listed_apart(
         &mut out,
         report,
         "policy-unknown",
@@ -135,7 +141,7 @@ fn trust_summary(out: &mut String, report: &Report<'_>) {
             out,
             "<tr><th scope=\"row\">{}</th><td>{}</td>",
             esc(&policy.title),
-            esc(&policy.current_label())
+            esc(&measured_label(policy))
         );
         for school in &report.schools {
             let _ = write!(out, "<td class=\"num\">{}</td>", school.totals[p].summary());
@@ -189,28 +195,29 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+    let people = school.rows().count();
+    let _ = write!(
+        out,
+        "<div class=\"wide\">\n<table class=\"matrix\">\n<caption>{name}: everyone on the \
+         roster ({people}), by role</caption>\n<thead><tr><th scope=\"col\">Name</th>\
+         <th scope=\"col\">Role</th><th scope=\"col\">Id</th>"
+    );
+    for policy in &report.policies {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&policy.title));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
     for (role, rows) in &school.roles {
         let role = if role.is_empty() {
             "(no role given)"
         } else {
             role
         };
-        let _ = write!(
-            out,
-            "<div class=\"wide\">\n<table>\n<caption>{name}: {role} ({n})</caption>\n<thead><tr>\
-             <th scope=\"col\">Name</th><th scope=\"col\">Id</th>",
-            role = esc(role),
-            n = rows.len()
-        );
-        for policy in &report.policies {
-            let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&policy.title));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
         for row in rows {
             let _ = write!(
                 out,
-                "<tr><th scope=\"row\">{}</th><td>{}</td>",
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
                 esc(&row.person.name),
+                esc(role),
                 esc(&row.person.id)
             );
             for (policy, cell) in report.policies.iter().zip(&row.cells) {
@@ -229,9 +236,8 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</div>\n");
     }
-    out.push_str("</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 /// A horizontal bar per policy: the share of those required who are
@@ -284,169 +290,6 @@ fn chart(out: &mut String, report: &Report<'_>, school: &School<'_>, i: usize) {
         "</svg>\n<figcaption>{name}: {complete} of {required} required policy readings \
          complete.</figcaption>\n</figure>\n"
     );
-}
-
-/// A cell's status label and, when there is one, its detail in brackets.
-fn with_detail(policy: &Policy, cell: &Cell<'_>) -> String {
-    let detail = cell_detail(policy, cell);
-    if detail.is_empty() {
-        cell.status.label().to_string()
-    } else {
-        format!("{} ({})", cell.status.label(), esc(&detail))
-    }
-}
-
-/// Everyone overdue, most overdue first, before anything else.
-fn overdue(out: &mut String, report: &Report<'_>) {
-    let rows = report.overdue();
-    let _ = write!(
-        out,
-        "<section aria-labelledby=\"overdue\">\n<h2 id=\"overdue\">Overdue</h2>\n\
-         <p>As of {}: {} overdue.</p>\n",
-        report.today,
-        match rows.len() {
-            0 => "nobody is".to_string(),
-            1 => "one policy reading is".to_string(),
-            n => format!("{n} policy readings are"),
-        }
-    );
-    if rows.is_empty() {
-        out.push_str("</section>\n");
-        return;
-    }
-    out.push_str(
-        "<div class=\"wide\">\n<table>\n<caption>Overdue, most overdue first</caption>\n\
-         <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">School</th>\
-         <th scope=\"col\">Role</th><th scope=\"col\">Policy</th>\
-         <th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
-    );
-    for (school, row, policy, cell) in &rows {
-        let p = row.person;
-        let _ = writeln!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td class=\"overdue\">{}</td></tr>",
-            esc(&p.name),
-            esc(school.display_name()),
-            esc(&p.role),
-            esc(&policy.title),
-            cell.due.map(|d| d.to_string()).unwrap_or_default(),
-            with_detail(policy, cell),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
-}
-
-fn outstanding(out: &mut String, report: &Report<'_>) {
-    out.push_str(
-        "<section aria-labelledby=\"outstanding\">\n<h2 id=\"outstanding\">Outstanding staff</h2>\n",
-    );
-    let rows: Vec<_> = report.outstanding().collect();
-    if rows.is_empty() {
-        out.push_str(
-            "<p>Everyone on the roster has read every policy their role requires.</p>\n\
-             </section>\n",
-        );
-        return;
-    }
-    let _ = write!(
-        out,
-        "<p>{} polic{} still to read.</p>\n<div class=\"wide\">\n<table>\n\
-         <caption>Outstanding staff, for reminders</caption>\n<thead><tr>\
-         <th scope=\"col\">Name</th><th scope=\"col\">School</th><th scope=\"col\">Role</th>\
-         <th scope=\"col\">Policy</th><th scope=\"col\">Status</th><th scope=\"col\">E-mail</th>\
-         </tr></thead>\n<tbody>\n",
-        rows.len(),
-        if rows.len() == 1 { "y is" } else { "ies are" }
-    );
-    for (school, row, policy, cell) in &rows {
-        let p = row.person;
-        let email = if p.email.is_empty() {
-            "(none on the roster)".to_string()
-        } else {
-            format!("<a href=\"mailto:{0}\">{0}</a>", esc(&p.email))
-        };
-        let status = with_detail(policy, cell);
-        let _ = writeln!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>\
-             <td class=\"{}\">{status}</td><td>{email}</td></tr>",
-            esc(&p.name),
-            esc(school.display_name()),
-            esc(&p.role),
-            esc(&policy.title),
-            cell.status.code(),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n");
-    let mut addresses: Vec<String> = Vec::new();
-    for (_, row, _, _) in &rows {
-        let email = esc(&row.person.email).into_owned();
-        if !email.is_empty() && !addresses.contains(&email) {
-            addresses.push(email);
-        }
-    }
-    if !addresses.is_empty() {
-        let _ = write!(
-            out,
-            "<h3 id=\"addresses\">All their e-mail addresses</h3>\n\
-             <p>To send one reminder, copy these into the To or Bcc line of an e-mail:</p>\n\
-             <p class=\"addresses\">{}</p>\n",
-            addresses.join("; ")
-        );
-    }
-    out.push_str("</section>\n");
-}
-
-fn listed_apart(
-    out: &mut String,
-    report: &Report<'_>,
-    id: &str,
-    heading: &str,
-    intro: &str,
-    entries: &[&Completion],
-) {
-    if entries.is_empty() {
-        return;
-    }
-    let _ = write!(
-        out,
-        "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{heading}</h2>\n<p>{intro}</p>\n\
-         <div class=\"wide\">\n<table>\n<caption>{heading}</caption>\n<thead><tr>\
-         <th scope=\"col\">Id</th><th scope=\"col\">Policy</th><th scope=\"col\">Version</th>\
-         <th scope=\"col\">Completed</th><th scope=\"col\">Scores</th>\
-         <th scope=\"col\">Recorded</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n"
-    );
-    for c in entries {
-        let policy: Option<&Policy> = report.policies.iter().copied().find(|p| p.id == c.policy);
-        let recorded = match (c.method, &c.note) {
-            (Method::OnBehalf, Some(note)) => format!("on behalf: {}", esc(note)),
-            _ => recorded_as(c).to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td></tr>",
-            esc(&c.staff_id),
-            esc(policy.map_or(
-                if c.policy.is_empty() {
-                    "(policy unknown)"
-                } else {
-                    &c.policy
-                },
-                |p| &p.title
-            )),
-            esc(&policy.map_or_else(
-                || c.policy_version.clone(),
-                |p| p.describe(&c.policy_version)
-            )),
-            format_date(c.completed_at),
-            esc(&format_scores(c)),
-            recorded,
-            esc(&c.source),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 #[cfg(test)]
@@ -506,9 +349,15 @@ mod tests {
         assert!(!html.contains("cy@example.org"), "{html}");
         assert!(html.contains("mailto:bob@example.org"));
         assert_eq!(
-            html.matches("<table>").count(),
+            html.matches("<table").count(),
             html.matches("<caption>").count()
         );
+        // One table per school, with a role column, not one per role.
+        assert_eq!(
+            html.matches("<table class=\"matrix\">").count(),
+            report.schools.len()
+        );
+        assert!(html.contains("<th scope=\"col\">Role</th>"));
         assert!(html.contains("break-before: page"));
         assert!(html.contains("counter(page)"));
         assert!(!html.contains("<th>"), "every header cell has a scope");
