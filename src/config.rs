@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer};
 use crate::error::{Diagnostic, Error, Result};
 use crate::util::yaml;
 
+mod roster;
+pub use roster::RosterColumns;
+
 /// The name of the configuration file at the site root.
 pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
@@ -45,6 +48,10 @@ pub struct SiteConfig {
     /// Course settings.
     #[serde(default)]
     pub course: CourseConfig,
+    /// Which roster column holds which field, for headings handbook does
+    /// not know by itself.
+    #[serde(default)]
+    pub roster: RosterColumns,
     /// The policies, in the order `site.yaml` lists them.
     #[serde(deserialize_with = "in_order")]
     pub policies: Vec<PolicyConfig>,
@@ -387,7 +394,7 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
     }
     problem.help(
         "site.yaml takes: id, title, organisation, schools, office_email, theme, base_url, \
-         language, course, policies",
+         language, course, roster, policies",
     )
 }
 
@@ -516,6 +523,7 @@ impl SiteConfig {
                 .help("give the pass mark as a percentage, e.g. 80"),
             );
         }
+        problems.extend(self.roster.validate(text));
         let children = yaml::children(text, "policies");
         for policy in &self.policies {
             let child = children.iter().find(|c| c.key == policy.id);
