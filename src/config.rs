@@ -386,6 +386,12 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
             "a policy under `policies:` takes: {POLICY_KEYS} (see docs/authoring.md)"
         ));
     }
+    if problem.message.starts_with("roster: ") {
+        return problem.help(
+            "`roster:` takes id, name, forename, surname, email, school, role, start and \
+             generation, each the heading of the column that holds it (see docs/office.md)",
+        );
+    }
     if problem.message.contains("missing field `policies`") {
         return problem.help(
             "list the policies under `policies:`, each by its id with at least title, \

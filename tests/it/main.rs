@@ -12,6 +12,7 @@ mod links;
 mod markdown;
 mod records_library;
 mod reviews;
+mod rosters;
 mod security;
 mod seed;
 mod serve;

@@ -197,12 +197,13 @@ pub(super) fn leading_zeros(people: &[Person], shown: &Path) -> Option<Diagnosti
             shown,
             Some(first.line),
             format!(
-                "{} of {} ids are shorter than the others, which have {width} digits with \
+                "{} of {} ids {} shorter than the others, which have {width} digits with \
                  leading zeros (such as {} on line {}): {}. Excel drops the leading zeros of a \
                  number, so {} was probably {padded}, and codes and tokens made for {padded} \
                  will not match it",
                 short.len(),
                 people.len(),
+                if short.len() == 1 { "is" } else { "are" },
                 example.id,
                 example.line,
                 listed.join(", "),
