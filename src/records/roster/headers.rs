@@ -240,94 +240,31 @@ pub(super) fn understand(
     shown: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Layout, Vec<Diagnostic>> {
-    let normal: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
-    let mut taken = vec![false; headers.len()];
-    let mut problems = Vec::new();
-    let mut sources = Vec::new();
-    let column = |index: usize| Column {
-        index,
-        heading: headers[index].trim().to_string(),
+    let mut matcher = Matcher {
+        headers,
+        normal: headers.iter().map(|h| normalise(h)).collect(),
+        taken: vec![false; headers.len()],
+        line,
+        shown,
+        problems: Vec::new(),
+        sources: Vec::new(),
     };
-    for (key, heading) in columns.named() {
-        let field = Field::ALL.into_iter().find(|f| f.key() == key);
-        let wanted = normalise(heading);
-        let found = (0..headers.len()).find(|&i| !taken[i] && normal[i] == wanted);
-        match (field, found) {
-            (Some(field), Some(i)) => {
-                taken[i] = true;
-                sources.push(Source {
-                    field,
-                    columns: vec![column(i)],
-                    configured: true,
-                });
-            }
-            _ => problems.push(
-                Diagnostic::error(
-                    shown,
-                    Some(line),
-                    format!(
-                        "site.yaml's `roster:` says the {key} is in the column `{heading}`, but \
-                         the header row has no such column (it has: {})",
-                        list(headers)
-                    ),
-                )
-                .help(format!(
-                    "correct `{key}:` under `roster:` in site.yaml to one of the headings the \
-                     file has"
-                )),
-            ),
-        }
-    }
-    let configured = |f: Field| columns.heading(f.key()).is_some();
-    let names_configured = configured(Field::Name);
-    let parts_configured = configured(Field::Forename) || configured(Field::Surname);
-    for field in Field::ALL {
-        let skip = configured(field)
-            || (field == Field::Name && parts_configured)
-            || (matches!(field, Field::Forename | Field::Surname) && names_configured);
-        if skip {
-            continue;
-        }
-        let mut found: Vec<usize> = Vec::new();
-        for heading in field.headings() {
-            found.extend((0..headers.len()).filter(|&i| !taken[i] && normal[i] == *heading));
-        }
-        let Some(&first) = found.first() else {
-            continue;
-        };
-        let fills_in = matches!(field, Field::Forename | Field::Surname);
-        if let Some(&again) = found[1..].iter().find(|&&i| normal[i] == normal[first]) {
-            problems.push(
-                Diagnostic::error(
-                    shown,
-                    Some(line),
-                    format!(
-                        "the column `{}` is given twice (columns {} and {})",
-                        headers[first].trim(),
-                        first + 1,
-                        again + 1
-                    ),
-                )
-                .help("keep one of them"),
-            );
-        }
-        let used: Vec<usize> = if fills_in { found } else { vec![first] };
-        for &i in &used {
-            taken[i] = true;
-        }
-        sources.push(Source {
-            field,
-            columns: used.into_iter().map(column).collect(),
-            configured: false,
-        });
-    }
+    matcher.configured(columns);
+    matcher.defaults(columns);
+    let Matcher {
+        normal,
+        taken,
+        mut problems,
+        mut sources,
+        ..
+    } = matcher;
     sources.sort_by_key(|s| s.field);
     let layout = Layout {
         line,
         sources,
         unused: (0..headers.len())
             .filter(|&i| !taken[i] && !normal[i].is_empty())
-            .map(column)
+            .map(|i| column(headers, i))
             .collect(),
     };
     let joined = joined_headings(headers);
@@ -344,6 +281,119 @@ pub(super) fn understand(
         Ok(layout)
     } else {
         Err(problems)
+    }
+}
+
+/// Column `index` of `headers`.
+fn column(headers: &[String], index: usize) -> Column {
+    Column {
+        index,
+        heading: headers[index].trim().to_string(),
+    }
+}
+
+/// The header row being matched to fields: each column is taken once.
+struct Matcher<'a> {
+    headers: &'a [String],
+    normal: Vec<String>,
+    taken: Vec<bool>,
+    line: usize,
+    shown: &'a Path,
+    problems: Vec<Diagnostic>,
+    sources: Vec<Source>,
+}
+
+impl Matcher<'_> {
+    /// The columns site.yaml's `roster:` names; one the file lacks is a
+    /// problem.
+    fn configured(&mut self, columns: &RosterColumns) {
+        for (key, heading) in columns.named() {
+            let field = Field::ALL.into_iter().find(|f| f.key() == key);
+            let wanted = normalise(heading);
+            let found =
+                (0..self.headers.len()).find(|&i| !self.taken[i] && self.normal[i] == wanted);
+            match (field, found) {
+                (Some(field), Some(i)) => {
+                    self.taken[i] = true;
+                    self.sources.push(Source {
+                        field,
+                        columns: vec![column(self.headers, i)],
+                        configured: true,
+                    });
+                }
+                _ => self.problems.push(
+                    Diagnostic::error(
+                        self.shown,
+                        Some(self.line),
+                        format!(
+                            "site.yaml's `roster:` says the {key} is in the column `{heading}`, \
+                             but the header row has no such column (it has: {})",
+                            list(self.headers)
+                        ),
+                    )
+                    .help(format!(
+                        "correct `{key}:` under `roster:` in site.yaml to one of the headings \
+                         the file has"
+                    )),
+                ),
+            }
+        }
+    }
+
+    /// The columns of the fields `roster:` leaves out, by their known
+    /// headings (a name named there leaves forename and surname out, and
+    /// the other way round). The same heading twice is a problem.
+    fn defaults(&mut self, columns: &RosterColumns) {
+        let configured = |f: Field| columns.heading(f.key()).is_some();
+        let names_configured = configured(Field::Name);
+        let parts_configured = configured(Field::Forename) || configured(Field::Surname);
+        for field in Field::ALL {
+            let is_part = matches!(field, Field::Forename | Field::Surname);
+            let skip = configured(field)
+                || (field == Field::Name && parts_configured)
+                || (is_part && names_configured);
+            if skip {
+                continue;
+            }
+            let mut found: Vec<usize> = Vec::new();
+            for heading in field.headings() {
+                found.extend(
+                    (0..self.headers.len())
+                        .filter(|&i| !self.taken[i] && self.normal[i] == *heading),
+                );
+            }
+            let Some(&first) = found.first() else {
+                continue;
+            };
+            if let Some(&again) = found[1..]
+                .iter()
+                .find(|&&i| self.normal[i] == self.normal[first])
+            {
+                self.problems.push(
+                    Diagnostic::error(
+                        self.shown,
+                        Some(self.line),
+                        format!(
+                            "the column `{}` is given twice (columns {} and {})",
+                            self.headers[first].trim(),
+                            first + 1,
+                            again + 1
+                        ),
+                    )
+                    .help("keep one of them"),
+                );
+            }
+            // Forename and surname fall back on their other columns.
+            let used: Vec<usize> = if is_part { found } else { vec![first] };
+            for &i in &used {
+                self.taken[i] = true;
+            }
+            self.sources.push(Source {
+                field,
+                columns: used.into_iter().map(|i| column(self.headers, i)).collect(),
+                configured: false,
+            });
+        }
     }
 }
 
@@ -516,165 +566,4 @@ fn is_near(heading: &str, known: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cells(headers: &str, sep: char) -> Vec<String> {
-        headers.split(sep).map(str::to_string).collect()
-    }
-
-    fn layout_of(headers: &str) -> (Result<Layout, Vec<Diagnostic>>, Vec<Diagnostic>) {
-        let mut warnings = Vec::new();
-        let layout = understand(
-            &cells(headers, ','),
-            1,
-            &RosterColumns::default(),
-            Path::new("r.csv"),
-            &mut warnings,
-        );
-        (layout, warnings)
-    }
-
-    fn headings(layout: &Layout, field: Field) -> Vec<&str> {
-        layout
-            .source(field)
-            .map(|s| s.columns.iter().map(|c| c.heading.as_str()).collect())
-            .unwrap_or_default()
-    }
-
-    #[test]
-    fn headings_compare_without_case_spaces_or_punctuation() {
-        assert_eq!(normalise(" E-mail "), "email");
-        assert_eq!(normalise("Staff ID"), "staffid");
-        assert_eq!(normalise("Job Title(s)"), "jobtitles");
-    }
-
-    #[test]
-    fn mis_headings_are_known() {
-        let (layout, warnings) = layout_of(
-            "Staff ID,Title,Legal Surname,Legal Forename,Preferred Forename,Work Email,\
-             School Name,Job Title,Start Date,Payroll Number",
-        );
-        let layout = layout.unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(headings(&layout, Field::Id), ["Staff ID"]);
-        assert_eq!(
-            headings(&layout, Field::Forename),
-            ["Preferred Forename", "Legal Forename"]
-        );
-        assert_eq!(headings(&layout, Field::Surname), ["Legal Surname"]);
-        assert_eq!(headings(&layout, Field::Email), ["Work Email"]);
-        assert_eq!(headings(&layout, Field::School), ["School Name"]);
-        assert_eq!(headings(&layout, Field::Role), ["Job Title"]);
-        assert_eq!(headings(&layout, Field::Start), ["Start Date"]);
-        assert!(layout.source(Field::Name).is_none());
-        let unused: Vec<&str> = layout.unused.iter().map(|c| c.heading.as_str()).collect();
-        assert_eq!(unused, ["Title", "Payroll Number"]);
-        // The row's value falls back on the next column when the first is empty.
-        let row = cells("1,Mr,Adams,Zoë,,z@x,Hill,Teacher,,", ',');
-        assert_eq!(layout.value(&row, Field::Forename), "Zoë");
-    }
-
-    #[test]
-    fn plain_headings_keep_working_and_duplicates_are_refused() {
-        let layout = layout_of("id,name,email,school,role,generation,start")
-            .0
-            .unwrap();
-        for field in Field::ALL {
-            let expected: Vec<&str> = match field {
-                Field::Forename | Field::Surname => vec![],
-                other => vec![other.key()],
-            };
-            assert_eq!(headings(&layout, field), expected, "{field:?}");
-        }
-        let problems = layout_of("id,name,ID").0.unwrap_err();
-        assert!(
-            problems[0]
-                .to_string()
-                .contains("the column `id` is given twice (columns 1 and 3)"),
-            "{problems:?}"
-        );
-    }
-
-    #[test]
-    fn near_misses_are_warned_about_only_for_missing_fields() {
-        let (layout, warnings) = layout_of("Staff ID,Forename,Surname,E-mail Addr,Schools,Title");
-        layout.unwrap();
-        let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-        assert_eq!(text.len(), 2, "{text:?}");
-        assert!(
-            text[0].contains(
-                "the column `E-mail Addr` (column 4) is not read: it looks like the email column"
-            ),
-            "{text:?}"
-        );
-        assert!(
-            text[0].contains("roster: {email: \"E-mail Addr\"}"),
-            "{text:?}"
-        );
-        assert!(text[1].contains("`Schools` (column 5)"), "{text:?}");
-        assert!(text[1].contains("school column"), "{text:?}");
-        // With an e-mail column, a second one is not a near miss.
-        let (_, warnings) = layout_of("id,name,Email,Home E-mail Addr");
-        assert!(warnings.is_empty(), "{warnings:?}");
-    }
-
-    #[test]
-    fn headings_joined_by_another_separator_are_named() {
-        let problems = layout_of("id;name;email").0.unwrap_err();
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].to_string().contains(
-                "the heading `id;name;email` (column 1) is several headings joined by \
-                 semicolons"
-            ),
-            "{problems:?}"
-        );
-        assert_eq!(
-            joined_headings(&cells("Staff ID|Surname|Email", ',')),
-            Some((0, '|'))
-        );
-        assert_eq!(joined_headings(&cells("Staff ID,Surname", ',')), None);
-    }
-
-    #[test]
-    fn site_yaml_names_other_headings() {
-        let columns = RosterColumns {
-            id: Some("Staff Code".into()),
-            forename: Some("Known As".into()),
-            ..RosterColumns::default()
-        };
-        let mut warnings = Vec::new();
-        let layout = understand(
-            &cells("Staff Code,Known As,Surname,Staff ID", ','),
-            2,
-            &columns,
-            Path::new("r.csv"),
-            &mut warnings,
-        )
-        .unwrap();
-        assert_eq!(headings(&layout, Field::Id), ["Staff Code"]);
-        assert!(layout.source(Field::Id).unwrap().configured);
-        assert_eq!(headings(&layout, Field::Forename), ["Known As"]);
-        assert_eq!(headings(&layout, Field::Surname), ["Surname"]);
-        let missing = RosterColumns {
-            email: Some("Mail".into()),
-            ..RosterColumns::default()
-        };
-        let problems = understand(
-            &cells("id,name", ','),
-            2,
-            &missing,
-            Path::new("r.csv"),
-            &mut warnings,
-        )
-        .unwrap_err();
-        assert!(
-            problems[0].to_string().contains(
-                "r.csv:2: site.yaml's `roster:` says the email is in the column `Mail`, but \
-                 the header row has no such column (it has: id,name)"
-            ),
-            "{problems:?}"
-        );
-    }
-}
+mod tests;
