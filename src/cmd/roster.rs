@@ -69,7 +69,9 @@ fn describe(examined: &Examined) -> String {
     let roster = &examined.roster;
     let mut out = String::new();
     let file = terminal_safe(&roster.file.display().to_string()).into_owned();
-    let _ = writeln!(out, "{file}: {}", roster.format().describe());
+    // A sheet's name comes from the file: escaped like every roster string.
+    let format = roster.format().describe();
+    let _ = writeln!(out, "{file}: {}", terminal_safe(&format));
     if !examined.understood {
         return out;
     }
