@@ -44,8 +44,9 @@ pub enum Command {
     Publish(PublishArgs),
     /// Manage the master key from which every staff code is made.
     Keys(KeysArgs),
-    /// Issue each person on ROSTER.csv their personal code and link (CSV),
-    /// and optionally a printable letter each (HTML).
+    /// Issue each person on ROSTER (the staff list, CSV or .xlsx) their
+    /// personal code and link (CSV), and optionally a printable letter
+    /// each (HTML).
     Codes(CodesArgs),
     /// Import completion tokens from files, folders (searched through) or
     /// `-` (standard input): saved e-mails, pasted lists, any text. Exits 1
