@@ -44,8 +44,9 @@ pub enum Command {
     Publish(PublishArgs),
     /// Manage the master key from which every staff code is made.
     Keys(KeysArgs),
-    /// Issue each person on ROSTER.csv their personal code and link (CSV),
-    /// and optionally a printable letter each (HTML).
+    /// Issue each person on ROSTER (the staff list, CSV or .xlsx) their
+    /// personal code and link (CSV), and optionally a printable letter
+    /// each (HTML).
     Codes(CodesArgs),
     /// Import completion tokens from files, folders (searched through) or
     /// `-` (standard input): saved e-mails, pasted lists, any text. Exits 1
@@ -69,6 +70,34 @@ pub enum Command {
     /// review, and whether that review is overdue or due within 60 days.
     /// --ics writes it as an iCalendar file for SLT's calendar.
     Reviews(ReviewsArgs),
+    /// Look at a staff list (roster) before using it.
+    Roster(RosterArgs),
+}
+
+/// Options for `handbook roster`.
+#[derive(Debug, Args)]
+pub struct RosterArgs {
+    /// What to do with the staff list.
+    #[command(subcommand)]
+    pub command: RosterCommand,
+}
+
+/// The `handbook roster` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// Say what handbook understands of a staff list (CSV or .xlsx, as the
+    /// MIS exported it): which column became which field, how many people,
+    /// their schools and roles, and anything that looks wrong. Exits 1 if
+    /// the list cannot be used as it is.
+    Check(RosterCheckArgs),
+}
+
+/// Options for `handbook roster check`.
+#[derive(Debug, Args)]
+pub struct RosterCheckArgs {
+    /// The staff list: CSV (commas, semicolons or tabs) or .xlsx.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// Options for `handbook remind`.
@@ -226,9 +255,10 @@ pub struct RecordsArgs {
 /// Options for `handbook codes`.
 #[derive(Debug, Args)]
 pub struct CodesArgs {
-    /// The staff roster: a CSV file whose header row has id,name and
-    /// optionally email,school,role,generation.
-    #[arg(value_name = "ROSTER.csv")]
+    /// The staff roster: the staff list as the MIS exports it (CSV or
+    /// .xlsx) with an id and a name column, or a CSV file whose header row
+    /// has id,name and optionally email,school,role,start,generation.
+    #[arg(value_name = "ROSTER")]
     pub roster: PathBuf,
     /// Write the codes CSV here instead of to standard output.
     #[arg(long, value_name = "FILE")]

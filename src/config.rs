@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer};
 use crate::error::{Diagnostic, Error, Result};
 use crate::util::yaml;
 
+mod roster;
+pub use roster::RosterColumns;
+
 /// The name of the configuration file at the site root.
 pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
@@ -48,6 +51,10 @@ pub struct SiteConfig {
     /// The mail server `handbook remind --send` delivers reminders through.
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
+    /// Which roster column holds which field, for headings handbook does
+    /// not know by itself.
+    #[serde(default)]
+    pub roster: RosterColumns,
     /// The policies, in the order `site.yaml` lists them.
     #[serde(deserialize_with = "in_order")]
     pub policies: Vec<PolicyConfig>,
@@ -455,6 +462,12 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
              file: set the environment variable HANDBOOK_SMTP_PASSWORD when you send",
         );
     }
+    if problem.message.starts_with("roster: ") {
+        return problem.help(
+            "`roster:` takes id, name, forename, surname, email, school, role, start and \
+             generation, each the heading of the column that holds it (see docs/office.md)",
+        );
+    }
     if problem.message.contains("missing field `policies`") {
         return problem.help(
             "list the policies under `policies:`, each by its id with at least title, \
@@ -463,7 +476,7 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
     }
     problem.help(
         "site.yaml takes: id, title, organisation, schools, office_email, theme, base_url, \
-         language, course, smtp, policies",
+         language, course, smtp, roster, policies",
     )
 }
 
@@ -595,6 +608,7 @@ impl SiteConfig {
         if let Some(smtp) = &self.smtp {
             problems.extend(smtp.validate(text));
         }
+        problems.extend(self.roster.validate(text));
         let children = yaml::children(text, "policies");
         for policy in &self.policies {
             let child = children.iter().find(|c| c.key == policy.id);

@@ -8,8 +8,13 @@ use handbook::error::{Diagnostic, Error, Result, Severity};
 pub(crate) fn run(root: &Path, args: &CheckArgs) -> Result<()> {
     let mut warnings = handbook::site::check(root, args.strict)?;
     if let Some(path) = &args.roster {
-        let roster = super::read_roster(path, path, "or name another with --roster FILE")?;
-        let (_, library) = handbook::records::policy::Library::load(root)?;
+        let (config, library) = handbook::records::policy::Library::load(root)?;
+        let roster = super::read_roster(
+            path,
+            path,
+            &config.roster,
+            "or name another with --roster FILE",
+        )?;
         let mut missing: Vec<Diagnostic> = super::missing_roles(&library, &roster);
         if args.strict && !missing.is_empty() {
             for problem in &mut missing {

@@ -43,6 +43,7 @@ pub(crate) fn run(root: &Path, args: &CodesArgs) -> Result<()> {
     let roster = super::read_roster(
         &args.roster,
         &args.roster,
+        &config.roster,
         "and give that name: `handbook codes .handbook/roster.csv`",
     )?;
     super::warn_unknown_schools(&config, &roster);

@@ -20,6 +20,7 @@ mod record;
 mod remind;
 mod report;
 mod reviews;
+mod roster;
 mod serve;
 
 /// Runs the command the user asked for.
@@ -54,30 +55,50 @@ fn dispatch(cli: &Cli) -> Result<()> {
         Command::Remind(args) => remind::run(&cli.root, args),
         Command::Reviews(args) => reviews::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Roster(args) => roster::run(&cli.root, args),
     }
 }
 
 /// The roster of a records command: `--roster FILE` as given, or
-/// `.handbook/roster.csv` under the root.
+/// `.handbook/roster.csv` under the root, read with site.yaml's `roster:`
+/// block.
 fn load_roster(root: &Path, records: &RecordsArgs) -> Result<Roster> {
     let or_else = "or name it with --roster FILE";
+    let columns = handbook::config::SiteConfig::load(root)?.roster;
     match &records.roster {
-        Some(path) => read_roster(path, path, or_else),
-        None => read_roster(&root.join(ROSTER_FILE), Path::new(ROSTER_FILE), or_else),
+        Some(path) => read_roster(path, path, &columns, or_else),
+        None => read_roster(
+            &root.join(ROSTER_FILE),
+            Path::new(ROSTER_FILE),
+            &columns,
+            or_else,
+        ),
     }
 }
 
-/// The roster at `path` (shown as `shown`); when there is none, the error
-/// says how to make one and then `or_else`, how else to name one.
-fn read_roster(path: &Path, shown: &Path, or_else: &str) -> Result<Roster> {
-    Roster::load(path, shown)?.ok_or_else(|| {
+/// The roster at `path` (shown as `shown`), its headings named by
+/// `columns` where site.yaml says; its warnings (a converted encoding,
+/// headings not read, ids that lost their leading zeros) are printed. When
+/// there is none, the error says how to make one and then `or_else`, how
+/// else to name one.
+fn read_roster(
+    path: &Path,
+    shown: &Path,
+    columns: &handbook::config::RosterColumns,
+    or_else: &str,
+) -> Result<Roster> {
+    let roster = Roster::load_with(path, shown, columns)?.ok_or_else(|| {
         Error::input(
             Diagnostic::error(shown, None, "there is no roster here").help(format!(
-                "save the staff list as {ROSTER_FILE} (a CSV file whose first row is \
-                 id,name,email,school,role) {or_else}"
+                "save the staff list as {ROSTER_FILE} (the MIS's staff export as it is, or a \
+                 CSV file whose first row is id,name,email,school,role) {or_else}"
             )),
         )
-    })
+    })?;
+    for warning in roster.warnings() {
+        eprintln!("{warning}");
+    }
+    Ok(roster)
 }
 
 /// The site's master key.

@@ -16,6 +16,7 @@ mod markdown;
 mod records_library;
 mod remind;
 mod reviews;
+mod rosters;
 mod security;
 mod seed;
 mod serve;
