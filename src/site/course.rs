@@ -165,7 +165,11 @@ impl<'a> Prepared<'a> {
             strings.text("module.answer_false", &[]),
         ];
         let true_false = q.kind == crate::course::quiz::Kind::TrueFalse;
-        let options = q.choices().into_iter().enumerate().map(|(i, c)| QuizOption {
+        let options = q
+            .choices()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| QuizOption {
                 correct: c.correct,
                 text: match words.get(i) {
                     Some(word) if true_false => word.clone(),

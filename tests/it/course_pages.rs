@@ -23,7 +23,10 @@ fn build_real_site(out: &Path) {
 /// The module pages of a built site (`course/<policy>/<module>.html`).
 fn module_pages(out: &Path) -> Vec<std::path::PathBuf> {
     let mut pages = Vec::new();
-    for policy in std::fs::read_dir(out.join("course")).expect("course/").flatten() {
+    for policy in std::fs::read_dir(out.join("course"))
+        .expect("course/")
+        .flatten()
+    {
         if !policy.path().is_dir() {
             continue;
         }
@@ -42,7 +45,10 @@ fn module_pages(out: &Path) -> Vec<std::path::PathBuf> {
 /// The JSON of the `<script id="{id}">` of `html`.
 fn script_json(html: &str, id: &str) -> serde_json::Value {
     let start = format!("id=\"{id}\">");
-    let at = html.find(&start).unwrap_or_else(|| panic!("#{id} in the page")) + start.len();
+    let at = html
+        .find(&start)
+        .unwrap_or_else(|| panic!("#{id} in the page"))
+        + start.len();
     let end = at + html[at..].find("</script>").expect("the script ends");
     serde_json::from_str(&html[at..end]).expect("#quiz-data is JSON")
 }
@@ -102,7 +108,10 @@ fn without_javascript_the_right_option_is_not_always_first() {
             }
         }
     }
-    assert!(total >= 10, "the real quizzes have questions to check: {total}");
+    assert!(
+        total >= 10,
+        "the real quizzes have questions to check: {total}"
+    );
     assert!(
         first * 100 <= total * 60,
         "the right option comes first in {first} of {total} questions (at most 60% allowed)"
@@ -210,7 +219,10 @@ fn without_javascript_the_declaration_says_how_to_sign_on_paper() {
         "I have read and understood the Online Safety Policy (version Spring 2026)",
         "Signature",
     ] {
-        assert!(block.contains(words), "the paper block says `{words}`:\n{block}");
+        assert!(
+            block.contains(words),
+            "the paper block says `{words}`:\n{block}"
+        );
     }
     assert!(
         !block.contains("handbook record"),
