@@ -127,7 +127,7 @@ fn retry_keeps_correct_answers_and_links_the_wrong_ones() {
             let live = format!("{heading}.");
             b.wait_until(
                 &format!(
-                    "return document.getElementById('quiz-live').textContent.indexOf({}) !== -1;",
+                    "document.getElementById('quiz-live').textContent.indexOf({}) !== -1",
                     serde_json::to_string(&live).unwrap()
                 ),
                 "the live region announces the wrong answers",

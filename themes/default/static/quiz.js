@@ -415,7 +415,8 @@
     function showFeedback(q, correct) {
       var box = el("div", {
         "class": "feedback " + (correct ? "feedback--correct" : "feedback--incorrect"),
-        id: "q-" + q.data.id + "-feedback"
+        id: "q-" + q.data.id + "-feedback",
+        tabindex: "-1"
       });
       var verdict = el("p", { "class": "feedback-verdict" });
       verdict.appendChild(el("span", { "class": "feedback-icon", "aria-hidden": "true" }, correct ? "\u2713" : "\u2717"));
@@ -508,7 +509,8 @@
       showPrevious();
     }
 
-    /* The questions marked wrong, each a link to its first option. */
+    /* The questions marked wrong, each a link to its feedback (the options
+       cannot take the focus until "Try again": they are disabled). */
     function showWrong(marked) {
       if (!wrongBox || !wrongList) {
         return;
@@ -520,7 +522,7 @@
         var li = el("li");
         li.appendChild(C.focusLink({
           text: q.prompt ? t("quiz.summary_item", { n: q.number, prompt: q.prompt }) : t("quiz.summary_item_bare", { n: q.number }),
-          target: firstInput(q) || q.fieldset
+          target: q.fieldset.querySelector(".feedback") || q.fieldset
         }));
         wrongList.appendChild(li);
       }
