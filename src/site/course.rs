@@ -15,6 +15,19 @@ use crate::render::context::{
     QuizOption,
 };
 
+/// `options` in an order that depends only on `seed` (a question's id):
+/// the same on every build, different from question to question, and
+/// unrelated to the order of the quiz file. quiz.js shows its own new order
+/// on every attempt; this is the order of the page without JavaScript.
+fn shuffled<T>(mut options: Vec<T>, seed: &str) -> Vec<T> {
+    use rand::SeedableRng as _;
+    use rand::seq::SliceRandom as _;
+    use sha2::Digest as _;
+    let seed: [u8; 32] = sha2::Sha256::digest(seed.as_bytes()).into();
+    options.shuffle(&mut rand::rngs::StdRng::from_seed(seed));
+    options
+}
+
 /// The course home, relative to the site root.
 pub(super) const HOME_URL: &str = "course/index.html";
 
@@ -141,7 +154,10 @@ impl<'a> Prepared<'a> {
     }
 
     /// A question's options as shown: a true/false question's two in the
-    /// site's language.
+    /// site's language, True first; any other question's in an order of
+    /// their own (see [`shuffled`]), so that the page read without
+    /// JavaScript does not give the answer away by always putting the
+    /// right option first, as quiz files often do.
     fn options_of(&self, q: &crate::course::quiz::Question) -> Vec<QuizOption> {
         let strings = &self.site.strings;
         let words = [
@@ -149,7 +165,8 @@ impl<'a> Prepared<'a> {
             strings.text("module.answer_false", &[]),
         ];
         let true_false = q.kind == crate::course::quiz::Kind::TrueFalse;
-        q.choices()
+        let options = q
+            .choices()
             .into_iter()
             .enumerate()
             .map(|(i, c)| QuizOption {
@@ -158,8 +175,12 @@ impl<'a> Prepared<'a> {
                     Some(word) if true_false => word.clone(),
                     _ => c.text,
                 },
-            })
-            .collect()
+            });
+        if true_false {
+            options.collect()
+        } else {
+            shuffled(options.collect(), &q.id)
+        }
     }
 
     /// The `module` variable of the page of module `index` of policy `p`.

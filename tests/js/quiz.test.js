@@ -94,7 +94,7 @@ test('the result in words: passed, not passed, and a pass kept from before', fun
   var fail = Q.resultWords({ right: 1, total: 3, score: 33, passed: false }, 80, 'Scope', false);
   assert.strictEqual(fail.heading, 'Not passed yet');
   assert.strictEqual(fail.verdict, ' You have not passed yet.');
-  assert.ok(/different order/.test(fail.advice), fail.advice);
+  assert.ok(/right answers are kept/.test(fail.advice) && /new order/.test(fail.advice), fail.advice);
   var kept = Q.resultWords({ right: 1, total: 3, score: 33, passed: false }, 80, 'Scope', true);
   assert.ok(/passed this module before, so it stays passed/.test(kept.verdict), kept.verdict);
 });
@@ -108,4 +108,31 @@ test('the line about earlier attempts', function () {
     'You have tried this quiz 3 times (best score 60%). The pass mark is 80%.');
   assert.ok(/^You have passed this module \(best score 90%\)/.test(
     Q.previousWords({ attempts: 2, best: 90, passed: true }, 80)));
+});
+
+test('the questions marked wrong are found by their place in the quiz', function () {
+  var marked = Q.mark([SINGLE, MULTIPLE, TRUE_FALSE, SINGLE], [[1], [0], [1], [2]], 80);
+  assert.deepStrictEqual(Q.wrongOnes(marked), [1, 2, 3]);
+  assert.deepStrictEqual(Q.wrongOnes(Q.mark([SINGLE], [[1]], 80)), [], 'none when all are right');
+});
+
+test('after a pass the way on comes first and "Try again" after it; after a fail "Try again" first', function () {
+  assert.deepStrictEqual(Q.actions(true, true, false), ['next', 'retry', 'home']);
+  assert.deepStrictEqual(Q.actions(true, false, true), ['declaration', 'retry', 'home'],
+    'the last module, every module passed: sign the declaration');
+  assert.deepStrictEqual(Q.actions(true, false, false), ['home', 'retry'],
+    'the last module with others still to pass: back to the course home');
+  assert.deepStrictEqual(Q.actions(true, true, true), ['next', 'declaration', 'retry', 'home']);
+  assert.deepStrictEqual(Q.actions(false, true, false), ['retry', 'next', 'home']);
+  assert.deepStrictEqual(Q.actions(false, false, true), ['retry', 'declaration', 'home'],
+    'a pass kept from before still offers the declaration');
+});
+
+test('the result and a retry say how many answers to look at again', function () {
+  assert.strictEqual(Q.wrongHeading(1), '1 answer to look at again');
+  assert.strictEqual(Q.wrongHeading(3), '3 answers to look at again');
+  assert.strictEqual(Q.retryWords(4, 1), 'Your right answers are kept. Answer the 1 other question again.');
+  assert.strictEqual(Q.retryWords(2, 3), 'Your right answers are kept. Answer the 3 other questions again.');
+  assert.strictEqual(Q.retryWords(0, 2), 'Answer the 2 questions again.');
+  assert.strictEqual(Q.retryWords(5, 0), 'Your answers are kept. Change any you like, then check them again.');
 });

@@ -33,6 +33,7 @@ mod markdown;
 mod pages;
 mod quiz;
 mod report;
+mod retry;
 mod serve;
 mod server;
 mod token_flow;

@@ -20,6 +20,7 @@
        values; with a number values.count and no string `key`, `key_one`
        (count 1) or `key_other`. An unknown key gives the key itself.
      setStrings(table)           uses table instead of #i18n-data (tests)
+     focusLink({text, target}) -> an <a> that focuses target when followed
      errorSummary(box, headingTag) -> {show(items, heading, intro), hide()}
        the one error summary (GOV.UK's pattern): at the top, a heading
        and a link to each field with a problem; focus moves to it; the
@@ -174,6 +175,22 @@
     return title.indexOf(prefix) === 0 ? title.slice(prefix.length) : title;
   }
 
+  /* A link to item.target (an input) with item.text: following it moves
+     the focus to the input and scrolls its question (or label) into view,
+     as a GOV.UK summary's links do. */
+  function focusLink(item) {
+    var a = el("a", { href: "#" + item.target.id }, item.text);
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      item.target.focus();
+      var question = questionOf(item.target);
+      if (question && question.scrollIntoView) {
+        question.scrollIntoView();
+      }
+    });
+    return a;
+  }
+
   /* box: the summary's element, already in the page (hidden, tabindex -1,
      role alert). Its heading (.error-summary-title) and list
      (.error-summary-list) are used when the page has them, made when not
@@ -190,17 +207,8 @@
     }
 
     function link(item) {
-      var a = el("a", { href: "#" + item.target.id }, item.text);
-      a.addEventListener("click", function (event) {
-        event.preventDefault();
-        item.target.focus();
-        var question = questionOf(item.target);
-        if (question && question.scrollIntoView) {
-          question.scrollIntoView();
-        }
-      });
       var li = el("li");
-      li.appendChild(a);
+      li.appendChild(focusLink(item));
       return li;
     }
 
@@ -254,6 +262,7 @@
     announce: announce,
     longDate: longDate,
     printButton: printButton,
+    focusLink: focusLink,
     errorSummary: errorSummary
   };
   root.HandbookCommon = HandbookCommon;

@@ -10,8 +10,15 @@
    correctly (a "choose all that apply" question only when exactly the right
    options are chosen) as a percentage, rounded down, against the module's
    pass mark. Each question then shows whether it was right, why, and a link
-   to the paragraph of the policy it comes from. "Try again" starts a new
-   attempt. Scores are saved by progress.js, for the person signed in.
+   to the paragraph of the policy it comes from, and the result lists the
+   questions that were wrong (#quiz-wrong), each a link to its question.
+   After a pass the way on ("Next module", or on the last module "Sign the
+   declaration" once every module is passed) is the first, main button and
+   "Try again" a secondary one; after a fail "Try again" comes first.
+   "Try again" keeps the answers that were right (they can still be
+   changed) and clears the wrong ones, whose options get a new order; the
+   focus goes to the first of them. Scores are saved by progress.js, for
+   the person signed in.
    Unanswered questions are listed in the error summary (#quiz-errors,
    common.js): focused, a link to each question, "Error: " in the title.
 
@@ -31,7 +38,11 @@
        indexes picked for questions[i]
      unanswered(answers) -> the indexes of the questions with none picked
      order(kind, indexes, random) -> the option indexes in the order to show
+     wrongOnes(marked) -> the indexes of the questions marked wrong
+     actions(passed, hasNext, allPassed) -> the result's ways on, in order,
+       the first the main one: "next", "declaration", "retry", "home"
      missingMessage(kind), summaryHeading(count), resultWords(...),
+     wrongHeading(count), retryWords(kept, cleared),
      previousWords(moduleRecord, passMark): what the page says
    Needs common.js, then progress.js. Plain classic script, ES5: works on
    https, plain http and file://. Builds everything with createElement and
@@ -109,6 +120,50 @@
     return a;
   }
 
+  function wrongOnes(marked) {
+    var list = [];
+    for (var i = 0; i < marked.correct.length; i++) {
+      if (!marked.correct[i]) {
+        list.push(i);
+      }
+    }
+    return list;
+  }
+
+  /* The ways on under the result, the main one first. After a pass: on to
+     the next module, or on the last one to the declaration when every
+     module is passed (else back to the course home, which says what is
+     left); "Try again" after them. After a fail: "Try again" first. The
+     declaration is offered whenever every module is passed; the course
+     home always, last unless it is the way on. */
+  function actions(passed, hasNext, allPassed) {
+    var on = [];
+    if (hasNext) {
+      on.push("next");
+    }
+    if (allPassed) {
+      on.push("declaration");
+    }
+    if (!passed) {
+      return ["retry"].concat(on, ["home"]);
+    }
+    return on.length ? on.concat(["retry", "home"]) : ["home", "retry"];
+  }
+
+  function wrongHeading(count) {
+    return t("quiz.wrong_heading", { count: count });
+  }
+
+  /* What is announced when "Try again" keeps the right answers. */
+  function retryWords(kept, cleared) {
+    if (!cleared) {
+      return t("quiz.retry_all_kept");
+    }
+    return kept ?
+      t("quiz.retry_kept", { count: cleared, kept: kept }) :
+      t("quiz.retry_cleared", { count: cleared });
+  }
+
   function missingMessage(kind) {
     return kind === "multiple" ? t("quiz.missing_multiple") : t("quiz.missing_single");
   }
@@ -152,6 +207,10 @@
     mark: mark,
     unanswered: unanswered,
     order: order,
+    wrongOnes: wrongOnes,
+    actions: actions,
+    wrongHeading: wrongHeading,
+    retryWords: retryWords,
     missingMessage: missingMessage,
     summaryHeading: summaryHeading,
     resultWords: resultWords,
@@ -187,12 +246,17 @@
     var resultAdvice = document.getElementById("quiz-result-advice");
     var retryButton = document.getElementById("quiz-retry");
     var declarationLink = document.getElementById("quiz-declaration");
+    var nextList = document.getElementById("quiz-next");
+    var wrongBox = document.getElementById("quiz-wrong");
+    var wrongTitle = document.getElementById("quiz-wrong-heading");
+    var wrongList = document.getElementById("quiz-wrong-list");
     var previous = document.getElementById("quiz-previous");
     var lockedNote = document.getElementById("quiz-locked");
     var Identity = root.HandbookIdentity || null;
 
     var questions = [];   // { data, number, prompt, fieldset, optionsBox, items: [ {index, wrapper, input} ] }
     var checked = false;  // true between "Check my answers" and "Try again"
+    var lastMarked = null; // the last attempt's marks, for "Try again"
 
     function setup() {
       for (var i = 0; i < quiz.questions.length; i++) {
@@ -234,11 +298,15 @@
       return true;
     }
 
-    /* Puts each question's options in a new random order. The elements are
-       moved, not recreated, so each input keeps its id, name and label. */
-    function shuffleAll() {
+    /* Puts each question's options in a new random order (only the
+       questions `only` says, when given). The elements are moved, not
+       recreated, so each input keeps its id, name, label and state. */
+    function shuffleAll(only) {
       for (var i = 0; i < questions.length; i++) {
         var q = questions[i];
+        if (only && !only[i]) {
+          continue;
+        }
         var byIndex = {};
         var indexes = [];
         for (var j = 0; j < q.items.length; j++) {
@@ -347,7 +415,8 @@
     function showFeedback(q, correct) {
       var box = el("div", {
         "class": "feedback " + (correct ? "feedback--correct" : "feedback--incorrect"),
-        id: "q-" + q.data.id + "-feedback"
+        id: "q-" + q.data.id + "-feedback",
+        tabindex: "-1"
       });
       var verdict = el("p", { "class": "feedback-verdict" });
       verdict.appendChild(el("span", { "class": "feedback-icon", "aria-hidden": "true" }, correct ? "\u2713" : "\u2717"));
@@ -404,6 +473,7 @@
       }
 
       checked = true;
+      lastMarked = marked;
       setInputsDisabled(true);
       if (submitButton) {
         submitButton.hidden = true;
@@ -427,25 +497,90 @@
         if (resultAdvice) {
           resultAdvice.textContent = words.advice;
         }
-        if (declarationLink && Progress && course) {
-          declarationLink.hidden = !Progress.allPassed(course);
-        }
+        showWrong(marked);
+        arrangeActions(marked.passed, !!(Progress && course && Progress.allPassed(course)));
         result.hidden = false;
       }
-      C.announce(live, words.sentence + words.verdict);
+      var wrong = wrongOnes(marked).length;
+      C.announce(live, words.sentence + words.verdict + (wrong ? " " + wrongHeading(wrong) + "." : ""));
       if (resultHeading) {
         resultHeading.focus();
       }
       showPrevious();
     }
 
-    function retry() {
-      resetAttempt();
-      shuffleAll();
-      applyIdentity();
-      if (!locked()) {
-        focusQuestion(questions[0]);
+    /* The questions marked wrong, each a link to its feedback (the options
+       cannot take the focus until "Try again": they are disabled). */
+    function showWrong(marked) {
+      if (!wrongBox || !wrongList) {
+        return;
       }
+      C.clear(wrongList);
+      var wrong = wrongOnes(marked);
+      for (var i = 0; i < wrong.length; i++) {
+        var q = questions[wrong[i]];
+        var li = el("li");
+        li.appendChild(C.focusLink({
+          text: q.prompt ? t("quiz.summary_item", { n: q.number, prompt: q.prompt }) : t("quiz.summary_item_bare", { n: q.number }),
+          target: q.fieldset.querySelector(".feedback") || q.fieldset
+        }));
+        wrongList.appendChild(li);
+      }
+      if (wrongTitle) {
+        wrongTitle.textContent = wrongHeading(wrong.length);
+      }
+      wrongBox.hidden = !wrong.length;
+    }
+
+    /* Puts the result's ways on in order (actions()), the first as the
+       main button and the others as secondary ones. */
+    function arrangeActions(passed, allPassed) {
+      if (!nextList) {
+        return;
+      }
+      var byName = {};
+      var items = nextList.querySelectorAll("[data-action]");
+      for (var i = 0; i < items.length; i++) {
+        byName[items[i].getAttribute("data-action")] = items[i];
+        items[i].hidden = true;
+      }
+      var wanted = actions(passed, !!byName.next, allPassed);
+      for (var k = 0; k < wanted.length; k++) {
+        var item = byName[wanted[k]];
+        if (!item) {
+          continue;
+        }
+        item.hidden = false;
+        var control = item.querySelector("a, button");
+        if (control) {
+          control.hidden = false;
+          control.classList.toggle("button", k === 0 || control.tagName === "BUTTON");
+          control.classList.toggle("button--secondary", k !== 0 && control.tagName === "BUTTON");
+          control.classList.toggle("button-link", k !== 0 && control.tagName !== "BUTTON");
+        }
+        nextList.appendChild(item);
+      }
+    }
+
+    /* A new attempt: the right answers stay chosen (and can be changed),
+       the wrong ones are cleared and their options get a new order; the
+       focus goes to the first question to answer again. */
+    function retry() {
+      var keep = lastMarked ? lastMarked.correct : null;
+      resetAttempt(keep);
+      var redo = keep ? keep.map(function (right) { return !right; }) : null;
+      shuffleAll(redo);
+      applyIdentity();
+      if (locked()) {
+        return;
+      }
+      var first = redo ? redo.indexOf(true) : 0;
+      focusQuestion(questions[first === -1 ? 0 : first]);
+      if (keep) {
+        var cleared = wrongOnes(lastMarked).length;
+        C.announce(live, retryWords(keep.length - cleared, cleared));
+      }
+      lastMarked = null;
     }
 
     function showPrevious() {
@@ -462,12 +597,16 @@
       return !!(Progress && course && !Progress.signedIn(course));
     }
 
-    /* Clears the attempt on screen (answers, feedback, result). */
-    function resetAttempt() {
+    /* Clears the attempt on screen (feedback, result, and the answers of
+       every question but those `keep` says). */
+    function resetAttempt(keep) {
       checked = false;
       removeFeedback();
       hideErrors();
       for (var i = 0; i < questions.length; i++) {
+        if (keep && keep[i]) {
+          continue;
+        }
         for (var j = 0; j < questions[i].items.length; j++) {
           questions[i].items[j].input.checked = false;
         }
@@ -520,6 +659,7 @@
     if (Identity && Identity.onChange) {
       /* Somebody signed in or out: whatever is on screen was not theirs. */
       Identity.onChange(function () {
+        lastMarked = null;
         resetAttempt();
         applyIdentity();
       });
