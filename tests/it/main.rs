@@ -5,6 +5,7 @@ mod architecture;
 mod browser;
 mod build;
 mod check;
+mod course_length;
 mod i18n;
 mod js;
 mod letters;

@@ -311,7 +311,10 @@ fn codes_and_letters_become_private_even_if_they_existed() {
     let site = site();
     // Letters need the site's address.
     let yaml = site.read("site.yaml");
-    site.write("site.yaml", format!("{yaml}base_url: https://policy.test.example/\n"));
+    site.write(
+        "site.yaml",
+        format!("{yaml}base_url: https://policy.test.example/\n"),
+    );
     site.write(".handbook/codes.csv", "old codes\n");
     site.write(".handbook/letters.html", "old letters\n");
     set_mode(&site.path(".handbook/codes.csv"), 0o644);
