@@ -347,6 +347,9 @@ pub(crate) struct PrintTemplate<'a> {
 #[derive(Serialize)]
 pub(crate) struct Print<'a> {
     pub(crate) pages: Vec<PrintPage<'a>>,
+    /// The running footer's `@page` rules (CSS, every user's word
+    /// escaped): the policy, its version, "Page n of N".
+    pub(crate) page_css: String,
 }
 
 /// One page in `print.pages`.

@@ -30,10 +30,12 @@ mod identity;
 mod library;
 mod markdown;
 mod pages;
+mod print;
 mod quiz;
 mod report;
 mod serve;
 mod server;
+mod small_screens;
 mod token_flow;
 mod tools;
 
