@@ -91,7 +91,7 @@ async fn check(b: &Browser, pages: &[Page]) {
             .map(|p| p.as_str().unwrap_or_default().to_string())
             .collect();
         eprintln!(
-            "320px: {} ({}): {} problem(s)",
+            "320px: {} ({}): {} problem(s) {problems:?}",
             page.kind,
             page.path,
             problems.len()
