@@ -44,10 +44,10 @@ fn pdf_pages(pdf: &[u8]) -> usize {
     while let Some(at) = rest.find("/Type") {
         rest = &rest[at + "/Type".len()..];
         let value = rest.trim_start();
-        if let Some(after) = value.strip_prefix("/Page") {
-            if !after.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-                count += 1;
-            }
+        if let Some(after) = value.strip_prefix("/Page")
+            && !after.starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            count += 1;
         }
     }
     count
