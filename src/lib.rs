@@ -5,7 +5,7 @@
 //! `docs/architecture.md`):
 //!
 //! - the build side: [`config`] and `content` load the site,
-//!   [`markdown`] renders each page, `course` checks quizzes and tools
+//!   [`markdown`] renders each page, [`course`] checks quizzes and tools (and times them)
 //!   against the policy, [`site`] validates and assembles the pages,
 //!   `render` applies the Tera theme and [`site`] writes the output
 //!   atomically; [`serve`] rebuilds it live;
@@ -19,7 +19,7 @@
 
 pub mod config;
 pub(crate) mod content;
-pub(crate) mod course;
+pub mod course;
 pub(crate) mod diff;
 pub mod error;
 pub(crate) mod incremental;

@@ -162,6 +162,9 @@ pub(crate) struct CourseInfo<'a> {
     /// The course home (every policy's course).
     pub(crate) url: &'static str,
     pub(crate) declaration_url: String,
+    /// Minutes for the whole course, every module's pages and questions
+    /// (see `course::length`), at least 1.
+    pub(crate) minutes: usize,
     pub(crate) modules: Vec<CourseModule<'a>>,
     /// [`CourseData`] as JSON for a `<script>` element.
     pub(crate) data_json: String,
@@ -175,7 +178,9 @@ pub(crate) struct CourseModule<'a> {
     pub(crate) url: String,
     pub(crate) pass_mark: i64,
     pub(crate) question_count: usize,
-    pub(crate) reading_minutes: usize,
+    /// Minutes to read its pages and answer its quiz (see
+    /// `course::length`), at least 1.
+    pub(crate) minutes: usize,
     pub(crate) pages: Vec<Link<'a>>,
 }
 
@@ -342,6 +347,9 @@ pub(crate) struct PrintTemplate<'a> {
 #[derive(Serialize)]
 pub(crate) struct Print<'a> {
     pub(crate) pages: Vec<PrintPage<'a>>,
+    /// The running footer's `@page` rules (CSS, every user's word
+    /// escaped): the policy, its version, "Page n of N".
+    pub(crate) page_css: String,
 }
 
 /// One page in `print.pages`.
@@ -391,7 +399,8 @@ pub(crate) struct ModuleInfo<'a> {
     pub(crate) id: &'a str,
     pub(crate) title: &'a str,
     pub(crate) pass_mark: i64,
-    pub(crate) reading_minutes: usize,
+    /// Minutes to read its pages and answer its quiz, at least 1.
+    pub(crate) minutes: usize,
     pub(crate) pages: Vec<ModulePage<'a>>,
     pub(crate) questions: &'a [Question<'a>],
     /// [`QuizData`] as JSON for a `<script>` element.

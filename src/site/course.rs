@@ -7,6 +7,8 @@ use rayon::prelude::*;
 
 use super::{Pages, Prepared, elsewhere};
 use crate::content::Page;
+use crate::course::length::{self, Length};
+use crate::course::quiz::Quiz;
 use crate::course::tool::PolicyLookup;
 use crate::error::Result;
 use crate::render::context::{
@@ -54,12 +56,15 @@ impl<'a> Prepared<'a> {
             .collect()
     }
 
-    fn reading_minutes(&self, pages: &[(usize, &Page)]) -> usize {
-        let words: usize = pages
+    /// How long module `quiz` of policy `p` takes: its pages (each part's
+    /// title and text, as the module page shows them) and its quiz.
+    fn module_length(&self, p: usize, quiz: &Quiz) -> Length {
+        let words = self
+            .module_pages(p, &quiz.module)
             .iter()
-            .map(|&(i, _)| self.rendered[i].word_count)
+            .map(|&(i, _)| self.rendered[i].word_count + length::words(&self.titles[i]))
             .sum();
-        words.div_ceil(200).max(1)
+        length::of_module(words, quiz)
     }
 
     /// Policy `p`'s `course` variable, or `None` when it has no quizzes.
@@ -81,7 +86,7 @@ impl<'a> Prepared<'a> {
                     url: module_url(&policy.id, &q.module),
                     pass_mark: q.pass_mark,
                     question_count: q.questions.len(),
-                    reading_minutes: self.reading_minutes(&pages),
+                    minutes: self.module_length(p, q).minutes(),
                     pages: pages
                         .iter()
                         .map(|&(i, _)| Link {
@@ -127,6 +132,11 @@ impl<'a> Prepared<'a> {
             readers: crate::render::context::readers(policy, &self.site.strings),
             url: HOME_URL,
             declaration_url: declaration_url(&policy.id),
+            minutes: quizzes
+                .iter()
+                .map(|q| self.module_length(p, q))
+                .sum::<Length>()
+                .minutes(),
             modules,
             data_json: crate::util::html::script_json(&data),
         })
@@ -232,7 +242,7 @@ impl<'a> Prepared<'a> {
             id: &quiz.module,
             title: &quiz.title,
             pass_mark: quiz.pass_mark,
-            reading_minutes: self.reading_minutes(&pages),
+            minutes: self.module_length(p, quiz).minutes(),
             pages: page_texts,
             questions,
             quiz_json: crate::util::html::script_json(&data),

@@ -29,6 +29,7 @@ mod history;
 mod output;
 mod pages;
 mod plan;
+mod print;
 mod validate;
 
 pub use output::{FolderRole, OutputFolder, Refused, Why, output_folder};

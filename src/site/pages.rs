@@ -435,7 +435,14 @@ impl<'a> Prepared<'a> {
             },
             place: self.place(start),
             tool: self.tool(start),
-            print: Print { pages },
+            print: Print {
+                pages,
+                page_css: super::print::running_footer(
+                    &self.site.strings,
+                    &self.site.policy(p).title,
+                    &self.site.policy(p).version,
+                ),
+            },
         };
         // The print page shows every page's text, and their code.
         context.place.page_has_code |= (printed.iter())

@@ -5,6 +5,7 @@ mod architecture;
 mod browser;
 mod build;
 mod check;
+mod course_length;
 mod course_pages;
 mod evidence;
 mod i18n;

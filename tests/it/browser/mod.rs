@@ -31,11 +31,13 @@ mod identity;
 mod library;
 mod markdown;
 mod pages;
+mod print;
 mod quiz;
 mod report;
 mod retry;
 mod serve;
 mod server;
+mod small_screens;
 mod token_flow;
 mod tools;
 

@@ -1,4 +1,4 @@
-/* handbook: shows the "Print this page" button (hidden when JavaScript is off)
+/* handbook: shows the "Print or save as PDF" button (hidden when JavaScript is off)
    and opens the browser's print dialogue when it is pressed. Needs common.js. */
 (function (C) {
   "use strict";
