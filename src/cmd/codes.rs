@@ -194,12 +194,14 @@ fn write_letters(
         handbook::site::today(),
     );
     letters::sort_for_handing_out(issued, &config.schools);
+    let minutes = super::course_minutes(root, config)?;
     let info = LetterInfo {
         heading: super::heading(config),
         policies: &config.policies,
         office_email: &config.office_email,
         site: base,
         report: Some(&report),
+        minutes: &minutes,
     };
     let html = letters::letters_html(&info, issued);
     handbook::util::fs::write_private(path, html.as_bytes())?;

@@ -59,6 +59,21 @@ fn dispatch(cli: &Cli) -> Result<()> {
     }
 }
 
+/// Policy id → the minutes its course takes, as the course home says,
+/// for the policies that have a course.
+fn course_minutes(
+    root: &Path,
+    config: &handbook::config::SiteConfig,
+) -> Result<std::collections::HashMap<String, usize>> {
+    let mut minutes = std::collections::HashMap::new();
+    for policy in &config.policies {
+        if let Some(n) = handbook::course::length::policy_minutes(root, &policy.id)? {
+            minutes.insert(policy.id.clone(), n);
+        }
+    }
+    Ok(minutes)
+}
+
 /// The roster of a records command: `--roster FILE` as given, or
 /// `.handbook/roster.csv` under the root, read with site.yaml's `roster:`
 /// block.

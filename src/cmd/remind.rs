@@ -87,7 +87,8 @@ pub(crate) fn run(root: &Path, args: &RemindArgs) -> Result<()> {
         today,
     );
     let master = super::master_key(root)?;
-    let reminders = remind::reminders(&report, &master, &site);
+    let minutes = super::course_minutes(root, &config)?;
+    let reminders = remind::reminders(&report, &master, &site, &minutes);
     let head = Letterhead {
         organisation: &config.organisation,
         office_email: &config.office_email,

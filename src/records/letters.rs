@@ -49,6 +49,9 @@ pub struct LetterInfo<'a> {
     /// Everyone's standing on every policy as of the day the letters are
     /// made, for the due dates; `None` gives letters without them.
     pub report: Option<&'a Report<'a>>,
+    /// Policy id → how many minutes its course takes a careful reader
+    /// (as the course home says); a policy without a course is not in it.
+    pub minutes: &'a std::collections::HashMap<String, usize>,
 }
 
 /// Each person's code and link, in roster order; `site` is the site's
@@ -270,6 +273,7 @@ fn to_read(
     person: &Person,
     row: Option<&Row<'_>>,
     report: Option<&Report<'_>>,
+    minutes: &std::collections::HashMap<String, usize>,
 ) -> String {
     let when = |policy: &PolicyConfig| -> String {
         let (Some(row), Some(report)) = (row, report) else {
@@ -297,8 +301,13 @@ fn to_read(
         .iter()
         .filter(|p| p.is_required_for(&person.role))
         .map(|p| {
+            let long = match minutes.get(&p.id) {
+                Some(1) => ", a course of about 1 minute".to_string(),
+                Some(n) => format!(", a course of about {n} minutes"),
+                None => String::new(),
+            };
             format!(
-                "<li>{} ({}){}</li>",
+                "<li>{} ({}{long}){}</li>",
                 esc(&p.title),
                 esc(&p.version),
                 when(p)
@@ -380,8 +389,8 @@ fn letter(
          <h2 id=\"letter-{n}\">{title}: your staff course</h2>\n\
          <p>Dear {name},</p>\n\
          <p>Everyone who works or volunteers with us is asked to read the policies their \
-         role requires and confirm that they have understood them. You do this with a short \
-         online course for each; the one id and code below works for all of them.</p>\n\
+         role requires and confirm that they have understood them. You do this with an \
+         online course for each (the list below says how long each takes); the one id and code below works for all of them.</p>\n\
          {to_read}\
          <h3>What to do</h3>\n<ol>\n{where_to_start}\n\
          <li>Choose a policy, read each part and answer its short quiz. You can try a quiz \
@@ -410,7 +419,7 @@ fn letter(
             school => format!("{}, {}", esc(school), esc(info.heading.organisation)),
         },
         name = esc(&p.name),
-        to_read = to_read(info.policies, p, row, info.report),
+        to_read = to_read(info.policies, p, row, info.report, info.minutes),
         login = esc(&i.login),
         code = esc(&i.code),
     );
@@ -516,6 +525,7 @@ mod tests {
             office_email: "office@school.example",
             site: Some("https://policy.example/"),
             report: None,
+            minutes: &std::collections::HashMap::new(),
         };
         let html = letters_html(&info, &issue(&master, &roster, info.site));
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
@@ -554,6 +564,7 @@ mod tests {
     #[test]
     fn each_letter_lists_the_policies_that_role_must_read() {
         let policies = policies();
+        let minutes = std::collections::HashMap::from([("sm".to_string(), 23)]);
         let person = |role: &str| Person {
             id: "T1".to_string(),
             name: "Ann".to_string(),
@@ -565,14 +576,16 @@ mod tests {
             line: 2,
         };
         assert_eq!(
-            to_read(&policies, &person(" teacher"), None, None),
+            to_read(&policies, &person(" teacher"), None, None, &minutes),
             "<h3>The policies you must read</h3>\n<ul class=\"policies\">\n\
-             <li>Social &lt;Media&gt; Policy (Spring 2026)</li>\n\
+             <li>Social &lt;Media&gt; Policy (Spring 2026, a course of about 23 minutes)</li>\n\
              <li>Behaviour Policy (Spring 2026)</li>\n</ul>\n"
         );
-        assert!(!to_read(&policies, &person("Volunteer"), None, None).contains("Behaviour"));
         assert!(
-            to_read(&policies[1..], &person("Volunteer"), None, None)
+            !to_read(&policies, &person("Volunteer"), None, None, &minutes).contains("Behaviour")
+        );
+        assert!(
+            to_read(&policies[1..], &person("Volunteer"), None, None, &minutes)
                 .contains("No policy is required")
         );
     }

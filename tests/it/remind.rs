@@ -590,15 +590,17 @@ fn letters_give_each_policys_due_date() {
     };
     let bob = letter("Bob Bell");
     for line in [
-        "<li>Online Safety Policy (January 2026): by <strong>19 February 2026</strong></li>",
-        "<li>Behaviour Policy (Spring 2026): <strong>overdue</strong>, it was due by 1 October 2025</li>",
+        "<li>Online Safety Policy (January 2026, a course of about 1 minute): by <strong>19 February \
+         2026</strong></li>",
+        "<li>Behaviour Policy (Spring 2026, a course of about 1 minute): <strong>overdue</strong>, it \
+         was due by 1 October 2025</li>",
         "<li>Keeping Children Safe (Spring 2026): by <strong>14 February 2026</strong></li>",
     ] {
         assert!(bob.contains(line), "{line} in {bob}");
     }
     let ann = letter("Ann Able");
     assert!(
-        ann.contains("<li>Behaviour Policy (Spring 2026): done, nothing to do now</li>"),
+        ann.contains("<li>Behaviour Policy (Spring 2026, a course of about 1 minute): done, nothing to do now</li>"),
         "{ann}"
     );
     // Volunteers do not read the behaviour policy.

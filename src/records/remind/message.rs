@@ -94,7 +94,12 @@ fn sentence(item: &Item<'_>) -> String {
         .map(|v| v.label.as_str())
         .filter(|l| !l.is_empty())
         .unwrap_or(&item.policy.label);
-    match (item.task, item.overdue) {
+    let long = match item.minutes {
+        Some(1) => " The course takes about 1 minute.".to_string(),
+        Some(n) => format!(" The course takes about {n} minutes."),
+        None => String::new(),
+    };
+    let what = match (item.task, item.overdue) {
         (Task::Read, false) => format!("Please complete its course by {due}."),
         (Task::Read, true) => format!("Its course was due by {due} and is now overdue."),
         (Task::Reread, false) => format!(
@@ -111,7 +116,8 @@ fn sentence(item: &Item<'_>) -> String {
         (Task::Renew, true) => {
             format!("Confirming it again{since} was due by {due} and is now overdue.")
         }
-    }
+    };
+    what + &long
 }
 
 /// The closing lines about sending the token, as plain text.

@@ -8,7 +8,7 @@
 //! table, and [`log`] remembers which days reminders were sent on, so that
 //! nobody is chased twice in a day by mistake.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -39,6 +39,8 @@ pub struct Item<'a> {
     pub last_done: Option<NaiveDate>,
     /// The address of the policy's course.
     pub course_link: String,
+    /// How many minutes its course takes, when known.
+    pub minutes: Option<usize>,
 }
 
 /// What a person must do about a policy.
@@ -82,8 +84,14 @@ const COURSE_HOME: &str = "course/index.html";
 
 /// Everyone in `report` with anything outstanding, in the report's order
 /// (school by school, role by role, by name), with their personal link
-/// from `master`; `site` is the site's address, ending in `/`.
-pub fn reminders<'a>(report: &Report<'a>, master: &MasterKey, site: &str) -> Vec<Reminder<'a>> {
+/// from `master`; `site` is the site's address, ending in `/`; `minutes`
+/// gives each course's length by policy id.
+pub fn reminders<'a>(
+    report: &Report<'a>,
+    master: &MasterKey,
+    site: &str,
+    minutes: &HashMap<String, usize>,
+) -> Vec<Reminder<'a>> {
     let mut taken = HashSet::new();
     let mut out = Vec::new();
     for school in &report.schools {
@@ -111,6 +119,7 @@ pub fn reminders<'a>(report: &Report<'a>, master: &MasterKey, site: &str) -> Vec
                         overdue: cell.status == Status::Overdue,
                         last_done: cell.completion.and_then(completed_on),
                         course_link: format!("{site}{COURSE_HOME}#course-{}", policy.id),
+                        minutes: minutes.get(&policy.id).copied(),
                     })
                 })
                 .collect();

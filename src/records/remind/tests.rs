@@ -1,6 +1,6 @@
 //! Who is reminded of what, and what their e-mail says.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::message::{self, Letterhead, Unaddressable};
 use super::*;
@@ -29,7 +29,7 @@ fn everyone_with_something_outstanding_gets_one_reminder_listing_it() {
         today(),
     );
     let master = MasterKey::from_bytes([7; 32]);
-    let list = reminders(&report, &master, SITE);
+    let list = reminders(&report, &master, SITE, &HashMap::new());
     let who: Vec<&str> = list.iter().map(|r| r.person.id.as_str()).collect();
     // Hill's office, Hill's teacher, then the person with no school; Ann
     // and Cy have nothing to do.
@@ -90,7 +90,12 @@ fn the_csv_has_a_row_per_person_and_keeps_cells_as_text() {
         &Scope::default(),
         today(),
     );
-    let list = reminders(&report, &MasterKey::from_bytes([7; 32]), SITE);
+    let list = reminders(
+        &report,
+        &MasterKey::from_bytes([7; 32]),
+        SITE,
+        &HashMap::new(),
+    );
     let bytes = merge_csv(&list).unwrap();
     assert!(bytes.starts_with("\u{feff}id,name,email,".as_bytes()));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -120,7 +125,12 @@ fn subjects_say_what_and_by_when() {
         &Scope::default(),
         today(),
     );
-    let mut list = reminders(&report, &MasterKey::from_bytes([7; 32]), SITE);
+    let mut list = reminders(
+        &report,
+        &MasterKey::from_bytes([7; 32]),
+        SITE,
+        &HashMap::new(),
+    );
     let bob = list.iter().position(|r| r.person.id == "T2").unwrap();
     assert_eq!(
         message::subject(&list[bob], &head()),
@@ -149,7 +159,12 @@ fn both_parts_list_each_policy_with_its_date_and_link() {
         &Scope::default(),
         today(),
     );
-    let list = reminders(&report, &MasterKey::from_bytes([7; 32]), SITE);
+    let list = reminders(
+        &report,
+        &MasterKey::from_bytes([7; 32]),
+        SITE,
+        &HashMap::new(),
+    );
     let bob = list.iter().find(|r| r.person.id == "T2").unwrap();
     let plain = message::plain(bob, &head());
     assert!(plain.starts_with("Dear Bob Bell,\n"), "{plain}");
@@ -192,7 +207,12 @@ fn a_person_without_a_good_address_cannot_be_mailed() {
         &Scope::default(),
         today(),
     );
-    let list = reminders(&report, &MasterKey::from_bytes([7; 32]), SITE);
+    let list = reminders(
+        &report,
+        &MasterKey::from_bytes([7; 32]),
+        SITE,
+        &HashMap::new(),
+    );
     let di = list.iter().find(|r| r.person.id == "T4").unwrap();
     assert_eq!(
         message::recipient(di).unwrap_err(),
