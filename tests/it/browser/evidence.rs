@@ -5,12 +5,13 @@
 //! laid out for print at the width of A4 landscape, has no table running
 //! off the page's right edge, and passes axe-core too.
 
-use fantoccini::wd::{
-    PrintConfiguration, PrintMargins, PrintOrientation, PrintSize, WebDriverCompatibleCommand,
-};
+use fantoccini::wd::{PrintMargins, PrintOrientation};
 use handbook::records::private::load_master_key;
 use handbook::records::token::{Claims, Scores, kid, sign};
-use serde_json::{Value, json};
+use serde_json::json;
+
+use super::pdf::{pages as pdf_pages, print_a4};
+use super::small_screens::Cdp;
 
 use super::a11y::{TAGS, axe_violations};
 use super::report::modules;
@@ -42,6 +43,14 @@ const LAST: &[&str] = &[
     "Wojciechowski",
 ];
 
+/// The margins the summary is printed with, in centimetres.
+const MARGINS: PrintMargins = PrintMargins {
+    top: 1.2,
+    bottom: 1.4,
+    left: 1.2,
+    right: 1.2,
+};
+
 const ROLES: &[&str] = &["Teacher", "Teaching assistant", "Volunteer", "Governor"];
 
 /// Two schools of 70: 10 × 7 names each, roles in turn.
@@ -68,68 +77,6 @@ fn roster() -> String {
         }
     }
     out
-}
-
-/// The pages of a PDF: its `/Type /Page` objects (not `/Pages`).
-fn pdf_pages(pdf: &[u8]) -> usize {
-    let mut pages = 0;
-    let mut at = 0;
-    while let Some(found) = pdf[at..].windows(5).position(|w| w == b"/Type") {
-        let mut i = at + found + 5;
-        while pdf.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
-            i += 1;
-        }
-        if pdf[i..].starts_with(b"/Page") && !pdf.get(i + 5).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            pages += 1;
-        }
-        at = i;
-    }
-    pages
-}
-
-/// A Chrome DevTools command, through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({"cmd": self.cmd, "params": self.params}).to_string()),
-        )
-    }
-}
-
-async fn print(b: &Browser, orientation: PrintOrientation) -> Vec<u8> {
-    let config = PrintConfiguration::builder()
-        .size(PrintSize::A4)
-        .orientation(orientation)
-        .margins(PrintMargins {
-            top: 1.2,
-            bottom: 1.4,
-            left: 1.2,
-            right: 1.2,
-        })
-        .build()
-        .expect("a print configuration");
-    let pdf = b.client.print(config).await.expect("printing to PDF");
-    assert!(pdf.starts_with(b"%PDF"), "a PDF");
-    pdf
 }
 
 async fn no_requests_and_no_axe_violations(b: &Browser, page: &str) {
@@ -240,7 +187,7 @@ fn evidence_summary_of_two_schools_of_70_prints_on_four_a4_pages() {
                 assert!(text.contains(expected), "{expected:?} in the summary");
             }
             no_requests_and_no_axe_violations(b, "summary.html").await;
-            let pdf = print(b, PrintOrientation::Portrait).await;
+            let pdf = print_a4(b, PrintOrientation::Portrait, Some(MARGINS)).await;
             let pages = pdf_pages(&pdf);
             eprintln!("the evidence summary printed on {pages} A4 pages");
             assert!(
@@ -253,10 +200,7 @@ fn evidence_summary_of_two_schools_of_70_prints_on_four_a4_pages() {
             // Laid out for print, A4 landscape's width (273 mm inside its
             // margins is about 1030 CSS pixels): nothing runs off the edge.
             b.client
-                .issue_cmd(Cdp {
-                    cmd: "Emulation.setEmulatedMedia",
-                    params: json!({"media": "print"}),
-                })
+                .issue_cmd(Cdp("Emulation.setEmulatedMedia", json!({"media": "print"})))
                 .await
                 .expect("print media");
             b.client
@@ -279,15 +223,8 @@ fn evidence_summary_of_two_schools_of_70_prints_on_four_a4_pages() {
             let width = cut[0].as_f64().unwrap();
             assert!(width <= 1032.0 && width > 600.0, "laid out {width}px wide");
             assert_eq!(cut[1], json!([]), "cut off at the right edge when printed");
-            let pdf = print(b, PrintOrientation::Landscape).await;
+            let pdf = print_a4(b, PrintOrientation::Landscape, Some(MARGINS)).await;
             assert!(pdf_pages(&pdf) >= 2);
         },
     );
-}
-
-#[test]
-fn pages_are_counted_from_page_objects_not_the_tree() {
-    let pdf = b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page/Parent 1 0 R>>";
-    assert_eq!(pdf_pages(pdf), 2);
-    assert_eq!(pdf_pages(b"%PDF-1.7 nothing"), 0);
 }

@@ -31,6 +31,7 @@ mod identity;
 mod library;
 mod markdown;
 mod pages;
+mod pdf;
 mod print;
 mod quiz;
 mod report;
