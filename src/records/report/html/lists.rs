@@ -76,9 +76,9 @@ pub(super) fn outstanding(out: &mut String, report: &Report<'_>) {
         );
         return;
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p>{} polic{} still to read.</p>\n",
+        "<p>{} polic{} still to read.</p>",
         rows.len(),
         if rows.len() == 1 { "y is" } else { "ies are" }
     );
@@ -139,9 +139,9 @@ pub(super) fn listed_apart(
     if entries.is_empty() {
         return;
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{heading}</h2>\n<p>{intro}</p>\n"
+        "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{heading}</h2>\n<p>{intro}</p>"
     );
     scroll_box(out, heading);
     let _ = write!(

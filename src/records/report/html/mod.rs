@@ -382,5 +382,17 @@ mod tests {
         assert!(html.contains("break-before: page"));
         assert!(html.contains("counter(page)"));
         assert!(!html.contains("<th>"), "every header cell has a scope");
+        // Every table scrolls sideways in its own box, named and focusable,
+        // so a small screen never scrolls the page itself.
+        assert_eq!(
+            html.matches("<div class=\"wide\" role=\"region\" aria-label=\"")
+                .count(),
+            html.matches("<table").count()
+        );
+        assert_eq!(
+            html.matches("tabindex=\"0\">\n<table").count(),
+            html.matches("<table").count()
+        );
+        assert!(html.contains("@media (max-width: 40rem)"));
     }
 }
