@@ -351,7 +351,7 @@ mod tests {
         assert!(html.contains("<main>") && html.contains("<header>") && html.contains("<footer>"));
         assert_eq!(html.matches("<svg").count(), report.schools.len());
         assert_eq!(html.matches("<title id=").count(), report.schools.len());
-        assert!(html.contains("<th scope=\"row\">GONE</th>"));
+        assert!(html.contains("<th scope=\"row\" class=\"long\">GONE</th>"));
         assert!(html.contains("(policy unknown)"), "{html}");
         // Cy completed social media by a paper sign-off: the cell says so;
         // being a volunteer, Cy need not read the behaviour policy.
