@@ -2,10 +2,10 @@
 //! same accessibility gate as the site: axe-core, WCAG 2.0–2.2 A and AA,
 //! zero violations. A temporary copy of the trust fixture (three policies)
 //! with a master key, a roster of five people in two schools (one with a
-//! long id and e-mail address) and two
-//! imported tokens, so the matrix holds every status there is. At 320
-//! CSS pixels wide the report does not scroll sideways: only its wide
-//! tables do, each in its own focusable, labelled scrolling box.
+//! long id and e-mail address) and two imported tokens, so the matrix
+//! holds every status there is. At 320 CSS pixels wide the report does not
+//! scroll sideways: only its wide tables do, each in its own focusable,
+//! labelled scrolling box, and axe still finds nothing.
 
 use handbook::records::private::load_master_key;
 use handbook::records::token::{Claims, Scores, kid, sign};
