@@ -1,8 +1,8 @@
 //! The parents' pages read at a reading age of about 9: built from the
 //! real project, the text the pages write for families — each page's
-//! title, summary and prose, and the section page's list of pages, but not
-//! the quotes from the policy (`<blockquote>`), the navigation or the
-//! template's own furniture — has a Flesch-Kincaid grade of at most 5.5
+//! title, summary and prose, the section page's list of pages and any
+//! urgent-help box, but not the quotes from the policy (`<blockquote>`),
+//! the navigation, contact details or the template's own furniture — has a Flesch-Kincaid grade of at most 5.5
 //! taken together. Every quote is the policy's words exactly (each of its
 //! sentences is found in the built Social Media Policy), and every link
 //! says where it goes (no "(policy)", "here", "click here", "read more").
@@ -183,14 +183,17 @@ const SKIPPED: [&str; 7] = [
 ];
 
 /// Elements of `<main>` that hold the page's own text: its title and
-/// summary, its prose, and on a section page the list of its pages (their
-/// titles and summaries).
+/// summary, its prose, on a section page the list of its pages (their
+/// titles and summaries), and the box of where to get urgent help when the
+/// theme shows one. Not counted: the school's contact details (names,
+/// addresses and numbers are not sentences).
 fn is_own(name: &str, class: &str) -> bool {
     let classes: Vec<&str> = class.split_whitespace().collect();
     name == "h1"
         || (name == "p" && classes.contains(&"lead"))
         || (name == "div" && classes.contains(&"prose"))
-        || (name == "section" && classes.contains(&"contents"))
+        || (name == "section"
+            && (classes.contains(&"contents") || classes.contains(&"urgent-help")))
 }
 
 /// Reads a built page: its own text, quotes and link texts, from `<main>`.
@@ -510,12 +513,19 @@ fn flesch_kincaid_counts_words_sentences_and_blocks() {
         "<header><p>Site name here.</p></header><main><nav><a href=\"a\">here</a></nav>\
          <h1>Title</h1><p class=\"page-meta\">Not counted.</p><div class=\"prose\">\
          <p>Own words. <a href=\"b\">The policy's part on tone</a></p>\
-         <blockquote><p>Quoted. Words.</p></blockquote><ul><li>One item</li></ul></div></main>\
+         <blockquote><p>Quoted. Words.</p></blockquote><ul><li>One item</li></ul></div>\
+         <section class=\"help-box urgent-help\"><h2>Get help now</h2></section>\
+         <section class=\"school-contacts\"><p>Office: 01234 567890</p></section></main>\
          <footer>Footer text.</footer>",
     );
     assert_eq!(
         page.blocks,
-        ["Title", "Own words. The policy's part on tone", "One item"]
+        [
+            "Title",
+            "Own words. The policy's part on tone",
+            "One item",
+            "Get help now"
+        ]
     );
     assert_eq!(page.quotes, ["Quoted. Words."]);
     assert_eq!(page.links, ["here", "The policy's part on tone"]);
