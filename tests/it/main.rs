@@ -15,6 +15,7 @@ mod letters;
 mod library;
 mod links;
 mod markdown;
+mod reading_age;
 mod records_library;
 mod remind;
 mod reviews;

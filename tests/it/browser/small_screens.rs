@@ -2,7 +2,8 @@
 //! type scrolls sideways, and nothing sticks out of the window except
 //! inside its own scrolling box (a wide table). Every page type of
 //! `pages::PAGES` is visited in order, as the axe gate does; the
-//! compliance report is checked in its own test (report.rs).
+//! compliance report is checked in its own test (report.rs), with the
+//! `narrow` window and the `OVERFLOW` probe of this file.
 
 use serde_json::{Value, json};
 
@@ -15,7 +16,7 @@ const WIDTH: u32 = 320;
 
 /// Makes the viewport 320 CSS pixels wide, as a phone would (the
 /// viewport meta tag applies), through Chromium's DevTools protocol.
-async fn narrow(b: &Browser) {
+pub(super) async fn narrow(b: &Browser) {
     b.client
         .issue_cmd(Cdp(
             "Emulation.setDeviceMetricsOverride",
@@ -51,7 +52,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 /// What sticks out on the open page: the document's overflow, then each
 /// element past either edge that is not inside a scrolling (or clipping)
 /// box.
-const OVERFLOW: &str = "window.scrollTo(0, 0);\
+pub(super) const OVERFLOW: &str = "window.scrollTo(0, 0);\
     var root = document.documentElement, w = root.clientWidth, out = [];\
     if (root.scrollWidth > w) out.push('the page is ' + root.scrollWidth + 'px wide in a ' + w + 'px window');\
     function boxed(el) {\

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::super::{
     Cell, Report, cell_detail, format_date, format_scores, recorded_as, version_label,
 };
+use super::scroll_box;
 use crate::records::ledger::{Completion, Method};
 use crate::records::policy::Policy;
 use crate::util::html::escape as esc;
@@ -39,8 +40,9 @@ pub(super) fn overdue(out: &mut String, report: &Report<'_>) {
         out.push_str("</section>\n");
         return;
     }
+    scroll_box(out, "Overdue, most overdue first");
     out.push_str(
-        "<div class=\"wide\">\n<table>\n<caption>Overdue, most overdue first</caption>\n\
+        "<table>\n<caption>Overdue, most overdue first</caption>\n\
          <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">School</th>\
          <th scope=\"col\">Role</th><th scope=\"col\">Policy</th>\
          <th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
@@ -74,15 +76,18 @@ pub(super) fn outstanding(out: &mut String, report: &Report<'_>) {
         );
         return;
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p>{} polic{} still to read.</p>\n<div class=\"wide\">\n<table>\n\
-         <caption>Outstanding staff, for reminders</caption>\n<thead><tr>\
+        "<p>{} polic{} still to read.</p>",
+        rows.len(),
+        if rows.len() == 1 { "y is" } else { "ies are" }
+    );
+    scroll_box(out, "Outstanding staff, for reminders");
+    out.push_str(
+        "<table>\n<caption>Outstanding staff, for reminders</caption>\n<thead><tr>\
          <th scope=\"col\">Name</th><th scope=\"col\">School</th><th scope=\"col\">Role</th>\
          <th scope=\"col\">Policy</th><th scope=\"col\">Status</th><th scope=\"col\">E-mail</th>\
          </tr></thead>\n<tbody>\n",
-        rows.len(),
-        if rows.len() == 1 { "y is" } else { "ies are" }
     );
     for (school, row, policy, cell) in &rows {
         let p = row.person;
@@ -95,7 +100,7 @@ pub(super) fn outstanding(out: &mut String, report: &Report<'_>) {
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>\
-             <td class=\"{}\">{status}</td><td>{email}</td></tr>",
+             <td class=\"{}\">{status}</td><td class=\"long\">{email}</td></tr>",
             esc(&p.name),
             esc(school.display_name()),
             esc(&p.role),
@@ -134,10 +139,14 @@ pub(super) fn listed_apart(
     if entries.is_empty() {
         return;
     }
+    let _ = writeln!(
+        out,
+        "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{heading}</h2>\n<p>{intro}</p>"
+    );
+    scroll_box(out, heading);
     let _ = write!(
         out,
-        "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{heading}</h2>\n<p>{intro}</p>\n\
-         <div class=\"wide\">\n<table>\n<caption>{heading}</caption>\n<thead><tr>\
+        "<table>\n<caption>{heading}</caption>\n<thead><tr>\
          <th scope=\"col\">Id</th><th scope=\"col\">Policy</th><th scope=\"col\">Version</th>\
          <th scope=\"col\">Completed</th><th scope=\"col\">Scores</th>\
          <th scope=\"col\">Recorded</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n"
@@ -150,8 +159,8 @@ pub(super) fn listed_apart(
         };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td></tr>",
+            "<tr><th scope=\"row\" class=\"long\">{}</th><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.staff_id),
             esc(policy.map_or(
                 if c.policy.is_empty() {
@@ -184,8 +193,11 @@ pub(super) fn revoked(out: &mut String, report: &Report<'_>) {
         "<section aria-labelledby=\"revoked\">\n<h2 id=\"revoked\">Revoked records</h2>\n\
          <p>These completions were recorded in error and revoked with <code>handbook record \
          --undo</code>. They are kept in the ledger as evidence, with who revoked them, when and \
-         why, and count for nobody.</p>\n<div class=\"wide\">\n<table>\n\
-         <caption>Revoked records</caption>\n<thead><tr><th scope=\"col\">Name</th>\
+         why, and count for nobody.</p>\n",
+    );
+    scroll_box(out, "Revoked records");
+    out.push_str(
+        "<table>\n<caption>Revoked records</caption>\n<thead><tr><th scope=\"col\">Name</th>\
          <th scope=\"col\">Id</th><th scope=\"col\">Policy</th><th scope=\"col\">Version</th>\
          <th scope=\"col\">Completed</th><th scope=\"col\">Recorded</th>\
          <th scope=\"col\">Revoked</th><th scope=\"col\">By</th><th scope=\"col\">Why</th>\
@@ -203,7 +215,7 @@ pub(super) fn revoked(out: &mut String, report: &Report<'_>) {
         };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+            "<tr><th scope=\"row\">{}</th><td class=\"long\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{recorded}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(name),
             esc(&c.staff_id),

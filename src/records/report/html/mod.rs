@@ -33,7 +33,12 @@ h1 { font-size: 1.8rem; margin-bottom: .25rem; }
 h2 { font-size: 1.4rem; margin-top: 2.5rem; border-bottom: 2px solid #1a1a1a; }
 h3 { font-size: 1.1rem; }
 .org { margin: 0; font-weight: 600; }
-.wide { overflow-x: auto; }
+.wide { max-width: 100%; overflow-x: auto; }
+.wide:focus { outline: 3px solid #0b4f9c; outline-offset: 2px; }
+.wide > table { margin-bottom: 1rem; }
+td.long, th.long, .org, h1, h2, caption { overflow-wrap: anywhere; }
+main, section, figure, figcaption { min-width: 0; }
+figure svg { display: block; max-width: 100%; height: auto; }
 table { border-collapse: collapse; margin: 1rem 0 2rem; width: 100%; }
 caption { text-align: left; font-weight: 700; padding: .25rem 0; }
 th, td { border: 1px solid #6b6b6b; padding: .3rem .5rem; text-align: left; vertical-align: top; }
@@ -50,6 +55,8 @@ a { color: #0b4f9c; }
 a:focus { outline: 3px solid #0b4f9c; outline-offset: 2px; }
 figure { margin: 1rem 0; }
 .addresses { word-break: break-all; background: #f3f3f3; padding: .5rem; border: 1px solid #6b6b6b; }
+@media (max-width: 40rem) { body { padding: .75rem .75rem 2rem; }
+  h1 { font-size: 1.4rem; } h2 { font-size: 1.2rem; margin-top: 2rem; } }
 @page { size: A4 landscape; margin: 12mm;
   @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); } }
 @media print { body { max-width: none; padding: 0; font-size: 8.5pt; }
@@ -61,6 +68,16 @@ figure { margin: 1rem 0; }
 
 /// Bar colours, each with at least 4.5:1 contrast on white.
 const BAR: &str = "#1d6b2f";
+
+/// Opens the scrolling box of a wide table: it may scroll sideways on a
+/// small screen while the page does not; focusable so the keyboard can
+/// scroll it, and named (`label`, already escaped) for screen readers.
+fn scroll_box(out: &mut String, label: &str) {
+    let _ = writeln!(
+        out,
+        "<div class=\"wide\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
+    );
+}
 
 /// The report as an HTML page.
 pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
@@ -122,10 +139,12 @@ pub fn render(report: &Report<'_>, info: &PageInfo<'_>) -> String {
 
 /// Policy × school: percent complete of those required.
 fn trust_summary(out: &mut String, report: &Report<'_>) {
-    out.push_str(
-        "<section aria-labelledby=\"summary\">\n<h2 id=\"summary\">Trust summary</h2>\n\
-         <div class=\"wide\">\n<table>\n<caption>Percent complete of those required, per policy \
-         and school</caption>\n<thead><tr><th scope=\"col\">Policy</th>\
+    out.push_str("<section aria-labelledby=\"summary\">\n<h2 id=\"summary\">Trust summary</h2>\n");
+    let caption = "Percent complete of those required, per policy and school";
+    scroll_box(out, caption);
+    let _ = write!(
+        out,
+        "<table>\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">Policy</th>\
          <th scope=\"col\">Current version</th>",
     );
     for (i, school) in report.schools.iter().enumerate() {
@@ -179,6 +198,7 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         "<section class=\"school\" aria-labelledby=\"school-{i}\">\n<h2 id=\"school-{i}\">{name}</h2>"
     );
     chart(out, report, school, i);
+    scroll_box(out, &format!("{name}: totals per policy"));
     let _ = write!(
         out,
         "<table>\n<caption>{name}: totals per policy</caption>\n<thead><tr>\
@@ -194,12 +214,13 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         totals_cells(out, totals);
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     let people = school.rows().count();
+    let caption = format!("{name}: everyone on the roster ({people}), by role");
+    scroll_box(out, &caption);
     let _ = write!(
         out,
-        "<div class=\"wide\">\n<table class=\"matrix\">\n<caption>{name}: everyone on the \
-         roster ({people}), by role</caption>\n<thead><tr><th scope=\"col\">Name</th>\
+        "<table class=\"matrix\">\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">Name</th>\
          <th scope=\"col\">Role</th><th scope=\"col\">Id</th>"
     );
     for policy in &report.policies {
@@ -215,7 +236,7 @@ fn school_section(out: &mut String, report: &Report<'_>, school: &School<'_>, i:
         for row in rows {
             let _ = write!(
                 out,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"long\">{}</td>",
                 esc(&row.person.name),
                 esc(role),
                 esc(&row.person.id)
@@ -330,7 +351,7 @@ mod tests {
         assert!(html.contains("<main>") && html.contains("<header>") && html.contains("<footer>"));
         assert_eq!(html.matches("<svg").count(), report.schools.len());
         assert_eq!(html.matches("<title id=").count(), report.schools.len());
-        assert!(html.contains("<th scope=\"row\">GONE</th>"));
+        assert!(html.contains("<th scope=\"row\" class=\"long\">GONE</th>"));
         assert!(html.contains("(policy unknown)"), "{html}");
         // Cy completed social media by a paper sign-off: the cell says so;
         // being a volunteer, Cy need not read the behaviour policy.
@@ -361,5 +382,17 @@ mod tests {
         assert!(html.contains("break-before: page"));
         assert!(html.contains("counter(page)"));
         assert!(!html.contains("<th>"), "every header cell has a scope");
+        // Every table scrolls sideways in its own box, named and focusable,
+        // so a small screen never scrolls the page itself.
+        assert_eq!(
+            html.matches("<div class=\"wide\" role=\"region\" aria-label=\"")
+                .count(),
+            html.matches("<table").count()
+        );
+        assert_eq!(
+            html.matches("tabindex=\"0\">\n<table").count(),
+            html.matches("<table").count()
+        );
+        assert!(html.contains("@media (max-width: 40rem)"));
     }
 }
