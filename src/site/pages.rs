@@ -122,7 +122,13 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         Common {
-            site: SiteInfo::new(&site.config),
+            site: SiteInfo::new(
+                &site.config,
+                site.theme
+                    .statics
+                    .contains_key(DEFAULT_FAVICON)
+                    .then_some(DEFAULT_FAVICON),
+            ),
             policy: policy.map(|p| self.policy_info(p)),
             version: policy.map(|p| {
                 VersionInfo::new(
@@ -552,6 +558,9 @@ fn parent_dir(dir: &str) -> Option<&str> {
 
 /// The most of its section's pages a page's navigation lists.
 const NAV_PAGES: usize = 25;
+
+/// The built-in theme's icon, used when site.yaml names none.
+const DEFAULT_FAVICON: &str = "favicon.svg";
 
 /// Which of a section's `len` pages the navigation of the page at
 /// `current` lists (all of them for the section's own page, `None`), and
