@@ -403,6 +403,8 @@ pub(crate) struct NotFoundTemplate<'a> {
     pub(crate) generated: GeneratedTemplate<'a>,
     /// The text of `style.css`, safe inside a `<style>` element.
     pub(crate) inline_style: String,
+    /// The site's icon as a `data:` address, when it has one.
+    pub(crate) inline_favicon: Option<String>,
 }
 
 /// `module.html`: one course module.

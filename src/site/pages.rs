@@ -487,6 +487,21 @@ impl<'a> Prepared<'a> {
     }
 
     /// The search and not-found pages; returns how many.
+    /// The site's icon as a `data:` address, for the 404 page, where a
+    /// relative link to the file would miss.
+    fn inline_favicon(&self) -> Option<String> {
+        use base64::Engine as _;
+        let site = self.site;
+        let name = match &site.config.favicon {
+            Some(path) => crate::config::image_url(path),
+            None => DEFAULT_FAVICON.to_string(),
+        };
+        let bytes = site.theme.statics.get(&name)?;
+        let mime = crate::config::image_type(&name)?;
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        Some(format!("data:{mime};base64,{data}"))
+    }
+
     pub(super) fn render_generated(&self, out: &Pages<'_>) -> Result<usize> {
         out.write(
             "search.html",
@@ -510,6 +525,7 @@ impl<'a> Prepared<'a> {
             generated: self.generated_template("404.html", &not_found_title, None),
             // `</style>` (or any `</`) would end the element early.
             inline_style: style.replace("</", "<\\/"),
+            inline_favicon: self.inline_favicon(),
         };
         out.write("404.html", "404.html", None, &context)?;
         Ok(2)
