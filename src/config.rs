@@ -13,7 +13,9 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::util::yaml;
 
 mod roster;
+mod schools;
 pub use roster::RosterColumns;
+pub use schools::{ROLES, School, image_type, image_url, in_static};
 
 /// The name of the configuration file at the site root.
 pub(crate) const CONFIG_FILE: &str = "site.yaml";
@@ -30,9 +32,24 @@ pub struct SiteConfig {
     pub title: String,
     /// The school or trust that owns the policies.
     pub organisation: String,
-    /// The schools of the trust, as named in the roster's `school` column.
-    #[serde(default)]
+    /// The names of the trust's schools, as the roster's `school` column
+    /// gives them (from `schools:`, in order).
+    #[serde(skip)]
     pub schools: Vec<String>,
+    /// The schools with the people to contact there: `schools:`, whose
+    /// entries are names or mappings (see [`School`]).
+    #[serde(
+        rename = "schools",
+        default,
+        deserialize_with = "schools::read_schools"
+    )]
+    pub school_contacts: Vec<School>,
+    /// The trust's or school's logo: a path from the site's folder.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The site's icon, for browsers' tabs: a path from the site's folder.
+    #[serde(default)]
+    pub favicon: Option<String>,
     /// Where staff send completion tokens.
     #[serde(default)]
     pub office_email: String,
@@ -456,6 +473,12 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
             "a policy under `policies:` takes: {POLICY_KEYS} (see docs/authoring.md)"
         ));
     }
+    if problem.message.contains("school's name") || problem.message.contains("chair_of_governors") {
+        return problem.help(format!(
+            "each of `schools:` is a name, or a mapping of {} (see docs/authoring.md)",
+            schools::SCHOOL_KEYS
+        ));
+    }
     if problem.message.starts_with("smtp") {
         return problem.help(
             "`smtp:` takes host, port, from and username; the password is never written in a \
@@ -475,8 +498,8 @@ fn explain(mut problem: Diagnostic, text: &str) -> Diagnostic {
         );
     }
     problem.help(
-        "site.yaml takes: id, title, organisation, schools, office_email, theme, base_url, \
-         language, course, smtp, roster, policies",
+        "site.yaml takes: id, title, organisation, schools, office_email, logo, favicon, theme, \
+         base_url, language, course, smtp, roster, policies",
     )
 }
 
@@ -506,24 +529,28 @@ impl SiteConfig {
             }
         };
         let config = SiteConfig::parse(&text)?;
-        // Each policy's pages live in its own folder.
-        let missing: Vec<Diagnostic> = config
-            .policies
-            .iter()
-            .filter(|p| !root.join(crate::content::CONTENT_DIR).join(&p.id).is_dir())
-            .map(|p| {
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    SiteConfig::policy_line(&text, &p.id),
-                    format!("policy `{}` has no folder content/{}/", p.id, p.id),
-                )
-                .help(format!(
-                    "put the policy's pages in content/{}/ (its front page is \
+        // Each policy's pages live in its own folder, each image is there.
+        let missing: Vec<Diagnostic> =
+            config
+                .policies
+                .iter()
+                .filter(|p| !root.join(crate::content::CONTENT_DIR).join(&p.id).is_dir())
+                .map(|p| {
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        SiteConfig::policy_line(&text, &p.id),
+                        format!("policy `{}` has no folder content/{}/", p.id, p.id),
+                    )
+                    .help(format!(
+                        "put the policy's pages in content/{}/ (its front page is \
                      content/{}/_index.md), or correct the id",
-                    p.id, p.id
-                ))
-            })
-            .collect();
+                        p.id, p.id
+                    ))
+                })
+                .chain(config.images().filter_map(|(key, path)| {
+                    schools::validate_image(key, path, &text, Some(root))
+                }))
+                .collect();
         if missing.is_empty() {
             Ok(config)
         } else {
@@ -533,8 +560,13 @@ impl SiteConfig {
 
     /// Parses and validates the text of `site.yaml`.
     pub(crate) fn parse(text: &str) -> Result<SiteConfig> {
-        let config: SiteConfig = yaml::parse(Path::new(CONFIG_FILE), text)
+        let mut config: SiteConfig = yaml::parse(Path::new(CONFIG_FILE), text)
             .map_err(|problem| Error::input(explain(problem, text)))?;
+        config.schools = config
+            .school_contacts
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -609,12 +641,24 @@ impl SiteConfig {
             problems.extend(smtp.validate(text));
         }
         problems.extend(self.roster.validate(text));
+        problems.extend(schools::validate(&self.school_contacts, text));
+        problems.extend(
+            self.images()
+                .filter_map(|(key, path)| schools::validate_image(key, path, text, None)),
+        );
         let children = yaml::children(text, "policies");
         for policy in &self.policies {
             let child = children.iter().find(|c| c.key == policy.id);
             problems.extend(policy.validate(text, child));
         }
         problems
+    }
+
+    /// `logo:` and `favicon:`, with their keys, when given.
+    pub fn images(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [("logo", &self.logo), ("favicon", &self.favicon)]
+            .into_iter()
+            .filter_map(|(key, path)| path.as_deref().map(|p| (key, p)))
     }
 
     /// The policy with `id`, if the site has it.

@@ -7,8 +7,8 @@
 //! file with the templates already compiled. Every other change (site.yaml,
 //! a quiz, a template, a new or removed page, new front matter, several
 //! files at once) is a full build. Either way the result is exactly what
-//! `handbook build` writes: every page shows the policy version id, a hash
-//! of all the content, so every page's HTML changes with any edit and all
+//! `handbook build` writes: the policy version id, a hash of all the
+//! content, goes into the version history and the course's data, so all
 //! the output files are rendered again (templates are cheap; Markdown,
 //! loading and compiling are what is saved).
 

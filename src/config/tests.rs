@@ -219,3 +219,43 @@ fn the_mail_server_is_checked_at_its_lines() {
     assert!(err.contains("unknown field `password`"), "{err}");
     assert!(err.contains("HANDBOOK_SMTP_PASSWORD"), "{err}");
 }
+
+#[test]
+fn schools_are_names_or_names_with_their_people() {
+    let text = format!(
+        "schools:\n  - Hill School\n  - name: Dale School\n    office_email: office@dale.example\n    \
+         phone: 01632 960 123\n    dsl: Ms A Khan\n    headteacher: Mr B Jones\n    \
+         chair_of_governors: Mrs C Lee\n{GOOD}"
+    );
+    let config = SiteConfig::parse(&text).unwrap();
+    assert_eq!(config.schools, ["Hill School", "Dale School"]);
+    let dale = &config.school_contacts[1];
+    assert_eq!(dale.office_email.as_deref(), Some("office@dale.example"));
+    assert_eq!(dale.person("dsl"), Some("Ms A Khan"));
+    assert_eq!(dale.person("chair_of_governors"), Some("Mrs C Lee"));
+    assert!(dale.has_contacts() && !config.school_contacts[0].has_contacts());
+    let plain = SiteConfig::parse(&format!("schools: [Hill, Dale]\n{GOOD}")).unwrap();
+    assert_eq!(plain.schools, ["Hill", "Dale"]);
+}
+
+#[test]
+fn a_school_with_an_unknown_key_says_what_a_school_takes() {
+    let err = SiteConfig::parse(&format!("schools:\n  - name: Hill\n    deputy: X\n{GOOD}"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("deputy"), "{err}");
+    assert!(err.contains("chair_of_governors"), "{err}");
+}
+
+#[test]
+fn logo_and_favicon_are_images_of_the_site() {
+    let config =
+        SiteConfig::parse(&format!("logo: static/logo.svg\nfavicon: icon.png\n{GOOD}")).unwrap();
+    let images: Vec<_> = config.images().collect();
+    assert_eq!(
+        images,
+        [("logo", "static/logo.svg"), ("favicon", "icon.png")]
+    );
+    let problems = refused(&format!("favicon: https://cdn.example/icon.png\n{GOOD}"));
+    assert_eq!(problems[0].line, Some(1), "{problems:?}");
+}

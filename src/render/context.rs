@@ -23,7 +23,7 @@
 use serde::Serialize;
 
 use super::Strings;
-use crate::config::{PolicyConfig, SiteConfig};
+use crate::config::{PolicyConfig, School, SiteConfig};
 use crate::content::Audience;
 use crate::course::quiz::Kind;
 use crate::diff::PageChange;
@@ -45,13 +45,24 @@ pub(crate) struct Common<'a> {
 }
 
 impl<'a> SiteInfo<'a> {
-    /// `site`, from `config`.
-    pub(crate) fn new(config: &'a SiteConfig) -> SiteInfo<'a> {
+    /// `site`, from `config`; `default_favicon` is the theme's icon, used
+    /// when site.yaml gives none.
+    pub(crate) fn new(config: &'a SiteConfig, default_favicon: Option<&str>) -> SiteInfo<'a> {
+        let favicon = config
+            .favicon
+            .as_deref()
+            .map(crate::config::image_url)
+            .or_else(|| default_favicon.map(str::to_string));
         SiteInfo {
             id: &config.id,
             title: &config.title,
             organisation: &config.organisation,
             schools: &config.schools,
+            school_contacts: &config.school_contacts,
+            has_contacts: config.school_contacts.iter().any(School::has_contacts),
+            logo: config.logo.as_deref().map(crate::config::image_url),
+            favicon_type: favicon.as_deref().and_then(crate::config::image_type),
+            favicon,
             office_email: &config.office_email,
             base_url: config.base_url(),
             language: &config.language,
@@ -96,6 +107,15 @@ pub(crate) struct SiteInfo<'a> {
     title: &'a str,
     organisation: &'a str,
     schools: &'a [String],
+    /// Every school with the people to contact there.
+    school_contacts: &'a [School],
+    /// True when any school has a contact.
+    has_contacts: bool,
+    /// The logo's address from the site root.
+    logo: Option<String>,
+    /// The icon's address from the site root, and its MIME type.
+    favicon: Option<String>,
+    favicon_type: Option<&'static str>,
     office_email: &'a str,
     base_url: Option<String>,
     language: &'a str,
@@ -383,6 +403,8 @@ pub(crate) struct NotFoundTemplate<'a> {
     pub(crate) generated: GeneratedTemplate<'a>,
     /// The text of `style.css`, safe inside a `<style>` element.
     pub(crate) inline_style: String,
+    /// The site's icon as a `data:` address, when it has one.
+    pub(crate) inline_favicon: Option<String>,
 }
 
 /// `module.html`: one course module.
@@ -488,6 +510,8 @@ pub(crate) struct HistoryEntry {
     pub(crate) label: String,
     /// Publication date, or null for a draft.
     pub(crate) published: Option<String>,
+    /// The publication date as people read it, or null for a draft.
+    pub(crate) published_on: Option<String>,
     /// When it was reviewed.
     pub(crate) reviewed: String,
     /// When the next review is due.

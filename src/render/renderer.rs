@@ -152,7 +152,7 @@ mod tests {
         )
         .unwrap();
         let common = Common {
-            site: crate::render::context::SiteInfo::new(&config),
+            site: crate::render::context::SiteInfo::new(&config, None),
             policy: None,
             version: Some(crate::render::context::VersionInfo::new(
                 (&config.policies[0], &strings),

@@ -135,7 +135,16 @@ impl Site {
                 return Err(Error::Input(problems));
             }
         };
-        let theme = Theme::load(root, &config.theme)?;
+        let mut theme = Theme::load(root, &config.theme)?;
+        // A logo or favicon outside static/ is copied like static/'s files.
+        for (_, path) in config
+            .images()
+            .filter(|(_, p)| !crate::config::in_static(p))
+        {
+            let file = root.join(path.trim());
+            let bytes = std::fs::read(&file).map_err(|err| Error::reading(&file, err))?;
+            theme.statics.insert(crate::config::image_url(path), bytes);
+        }
         let strings = Strings::load(root, &theme, &config)?;
         let version_ids = version_ids?;
         let published = crate::versions::load_published(root)?;

@@ -122,7 +122,13 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         Common {
-            site: SiteInfo::new(&site.config),
+            site: SiteInfo::new(
+                &site.config,
+                site.theme
+                    .statics
+                    .contains_key(DEFAULT_FAVICON)
+                    .then_some(DEFAULT_FAVICON),
+            ),
             policy: policy.map(|p| self.policy_info(p)),
             version: policy.map(|p| {
                 VersionInfo::new(
@@ -481,6 +487,21 @@ impl<'a> Prepared<'a> {
     }
 
     /// The search and not-found pages; returns how many.
+    /// The site's icon as a `data:` address, for the 404 page, where a
+    /// relative link to the file would miss.
+    fn inline_favicon(&self) -> Option<String> {
+        use base64::Engine as _;
+        let site = self.site;
+        let name = match &site.config.favicon {
+            Some(path) => crate::config::image_url(path),
+            None => DEFAULT_FAVICON.to_string(),
+        };
+        let bytes = site.theme.statics.get(&name)?;
+        let mime = crate::config::image_type(&name)?;
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        Some(format!("data:{mime};base64,{data}"))
+    }
+
     pub(super) fn render_generated(&self, out: &Pages<'_>) -> Result<usize> {
         out.write(
             "search.html",
@@ -504,6 +525,7 @@ impl<'a> Prepared<'a> {
             generated: self.generated_template("404.html", &not_found_title, None),
             // `</style>` (or any `</`) would end the element early.
             inline_style: style.replace("</", "<\\/"),
+            inline_favicon: self.inline_favicon(),
         };
         out.write("404.html", "404.html", None, &context)?;
         Ok(2)
@@ -552,6 +574,9 @@ fn parent_dir(dir: &str) -> Option<&str> {
 
 /// The most of its section's pages a page's navigation lists.
 const NAV_PAGES: usize = 25;
+
+/// The built-in theme's icon, used when site.yaml names none.
+const DEFAULT_FAVICON: &str = "favicon.svg";
 
 /// Which of a section's `len` pages the navigation of the page at
 /// `current` lists (all of them for the section's own page, `None`), and

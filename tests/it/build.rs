@@ -89,7 +89,12 @@ fn builds_every_page_with_relative_links_that_resolve() {
             if url.starts_with("http:") || url.starts_with("https:") {
                 continue;
             }
-            if url.starts_with("mailto:") || url.starts_with('#') || url.is_empty() {
+            if url.starts_with("mailto:")
+                || url.starts_with("tel:")
+                || url.starts_with("data:")
+                || url.starts_with('#')
+                || url.is_empty()
+            {
                 continue;
             }
             let (path, anchor) = url.split_once('#').unwrap_or((&url, ""));

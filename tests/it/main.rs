@@ -9,6 +9,7 @@ mod course_length;
 mod course_pages;
 mod evidence;
 mod i18n;
+mod identity;
 mod inbox;
 mod js;
 mod letters;

@@ -389,6 +389,37 @@ nodes:
     }
 
     #[test]
+    fn answers_name_the_people_they_send_the_reader_to() {
+        let text = TREE.replace(
+            "    answer: Tell the DSL.\n",
+            "    answer: Tell the DSL.\n    tell: [dsl]\n",
+        );
+        let tree = tool(&text);
+        assert!(tree.validate(&Policy).is_empty());
+        assert_eq!(
+            tree.context(&Policy)["nodes"][1]["tell"],
+            serde_json::json!(["dsl"])
+        );
+        let wrong = text
+            .replace("tell: [dsl]", "tell: [caretaker]")
+            .replace("    choices:\n", "    tell: [dsl]\n    choices:\n");
+        let all: Vec<String> = tool(&wrong)
+            .validate(&Policy)
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let all = all.join("\n");
+        assert!(
+            all.contains("node `dsl`: `tell` names `caretaker`, which is not a role"),
+            "{all}"
+        );
+        assert!(
+            all.contains("node `start` is a question with `tell`"),
+            "{all}"
+        );
+    }
+
+    #[test]
     fn misquotes_circles_and_orphans_are_errors() {
         let text = TREE
             .replace(

@@ -48,6 +48,10 @@ pub(super) struct Node {
     /// further quotations.
     #[serde(default)]
     also: Vec<Quotation>,
+    /// For an answer: the people it names (`dsl`, `headteacher`,
+    /// `chair_of_governors`), shown with each school's person in the role.
+    #[serde(default)]
+    tell: Vec<String>,
 }
 
 /// A further line of the policy an answer rests on.
@@ -178,6 +182,13 @@ impl Node {
                         "write the question",
                     );
                 }
+                if !self.tell.is_empty() {
+                    checks.error(
+                        line,
+                        format!("{what} is a question with `tell`"),
+                        "give `tell` on the answers that name people, not on questions",
+                    );
+                }
                 if self.choices.len() < 2 {
                     checks.error(
                         line,
@@ -206,6 +217,16 @@ impl Node {
                 }
             }
             (None, Some(answer)) => {
+                for role in &self.tell {
+                    if !crate::config::ROLES.contains(&role.as_str()) {
+                        checks.error(
+                            line,
+                            format!("{what}: `tell` names `{role}`, which is not a role"),
+                            "name dsl, headteacher or chair_of_governors: the people site.yaml \
+                             gives for each school",
+                        );
+                    }
+                }
                 if answer.trim().is_empty() {
                     checks.error(
                         line,

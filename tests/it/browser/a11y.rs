@@ -1,11 +1,13 @@
 //! The accessibility gate: axe-core on every kind of page (see
 //! `pages::PAGES`) against WCAG 2.0, 2.1 and 2.2 A and AA, and on the pages
 //! of a second school's policy with a table, footnotes, code and nested
-//! folders (`pages::SECOND_POLICY_PAGES`). Zero violations.
+//! folders (`pages::SECOND_POLICY_PAGES`), and on a trust of three
+//! schools with their people (`pages::THREE_SCHOOLS_PAGES`, and its "Who
+//! do I tell?" answer naming them). Zero violations.
 
 use serde_json::Value;
 
-use super::pages::{PAGES, Page, SECOND_POLICY_PAGES, visit};
+use super::pages::{PAGES, Page, SECOND_POLICY_PAGES, THREE_SCHOOLS_PAGES, visit};
 use super::{Browser, Needs, run, run_on};
 use crate::support::build_fixture;
 
@@ -145,6 +147,38 @@ fn a_second_policy_with_tables_footnotes_and_code_has_zero_axe_violations() {
                 "the 404 page at a deep address has its style"
             );
             gate(b, SECOND_POLICY_PAGES).await;
+        },
+    );
+}
+
+#[test]
+fn three_schools_contacts_and_urgent_help_have_zero_axe_violations() {
+    let (_dir, out) = build_fixture("three-schools");
+    run_on(
+        "three_schools_contacts_and_urgent_help_have_zero_axe_violations",
+        &out,
+        Needs::BrowserAndAxe,
+        async |b| {
+            gate(b, THREE_SCHOOLS_PAGES).await;
+            // The script's answer shows each school's person too.
+            b.open("tools/who-do-i-tell.html").await;
+            b.wait_visible("#tree-app").await;
+            b.click("#tree-app button[data-next=\"pupil\"]").await;
+            let answer = b.wait_visible("#tree-answer").await;
+            let said = answer.text().await.unwrap_or_default();
+            for (school, dsl) in [
+                ("Ashby Primary", "Ms Priya Shah"),
+                ("Brook Lane Primary", "Mr Daniel Okafor"),
+                ("Castle Hill Infants", "Mrs Laura Byrne"),
+            ] {
+                assert!(said.contains(&format!("{school}: {dsl}")), "{said}");
+            }
+            let violations = axe_violations(b).await;
+            assert!(
+                violations.is_empty(),
+                "\"Who do I tell?\" answer naming each school's DSL:\n  {}",
+                violations.join("\n  ")
+            );
         },
     );
 }

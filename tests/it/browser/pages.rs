@@ -275,3 +275,18 @@ pub const SECOND_POLICY_PAGES: &[Page] = &[
         setup: Setup::None,
     },
 ];
+
+/// The pages of a trust of three schools with their people
+/// (`tests/fixtures/three-schools`) that the accessibility gate checks
+/// besides [`PAGES`]: the parents' pages with the urgent-help box and each
+/// school's contacts, and the version history of a policy never published
+/// with `handbook publish`.
+pub const THREE_SCHOOLS_PAGES: &[Page] = &[
+    page("home with a logo and three schools' offices", "index.html"),
+    page("parents' section with the contacts", "parents/index.html"),
+    page("parents' page with the contacts", "parents/worried.html"),
+    page(
+        "version history, first published",
+        "safeguarding/versions.html",
+    ),
+];

@@ -3,11 +3,12 @@
 //! inside its own scrolling box (a wide table). Every page type of
 //! `pages::PAGES` is visited in order, as the axe gate does; the
 //! compliance report is checked in its own test (report.rs), with the
-//! `narrow` window and the `OVERFLOW` probe of this file.
+//! `narrow` window and the `OVERFLOW` probe of this file; a trust of
+//! three schools' contacts has its own test here.
 
 use serde_json::{Value, json};
 
-use super::pages::{PAGES, Page, SECOND_POLICY_PAGES, visit};
+use super::pages::{PAGES, Page, SECOND_POLICY_PAGES, THREE_SCHOOLS_PAGES, visit};
 use super::{Browser, Needs, run, run_on};
 use crate::support::build_fixture;
 
@@ -135,6 +136,20 @@ fn tables_footnotes_and_code_reflow_at_320_pixels() {
         async |b| {
             narrow(b).await;
             check(b, SECOND_POLICY_PAGES).await;
+        },
+    );
+}
+
+#[test]
+fn three_schools_contacts_reflow_at_320_pixels() {
+    let (_dir, out) = build_fixture("three-schools");
+    run_on(
+        "three_schools_contacts_reflow_at_320_pixels",
+        &out,
+        Needs::Browser,
+        async |b| {
+            narrow(b).await;
+            check(b, THREE_SCHOOLS_PAGES).await;
         },
     );
 }

@@ -4,7 +4,9 @@
    so without JavaScript it can still be read. This script hides that list
    and shows one question at a time instead, built from the JSON in
    #tool-data: { start, nodes: [ {id, question, help, choices: [{label,
-   next}]} | {id, answer, quote, policy_ref, policy_url, policy_title} ] }.
+   next}]} | {id, answer, quote, policy_ref, policy_url, policy_title,
+   tell} ] }. An answer that names people shows a copy of the outline's
+   list of them at each school ([data-people-for="<id>"]).
 
    Each choice is a <button data-next="…">. Back goes to the previous
    question, Start again to the first. Focus moves to the heading of each
@@ -145,11 +147,27 @@
     }
   }
 
+  // The page's list of the people an answer names at each school (in the
+  // outline, as the generator wrote it), or null.
+  function peopleFor(id) {
+    var blocks = outline ? outline.querySelectorAll("[data-people-for]") : [];
+    for (var b = 0; b < blocks.length; b++) {
+      if (blocks[b].getAttribute("data-people-for") === id) {
+        return blocks[b];
+      }
+    }
+    return null;
+  }
+
   function renderAnswer(node) {
     var panel = el("div", { "class": "tree-answer", id: "tree-answer" });
     var heading = el(headingTag, { "class": "tree-answer-heading", id: "tree-answer-heading", tabindex: "-1" }, C.t("tree.what_to_do"));
     panel.appendChild(heading);
     panel.appendChild(el("p", { "class": "tree-answer-text" }, node.answer || ""));
+    var people = peopleFor(node.id);
+    if (people) {
+      panel.appendChild(people.cloneNode(true));
+    }
     if (node.quote) {
       quoteWithSource(panel, C.t("tree.policy_says"), node.quote, policyUrl(node), node.policy_title);
     } else if (policyUrl(node)) {
