@@ -712,7 +712,7 @@ fn record_on_behalf_and_report_statuses() {
 }
 
 #[test]
-fn report_without_a_ledger_shows_everyone_not_started() {
+fn report_without_a_ledger_shows_everyone_still_to_complete() {
     let site = site();
     let run = site.run(&["report"]);
     run.expect(0);
