@@ -400,11 +400,9 @@ fn hex_id(hasher: Sha256) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The version ids of several policies, made as the site's pages are
-/// read: [`VersionIds::feed`] takes a page's bytes already loaded (by
-/// `content::load`), and every other file of a policy (assets, quizzes)
-/// is read when its turn comes, so that no page is read twice. The ids
-/// are those of [`policy_version_id`].
+/// The version ids of several policies, made as the site's pages are read
+/// ([`VersionIds::feed`]); a policy's other files (assets, quizzes) are
+/// read when their turn comes. The ids are those of [`policy_version_id`].
 pub(crate) struct VersionIds {
     policies: Vec<PolicyHash>,
     /// The first file that could not be read.
