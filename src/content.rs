@@ -248,6 +248,16 @@ pub(crate) struct Assets {
 
 /// Loads every page under `root/content`, collecting all problems.
 pub(crate) fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
+    load_visiting(root, &mut |_, _| {})
+}
+
+/// Like [`load`], and hands `visit` the bytes of each page read (its
+/// content path, its bytes) in path order, so that what needs them too
+/// (the version ids) need not read the file again.
+pub(crate) fn load_visiting(
+    root: &Path,
+    visit: &mut (dyn FnMut(&str, &[u8]) + Send),
+) -> Result<(Section, Assets), Vec<Diagnostic>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![
@@ -305,13 +315,50 @@ pub(crate) fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
         }
         found.push(Found::Page(source, entry.into_path()));
     }
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = found
-        .into_par_iter()
-        .map(|found| match found {
-            Found::Page(source, path) => read_page(&source, &path),
-            Found::Problem(problem) => Err(vec![problem]),
-        })
-        .collect();
+    // Read in path order, a chunk at a time in parallel; each chunk's
+    // bytes go to `visit` while the next chunk is read, then are dropped.
+    let source_of = |i: usize| match &found[i] {
+        Found::Page(source, _) => source.as_str(),
+        Found::Problem(_) => "",
+    };
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| source_of(a).cmp(source_of(b)));
+    let mut slots: Vec<Option<Result<Page, Vec<Diagnostic>>>> = Vec::new();
+    slots.resize_with(found.len(), || None);
+    let mut read: Vec<(usize, Option<String>)> = Vec::new();
+    for chunk in order.chunks(256).map(Some).chain([None]) {
+        let (next, ()) = rayon::join(
+            || match chunk {
+                Some(chunk) => (chunk.par_iter())
+                    .map(|&i| match &found[i] {
+                        Found::Page(source, path) => (i, read_page_text(source, path)),
+                        Found::Problem(problem) => (i, Err(vec![problem.clone()])),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
+            || {
+                for (i, text) in &read {
+                    if let Some(text) = text {
+                        visit(source_of(*i), text.as_bytes());
+                    }
+                }
+            },
+        );
+        read = (next.into_iter())
+            .map(|(i, result)| match result {
+                Ok((page, text)) => {
+                    slots[i] = Some(Ok(page));
+                    (i, Some(text))
+                }
+                Err(problems) => {
+                    slots[i] = Some(Err(problems));
+                    (i, None)
+                }
+            })
+            .collect();
+    }
+    let results: Vec<_> = slots.into_iter().flatten().collect();
     let mut problems = Vec::new();
     let mut pages = Vec::with_capacity(results.len());
     for result in results {
@@ -330,6 +377,11 @@ pub(crate) fn load(root: &Path) -> Result<(Section, Assets), Vec<Diagnostic>> {
 /// A page that has become a link out of the site since the folder was
 /// walked (as `serve` re-reads one page) is refused here too.
 pub(crate) fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnostic>> {
+    read_page_text(source, path).map(|(page, _)| page)
+}
+
+/// Like [`read_page`], with the file's text as it was read.
+fn read_page_text(source: &str, path: &Path) -> Result<(Page, String), Vec<Diagnostic>> {
     let file = Path::new(CONTENT_DIR).join(source);
     // `path` is `<root>/content/<source>`.
     let root = path.ancestors().nth(source.split('/').count() + 1);
@@ -338,7 +390,7 @@ pub(crate) fn read_page(source: &str, path: &Path) -> Result<Page, Vec<Diagnosti
     }
     match std::fs::read(path) {
         Ok(bytes) => match crate::util::source::utf8_text(&file, bytes) {
-            Ok(text) => parse_page(source, &text),
+            Ok(text) => parse_page(source, &text).map(|page| (page, text)),
             Err(problem) => Err(vec![problem]),
         },
         Err(err) => Err(vec![Diagnostic::error(

@@ -2,7 +2,7 @@
 //! shipped as a classic script (`search-index.js`) so that search works
 //! opened from disk, where pages cannot fetch local files.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use crate::util::html::ScriptSafe;
 use serde::Serialize;
@@ -46,19 +46,21 @@ struct Entry<'a> {
     x: &'a str,
 }
 
-/// The index of the pages (title, URL, the policy or section it is from,
-/// parts) as a classic script that
-/// sets `window.HANDBOOK_SEARCH`, written straight from the pages' text
-/// (no copy of the whole index) and unable to end a `<script>` element.
-pub(crate) fn script<'a>(
+/// Writes the index of the pages (title, URL, the policy or section it is
+/// from, parts) to `out` as a classic script that sets
+/// `window.HANDBOOK_SEARCH`, straight from the pages' text (no copy of the
+/// whole index in memory) and unable to end a `<script>` element.
+pub(crate) fn write_script<'a, W: Write>(
+    out: W,
     pages: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a [TextPart])>,
-) -> String {
-    let mut out = ScriptSafe::new(b"window.HANDBOOK_SEARCH = [".to_vec());
+) -> std::io::Result<()> {
+    let mut out = ScriptSafe::new(out);
+    out.write_all(b"window.HANDBOOK_SEARCH = [")?;
     let mut first = true;
     for (title, url, from, parts) in pages {
         for part in parts {
             if !first {
-                let _ = out.write_all(b",");
+                out.write_all(b",")?;
             }
             first = false;
             let entry = Entry {
@@ -69,17 +71,25 @@ pub(crate) fn script<'a>(
                 a: &part.anchor,
                 x: cut(&part.text, MAX_TEXT),
             };
-            // Writing to memory cannot fail.
-            let _ = serde_json::to_writer(&mut out, &entry);
+            serde_json::to_writer(&mut out, &entry)?;
         }
     }
-    let _ = out.write_all(b"];\n");
-    String::from_utf8(out.into_inner()).unwrap_or_default()
+    out.write_all(b"];\n")?;
+    out.flush()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The script written for `pages`, as text.
+    fn script<'a>(
+        pages: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a [TextPart])>,
+    ) -> String {
+        let mut out = Vec::new();
+        write_script(&mut out, pages).expect("writing to memory cannot fail");
+        String::from_utf8(out).expect("the script is UTF-8")
+    }
 
     /// The entries a script sets, read back as a browser would.
     fn entries(script: &str) -> serde_json::Value {

@@ -375,19 +375,121 @@ pub fn policy_version_id(root: &Path, policy: &str) -> Result<String> {
             .map(|(_, path)| std::fs::read(path).map_err(|err| Error::reading(path, err)))
             .collect();
         for ((rel, _), bytes) in chunk.iter().zip(contents) {
-            let bytes = bytes?;
-            hasher.update(rel.as_bytes());
-            hasher.update([0]);
-            if bytes.contains(&b'\r') {
-                hasher.update(crlf_to_lf(&bytes));
-            } else {
-                hasher.update(&bytes);
-            }
-            hasher.update([0]);
+            add_file(&mut hasher, rel, &bytes?);
         }
     }
+    Ok(hex_id(hasher))
+}
+
+/// Adds one file to a version id's hash: its path, a NUL byte, its bytes
+/// with CRLF turned into LF, a NUL byte.
+fn add_file(hasher: &mut Sha256, rel: &str, bytes: &[u8]) {
+    hasher.update(rel.as_bytes());
+    hasher.update([0]);
+    if bytes.contains(&b'\r') {
+        hasher.update(crlf_to_lf(bytes));
+    } else {
+        hasher.update(bytes);
+    }
+    hasher.update([0]);
+}
+
+/// The id a finished hash gives: its first 16 hex digits.
+fn hex_id(hasher: Sha256) -> String {
     let digest = hasher.finalize();
-    Ok(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The version ids of several policies, made as the site's pages are read
+/// ([`VersionIds::feed`]); a policy's other files (assets, quizzes) are
+/// read when their turn comes. The ids are those of [`policy_version_id`].
+pub(crate) struct VersionIds {
+    policies: Vec<PolicyHash>,
+    /// The first file that could not be read.
+    problem: Option<Error>,
+}
+
+/// One policy's hash under way.
+struct PolicyHash {
+    id: String,
+    /// Its files in path order (see `versioned_files`).
+    files: Vec<(String, PathBuf)>,
+    /// How many of `files` are hashed.
+    done: usize,
+    hasher: Sha256,
+}
+
+impl VersionIds {
+    /// Starts the ids of `policies` of the site at `root` (their files
+    /// are listed, not read).
+    pub(crate) fn new<'a>(
+        root: &Path,
+        policies: impl Iterator<Item = &'a str>,
+    ) -> Result<VersionIds> {
+        let policies = policies
+            .map(|id| {
+                Ok(PolicyHash {
+                    id: id.to_string(),
+                    files: versioned_files(root, id)?,
+                    done: 0,
+                    hasher: Sha256::new(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(VersionIds {
+            policies,
+            problem: None,
+        })
+    }
+
+    /// Takes the bytes of `content/<source>` as they were read. Pages
+    /// given in path order are never read again; a page given out of
+    /// order, or not at all, is read from disk when its turn comes.
+    pub(crate) fn feed(&mut self, source: &str, bytes: &[u8]) {
+        let top = source.split('/').next().unwrap_or("");
+        let Some(policy) = self.policies.iter_mut().find(|p| p.id == top) else {
+            return;
+        };
+        let rel = format!("{}/{source}", VERSIONED_DIRS[0]);
+        let Ok(at) = policy.files.binary_search_by(|(r, _)| r.as_str().cmp(&rel)) else {
+            return;
+        };
+        if at < policy.done {
+            return;
+        }
+        if let Err(err) = policy.hash_until(at) {
+            self.problem.get_or_insert(err);
+            return;
+        }
+        add_file(&mut policy.hasher, &rel, bytes);
+        policy.done = at + 1;
+    }
+
+    /// Each policy's version id (in the order given to
+    /// [`VersionIds::new`]), its remaining files read.
+    pub(crate) fn finish(self) -> Result<Vec<String>> {
+        if let Some(err) = self.problem {
+            return Err(err);
+        }
+        (self.policies.into_iter())
+            .map(|mut policy| {
+                policy.hash_until(policy.files.len())?;
+                Ok(hex_id(policy.hasher))
+            })
+            .collect()
+    }
+}
+
+impl PolicyHash {
+    /// Reads and hashes the files before position `end` not hashed yet.
+    fn hash_until(&mut self, end: usize) -> Result<()> {
+        for (rel, path) in &self.files[self.done.min(end)..end] {
+            let bytes = std::fs::read(path).map_err(|err| Error::reading(path, err))?;
+            add_file(&mut self.hasher, rel, &bytes);
+        }
+        self.done = self.done.max(end);
+        Ok(())
+    }
 }
 
 fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
@@ -431,6 +533,46 @@ mod tests {
         assert_eq!(expected.len(), 16);
         std::fs::write(dir.path().join("content/other/x.md"), "changed").unwrap();
         assert_eq!(policy_version_id(dir.path(), "p").unwrap(), expected);
+    }
+
+    #[test]
+    fn ids_made_from_loaded_pages_are_the_ids_read_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("content/p/_index.md", "index\r\n"),
+            ("content/p/a-b/x.md", "x"),
+            ("content/p/a/y.md", "y"),
+            ("content/p/a/z.png", "png"),
+            ("content/q/w.md", "w"),
+            ("quizzes/p/m.yaml", "quiz"),
+        ];
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let expected: Vec<String> = ["p", "q"]
+            .iter()
+            .map(|p| policy_version_id(dir.path(), p).unwrap())
+            .collect();
+        // In path order, out of order, some pages only, none, unknown ones.
+        let feeds: [&[&str]; 4] = [
+            &["p/_index.md", "p/a-b/x.md", "p/a/y.md", "q/w.md"],
+            &["p/a/y.md", "q/w.md", "p/_index.md", "p/a-b/x.md"],
+            &["p/a-b/x.md", "elsewhere/v.md", "p/none.md"],
+            &[],
+        ];
+        for feed in feeds {
+            let mut ids = VersionIds::new(dir.path(), ["p", "q"].into_iter()).unwrap();
+            for source in feed {
+                let text = files
+                    .iter()
+                    .find(|(rel, _)| rel.strip_prefix("content/") == Some(source))
+                    .map_or("not on disk", |(_, text)| text);
+                ids.feed(source, text.as_bytes());
+            }
+            assert_eq!(ids.finish().unwrap(), expected, "{feed:?}");
+        }
     }
 
     #[test]

@@ -100,18 +100,23 @@ impl Site {
     /// Loads everything under `root`, reporting all problems at once.
     pub(crate) fn load(root: &Path) -> Result<Site> {
         let config = SiteConfig::load(root);
-        // The version ids read every file again: do it while the pages parse.
-        let (content, version_ids) = rayon::join(
-            || content::load(root),
-            || match &config {
-                Ok(config) => config
-                    .policies
-                    .par_iter()
-                    .map(|p| crate::versions::policy_version_id(root, &p.id))
-                    .collect::<Result<Vec<String>>>(),
-                Err(_) => Ok(Vec::new()),
-            },
-        );
+        // The version ids hash the pages as they are read.
+        let mut ids = match &config {
+            Ok(config) => Some(crate::versions::VersionIds::new(
+                root,
+                config.policies.iter().map(|p| p.id.as_str()),
+            )),
+            Err(_) => None,
+        };
+        let content = content::load_visiting(root, &mut |source, bytes| {
+            if let Some(Ok(ids)) = &mut ids {
+                ids.feed(source, bytes);
+            }
+        });
+        let version_ids = match ids {
+            Some(ids) => ids.and_then(crate::versions::VersionIds::finish),
+            None => Ok(Vec::new()),
+        };
         let quizzes = match &config {
             Ok(config) => quiz::load_all(root, config),
             Err(_) => Ok(Vec::new()),
@@ -321,9 +326,32 @@ impl Site {
     }
 }
 
-/// Where `Prepared::render_all` hands each output file: its path
-/// relative to the output folder, and its bytes. Called from many threads.
-pub(crate) type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 's;
+/// Where `Prepared::render_all` hands each output file, by its path
+/// relative to the output folder. Called from many threads.
+pub(crate) trait Sink: Sync {
+    /// Takes the file `rel` with its bytes.
+    fn file(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Takes the file `rel` as `write` writes it, so that a large file
+    /// (the search index) is never held whole in memory.
+    fn stream(&self, rel: &str, write: &mut Writer<'_>) -> Result<()>;
+}
+
+/// What writes a streamed file (see [`Sink::stream`]).
+pub(crate) type Writer<'w> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'w;
+
+/// A sink that keeps nothing, for checking a site without writing it.
+struct Discard;
+
+impl Sink for Discard {
+    fn file(&self, _rel: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+
+    fn stream(&self, rel: &str, write: &mut Writer<'_>) -> Result<()> {
+        write(&mut std::io::sink()).map_err(|err| Error::writing(Path::new(rel), err))
+    }
+}
 
 /// The templates, the variables every page shares, and where pages go.
 struct Pages<'r> {
@@ -331,7 +359,7 @@ struct Pages<'r> {
     /// The shared variables of each policy's pages (same order as the
     /// policies), then those of the pages of no policy.
     shared: Vec<Shared>,
-    sink: &'r Sink<'r>,
+    sink: &'r dyn Sink,
 }
 
 impl Pages<'_> {
@@ -354,14 +382,14 @@ impl Pages<'_> {
             .renderer
             .render(template, self.shared(policy), context)
             .map_err(Error::input)?;
-        (self.sink)(url, html.as_bytes())
+        self.sink.file(url, html.as_bytes())
     }
 }
 
 impl Prepared<'_> {
     /// Renders every output file and hands each to `sink`; returns the
     /// number of pages. Pages are rendered in parallel.
-    pub(crate) fn render_all(&self, renderer: &Renderer, sink: &Sink<'_>) -> Result<usize> {
+    pub(crate) fn render_all(&self, renderer: &Renderer, sink: &dyn Sink) -> Result<usize> {
         let scopes: Vec<Option<usize>> = (0..self.site.policies.len())
             .map(Some)
             .chain([None])
@@ -375,10 +403,11 @@ impl Prepared<'_> {
             shared,
             sink,
         };
-        // The search index is written while the pages render.
+        // The search index is written while the pages render, straight
+        // to its file.
         let (pages, search_written) = rayon::join(
             || self.render_entries(&out),
-            || sink("search-index.js", self.search_script().as_bytes()),
+            || sink.stream("search-index.js", &mut |w| self.write_search(w)),
         );
         search_written?;
         let mut count = pages?;
@@ -393,12 +422,12 @@ impl Prepared<'_> {
     /// The files copied as they are: the highlighting styles when a page
     /// needs them, the theme's static files and the content's assets
     /// (except tool files, which pages show).
-    fn copy_files(&self, sink: &Sink<'_>) -> Result<()> {
+    fn copy_files(&self, sink: &dyn Sink) -> Result<()> {
         if self.rendered.iter().any(|r| r.highlighted) {
-            sink("syntax.css", markdown::syntax_css().as_bytes())?;
+            sink.file("syntax.css", markdown::syntax_css().as_bytes())?;
         }
         for (name, bytes) in &self.site.theme.statics {
-            sink(name, bytes)?;
+            sink.file(name, bytes)?;
         }
         let tool_files: std::collections::HashSet<&str> =
             self.tools.values().map(|t| t.source.as_str()).collect();
@@ -408,7 +437,7 @@ impl Prepared<'_> {
             }
             let path = self.site.root.join(content::CONTENT_DIR).join(asset);
             let bytes = std::fs::read(&path).map_err(|err| Error::reading(&path, err))?;
-            sink(asset, &bytes)?;
+            sink.file(asset, &bytes)?;
         }
         Ok(())
     }
@@ -449,7 +478,7 @@ pub fn check(root: &Path, strict: bool) -> Result<Vec<Diagnostic>> {
     let site = Site::load(root)?;
     let prepared = site.prepare()?;
     let renderer = site.renderer()?;
-    prepared.render_all(&renderer, &|_, _| Ok(()))?;
+    prepared.render_all(&renderer, &Discard)?;
     let mut warnings = prepared.warnings;
     warnings.extend(review_warnings(root, &site.config, today()));
     warnings.extend(office_warning(root, &site.config));

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::Prepared;
+use super::{Prepared, Sink, Writer};
 use crate::content;
 use crate::course::quiz;
 use crate::error::{Error, Result};
@@ -391,22 +391,52 @@ pub(crate) fn write_files(
     renderer: &Renderer,
     dir: &Path,
 ) -> Result<usize> {
-    // Folders already made. A folder is recorded only once it exists, so a
-    // thread never writes into a folder another thread is still creating.
-    let made: std::sync::RwLock<BTreeSet<PathBuf>> = std::sync::RwLock::new(BTreeSet::new());
-    prepared.render_all(renderer, &|rel, bytes| {
-        let path = dir.join(rel);
+    let sink = Folder {
+        dir,
+        made: std::sync::RwLock::new(BTreeSet::new()),
+    };
+    prepared.render_all(renderer, &sink)
+}
+
+/// The sink that writes each file into a folder.
+struct Folder<'d> {
+    dir: &'d Path,
+    /// Folders already made. A folder is recorded only once it exists, so
+    /// a thread never writes into a folder another thread is still creating.
+    made: std::sync::RwLock<BTreeSet<PathBuf>>,
+}
+
+impl Folder<'_> {
+    /// The path of `rel`, its folder made.
+    fn path(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            let known = made.read().is_ok_and(|m| m.contains(parent));
+            let known = self.made.read().is_ok_and(|m| m.contains(parent));
             if !known {
                 std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
-                if let Ok(mut m) = made.write() {
+                if let Ok(mut m) = self.made.write() {
                     m.insert(parent.to_path_buf());
                 }
             }
         }
+        Ok(path)
+    }
+}
+
+impl Sink for Folder<'_> {
+    fn file(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(rel)?;
         std::fs::write(&path, bytes).map_err(|err| Error::writing(&path, err))
-    })
+    }
+
+    fn stream(&self, rel: &str, write: &mut Writer<'_>) -> Result<()> {
+        let path = self.path(rel)?;
+        let file = std::fs::File::create(&path).map_err(|err| Error::writing(&path, err))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(|err| Error::writing(&path, err))
+    }
 }
 
 /// Writes into a fresh folder beside `out` and swaps it into place only if

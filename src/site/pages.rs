@@ -382,7 +382,7 @@ impl<'a> Prepared<'a> {
                         }
                         Error::input(d)
                     })?;
-                (out.sink)(&self.urls[i], html.as_bytes())
+                out.sink.file(&self.urls[i], html.as_bytes())
             })
             .collect();
         gather(results)
@@ -531,10 +531,11 @@ impl<'a> Prepared<'a> {
         Ok(2)
     }
 
-    /// The search index as a script: each page with the policy (or the
-    /// section, e.g. family learning) it is from.
-    pub(super) fn search_script(&self) -> String {
-        crate::search::script(
+    /// Writes the search index as a script to `out`: each page with the
+    /// policy (or the section, e.g. family learning) it is from.
+    pub(super) fn write_search(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::search::write_script(
+            out,
             self.entries
                 .iter()
                 .enumerate()
