@@ -72,19 +72,23 @@ results=()
 for n in $sizes; do
     dir=$work/corpus-$n
     python3 "$corpus_script" "$n" "$dir" >/dev/null 2>&1
-    cat >"$dir/generic/site.yaml" <<'YAML'
-id: bench/policies
+    # Each section of the corpus is a policy (read-only: no quizzes).
+    {
+        cat <<'YAML'
+id: bench-policies
 title: Bench School Policies
 organisation: Bench School
-aim: ""
 schools: []
-version: Bench
-reviewed: 2025-01
-next_review: 2099-01
-office_email: ""
+office_email: office@bench.example
 theme: default
 language: en-GB
+policies:
 YAML
+        for section in "$dir"/generic/content/*/; do
+            id="$(basename "$section")"
+            printf '  %s:\n    title: %s policy\n    version: Bench\n    reviewed: 2025-01\n    next_review: 2099-01\n' "$id" "$id"
+        done
+    } >"$dir/generic/site.yaml"
     # The corpus must be a valid handbook: links, anchors and all.
     if ! "$handbook" check --root "$dir/generic" >"$work/check.log" 2>&1; then
         echo "error: handbook check failed on the $n-page corpus:" >&2
