@@ -5,16 +5,15 @@
 
 use std::path::{Path, PathBuf};
 
+use super::report::{Asked, Inputs};
 use crate::cli::RemindArgs;
 use handbook::config::{SiteConfig, SmtpConfig};
 use handbook::error::{Diagnostic, Error, Result};
-use handbook::records::policy::Library;
 use handbook::records::private;
 use handbook::records::remind::log::{Outcome, SENT_LOG_FILE, SentLog};
 use handbook::records::remind::message::{self, Letterhead, Unaddressable};
 use handbook::records::remind::send::{Server, ServerError};
 use handbook::records::remind::{self, Reminder};
-use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
 /// Where the password for site.yaml's `smtp:` account comes from.
@@ -28,11 +27,17 @@ const DRAFTS_MARKER: &str = ".handbook-reminders";
 const MERGE_FILE: &str = "reminders.csv";
 
 pub(crate) fn run(root: &Path, args: &RemindArgs) -> Result<()> {
-    let today = match &args.today {
-        Some(given) => super::report::parse_today(given)?,
-        None => handbook::site::today(),
-    };
-    let (config, library) = Library::load(root)?;
+    let inputs = Inputs::load(
+        root,
+        &args.records,
+        &Asked {
+            policy: args.policy.as_deref(),
+            school: args.school.as_deref(),
+            today: args.today.as_deref(),
+            command: "remind",
+        },
+    )?;
+    let (config, today) = (&inputs.config, inputs.today);
     let site = config.base_url().ok_or_else(|| {
         Error::input(
             Diagnostic::error(
@@ -49,45 +54,12 @@ pub(crate) fn run(root: &Path, args: &RemindArgs) -> Result<()> {
     // Check the mail server's settings before any work, so a send that
     // cannot happen fails at once.
     let server = match args.send {
-        true => Some(server(&config)?),
+        true => Some(server(config)?),
         false => None,
     };
-    let roster = super::load_roster(root, &args.records)?;
-    let policy = match &args.policy {
-        Some(given) => Some(super::choose_policy(
-            &config,
-            Some(given),
-            "remind --policy",
-        )?),
-        None => None,
-    };
-    let school = match &args.school {
-        Some(given) => Some(super::report::choose_school(
-            &roster,
-            &config.schools,
-            given,
-        )?),
-        None => None,
-    };
-    let (completions, _revoked) = super::report::load_ledger(root, &args.records)?;
-    super::warn_unknown_schools(&config, &roster);
-    for warning in super::missing_roles(&library, &roster) {
-        eprintln!("{warning}");
-    }
-    let scope = Scope {
-        policy: policy.as_deref(),
-        school: school.as_deref(),
-    };
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &config.schools,
-        &scope,
-        today,
-    );
+    let report = inputs.report(&inputs.scope());
     let master = super::master_key(root)?;
-    let minutes = super::course_minutes(root, &config)?;
+    let minutes = super::course_minutes(root, config)?;
     let reminders = remind::reminders(&report, &master, &site, &minutes);
     let head = Letterhead {
         organisation: &config.organisation,
@@ -96,10 +68,10 @@ pub(crate) fn run(root: &Path, args: &RemindArgs) -> Result<()> {
     };
     list(&reminders, today);
     if let Some(dir) = &args.out {
-        write_drafts(root, dir, &reminders, &head, &config)?;
+        write_drafts(root, dir, &reminders, &head, config)?;
     }
     match server {
-        Some(server) => send(root, &server, &reminders, &head, &config, today, args.again),
+        Some(server) => send(root, &server, &reminders, &head, config, today, args.again),
         None => {
             if args.out.is_none() && !reminders.is_empty() {
                 println!(

@@ -19,42 +19,19 @@ use handbook::records::report::{Report, Scope};
 use handbook::util::text::terminal_safe;
 
 pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
-    let today = match &args.today {
-        Some(given) => parse_today(given)?,
-        None => handbook::site::today(),
-    };
-    let (config, library) = Library::load(root)?;
-    let roster = super::load_roster(root, &args.records)?;
-    let policy = match &args.policy {
-        Some(given) => Some(super::choose_policy(
-            &config,
-            Some(given),
-            "report --policy",
-        )?),
-        None => None,
-    };
-    let school = match &args.school {
-        Some(given) => Some(choose_school(&roster, &config.schools, given)?),
-        None => None,
-    };
-    let (completions, revocations) = load_ledger(root, &args.records)?;
-    super::warn_unknown_schools(&config, &roster);
-    for warning in super::missing_roles(&library, &roster) {
-        eprintln!("{warning}");
-    }
-    let scope = Scope {
-        policy: policy.as_deref(),
-        school: school.as_deref(),
-    };
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &config.schools,
-        &scope,
-        today,
-    )
-    .with_revocations(&revocations);
+    let inputs = Inputs::load(
+        root,
+        &args.records,
+        &Asked {
+            policy: args.policy.as_deref(),
+            school: args.school.as_deref(),
+            today: args.today.as_deref(),
+            command: "report",
+        },
+    )?;
+    let scope = inputs.scope();
+    let report = inputs.report(&scope).with_revocations(&inputs.revocations);
+    let config = &inputs.config;
     print!("{}", report.to_text());
     let listed = report.outstanding_count() > 0
         || !report.not_on_roster.is_empty()
@@ -63,7 +40,7 @@ pub(crate) fn run(root: &Path, args: &ReportArgs) -> Result<()> {
     if listed && args.html.is_none() && args.csv.is_none() && args.summary.is_none() {
         println!("Add --html FILE or --csv FILE to write them out.");
     }
-    write_files(&report, &config, &scope, args)
+    write_files(&report, config, &scope, args)
 }
 
 /// Writes the files asked for: the report page, the evidence summary and
@@ -118,10 +95,99 @@ fn write_files(
     Ok(())
 }
 
+/// What `report` and `remind` were asked for, before it is checked.
+pub(super) struct Asked<'a> {
+    /// `--policy`, as given.
+    pub(super) policy: Option<&'a str>,
+    /// `--school`, as given.
+    pub(super) school: Option<&'a str>,
+    /// `--today`, as given.
+    pub(super) today: Option<&'a str>,
+    /// The command, for messages: `report`.
+    pub(super) command: &'a str,
+}
+
+/// Everything a report is made from, loaded and checked, with the
+/// roster's warnings printed.
+pub(super) struct Inputs {
+    pub(super) config: handbook::config::SiteConfig,
+    pub(super) library: Library,
+    pub(super) roster: handbook::records::roster::Roster,
+    pub(super) completions: Vec<handbook::records::ledger::Completion>,
+    pub(super) revocations: Vec<handbook::records::ledger::Revocation>,
+    pub(super) policy: Option<String>,
+    pub(super) school: Option<String>,
+    pub(super) today: chrono::NaiveDate,
+}
+
+impl Inputs {
+    /// Loads site.yaml, the library, the roster and the ledger, and checks
+    /// the policy, school and day asked for.
+    pub(super) fn load(
+        root: &Path,
+        records: &crate::cli::RecordsArgs,
+        asked: &Asked<'_>,
+    ) -> Result<Inputs> {
+        let today = match asked.today {
+            Some(given) => parse_today(given)?,
+            None => handbook::site::today(),
+        };
+        let (config, library) = Library::load(root)?;
+        let roster = super::load_roster(root, records)?;
+        let policy = match asked.policy {
+            Some(given) => Some(super::choose_policy(
+                &config,
+                Some(given),
+                &format!("{} --policy", asked.command),
+            )?),
+            None => None,
+        };
+        let school = match asked.school {
+            Some(given) => Some(choose_school(&roster, &config.schools, given)?),
+            None => None,
+        };
+        let (completions, revocations) = load_ledger(root, records)?;
+        super::warn_unknown_schools(&config, &roster);
+        for warning in super::missing_roles(&library, &roster) {
+            eprintln!("{warning}");
+        }
+        Ok(Inputs {
+            config,
+            library,
+            roster,
+            completions,
+            revocations,
+            policy,
+            school,
+            today,
+        })
+    }
+
+    /// The policy and school asked for.
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope {
+            policy: self.policy.as_deref(),
+            school: self.school.as_deref(),
+        }
+    }
+
+    /// Everyone's status within `scope`, as of the day asked for.
+    pub(super) fn report<'a>(&'a self, scope: &Scope<'_>) -> Report<'a> {
+        Report::build(
+            &self.roster,
+            &self.completions,
+            &self.library,
+            &self.config.schools,
+            scope,
+            self.today,
+        )
+    }
+}
+
 /// Every completion that counts in the ledger (`--ledger`, or
 /// `.handbook/ledger.sqlite` under `root`), and the revoked ones, opened
 /// read-only; none, with a note, when there is no ledger yet.
-pub(super) fn load_ledger(
+fn load_ledger(
     root: &Path,
     records: &crate::cli::RecordsArgs,
 ) -> Result<(
@@ -159,7 +225,7 @@ pub(super) fn load_ledger(
 }
 
 /// The day `--today` gives.
-pub(super) fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
+fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(given.trim(), "%Y-%m-%d").map_err(|_| {
         Error::Usage(format!(
             "--today `{}` is not a date; write it as year-month-day, e.g. 2026-01-31",
@@ -170,7 +236,7 @@ pub(super) fn parse_today(given: &str) -> Result<chrono::NaiveDate> {
 
 /// The school `given` names (compared without regard to case), as
 /// site.yaml or the roster spells it.
-pub(super) fn choose_school(
+fn choose_school(
     roster: &handbook::records::roster::Roster,
     schools: &[String],
     given: &str,

@@ -17,19 +17,42 @@ fn head() -> Letterhead<'static> {
     }
 }
 
+/// The master key the sample's personal links are made from.
+const MASTER: [u8; 32] = [7; 32];
+
+/// The report of the sample, as of its day, with `schools` in order.
+fn sample_report<'a>(
+    roster: &'a crate::records::roster::Roster,
+    completions: &'a [crate::records::ledger::Completion],
+    library: &'a crate::records::policy::Library,
+    schools: &[String],
+) -> Report<'a> {
+    Report::build(
+        roster,
+        completions,
+        library,
+        schools,
+        &Scope::default(),
+        today(),
+    )
+}
+
+/// The sample's reminders, with no course lengths.
+fn sample_reminders<'a>(report: &Report<'a>) -> Vec<Reminder<'a>> {
+    reminders(
+        report,
+        &MasterKey::from_bytes(MASTER),
+        SITE,
+        &HashMap::new(),
+    )
+}
+
 #[test]
 fn everyone_with_something_outstanding_gets_one_reminder_listing_it() {
     let (roster, completions, library) = sample();
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &["Hill".to_string()],
-        &Scope::default(),
-        today(),
-    );
-    let master = MasterKey::from_bytes([7; 32]);
-    let list = reminders(&report, &master, SITE, &HashMap::new());
+    let report = sample_report(&roster, &completions, &library, &["Hill".to_string()]);
+    let master = MasterKey::from_bytes(MASTER);
+    let list = sample_reminders(&report);
     let who: Vec<&str> = list.iter().map(|r| r.person.id.as_str()).collect();
     // Hill's office, Hill's teacher, then the person with no school; Ann
     // and Cy have nothing to do.
@@ -117,20 +140,8 @@ fn the_csv_has_a_row_per_person_and_keeps_cells_as_text() {
 #[test]
 fn subjects_say_what_and_by_when() {
     let (roster, completions, library) = sample();
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &[],
-        &Scope::default(),
-        today(),
-    );
-    let mut list = reminders(
-        &report,
-        &MasterKey::from_bytes([7; 32]),
-        SITE,
-        &HashMap::new(),
-    );
+    let report = sample_report(&roster, &completions, &library, &[]);
+    let mut list = sample_reminders(&report);
     let bob = list.iter().position(|r| r.person.id == "T2").unwrap();
     assert_eq!(
         message::subject(&list[bob], &head()),
@@ -151,20 +162,8 @@ fn subjects_say_what_and_by_when() {
 #[test]
 fn both_parts_list_each_policy_with_its_date_and_link() {
     let (roster, completions, library) = sample();
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &[],
-        &Scope::default(),
-        today(),
-    );
-    let list = reminders(
-        &report,
-        &MasterKey::from_bytes([7; 32]),
-        SITE,
-        &HashMap::new(),
-    );
+    let report = sample_report(&roster, &completions, &library, &[]);
+    let list = sample_reminders(&report);
     let bob = list.iter().find(|r| r.person.id == "T2").unwrap();
     let plain = message::plain(bob, &head());
     assert!(plain.starts_with("Dear Bob Bell,\n"), "{plain}");
@@ -199,20 +198,8 @@ fn both_parts_list_each_policy_with_its_date_and_link() {
 #[test]
 fn a_person_without_a_good_address_cannot_be_mailed() {
     let (roster, completions, library) = sample();
-    let report = Report::build(
-        &roster,
-        &completions,
-        &library,
-        &[],
-        &Scope::default(),
-        today(),
-    );
-    let list = reminders(
-        &report,
-        &MasterKey::from_bytes([7; 32]),
-        SITE,
-        &HashMap::new(),
-    );
+    let report = sample_report(&roster, &completions, &library, &[]);
+    let list = sample_reminders(&report);
     let di = list.iter().find(|r| r.person.id == "T4").unwrap();
     assert_eq!(
         message::recipient(di).unwrap_err(),
