@@ -36,6 +36,7 @@ mod print;
 mod quiz;
 mod report;
 mod retry;
+mod search_every_page;
 mod serve;
 mod server;
 mod small_screens;
