@@ -78,7 +78,7 @@ impl LiveSite {
         self.state = None;
         let site = Site::load(&self.root)?;
         let renderer = site.renderer()?;
-        let prepared = site.prepare()?;
+        let prepared = site.prepare_kept()?;
         let pages = site::write_files(&prepared, &renderer, dir)?;
         let site::Prepared {
             rendered,
@@ -368,6 +368,37 @@ mod tests {
 
     fn changed(paths: &[&str]) -> BTreeSet<PathBuf> {
         paths.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn a_lean_build_writes_the_same_files_as_one_that_keeps_every_page() {
+        // `build` drops each page's HTML and text after the checks and
+        // renders them again as it writes; `serve` keeps them. The files
+        // must be the same byte for byte.
+        let (root, out, _live) = built();
+        let site = Site::load(root.path()).unwrap();
+        let renderer = site.renderer().unwrap();
+        let (lean, kept) = (fresh(out.path(), "lean"), fresh(out.path(), "kept"));
+        site::write_files(&site.prepare().unwrap(), &renderer, &lean).unwrap();
+        site::write_files(&site.prepare_kept().unwrap(), &renderer, &kept).unwrap();
+        let (a, b) = (files(&lean), files(&kept));
+        assert!(a.len() > 10, "{} files", a.len());
+        assert_eq!(
+            a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            b.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "{name} differs");
+        }
+        let search = String::from_utf8(
+            a.iter()
+                .find(|f| f.0 == "search-index.js")
+                .unwrap()
+                .1
+                .clone(),
+        )
+        .unwrap();
+        assert!(search.contains("All staff"), "{search}");
     }
 
     #[test]

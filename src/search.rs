@@ -50,15 +50,15 @@ struct Entry<'a> {
 /// from, parts) to `out` as a classic script that sets
 /// `window.HANDBOOK_SEARCH`, straight from the pages' text (no copy of the
 /// whole index in memory) and unable to end a `<script>` element.
-pub(crate) fn write_script<'a, W: Write>(
+pub(crate) fn write_script<'a, W: Write, P: std::borrow::Borrow<[TextPart]>>(
     out: W,
-    pages: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a [TextPart])>,
+    pages: impl Iterator<Item = (&'a str, &'a str, &'a str, P)>,
 ) -> std::io::Result<()> {
     let mut out = ScriptSafe::new(out);
     out.write_all(b"window.HANDBOOK_SEARCH = [")?;
     let mut first = true;
     for (title, url, from, parts) in pages {
-        for part in parts {
+        for part in parts.borrow() {
             if !first {
                 out.write_all(b",")?;
             }

@@ -245,6 +245,12 @@ impl<'a> Writer<'a, '_> {
                 self.part.text.push(' ');
                 self.html.push(Event::Html("</li>\n".into()));
             }
+            // A table's cells are words apart in the search text, as on
+            // the page.
+            Event::End(TagEnd::TableCell) => {
+                self.part.text.push(' ');
+                self.html.push(event.clone());
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = highlight::language(kind);
                 if let Some(hint) = highlight::unknown(&lang) {

@@ -380,3 +380,18 @@ fn an_unknown_code_language_is_a_warning_on_its_line() {
     assert!(!r.highlighted);
     assert!(r.html.contains("Get-Item"));
 }
+
+#[test]
+fn a_tables_cells_are_separate_words_in_the_search_text() {
+    let r = render(
+        "| Head one | Head two |\n| --- | --- |\n| cell one | cell two |\n",
+        1,
+        &RenderOptions::default(),
+    );
+    let words: Vec<&str> = r.parts[0].text.split_whitespace().collect();
+    assert_eq!(
+        words,
+        ["Head", "one", "Head", "two", "cell", "one", "cell", "two"]
+    );
+    assert!(r.html.contains("<td>cell one</td>"), "{}", r.html);
+}

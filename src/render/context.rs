@@ -329,7 +329,7 @@ pub(crate) struct Nav<'a> {
 /// A top-level section in `nav.sections`.
 #[derive(Serialize)]
 pub(crate) struct NavSection<'a> {
-    pub(crate) title: &'a str,
+    pub(crate) title: std::borrow::Cow<'a, str>,
     pub(crate) url: &'a str,
     pub(crate) current: bool,
 }

@@ -145,15 +145,19 @@ impl Strings {
         .unwrap_or_else(|_| text.to_string())
     }
 
-    /// The strings under `js.` (without that prefix) as JSON for a
-    /// `<script type="application/json">` element, `</` escaped.
-    pub(crate) fn script_json(&self) -> String {
+    /// `strings.js`: a classic script setting `window.HANDBOOK_STRINGS` to
+    /// the strings under `js.` (without that prefix), written once for the
+    /// whole site rather than into every page, `</` escaped.
+    pub(crate) fn script(&self) -> String {
         let scripts: BTreeMap<&str, &str> = self
             .table
             .iter()
             .filter_map(|(key, text)| Some((key.strip_prefix(SCRIPT_GROUP)?, text.as_str())))
             .collect();
-        crate::util::html::script_json(&scripts)
+        format!(
+            "window.HANDBOOK_STRINGS = {};\n",
+            crate::util::html::script_json(&scripts)
+        )
     }
 
     /// The words the Markdown renderer adds to a page.

@@ -18,5 +18,5 @@ mod renderer;
 mod theme;
 
 pub(crate) use i18n::Strings;
-pub(crate) use renderer::{Renderer, Shared};
+pub(crate) use renderer::{RenderError, Renderer, Shared};
 pub(crate) use theme::Theme;

@@ -16,8 +16,6 @@ use crate::error::{Diagnostic, Error, Result};
 pub(crate) struct Renderer {
     tera: tera::Tera,
     origins: BTreeMap<String, PathBuf>,
-    /// The `js` strings as JSON, the same for every page.
-    script_strings: String,
 }
 
 /// The variables every page receives ([`Common`]), serialised once for the
@@ -42,7 +40,6 @@ impl Renderer {
         Ok(Renderer {
             tera,
             origins: theme.origins.clone(),
-            script_strings: strings.script_json(),
         })
     }
 
@@ -51,12 +48,10 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
-    /// Serialises the variables every page shares, and `i18n_json`, the
-    /// strings of the theme's scripts.
+    /// Serialises the variables every page shares.
     pub(crate) fn share(&self, common: &Common<'_>) -> Result<Shared> {
-        let mut context = tera::Context::from_serialize(common)
+        let context = tera::Context::from_serialize(common)
             .map_err(|err| Error::input(template_error(&self.origins, &err, None)))?;
-        context.insert("i18n_json", &self.script_strings);
         Ok(Shared(context))
     }
 
@@ -73,6 +68,60 @@ impl Renderer {
         let mut context = shared.0.clone();
         context.extend(tera::Context::from_serialize(page).map_err(fail)?);
         self.tera.render(name, &context).map_err(fail)
+    }
+
+    /// Like [`Renderer::render`], writing the page to `out` as it renders
+    /// rather than into one string: for a policy's printable page, which
+    /// holds the whole policy. A failure to write and a template's own
+    /// error come back apart (see [`RenderError`]).
+    pub(crate) fn render_to(
+        &self,
+        name: &str,
+        shared: &Shared,
+        page: &impl Serialize,
+        out: &mut dyn std::io::Write,
+    ) -> std::result::Result<(), RenderError> {
+        let fail = |err: tera::Error| template_error(&self.origins, &err, Some(name));
+        let mut context = shared.0.clone();
+        context.extend(
+            tera::Context::from_serialize(page).map_err(|e| RenderError::Template(fail(e)))?,
+        );
+        let mut writer = Recording { out, error: None };
+        let rendered = self.tera.render_to(name, &context, &mut writer);
+        match (writer.error, rendered) {
+            (Some(err), _) => Err(RenderError::Io(err)),
+            (None, Err(err)) => Err(RenderError::Template(fail(err))),
+            (None, Ok(())) => Ok(()),
+        }
+    }
+}
+
+/// Why [`Renderer::render_to`] failed.
+pub(crate) enum RenderError {
+    /// The template failed: where and why.
+    Template(Diagnostic),
+    /// Writing the page failed.
+    Io(std::io::Error),
+}
+
+/// A writer that keeps the first error of the one it wraps, so that a
+/// failed write is told apart from a template's own error.
+struct Recording<'w> {
+    out: &'w mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Write for Recording<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf).inspect_err(|err| {
+            if self.error.is_none() {
+                self.error = Some(std::io::Error::new(err.kind(), err.to_string()));
+            }
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

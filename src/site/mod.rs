@@ -71,8 +71,14 @@ pub(crate) struct Prepared<'a> {
     site: &'a Site,
     /// Pages in reading order.
     entries: Vec<Entry<'a>>,
-    /// The rendered Markdown of each entry (same order).
+    /// The rendered Markdown of each entry (same order). When `lean`, a
+    /// content page's keeps only what the checks and navigation need (its
+    /// HTML and search text are rendered again as the page is written).
     pub(crate) rendered: Vec<Rendered>,
+    /// True when content pages' HTML and search text were dropped after
+    /// rendering ([`Site::prepare`]), so that a build holds one page's
+    /// worth at a time per thread rather than the whole site's.
+    lean: bool,
     /// Warnings found on the way.
     pub(crate) warnings: Vec<Diagnostic>,
     /// The policy (index into `Site::policies`) each entry belongs to.
@@ -232,17 +238,31 @@ impl Site {
         }
     }
 
-    /// Renders every page's Markdown and checks links and anchors.
+    /// Renders every page's Markdown and checks links and anchors. A
+    /// content page keeps only its anchors, links, headings and counts:
+    /// its HTML and search text are rendered again when it is written, so
+    /// memory holds the site's sources but never all of its HTML.
     pub(crate) fn prepare(&self) -> Result<Prepared<'_>> {
-        let rendered: Vec<Rendered> = self
-            .entries()
+        self.prepare_checked(self.render_all_markdown(true), true)
+    }
+
+    /// Like [`Site::prepare`], keeping every page's HTML and text, as
+    /// `serve` does to rebuild one page at a time.
+    pub(crate) fn prepare_kept(&self) -> Result<Prepared<'_>> {
+        self.prepare_checked(self.render_all_markdown(false), false)
+    }
+
+    /// Every entry's Markdown rendered, in parallel (`lean`: content pages
+    /// without their HTML and search text).
+    fn render_all_markdown(&self, lean_pages: bool) -> Vec<Rendered> {
+        self.entries()
             .par_iter()
             .map(|entry| match entry.page {
+                Some(page) if lean_pages && !entry.is_index => lean(self.render_markdown(page)),
                 Some(page) => self.render_markdown(page),
                 None => Rendered::default(),
             })
-            .collect();
-        self.prepare_rendered(rendered)
+            .collect()
     }
 
     /// One page's Markdown, on its own page, with the generator's words
@@ -264,6 +284,12 @@ impl Site {
     /// (`rendered` in [`Site::entries`] order), as `serve` keeps it between
     /// rebuilds.
     pub(crate) fn prepare_rendered(&self, rendered: Vec<Rendered>) -> Result<Prepared<'_>> {
+        self.prepare_checked(rendered, false)
+    }
+
+    /// Checks the site with its pages' Markdown rendered (`lean`: content
+    /// pages without their HTML and search text).
+    fn prepare_checked(&self, rendered: Vec<Rendered>, lean: bool) -> Result<Prepared<'_>> {
         let entries = self.entries();
         let entry_policy: Vec<Option<usize>> = entries
             .iter()
@@ -308,6 +334,7 @@ impl Site {
             entry_policy,
             policy_starts,
             rendered,
+            lean,
             warnings: Vec::new(),
             by_source,
             urls,
@@ -323,6 +350,34 @@ impl Site {
         problems.append(&mut prepared.validate_outputs());
         prepared.warnings = into_result(problems)?;
         Ok(prepared)
+    }
+}
+
+/// The scripts' words (the `js` group of the theme's i18n file), one file
+/// for the whole site.
+const STRINGS_SCRIPT: &str = "strings.js";
+
+/// `rendered` without its HTML and search text (see [`Site::prepare`]).
+fn lean(mut rendered: Rendered) -> Rendered {
+    rendered.html = String::new();
+    rendered.parts = Vec::new();
+    rendered.toc.shrink_to_fit();
+    rendered.anchors.shrink_to_fit();
+    rendered.links.shrink_to_fit();
+    rendered
+}
+
+impl Prepared<'_> {
+    /// Entry `i`'s rendered Markdown whole: as kept, or rendered again
+    /// when the build dropped its HTML and text.
+    pub(crate) fn full(&self, i: usize) -> std::borrow::Cow<'_, Rendered> {
+        let entry = &self.entries[i];
+        match entry.page {
+            Some(page) if self.lean && !entry.is_index => {
+                std::borrow::Cow::Owned(self.site.render_markdown(page))
+            }
+            _ => std::borrow::Cow::Borrowed(&self.rendered[i]),
+        }
     }
 }
 
@@ -384,6 +439,33 @@ impl Pages<'_> {
             .map_err(Error::input)?;
         self.sink.file(url, html.as_bytes())
     }
+
+    /// Like [`Pages::write`], streaming the page to the sink as it renders
+    /// (a printable page holds a whole policy).
+    fn stream(
+        &self,
+        template: &str,
+        url: &str,
+        policy: Option<usize>,
+        context: &impl Serialize,
+    ) -> Result<()> {
+        let mut failed = None;
+        let written = self.sink.stream(url, &mut |out| {
+            use crate::render::RenderError;
+            match (self.renderer).render_to(template, self.shared(policy), context, out) {
+                Ok(()) => Ok(()),
+                Err(RenderError::Io(err)) => Err(err),
+                Err(RenderError::Template(d)) => {
+                    failed = Some(d);
+                    Err(std::io::Error::other("the template failed"))
+                }
+            }
+        });
+        match failed {
+            Some(d) => Err(Error::input(d)),
+            None => written,
+        }
+    }
 }
 
 impl Prepared<'_> {
@@ -429,6 +511,7 @@ impl Prepared<'_> {
         for (name, bytes) in &self.site.theme.statics {
             sink.file(name, bytes)?;
         }
+        sink.file(STRINGS_SCRIPT, self.site.strings.script().as_bytes())?;
         let tool_files: std::collections::HashSet<&str> =
             self.tools.values().map(|t| t.source.as_str()).collect();
         for asset in &self.site.assets.files {

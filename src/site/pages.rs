@@ -170,19 +170,34 @@ impl<'a> Prepared<'a> {
     /// for the one holding the page at `url` in folder `top_dir`.
     fn nav_sections(&self, url: &str, top_dir: &str) -> Vec<NavSection<'_>> {
         let mut sections = vec![NavSection {
-            title: &self.titles[0],
+            title: self.titles[0].as_str().into(),
             url: "index.html",
             current: url == "index.html",
         }];
-        // The policies in site.yaml order, then the other sections.
+        // The policies in site.yaml order, then the other sections. A large
+        // library lists only the page's own policy, after a link to the
+        // home page's list of them all, so every page's navigation stays
+        // the same small size however many policies there are.
         let mut tops: Vec<&Section> = self.site.content.sections.iter().collect();
         tops.sort_by_key(|s| self.site.policy_of(&s.dir).map_or((1, 0), |p| (0, p)));
+        let many = self.site.config.policies.len() > NAV_POLICIES;
+        if many {
+            sections.push(NavSection {
+                title: self.site.strings.text("home.policies", &[]).into(),
+                url: "index.html#policies",
+                current: false,
+            });
+        }
         for s in tops {
+            let current = !top_dir.is_empty() && s.dir == top_dir;
+            if many && !current && self.site.policy_of(&s.dir).is_some() {
+                continue;
+            }
             if let Some(&j) = self.starts.get(s.dir.as_str()) {
                 sections.push(NavSection {
-                    title: &self.titles[j],
+                    title: self.titles[j].as_str().into(),
                     url: &self.urls[j],
-                    current: !top_dir.is_empty() && s.dir == top_dir,
+                    current,
                 });
             }
         }
@@ -283,9 +298,8 @@ impl<'a> Prepared<'a> {
     }
 
     /// The context of entry `i` (see docs/templates.md).
-    fn page_template(&self, i: usize) -> PageTemplate<'_> {
+    fn page_template<'s>(&'s self, i: usize, rendered: &'s markdown::Rendered) -> PageTemplate<'s> {
         let entry = &self.entries[i];
-        let rendered = &self.rendered[i];
         let url = self.urls[i].as_str();
         let front = entry.page.map(|p| &p.front);
         let words = rendered.word_count;
@@ -368,12 +382,13 @@ impl<'a> Prepared<'a> {
             .into_par_iter()
             .map(|i| {
                 let entry = &self.entries[i];
+                let rendered = self.full(i);
                 let html = out
                     .renderer
                     .render(
                         entry.template(),
                         out.shared(self.entry_policy[i]),
-                        &self.page_template(i),
+                        &self.page_template(i, &rendered),
                     )
                     .map_err(|mut d| {
                         if let Some(page) = entry.page {
@@ -453,7 +468,7 @@ impl<'a> Prepared<'a> {
         // The print page shows every page's text, and their code.
         context.place.page_has_code |= (printed.iter())
             .any(|&j| self.entries[j].page.is_some() && self.rendered[j].highlighted);
-        out.write("print.html", &url, Some(p), &context)?;
+        out.stream("print.html", &url, Some(p), &context)?;
         Ok(1)
     }
 
@@ -545,7 +560,9 @@ impl<'a> Prepared<'a> {
                         self.titles[i].as_str(),
                         self.urls[i].as_str(),
                         self.from(i, entry),
-                        &self.rendered[i].parts[..],
+                        // Rendered again, one page at a time: a build
+                        // keeps no page's text (see `Site::prepare`).
+                        self.full(i).into_owned().parts,
                     )
                 }),
         )
@@ -574,7 +591,11 @@ fn parent_dir(dir: &str) -> Option<&str> {
 }
 
 /// The most of its section's pages a page's navigation lists.
-const NAV_PAGES: usize = 25;
+const NAV_PAGES: usize = 15;
+
+/// The most policies the navigation bar lists; a larger library's bar
+/// lists the page's own policy and links to the home page's list.
+const NAV_POLICIES: usize = 8;
 
 /// The built-in theme's icon, used when site.yaml names none.
 const DEFAULT_FAVICON: &str = "favicon.svg";
@@ -620,7 +641,8 @@ mod tests {
         assert_eq!(nav_window(10, Some(3)), (0..10, 0, 0));
         assert_eq!(nav_window(500, None), (0..500, 0, 0));
         assert_eq!(nav_window(500, Some(0)), (0..NAV_PAGES, 0, 500 - NAV_PAGES));
-        assert_eq!(nav_window(500, Some(499)), (475..500, 475, 0));
+        let last = 500 - NAV_PAGES;
+        assert_eq!(nav_window(500, Some(499)), (last..500, last, 0));
         let (range, before, after) = nav_window(500, Some(250));
         assert!(range.contains(&250));
         assert_eq!((range.len(), before + after), (NAV_PAGES, 500 - NAV_PAGES));

@@ -23,6 +23,7 @@ const RESERVED_FOLDERS: &[(&str, &str)] = &[
 const RESERVED_FILES: &[(&str, &str)] = &[
     ("search.html", "the search page"),
     ("search-index.js", "the search index"),
+    (super::STRINGS_SCRIPT, "the words of the site's scripts"),
     ("404.html", "the page-not-found page"),
     ("syntax.css", "the colours of highlighted code"),
     (super::course::HOME_URL, "the course home"),

@@ -358,7 +358,8 @@ impl PolicyLookup for Prepared<'_> {
     }
 
     fn page_text(&self, page: &str) -> Option<String> {
-        let (_, rendered) = self.page(&format!("{page}.md"))?;
+        let &i = self.by_source.get(format!("{page}.md").as_str())?;
+        let rendered = self.full(i);
         let text: Vec<&str> = rendered
             .parts
             .iter()

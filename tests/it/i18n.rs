@@ -422,10 +422,17 @@ fn a_pseudo_locale_reaches_every_word_of_every_page() {
     assert!(a.contains("<html lang=\"en-XA\">"));
     let module = site.read("output/course/4545/m1.html");
     assert!(module.contains(">⟦True⟧</label>") && module.contains(">⟦False⟧</label>"));
-    // The scripts' words are the page's data, inside the script element.
+    // The scripts' words are in the site's one strings.js, which the
+    // module page loads before its scripts.
+    assert!(module.contains("<script src=\"../../strings.js\" defer></script>"));
+    let strings = site.read("output/strings.js");
     assert!(
-        module.contains("\"quiz.correct\":\"⟦Correct⟧\""),
-        "{module}"
+        strings.contains("\"quiz.correct\":\"⟦Correct⟧\""),
+        "{strings}"
+    );
+    assert!(
+        !module.contains("quiz.correct"),
+        "no page carries them itself"
     );
 }
 

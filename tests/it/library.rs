@@ -282,3 +282,69 @@ fn a_module_of_another_policy_is_not_in_this_course() {
         "another policy's page is not in the module"
     );
 }
+
+#[test]
+fn a_large_library_keeps_every_pages_navigation_small() {
+    // Ten policies of 30 pages: the bar lists the page's own policy after
+    // a link to the home page's list, and the side list a window of the
+    // policy's pages, so a page's size does not grow with the library.
+    let site = TempSite::empty();
+    let mut yaml = String::from(
+        "id: big\ntitle: Big Trust Policies\norganisation: Big Trust\n\
+         office_email: office@big.example\npolicies:\n",
+    );
+    for p in 0..10 {
+        yaml.push_str(&format!(
+            "  p{p}:\n    title: Policy {p}\n    version: V1\n    reviewed: 2025-01\n    \
+             next_review: 2099-01\n"
+        ));
+        for n in 0..30 {
+            site.write(
+                &format!("content/p{p}/page-{n:02}.md"),
+                &format!("---\ntitle: Page {p}.{n}\nweight: {n}\n---\nText of page {p}.{n}.\n"),
+            );
+        }
+    }
+    site.write("site.yaml", &yaml);
+    build(&site);
+    let page = site.read("output/p3/page-15.html");
+    let bar = &page[page.find("class=\"site-nav\"").unwrap()..];
+    let bar = &bar[..bar.find("</nav>").unwrap()];
+    assert!(bar.contains("href=\"../index.html#policies\""), "{bar}");
+    assert!(
+        bar.contains("href=\"../p3/index.html\" aria-current=\"true\""),
+        "{bar}"
+    );
+    for other in ["p0", "p2", "p4", "p9"] {
+        assert!(
+            !bar.contains(&format!("{other}/index.html")),
+            "{other} in {bar}"
+        );
+    }
+    let side = &page[page.find("class=\"sidebar\"").unwrap()..];
+    let listed = side[..side.find("</nav>").unwrap()].matches("<li>").count();
+    assert!((10..=15).contains(&listed), "{listed} pages listed");
+    assert!(side.contains("page-15.html\" aria-current=\"page\""));
+    // The pager still goes both ways, and the home page lists them all.
+    assert!(
+        page.contains("page-14.html\" rel=\"prev\"")
+            && page.contains("page-16.html\" rel=\"next\"")
+    );
+    let home = site.read("output/index.html");
+    for p in 0..10 {
+        assert!(
+            home.contains(&format!("p{p}/index.html")),
+            "p{p} on the home page"
+        );
+    }
+    // Every page of the largest policy is the same size give or take its
+    // title: nothing in it grows with the library.
+    let sizes: Vec<usize> = [1, 15, 28]
+        .iter()
+        .map(|n| site.read(&format!("output/p3/page-{n:02}.html")).len())
+        .collect();
+    assert!(
+        sizes.iter().max().unwrap() - sizes.iter().min().unwrap() < 400,
+        "{sizes:?}"
+    );
+}

@@ -14,10 +14,11 @@ var vm = require('vm');
 var FILE = path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'common.js');
 
 // common.js as a classic script in a page whose elements are `elements`
-// (id -> {textContent}); `print` is the window's print function, if any.
-function page(elements, print) {
+// (id -> {textContent}); `print` is the window's print function, if any;
+// `strings` is what strings.js sets (window.HANDBOOK_STRINGS), if anything.
+function page(elements, print, strings) {
   var context = {
-    window: { print: print },
+    window: { print: print, HANDBOOK_STRINGS: strings },
     document: {
       getElementById: function (id) {
         return Object.prototype.hasOwnProperty.call(elements, id) ? elements[id] : null;
@@ -107,14 +108,14 @@ test('a Print button prints, or is hidden where the browser cannot print', funct
   C.printButton(null);
 });
 
-test('t(): the page\'s strings from #i18n-data, placeholders filled, one or other by count', function () {
+test('t(): the site\'s strings from strings.js (HANDBOOK_STRINGS), placeholders filled, one or other by count', function () {
   var table = {
     'quiz.correct': 'Correct',
     'quiz.scored': 'You scored {right} of {total}.',
     'course.progress_one': '{passed} of {count} module passed',
     'course.progress_other': '{passed} of {count} modules passed'
   };
-  var C = page({ 'i18n-data': { textContent: JSON.stringify(table) } });
+  var C = page({}, undefined, table);
   assert.strictEqual(C.t('quiz.correct'), 'Correct');
   assert.strictEqual(C.t('quiz.scored', { right: 3, total: 4 }), 'You scored 3 of 4.');
   assert.strictEqual(C.t('course.progress', { passed: 1, count: 1 }), '1 of 1 module passed');
@@ -127,7 +128,7 @@ test('t(): the page\'s strings from #i18n-data, placeholders filled, one or othe
   assert.strictEqual(C.t('quiz.scored', { right: '$&', total: '{right}' }), 'You scored $& of {right}.');
 });
 
-test('t(): without #i18n-data every key is itself; setStrings replaces the table', function () {
+test('t(): without strings.js every key is itself; setStrings replaces the table', function () {
   var C = page({});
   assert.strictEqual(C.t('quiz.correct'), 'quiz.correct');
   C.setStrings({ 'quiz.correct': '⟦Correct⟧' });

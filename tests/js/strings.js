@@ -1,6 +1,6 @@
 // The interface strings the scripts read (the `js` group of a theme's
-// i18n/<language>.yaml), for the node tests: the page gives them as JSON
-// in #i18n-data; here they are read from the file itself. Reads the plain
+// i18n/<language>.yaml), for the node tests: a site gives them in its
+// strings.js; here they are read from the file itself. Reads the plain
 // subset of YAML the theme's files are written in: nested `key: text`
 // groups, two spaces deep, text plain or in double quotes; comments.
 'use strict';

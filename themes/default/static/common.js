@@ -15,11 +15,12 @@
      printButton(button)         wires a Print button to window.print, or
        hides it where the browser cannot print
      t(key, values) -> the interface string `key` in the page's language
-       (the `js` group of the theme's i18n/<language>.yaml, which every
-       page carries as JSON in #i18n-data), its {placeholders} filled from
+       (the `js` group of the theme's i18n/<language>.yaml, which
+       strings.js, loaded just before this file, sets as
+       window.HANDBOOK_STRINGS), its {placeholders} filled from
        values; with a number values.count and no string `key`, `key_one`
        (count 1) or `key_other`. An unknown key gives the key itself.
-     setStrings(table)           uses table instead of #i18n-data (tests)
+     setStrings(table)           uses table instead of HANDBOOK_STRINGS (tests)
      focusLink({text, target}) -> an <a> that focuses target when followed
      errorSummary(box, headingTag) -> {show(items, heading, intro), hide()}
        the one error summary (GOV.UK's pattern): at the top, a heading
@@ -75,7 +76,7 @@
 
   function t(key, values) {
     if (strings === null) {
-      strings = pageData("i18n-data") || {};
+      strings = root.HANDBOOK_STRINGS || {};
     }
     var has = Object.prototype.hasOwnProperty;
     var text = has.call(strings, key) ? strings[key] : undefined;
