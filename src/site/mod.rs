@@ -349,6 +349,16 @@ impl Site {
         problems.append(&mut prepared.load_tools());
         problems.append(&mut prepared.validate_outputs());
         prepared.warnings = into_result(problems)?;
+        if lean {
+            // Checked: a lean page's links and messages are done with.
+            for (entry, rendered) in prepared.entries.iter().zip(&mut prepared.rendered) {
+                if !entry.is_index {
+                    rendered.links = Vec::new();
+                    rendered.problems = Vec::new();
+                    rendered.warnings = Vec::new();
+                }
+            }
+        }
         Ok(prepared)
     }
 }
@@ -357,11 +367,12 @@ impl Site {
 /// for the whole site.
 const STRINGS_SCRIPT: &str = "strings.js";
 
-/// `rendered` without its HTML and search text (see [`Site::prepare`]).
+/// `rendered` without its HTML, search text and table of contents (see
+/// [`Site::prepare`]): what the checks need.
 fn lean(mut rendered: Rendered) -> Rendered {
     rendered.html = String::new();
     rendered.parts = Vec::new();
-    rendered.toc.shrink_to_fit();
+    rendered.toc = Vec::new();
     rendered.anchors.shrink_to_fit();
     rendered.links.shrink_to_fit();
     rendered
