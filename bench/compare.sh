@@ -101,27 +101,21 @@ style = "inline"
 </article>
 {% endblock main %}
 ''',
-    # list.html for a section: its pages.
+    # list.html: a section and its pages.
     "templates/section.html": '''{% extends "base.html" %}
 {% block title %}{{ section.title }}{% endblock title %}
 {% block main %}
 <h1>{{ section.title }}</h1>
 {{ section.content | safe }}
 <ul>
-{% for item in section.pages %}<li><a href="{{ item.path | safe }}">{{ item.title }}</a></li>
-{% endfor %}</ul>
+{% block items %}{% for item in section.pages %}<li><a href="{{ item.path | safe }}">{{ item.title }}</a></li>
+{% endfor %}{% endblock items %}</ul>
 {% endblock main %}
 ''',
     # list.html for the home page: its sections.
-    "templates/index.html": '''{% extends "base.html" %}
-{% block title %}{{ section.title }}{% endblock title %}
-{% block main %}
-<h1>{{ section.title }}</h1>
-{{ section.content | safe }}
-<ul>
-{% for path in section.subsections %}{% set item = get_section(path=path, metadata_only=true) %}<li><a href="{{ item.path | safe }}">{{ item.title }}</a></li>
-{% endfor %}</ul>
-{% endblock main %}
+    "templates/index.html": '''{% extends "section.html" %}
+{% block items %}{% for path in section.subsections %}{% set item = get_section(path=path, metadata_only=true) %}<li><a href="{{ item.path | safe }}">{{ item.title }}</a></li>
+{% endfor %}{% endblock items %}
 ''',
 }
 os.makedirs(os.path.join(zola, "templates"))
@@ -143,9 +137,9 @@ for entry in os.scandir(os.path.join(zola, "content")):
 PY
 }
 
-# set_command TOOL CORPUS OUT: sets `build` to TOOL's build of CORPUS
+# set_build TOOL CORPUS OUT: sets `build` to TOOL's build of CORPUS
 # into OUT.
-set_command() {
+set_build() {
     case $1 in
     handbook) build=("$bench_hb" build --root "$2/generic" --out "$3") ;;
     zola) build=("$zola" --root "$2/zola" build --output-dir "$3") ;;
@@ -163,17 +157,20 @@ expect_html() {
     fi
 }
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores," \
-    "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
-echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "tools:   $("$bench_hb" --version); $("$zola" --version); $(hugo version | cut -d' ' -f1-2)"
-echo "runs:    $runs per tool and size after one warm-up, the median shown;" \
-    "corpus and output on $(stat -f -c %T "$bench_work") ($bench_work)"
+print_setting() {
+    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores," \
+        "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
+    echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "tools:   $("$bench_hb" --version); $("$zola" --version); $(hugo version | cut -d' ' -f1-2)"
+    echo "runs:    $runs per tool and size after one warm-up, the median shown;" \
+        "corpus and output on $(stat -f -c %T "$bench_work") ($bench_work)"
+}
 
-results=$bench_work/results
-for n in $sizes; do
-    corpus=$bench_work/corpus-$n
-    out=$bench_work/out
+# measure_size PAGES RESULTS: builds a corpus of PAGES with each tool and
+# appends a line per tool to RESULTS: pages, tool, median wall seconds,
+# median peak RSS (KiB), output bytes and HTML files.
+measure_size() {
+    local n=$1 corpus=$bench_work/corpus-$1 out=$bench_work/out sections tool run measured wall rss
     echo "$n pages: writing the corpus…" >&2
     bench_corpus "$n" "$corpus"
     make_zola_site "$corpus/hugo" "$corpus/zola"
@@ -184,21 +181,21 @@ for n in $sizes; do
     fi
     # The warm-up builds; Zola and Hugo must write every page: the pages,
     # each section and the home page (and Zola its 404.html).
-    sections=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["sections"]))' "$corpus/corpus.json")
     for tool in $tools; do
-        set_command "$tool" "$corpus" "$out/$tool"
+        set_build "$tool" "$corpus" "$out/$tool"
         bench_measure "${build[@]}" >/dev/null
         if grep -i 'warn' "$bench_work/command.log" >&2; then
             echo "($tool warned, above)" >&2
         fi
     done
+    sections=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["sections"]))' "$corpus/corpus.json")
     expect_html hugo "$out/hugo" $((n + sections + 1))
     expect_html zola "$out/zola" $((n + sections + 2))
-    declare -A walls=() rsss=()
+    local -A walls=() rsss=()
     for ((run = 1; run <= runs; run++)); do
         for tool in $tools; do
             rm -rf "${out:?}/$tool"
-            set_command "$tool" "$corpus" "$out/$tool"
+            set_build "$tool" "$corpus" "$out/$tool"
             measured=$(bench_measure "${build[@]}")
             read -r wall rss <<<"$measured"
             walls[$tool]+=" $wall" rsss[$tool]+=" $rss"
@@ -208,15 +205,15 @@ for n in $sizes; do
         # shellcheck disable=SC2086 # the runs' figures, one word each
         printf '%s %s %s %s %s %s\n' "$n" "$tool" "$(bench_median ${walls[$tool]})" \
             "$(bench_median ${rsss[$tool]})" "$(bench_file_bytes "$out/$tool")" \
-            "$(bench_html_files "$out/$tool")" >>"$results"
+            "$(bench_html_files "$out/$tool")" >>"$2"
         echo "$n pages: $tool${walls[$tool]} s;${rsss[$tool]} KiB" >&2
     done
-    unset walls rsss
     rm -rf "$corpus" "$out"
-done
+}
 
-echo
-python3 - "$results" <<'PY'
+# summarise RESULTS: the table, the ratios and the targets.
+summarise() {
+    python3 - "$1" <<'PY'
 import sys
 
 rows = {}
@@ -269,3 +266,17 @@ for pages in sizes:
     else:
         print(f"{pages:>7}  ----  no targets at this size (they are set at 10000 and 100000 pages)")
 PY
+}
+
+# One call, so that the whole script is read before it runs (editing it
+# during a long run cannot change what the run does).
+main() {
+    local n
+    print_setting
+    for n in $sizes; do
+        measure_size "$n" "$bench_work/results"
+    done
+    echo
+    summarise "$bench_work/results"
+}
+main
