@@ -48,21 +48,49 @@ struct Entry<'a> {
 
 /// Writes the index of the pages (title, URL, the policy or section it is
 /// from, parts) to `out` as a classic script that sets
-/// `window.HANDBOOK_SEARCH`, straight from the pages' text (no copy of the
-/// whole index in memory) and unable to end a `<script>` element.
-pub(crate) fn write_script<'a, W: Write, P: std::borrow::Borrow<[TextPart]>>(
+/// `window.HANDBOOK_SEARCH`, unable to end a `<script>` element.
+#[cfg(test)]
+fn write_script<'a, W: Write>(
     out: W,
-    pages: impl Iterator<Item = (&'a str, &'a str, &'a str, P)>,
+    pages: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a [TextPart])>,
 ) -> std::io::Result<()> {
-    let mut out = ScriptSafe::new(out);
-    out.write_all(b"window.HANDBOOK_SEARCH = [")?;
-    let mut first = true;
+    let mut index = IndexWriter::start(out)?;
     for (title, url, from, parts) in pages {
-        for part in parts.borrow() {
-            if !first {
-                out.write_all(b",")?;
+        index.page(title, url, from, parts)?;
+    }
+    index.finish()
+}
+
+/// Writes the index (a classic script that sets `window.HANDBOOK_SEARCH`
+/// to a list of [`Entry`]s) page by page as the pages are made, so that
+/// it is never held whole.
+pub(crate) struct IndexWriter<W: Write> {
+    out: ScriptSafe<W>,
+    first: bool,
+}
+
+impl<W: Write> IndexWriter<W> {
+    /// Starts the script.
+    pub(crate) fn start(out: W) -> std::io::Result<Self> {
+        let mut out = ScriptSafe::new(out);
+        out.write_all(b"window.HANDBOOK_SEARCH = [")?;
+        Ok(IndexWriter { out, first: true })
+    }
+
+    /// Adds one page: its title, URL, the policy or section it is from,
+    /// and its parts.
+    pub(crate) fn page(
+        &mut self,
+        title: &str,
+        url: &str,
+        from: &str,
+        parts: &[TextPart],
+    ) -> std::io::Result<()> {
+        for part in parts {
+            if !self.first {
+                self.out.write_all(b",")?;
             }
-            first = false;
+            self.first = false;
             let entry = Entry {
                 t: title,
                 u: url,
@@ -71,11 +99,16 @@ pub(crate) fn write_script<'a, W: Write, P: std::borrow::Borrow<[TextPart]>>(
                 a: &part.anchor,
                 x: cut(&part.text, MAX_TEXT),
             };
-            serde_json::to_writer(&mut out, &entry)?;
+            serde_json::to_writer(&mut self.out, &entry)?;
         }
+        Ok(())
     }
-    out.write_all(b"];\n")?;
-    out.flush()
+
+    /// Ends the script.
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(b"];\n")?;
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

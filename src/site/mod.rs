@@ -496,14 +496,7 @@ impl Prepared<'_> {
             shared,
             sink,
         };
-        // The search index is written while the pages render, straight
-        // to its file.
-        let (pages, search_written) = rayon::join(
-            || self.render_entries(&out),
-            || sink.stream("search-index.js", &mut |w| self.write_search(w)),
-        );
-        search_written?;
-        let mut count = pages?;
+        let mut count = self.render_entries(&out)?;
         count += self.render_print_pages(&out)?;
         count += self.render_course(&out)?;
         count += self.render_versions(&out)?;

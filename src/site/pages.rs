@@ -375,32 +375,53 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Renders every content page and section index in parallel; returns
-    /// their number.
+    /// Renders every content page and section index, in batches of
+    /// [`BATCH`] rendered in parallel, and writes the search index as each
+    /// batch is done, from the same rendering; returns the number of
+    /// pages.
     pub(super) fn render_entries(&self, out: &Pages<'_>) -> Result<usize> {
-        let results = (0..self.entries.len())
-            .into_par_iter()
-            .map(|i| {
-                let entry = &self.entries[i];
-                let rendered = self.full(i);
-                let html = out
-                    .renderer
-                    .render(
-                        entry.template(),
-                        out.shared(self.entry_policy[i]),
-                        &self.page_template(i, &rendered),
-                    )
-                    .map_err(|mut d| {
-                        if let Some(page) = entry.page {
-                            d.message =
-                                format!("rendering {}: {}", page.file().display(), d.message);
-                        }
-                        Error::input(d)
-                    })?;
-                out.sink.file(&self.urls[i], html.as_bytes())
-            })
-            .collect();
+        let count = self.entries.len();
+        let mut results = Vec::with_capacity(count);
+        out.sink.stream("search-index.js", &mut |w| {
+            let mut index = crate::search::IndexWriter::start(w)?;
+            for start in (0..count).step_by(BATCH) {
+                let batch: Vec<(Result<()>, Vec<markdown::TextPart>)> = (start
+                    ..(start + BATCH).min(count))
+                    .into_par_iter()
+                    .map(|i| self.render_entry(out, i))
+                    .collect();
+                for (i, (result, parts)) in (start..).zip(batch) {
+                    let entry = &self.entries[i];
+                    if entry.page.is_some() {
+                        index.page(&self.titles[i], &self.urls[i], self.from(i, entry), &parts)?;
+                    }
+                    results.push(result);
+                }
+            }
+            index.finish()
+        })?;
         gather(results)
+    }
+
+    /// Renders and writes entry `i`; gives back its search text.
+    fn render_entry(&self, out: &Pages<'_>, i: usize) -> (Result<()>, Vec<markdown::TextPart>) {
+        let entry = &self.entries[i];
+        let rendered = self.full(i);
+        let written = out
+            .renderer
+            .render(
+                entry.template(),
+                out.shared(self.entry_policy[i]),
+                &self.page_template(i, &rendered),
+            )
+            .map_err(|mut d| {
+                if let Some(page) = entry.page {
+                    d.message = format!("rendering {}: {}", page.file().display(), d.message);
+                }
+                Error::input(d)
+            })
+            .and_then(|html| out.sink.file(&self.urls[i], html.as_bytes()));
+        (written, rendered.into_owned().parts)
     }
 
     /// Every policy's printable page; returns how many.
@@ -546,28 +567,6 @@ impl<'a> Prepared<'a> {
         Ok(2)
     }
 
-    /// Writes the search index as a script to `out`: each page with the
-    /// policy (or the section, e.g. family learning) it is from.
-    pub(super) fn write_search(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        crate::search::write_script(
-            out,
-            self.entries
-                .iter()
-                .enumerate()
-                .filter(|(_, entry)| entry.page.is_some())
-                .map(|(i, entry)| {
-                    (
-                        self.titles[i].as_str(),
-                        self.urls[i].as_str(),
-                        self.from(i, entry),
-                        // Rendered again, one page at a time: a build
-                        // keeps no page's text (see `Site::prepare`).
-                        self.full(i).into_owned().parts,
-                    )
-                }),
-        )
-    }
-
     /// Where entry `i` is from, as search results say: its policy's
     /// title, or its top-level section's (empty for the home page).
     fn from(&self, i: usize, entry: &Entry<'_>) -> &str {
@@ -589,6 +588,11 @@ fn parent_dir(dir: &str) -> Option<&str> {
         Some(dir.rsplit_once('/').map_or("", |(parent, _)| parent))
     }
 }
+
+/// How many pages are rendered at a time (in parallel) before their search
+/// text is added to the index: enough to keep every thread busy, few
+/// enough that memory holds only their text.
+const BATCH: usize = 256;
 
 /// The most of its section's pages a page's navigation lists.
 const NAV_PAGES: usize = 15;
