@@ -350,9 +350,11 @@ impl Site {
         problems.append(&mut prepared.validate_outputs());
         prepared.warnings = into_result(problems)?;
         if lean {
-            // Checked: a lean page's links and messages are done with.
+            // Checked: a lean page's anchors, links and messages are done
+            // with (only the checks, tools' included, resolve references).
             for (entry, rendered) in prepared.entries.iter().zip(&mut prepared.rendered) {
                 if !entry.is_index {
+                    rendered.anchors = Vec::new();
                     rendered.links = Vec::new();
                     rendered.problems = Vec::new();
                     rendered.warnings = Vec::new();
