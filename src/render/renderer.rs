@@ -64,10 +64,26 @@ impl Renderer {
         shared: &Shared,
         page: &impl Serialize,
     ) -> std::result::Result<String, Diagnostic> {
-        let fail = |err: tera::Error| template_error(&self.origins, &err, Some(name));
+        let context = self.context(name, shared, page)?;
+        self.tera
+            .render(name, &context)
+            .map_err(|err| template_error(&self.origins, &err, Some(name)))
+    }
+
+    /// The shared variables with the page's own over them, for template
+    /// `name`.
+    fn context(
+        &self,
+        name: &str,
+        shared: &Shared,
+        page: &impl Serialize,
+    ) -> std::result::Result<tera::Context, Diagnostic> {
         let mut context = shared.0.clone();
-        context.extend(tera::Context::from_serialize(page).map_err(fail)?);
-        self.tera.render(name, &context).map_err(fail)
+        context.extend(
+            tera::Context::from_serialize(page)
+                .map_err(|err| template_error(&self.origins, &err, Some(name)))?,
+        );
+        Ok(context)
     }
 
     /// Like [`Renderer::render`], writing the page to `out` as it renders
@@ -81,16 +97,18 @@ impl Renderer {
         page: &impl Serialize,
         out: &mut dyn std::io::Write,
     ) -> std::result::Result<(), RenderError> {
-        let fail = |err: tera::Error| template_error(&self.origins, &err, Some(name));
-        let mut context = shared.0.clone();
-        context.extend(
-            tera::Context::from_serialize(page).map_err(|e| RenderError::Template(fail(e)))?,
-        );
+        let context = self
+            .context(name, shared, page)
+            .map_err(RenderError::Template)?;
         let mut writer = Recording { out, error: None };
         let rendered = self.tera.render_to(name, &context, &mut writer);
         match (writer.error, rendered) {
             (Some(err), _) => Err(RenderError::Io(err)),
-            (None, Err(err)) => Err(RenderError::Template(fail(err))),
+            (None, Err(err)) => Err(RenderError::Template(template_error(
+                &self.origins,
+                &err,
+                Some(name),
+            ))),
             (None, Ok(())) => Ok(()),
         }
     }

@@ -72,12 +72,13 @@ pub(crate) struct Prepared<'a> {
     /// Pages in reading order.
     entries: Vec<Entry<'a>>,
     /// The rendered Markdown of each entry (same order). When `lean`, a
-    /// content page's keeps only what the checks and navigation need (its
-    /// HTML and search text are rendered again as the page is written).
+    /// content page's keeps only its word count and whether it has code
+    /// (its HTML, contents and search text are rendered again as the page
+    /// is written, see [`Prepared::full`]).
     pub(crate) rendered: Vec<Rendered>,
-    /// True when content pages' HTML and search text were dropped after
-    /// rendering ([`Site::prepare`]), so that a build holds one page's
-    /// worth at a time per thread rather than the whole site's.
+    /// True when content pages' rendered Markdown was dropped after the
+    /// checks ([`Site::prepare`]), so that a build holds one batch of
+    /// pages' HTML at a time rather than the whole site's.
     lean: bool,
     /// Warnings found on the way.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -239,8 +240,9 @@ impl Site {
     }
 
     /// Renders every page's Markdown and checks links and anchors. A
-    /// content page keeps only its anchors, links, headings and counts:
-    /// its HTML and search text are rendered again when it is written, so
+    /// content page keeps only what the checks need (anchors, links,
+    /// messages, counts), and once they pass only its counts: its HTML,
+    /// contents and search text are rendered again when it is written, so
     /// memory holds the site's sources but never all of its HTML.
     pub(crate) fn prepare(&self) -> Result<Prepared<'_>> {
         self.prepare_checked(self.render_all_markdown(true), true)

@@ -2,6 +2,8 @@
 //! section indexes in reading order, each page's navigation, the print
 //! pages, the search and not-found pages, and the search index.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use super::elsewhere;
@@ -385,15 +387,16 @@ impl<'a> Prepared<'a> {
         out.sink.stream("search-index.js", &mut |w| {
             let mut index = crate::search::IndexWriter::start(w)?;
             for start in (0..count).step_by(BATCH) {
-                let batch: Vec<(Result<()>, Vec<markdown::TextPart>)> = (start
+                let batch: Vec<(Result<()>, Cow<'_, markdown::Rendered>)> = (start
                     ..(start + BATCH).min(count))
                     .into_par_iter()
                     .map(|i| self.render_entry(out, i))
                     .collect();
-                for (i, (result, parts)) in (start..).zip(batch) {
+                for (i, (result, rendered)) in (start..).zip(batch) {
                     let entry = &self.entries[i];
                     if entry.page.is_some() {
-                        index.page(&self.titles[i], &self.urls[i], self.from(i, entry), &parts)?;
+                        let from = self.from(i, entry);
+                        index.page(&self.titles[i], &self.urls[i], from, &rendered.parts)?;
                     }
                     results.push(result);
                 }
@@ -403,8 +406,9 @@ impl<'a> Prepared<'a> {
         gather(results)
     }
 
-    /// Renders and writes entry `i`; gives back its search text.
-    fn render_entry(&self, out: &Pages<'_>, i: usize) -> (Result<()>, Vec<markdown::TextPart>) {
+    /// Renders and writes entry `i`; gives back its rendered Markdown, for
+    /// its search text.
+    fn render_entry(&self, out: &Pages<'_>, i: usize) -> (Result<()>, Cow<'_, markdown::Rendered>) {
         let entry = &self.entries[i];
         let rendered = self.full(i);
         let written = out
@@ -421,7 +425,7 @@ impl<'a> Prepared<'a> {
                 Error::input(d)
             })
             .and_then(|html| out.sink.file(&self.urls[i], html.as_bytes()));
-        (written, rendered.into_owned().parts)
+        (written, rendered)
     }
 
     /// Every policy's printable page; returns how many.
