@@ -100,10 +100,7 @@ fn main() {
         &master,
         &roster,
         &policy,
-        [Ok(Input {
-            name: "tokens.txt".to_string(),
-            bytes: text.into_bytes(),
-        })],
+        [Ok(Input::bytes("tokens.txt", text.into_bytes()))],
         now,
         &mut |_| {},
     )
@@ -192,10 +189,7 @@ fn crafted(master: &MasterKey, roster: &Roster, policy: &Library, now: i64) {
                     master,
                     roster,
                     policy,
-                    [Ok(Input {
-                        name: "crafted.txt".to_string(),
-                        bytes: bytes.clone(),
-                    })],
+                    [Ok(Input::bytes("crafted.txt", bytes.clone()))],
                     now,
                     &mut |_| {},
                 )

@@ -4,9 +4,13 @@
 //! person, every policy) in `inbox/tokens.txt`. `bench/library.sh` times
 //! `handbook import`, `report` (and `build`) on it with `/usr/bin/time -v`.
 //!
-//! Run as `cargo bench --bench library -- DIR` (harness = false: a plain
-//! binary, so `cargo test` does not run it). The output is the same on
-//! every run but for the tokens' completion times.
+//! `--tokens N` writes N tokens instead: after one per person and policy,
+//! each person completes each policy again, a second later each time (ten
+//! years of annual re-reading in a large trust, for `bench/import-scale.sh`).
+//!
+//! Run as `cargo bench --bench library -- DIR [--tokens N]` (harness =
+//! false: a plain binary, so `cargo test` does not run it). The output is
+//! the same on every run but for the tokens' completion times.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -67,14 +71,28 @@ const WORDS: &[&str] = &[
 ];
 
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            eprintln!("usage: cargo bench --bench library -- DIR");
-            std::process::exit(2);
-        });
+    let usage = || -> ! {
+        eprintln!("usage: cargo bench --bench library -- DIR [--tokens N]");
+        std::process::exit(2);
+    };
+    let mut dir = None;
+    let mut count = PEOPLE * POLICIES;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tokens" => {
+                count = match args.next().and_then(|n| n.replace('_', "").parse().ok()) {
+                    Some(n) => n,
+                    None => usage(),
+                }
+            }
+            // What cargo passes to every bench binary.
+            "--bench" => {}
+            _ if arg.starts_with('-') => usage(),
+            _ => dir = Some(PathBuf::from(arg)),
+        }
+    }
+    let Some(dir) = dir else { usage() };
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("clearing the folder");
     }
@@ -93,37 +111,50 @@ fn main() {
     }
     write(&dir, ".handbook/roster.csv", &roster);
 
+    let tokens = tokens(&dir, &policies, &master, count);
+    write(&dir, "inbox/tokens.txt", &tokens);
+    println!(
+        "wrote {POLICIES} policies of {PAGES} pages, {PEOPLE} people and {count} tokens \
+         ({} bytes) to {}",
+        tokens.len(),
+        dir.display()
+    );
+}
+
+/// `count` tokens, one per line: every person's completion of every
+/// policy, then again (a second later each round) until there are enough.
+fn tokens(dir: &Path, policies: &[String], master: &MasterKey, count: usize) -> String {
     let now = chrono::Utc::now().timestamp();
-    let mut tokens = String::with_capacity(PEOPLE * POLICIES * 330);
-    for (p, policy) in policies.iter().enumerate() {
-        let pv = handbook::versions::policy_version_id(&dir, policy).expect("version id");
+    let versions: Vec<String> = policies
+        .iter()
+        .map(|policy| handbook::versions::policy_version_id(dir, policy).expect("version id"))
+        .collect();
+    let keys: Vec<_> = (0..PEOPLE)
+        .map(|i| master.staff_key(&format!("S{i:04}"), 1).signing_key())
+        .collect();
+    let round = PEOPLE * POLICIES;
+    let mut tokens = String::with_capacity(count * 340);
+    for n in 0..count {
+        let (again, at) = (n / round, n % round);
+        let (p, i) = (at / PEOPLE, at % PEOPLE);
+        let id = format!("S{i:04}");
         let mods = if p < POLICIES - READ_ONLY {
             vec![("duties".to_string(), 100), ("reporting".to_string(), 90)]
         } else {
             Vec::new()
         };
-        for i in 0..PEOPLE {
-            let id = format!("S{i:04}");
-            let claims = Claims {
-                iss: format!("bench-trust/{policy}"),
-                sub: id.clone(),
-                iat: now - 86_400 * 20 + (p * PEOPLE + i) as i64,
-                pv: pv.clone(),
-                mods: Scores(mods.clone()),
-                decl: true,
-            };
-            let key = master.staff_key(&id, 1).signing_key();
-            tokens.push_str(&sign(&key, &id, &claims));
-            tokens.push('\n');
-        }
+        let claims = Claims {
+            iss: format!("bench-trust/{}", policies[p]),
+            sub: id.clone(),
+            iat: now - 86_400 * 20 + at as i64 + (again * round) as i64,
+            pv: versions[p].clone(),
+            mods: Scores(mods),
+            decl: true,
+        };
+        tokens.push_str(&sign(&keys[i], &id, &claims));
+        tokens.push('\n');
     }
-    write(&dir, "inbox/tokens.txt", &tokens);
-    println!(
-        "wrote {} policies of {PAGES} pages, {PEOPLE} people and {} tokens to {}",
-        POLICIES,
-        PEOPLE * POLICIES,
-        dir.display()
-    );
+    tokens
 }
 
 fn write(root: &Path, rel: &str, text: &str) {

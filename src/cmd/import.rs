@@ -3,7 +3,6 @@
 
 mod progress;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::ImportArgs;
@@ -53,21 +52,14 @@ pub(crate) fn run(root: &Path, args: &ImportArgs) -> Result<()> {
             Source::Stdin => None,
         })
         .sum();
+    // Each file is opened as the import reaches it, and read a piece at a
+    // time.
     let inputs = sources.iter().map(|source| match source {
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|err| Error::io("reading standard input", err))?;
-            Ok(Input {
-                name: "stdin".to_string(),
-                bytes,
-            })
-        }
-        Source::File(path) => Ok(Input {
-            name: path.display().to_string().replace('\\', "/"),
-            bytes: std::fs::read(path).map_err(|err| Error::reading(path, err))?,
-        }),
+        Source::Stdin => Ok(Input::reader("stdin", std::io::stdin())),
+        Source::File(path) => Ok(Input::reader(
+            path.display().to_string().replace('\\', "/"),
+            std::fs::File::open(path).map_err(|err| Error::reading(path, err))?,
+        )),
     });
     let context = Context {
         master: &master,

@@ -61,7 +61,7 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn input_done(&mut self, bytes: u64) {
+    fn bytes_read(&mut self, bytes: u64) {
         self.bar.inc(bytes);
         self.update();
     }

@@ -99,6 +99,12 @@ impl History {
         hex(&Sha256::digest(bytes))
     }
 
+    /// Whether any rejected token is remembered (which, once recorded, is
+    /// forgotten).
+    pub(crate) fn remembers_tokens(&self) -> bool {
+        !self.stored.tokens.is_empty()
+    }
+
     /// Whether an earlier import found no token in a file with this
     /// [`fingerprint`](History::fingerprint); remembers it if not.
     pub(crate) fn file_seen(
@@ -143,6 +149,23 @@ impl History {
         std::fs::rename(&temporary, path).map_err(|err| Error::writing(path, err))?;
         self.changed = false;
         Ok(())
+    }
+}
+
+/// The [`fingerprint`](History::fingerprint) of a file read a piece at a
+/// time.
+#[derive(Default)]
+pub(crate) struct Fingerprinter(Sha256);
+
+impl Fingerprinter {
+    /// Adds the next piece.
+    pub(crate) fn add(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    /// The fingerprint of the pieces added.
+    pub(crate) fn finish(self) -> String {
+        hex(&self.0.finalize())
     }
 }
 

@@ -166,9 +166,10 @@ impl Ledger {
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|err| sqlite_error(path, "opening", err))?;
-        // A large import is one transaction: a 64 MiB page cache keeps its
+        // A large import is one transaction: a page cache of at least
+        // 64 MiB (more for a large one: `Batch::expect_rows`) keeps its
         // pages in memory instead of spilling them to the WAL and back.
-        conn.pragma_update(None, "cache_size", -65_536)
+        conn.pragma_update(None, "cache_size", -MIN_CACHE_KIB)
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|err| sqlite_error(path, "opening", err))?;
@@ -242,16 +243,25 @@ impl Ledger {
         query_completions(&self.conn, &self.path, &sql, [])
     }
 
-    /// The SHA-256 (hex) of every token recorded: what an import already
-    /// has, whatever its roster or library says now.
-    pub fn token_hashes(&self) -> Result<std::collections::HashSet<String>> {
+    /// Calls `each` with the SHA-256 of every token recorded: what an
+    /// import already has, whatever its roster or library says now. (A
+    /// callback, so that a caller keeps them as compactly as it likes.)
+    pub fn each_token_hash(&self, mut each: impl FnMut(&[u8; 32])) -> Result<()> {
         let read = |err| sqlite_error(&self.path, "reading", err);
         let mut stmt = self
             .conn
             .prepare("SELECT token_hash FROM completions WHERE token_hash IS NOT NULL")
             .map_err(read)?;
-        let rows = stmt.query_map([], |row| row.get(0)).map_err(read)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(read)
+        let mut rows = stmt.query([]).map_err(read)?;
+        while let Some(row) = rows.next().map_err(read)? {
+            // Migration 4's CHECK keeps every hash a blob of 32 bytes.
+            if let rusqlite::types::ValueRef::Blob(bytes) = row.get_ref(0).map_err(read)?
+                && let Ok(hash) = <&[u8; 32]>::try_from(bytes)
+            {
+                each(hash);
+            }
+        }
+        Ok(())
     }
 
     /// Starts a batch of writes that is committed as one transaction.
@@ -267,6 +277,18 @@ impl Ledger {
     }
 }
 
+/// The page cache's least size, in KiB.
+const MIN_CACHE_KIB: i64 = 64 * 1024;
+
+/// Its greatest, in KiB: a ledger of some five million rows.
+const MAX_CACHE_KIB: i64 = 512 * 1024;
+
+/// The index pages one row needs in the cache while a transaction adds
+/// rows (the unique index of token hashes and the index by policy and
+/// staff, at the fill of pages split by random inserts), in bytes. Each
+/// row's own page is written once and need not stay.
+const INDEX_BYTES_PER_ROW: i64 = 110;
+
 /// Writes to the ledger that succeed or fail together.
 pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
@@ -278,6 +300,18 @@ impl Batch<'_> {
     /// already recorded (then nothing changes).
     pub fn insert(&self, completion: &NewCompletion<'_>) -> Result<bool> {
         let hash = completion.token.map(crate::records::token::token_hash);
+        self.insert_prepared(completion, hash.as_ref(), &completion.scores.to_json())
+    }
+
+    /// [`Batch::insert`], given the token's hash and the scores as JSON
+    /// (which an import works out on the threads that check tokens, so
+    /// that the one writing does as little as it can).
+    pub(crate) fn insert_prepared(
+        &self,
+        completion: &NewCompletion<'_>,
+        hash: Option<&[u8; 32]>,
+        scores: &str,
+    ) -> Result<bool> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -292,7 +326,7 @@ impl Batch<'_> {
                 completion.staff_id,
                 completion.policy_version,
                 completion.completed_at,
-                completion.scores.to_json(),
+                scores,
                 hash,
                 completion.token,
                 completion.imported_at,
@@ -303,6 +337,20 @@ impl Batch<'_> {
             ])
             .map_err(|err| sqlite_error(self.path, "writing", err))?;
         Ok(changed == 1)
+    }
+
+    /// Sizes the page cache for a ledger of `rows` rows, so that a large
+    /// import keeps every index page it touches in memory until it
+    /// commits (rather than spilling pages to the WAL and reading them
+    /// back, which made inserts most of an import's time).
+    pub fn expect_rows(&self, rows: usize) -> Result<()> {
+        let kib = (rows as i64)
+            .saturating_mul(INDEX_BYTES_PER_ROW)
+            .div_euclid(1024)
+            .clamp(MIN_CACHE_KIB, MAX_CACHE_KIB);
+        self.tx
+            .pragma_update(None, "cache_size", -kib)
+            .map_err(|err| sqlite_error(self.path, "writing", err))
     }
 
     /// True when a completion by hand for `staff_id`, `policy`, `version`

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::json::{Json, duplicate, shorten};
-use super::keys::{SigningKey, hex};
+use super::keys::SigningKey;
 
 /// What a token says. Serialised in exactly this order, without spaces:
 /// `{"iss","sub","iat","pv","mods","decl"}`.
@@ -384,8 +384,9 @@ impl Decoded<'_> {
     }
 }
 
-/// The SHA-256 of a token as 64 lower-case hex digits: how the ledger
-/// knows a token it has already recorded.
-pub(crate) fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+/// The SHA-256 of a token: how the ledger knows a token it has already
+/// recorded (stored as these 32 bytes; written as hex where people or
+/// JSON see it).
+pub(crate) fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }

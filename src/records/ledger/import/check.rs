@@ -6,6 +6,7 @@
 //! here.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
@@ -44,13 +45,15 @@ pub(crate) struct Refusal {
 }
 
 /// Checks tokens against the roster and the library, caching each
-/// person's signing key.
+/// person's signing key. Shared by the threads that check an import's
+/// tokens side by side.
 pub(crate) struct Checker<'a> {
     master: &'a MasterKey,
     roster: &'a Roster,
     library: &'a Library,
     now: i64,
-    keys: HashMap<(String, u32), SigningKey>,
+    /// Each person's keys so far, by code generation.
+    keys: Mutex<HashMap<String, Vec<(u32, SigningKey)>>>,
 }
 
 impl std::fmt::Debug for Checker<'_> {
@@ -76,20 +79,33 @@ impl<'a> Checker<'a> {
             roster,
             library,
             now,
-            keys: HashMap::new(),
+            keys: Mutex::default(),
         }
     }
 
-    fn key(&mut self, id: &str, generation: u32) -> SigningKey {
+    fn key(&self, id: &str, generation: u32) -> SigningKey {
         let master = self.master;
-        *self
+        // A poisoned lock only means another thread panicked mid-insert of
+        // a key it had already derived: the map is still sound.
+        let mut keys = self
             .keys
-            .entry((id.to_string(), generation))
-            .or_insert_with(|| master.staff_key(id, generation).signing_key())
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&(_, key)) = keys
+            .get(id)
+            .and_then(|known| known.iter().find(|(g, _)| *g == generation))
+        {
+            return key;
+        }
+        let key = master.staff_key(id, generation).signing_key();
+        keys.entry(id.to_string())
+            .or_default()
+            .push((generation, key));
+        key
     }
 
     /// Checks one token: accepted, or the reason it is not.
-    pub(crate) fn check(&mut self, text: &str) -> Result<Accepted<'a>, Refusal> {
+    pub(crate) fn check(&self, text: &str) -> Result<Accepted<'a>, Refusal> {
         let refuse = |staff_id: Option<&str>, reason| Refusal {
             staff_id: staff_id.map(str::to_string),
             reason,
@@ -132,7 +148,7 @@ impl<'a> Checker<'a> {
     /// Whether `decoded` is signed with `person`'s current code. Only that
     /// code is accepted; the generation the token names is used only to
     /// explain a failure.
-    fn signed_by(&mut self, person: &Person, decoded: &token::Decoded<'_>) -> Result<(), Reason> {
+    fn signed_by(&self, person: &Person, decoded: &token::Decoded<'_>) -> Result<(), Reason> {
         let id = person.id.as_str();
         let current = person.generation;
         let key = self.key(id, current);

@@ -110,7 +110,7 @@ fn check(token: &str) -> std::result::Result<String, Reason> {
 /// The person and the policy a token is accepted for, or why not.
 fn check_for(token: &str) -> std::result::Result<(String, String), Reason> {
     let (master, roster, library) = (master(), roster(), library());
-    let mut checker = Checker::new(&master, &roster, &library, NOW);
+    let checker = Checker::new(&master, &roster, &library, NOW);
     checker
         .check(token)
         .map(|a| (a.person.id.clone(), a.policy.id.clone()))
@@ -280,14 +280,14 @@ fn nothing_is_locked_while_inputs_are_read_and_checked() {
             .execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
             .expect("the ledger is free while inputs are read");
         probes += 1;
-        Ok(Input {
-            name: format!("in{n}.txt"),
-            bytes: if n == 1 {
+        Ok(Input::bytes(
+            format!("in{n}.txt"),
+            if n == 1 {
                 b"nothing here".to_vec()
             } else {
                 format!("{good}\n").into_bytes()
             },
-        })
+        ))
     });
     let summary = import(
         &mut ledger,
@@ -481,4 +481,148 @@ fn reasons_read_plainly() {
         Reason::FutureTime(1_767_225_600).to_string(),
         "the completion time is in the future (2026-01-01 00:00 UTC)"
     );
+}
+
+/// `count` different valid tokens for T1, one per line.
+fn many_tokens(count: usize) -> String {
+    let key = master().staff_key("T1", 1).signing_key();
+    let mut text = String::new();
+    for n in 0..count {
+        let mut claims = claims("T1");
+        claims.iat = NOW - 3600 - n as i64;
+        text.push_str(&sign(&key, "T1", &claims));
+        text.push('\n');
+    }
+    text
+}
+
+/// A reader that fails once its bytes are read, as a file on a failing
+/// disk or a network share that goes away does.
+struct Failing(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for Failing {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(out)? {
+            0 => Err(std::io::Error::other("the share went away")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_large_import_is_written_as_it_goes_and_every_token_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (master, roster, library) = (master(), roster(), library());
+    let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite"), &library).unwrap();
+    // More than are held before the writing starts, with a copy of one
+    // in a second input.
+    let text = many_tokens(HELD + 1_500);
+    let first_line = text.lines().next().unwrap().to_string();
+    let summary = import(
+        &mut ledger,
+        &master,
+        &roster,
+        &library,
+        [
+            Ok(Input::reader(
+                "big.txt",
+                std::io::Cursor::new(text.into_bytes()),
+            )),
+            Ok(Input::bytes(
+                "again.txt",
+                format!("{first_line}\n").into_bytes(),
+            )),
+        ],
+        NOW,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(summary.new, HELD + 1_500);
+    assert_eq!(summary.repeated, 1);
+    assert!(summary.rejected.is_empty());
+    let completions = ledger.completions().unwrap();
+    assert_eq!(completions.len(), HELD + 1_500);
+    // Each row knows its line.
+    let mut sources: Vec<_> = completions.iter().map(|c| c.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    assert_eq!(sources.len(), HELD + 1_500);
+    assert!(sources.contains(&format!("big.txt:{}", HELD + 1_500)));
+}
+
+#[test]
+fn a_large_import_that_fails_part_way_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let (master, roster, library) = (master(), roster(), library());
+    let mut ledger = Ledger::open(&path, &library).unwrap();
+    // The first input is enough to start writing; the second cannot be
+    // read to its end.
+    let result = import(
+        &mut ledger,
+        &master,
+        &roster,
+        &library,
+        [
+            Ok(Input::bytes(
+                "big.txt",
+                many_tokens(HELD + 500).into_bytes(),
+            )),
+            Ok(Input::reader(
+                "share/more.txt",
+                Failing(std::io::Cursor::new(many_tokens(3).into_bytes())),
+            )),
+        ],
+        NOW,
+        &mut |_| {},
+    );
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("share/more.txt"), "{err}");
+    assert!(err.contains("the share went away"), "{err}");
+    assert!(ledger.completions().unwrap().is_empty());
+    drop(ledger);
+    // Nothing half-written either: the file opens as an empty ledger.
+    let again = Ledger::open(&path, &library).unwrap();
+    assert!(again.completions().unwrap().is_empty());
+}
+
+#[test]
+fn a_small_import_reads_every_input_before_the_ledger_is_locked_even_in_pieces() {
+    // An ordinary import of a large file with few tokens: the file is read
+    // a piece at a time, and the ledger stays free until the end.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let (master, roster, library) = (master(), roster(), library());
+    let mut ledger = Ledger::open(&path, &library).unwrap();
+    let good = token("T1", 1, &claims("T1"));
+    let mut text = "Dear office,\n\n".repeat(600_000).into_bytes();
+    text.extend_from_slice(format!("{good}\n").as_bytes());
+    let probe_path = path.clone();
+    let probe = move || {
+        rusqlite::Connection::open(&probe_path)
+            .unwrap()
+            .execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+            .expect("the ledger is free while inputs are read");
+    };
+    let inputs = [0, 1].into_iter().map(|n| {
+        probe();
+        Ok(if n == 0 {
+            Input::bytes("letter.txt", text.clone())
+        } else {
+            Input::bytes("empty.txt", Vec::new())
+        })
+    });
+    let summary = import(
+        &mut ledger,
+        &master,
+        &roster,
+        &library,
+        inputs,
+        NOW,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(summary.new, 1);
+    let completions = ledger.completions().unwrap();
+    assert_eq!(completions[0].source, "letter.txt:1200001");
 }

@@ -136,10 +136,7 @@ impl Scanner<'_> {
 
     pub(super) fn find_eyj(&mut self, start: usize, end: usize) -> Option<usize> {
         self.meter.tick(end - start);
-        self.text[start..end]
-            .windows(3)
-            .position(|w| w == b"eyJ")
-            .map(|p| start + p)
+        memchr::memmem::find(&self.text[start..end], b"eyJ").map(|p| start + p)
     }
 
     /// When the line ends right after `end` (blanks allowed), where the
@@ -169,12 +166,13 @@ impl Scanner<'_> {
         let text = self.text;
         let mut token = Vec::with_capacity((end - at).min(MAX_TOKEN_LEN));
         let mut shape = Shape::default();
+        // The shape is brought up to date only when a line might go on
+        // with the candidate: a token alone on its line, or followed by the
+        // next token, needs none.
+        let mut shaped = 0;
         let mut piece = at..end;
         loop {
             self.meter.tick(piece.len());
-            for &b in &text[piece.clone()] {
-                shape.push(b);
-            }
             token.extend_from_slice(&text[piece]);
             if token.len() >= MAX_TOKEN_LEN {
                 break;
@@ -183,6 +181,14 @@ impl Scanner<'_> {
                 break;
             };
             self.meter.tick(HEADER_START.len());
+            if text[next..].starts_with(HEADER_START) {
+                break;
+            }
+            self.meter.tick(token.len() - shaped);
+            for &b in &token[shaped..] {
+                shape.push(b);
+            }
+            shaped = token.len();
             if !shape.continues_with(&text[next..]) {
                 break;
             }

@@ -3,6 +3,8 @@
 //! characters or of invisible ones, keeping a map from the cleaned text
 //! back to the lines of the original.
 
+use std::borrow::Cow;
+
 use super::{Meter, is_run_byte};
 
 /// True for characters that show as nothing: soft hyphens, zero-width
@@ -28,14 +30,25 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Cleaned text, and a map back to original lines.
-pub(super) struct Cleaned {
-    pub(super) bytes: Vec<u8>,
+pub(super) struct Cleaned<'a> {
+    /// The input itself when there was nothing to clean (a list of tokens,
+    /// most text): a large import copies nothing.
+    pub(super) bytes: Cow<'a, [u8]>,
     /// (offset in `bytes`, original line from there on), ascending.
     pub(super) lines: Vec<(usize, usize)>,
 }
 
-impl Cleaned {
-    pub(super) fn new(input: &[u8], meter: &mut Meter) -> Cleaned {
+impl<'a> Cleaned<'a> {
+    pub(super) fn new(input: &'a [u8], meter: &mut Meter) -> Cleaned<'a> {
+        // ASCII with no `=`, `&` or `<` holds no quoted-printable, no
+        // entity, no tag and no invisible character.
+        meter.tick(input.len());
+        if input.is_ascii() && memchr::memchr3(b'=', b'&', b'<', input).is_none() {
+            return Cleaned {
+                lines: line_starts(input, meter),
+                bytes: Cow::Borrowed(input),
+            };
+        }
         let decoded = super::mail::quoted_printable(input, meter);
         strip_decorations(&decoded, meter)
     }
@@ -47,10 +60,22 @@ impl Cleaned {
     }
 }
 
+/// Where each line of `input` starts: (offset, line), from (0, 1).
+pub(super) fn line_starts(input: &[u8], meter: &mut Meter) -> Vec<(usize, usize)> {
+    meter.tick(input.len());
+    let mut lines = vec![(0, 1)];
+    lines.extend(
+        memchr::memchr_iter(b'\n', input)
+            .enumerate()
+            .map(|(i, at)| (at + 1, i + 2)),
+    );
+    lines
+}
+
 /// Invisible characters, `<wbr>` tags and the HTML entities of token
 /// characters or invisible ones, taken out of `text` (newlines are kept,
 /// so the line map carries over).
-fn strip_decorations(text: &Cleaned, meter: &mut Meter) -> Cleaned {
+fn strip_decorations(text: &Cleaned<'_>, meter: &mut Meter) -> Cleaned<'static> {
     let input = &text.bytes;
     let mut bytes = Vec::with_capacity(input.len());
     let mut lines = Vec::with_capacity(text.lines.len());
@@ -89,7 +114,10 @@ fn strip_decorations(text: &Cleaned, meter: &mut Meter) -> Cleaned {
     if lines.is_empty() {
         lines.push((0, 1));
     }
-    Cleaned { bytes, lines }
+    Cleaned {
+        bytes: Cow::Owned(bytes),
+        lines,
+    }
 }
 
 /// An entity at the start of `text` that stands for a token character

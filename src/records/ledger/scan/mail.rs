@@ -7,7 +7,7 @@ use super::clean::Cleaned;
 
 /// Quoted-printable soft line breaks (`=` at the end of a line) removed
 /// and `=XX` escapes decoded.
-pub(super) fn quoted_printable(input: &[u8], meter: &mut Meter) -> Cleaned {
+pub(super) fn quoted_printable(input: &[u8], meter: &mut Meter) -> Cleaned<'static> {
     let mut bytes = Vec::with_capacity(input.len());
     let mut lines = vec![(0, 1)];
     let mut line = 1;
@@ -45,7 +45,10 @@ pub(super) fn quoted_printable(input: &[u8], meter: &mut Meter) -> Cleaned {
             lines.push((bytes.len(), line));
         }
     }
-    Cleaned { bytes, lines }
+    Cleaned {
+        bytes: bytes.into(),
+        lines,
+    }
 }
 
 /// The value of one hex digit, either case.

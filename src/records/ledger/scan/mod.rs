@@ -142,8 +142,9 @@ fn find_in_text(input: &[u8], meter: &mut Meter) -> Vec<Found> {
         if header_len.is_some_and(|n| n >= MIN_HEADER) {
             starts.push(at);
             found.push(Found {
-                // Only ASCII bytes are in a run.
-                token: String::from_utf8_lossy(&token).into_owned(),
+                // Only ASCII bytes are in a run, so this never copies.
+                token: String::from_utf8(token)
+                    .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()),
                 line: 0,
             });
         }
