@@ -48,7 +48,7 @@ const PROGRESS_EVERY: usize = 1_000;
 
 /// Completions waiting to be written: past this many, the transaction is
 /// opened and they are written as the import goes on.
-const HELD: usize = 10_000;
+const HELD: usize = 5_000;
 
 /// One input: what to read a file's (or stdin's) contents from, and the
 /// name to report it by.

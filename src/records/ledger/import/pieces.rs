@@ -14,7 +14,7 @@
 use std::io::{self, Read};
 
 /// How much is read at a time.
-const PIECE: usize = 4 << 20;
+const PIECE: usize = 2 << 20;
 
 /// What starts every token's header, as in `scan::candidate`.
 const HEADER_START: &[u8] = b"eyJhbGciOi";
