@@ -304,6 +304,23 @@ mod tests {
     }
 
     #[test]
+    fn a_soft_line_break_before_a_token_is_never_cut() {
+        // Quoted-printable joins the two lines, so the whole text has one
+        // run here; pieces must see the same.
+        let (a, b) = (token(120), token(130));
+        let text = format!("{}\n{a}=\n{b}\n", "x".repeat(40));
+        let whole = found_whole(text.as_bytes());
+        assert_eq!(whole.len(), 1, "{whole:?}");
+        for piece in [1, 8, 64, 4096] {
+            assert_eq!(
+                found_in_pieces(text.as_bytes(), piece),
+                whole,
+                "pieces of {piece}"
+            );
+        }
+    }
+
+    #[test]
     fn a_base64_part_is_never_cut() {
         use base64::Engine as _;
         let t = token(200);
