@@ -275,7 +275,13 @@ where
     let rows = recorded.len();
     let checker = Checker::new(context.master, context.roster, context.library, context.now);
     let forget = history.remembers_tokens();
+    // The writer has a core of its own: the checks share the rest.
+    let threads = rayon::current_num_threads().saturating_sub(1).max(1);
     let mut run = Run {
+        pool: rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .ok(),
         checker: &checker,
         recorded,
         seen: HashMap::new(),
@@ -458,6 +464,9 @@ impl FoundAt {
 
 /// The import's state: what has been found, checked and kept so far.
 struct Run<'r, 'h> {
+    /// The threads that check tokens (the global pool if it could not be
+    /// made).
+    pool: Option<rayon::ThreadPool>,
     checker: &'r Checker<'r>,
     /// The (short) hashes of the tokens in the ledger before this import.
     recorded: HashSet<Short>,
@@ -570,6 +579,14 @@ impl<'r> Run<'r, '_> {
         Ok(())
     }
 
+    /// Runs `work` on the checking threads.
+    fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+
     /// The next unit of the file `name`.
     fn unit(
         &mut self,
@@ -603,13 +620,15 @@ impl<'r> Run<'r, '_> {
     /// is hashed, looked up and checked side by side with the others, and
     /// counted as it would be one by one.
     fn tokens(&mut self, found: Vec<FoundAt>, progress: &mut dyn Progress) {
-        let hashed: Vec<(FoundAt, [u8; 32])> = found
-            .into_par_iter()
-            .map(|found| {
-                let hash = token_hash(&found.token);
-                (found, hash)
-            })
-            .collect();
+        let hashed: Vec<(FoundAt, [u8; 32])> = self.in_pool(|| {
+            found
+                .into_par_iter()
+                .map(|found| {
+                    let hash = token_hash(&found.token);
+                    (found, hash)
+                })
+                .collect()
+        });
         let mut to_check = Vec::new();
         for (found, hash) in hashed {
             let unit = found.unit.number;
