@@ -103,8 +103,9 @@ pub(crate) struct Page {
     pub source: String,
     /// The parsed front matter.
     pub front: FrontMatter,
-    /// The Markdown after the front matter, line endings normalised to LF.
-    pub body: String,
+    /// The Markdown after the front matter, line endings normalised to LF
+    /// (kept compressed: [`Body::text`] gives it).
+    pub body: Body,
     /// The line of the file on which the body starts (1-based).
     pub body_line: usize,
     /// The front matter as written (it starts on line 2 of the file), for
@@ -576,7 +577,7 @@ pub(crate) fn parse_page(source: &str, text: &str) -> Result<Page, Vec<Diagnosti
     Ok(Page {
         source: source.to_string(),
         front,
-        body: text[body_start..].to_string(),
+        body: Body::new(&text[body_start..]),
         body_line: crate::error::line_of(&text, body_start),
         front_text: yaml.to_string(),
     })
@@ -591,6 +592,10 @@ pub(crate) fn is_slug(id: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
+
+mod body;
+
+pub(crate) use body::Body;
 
 #[cfg(test)]
 mod tests;

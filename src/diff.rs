@@ -176,7 +176,7 @@ fn counts(changed: usize, added: usize, removed: usize, said: &Words) -> String 
 /// `{#anchor}` markers removed, one passage per line.
 fn page_text(source: &str, text: &str) -> (String, String) {
     let (title, body) = match content::parse_page(source, text) {
-        Ok(page) => (page.front.title, page.body),
+        Ok(page) => (page.front.title, page.body.text()),
         Err(_) => (source.to_string(), text.to_string()),
     };
     let lines: Vec<String> = body

@@ -186,7 +186,7 @@ impl LiveSite {
             labels: state.site.strings.markdown_labels(),
             ..RenderOptions::default()
         };
-        let rendered = markdown::render(&old.body, old.body_line, &options);
+        let rendered = markdown::render(&old.body.text(), old.body_line, &options);
         // Only the page's own policy changes version (none for a page of
         // no policy).
         let policy = state.site.policy_of_source(source);

@@ -13,7 +13,7 @@ fn splits_front_matter_and_body() {
     assert_eq!(page.front.audience, vec![Audience::Staff]);
     let one = parse_page("a.md", "---\ntitle: A\naudience: parents\n---\n").unwrap();
     assert_eq!(one.front.audience, vec![Audience::Parents]);
-    assert_eq!(page.body, "Body text\n");
+    assert_eq!(page.body.text(), "Body text\n");
     assert_eq!(page.body_line, 7);
     assert_eq!(page.url(), "scope.html");
 }
@@ -70,7 +70,7 @@ fn missing_or_unclosed_front_matter() {
 #[test]
 fn crlf_and_bom_are_accepted() {
     let page = parse_page("a.md", "\u{feff}---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
-    assert_eq!(page.body, "x\n");
+    assert_eq!(page.body.text(), "x\n");
 }
 
 #[cfg(unix)]
@@ -112,7 +112,7 @@ fn links_out_of_the_site_or_into_its_private_folder_are_refused() {
     assert_eq!(errs[0].file, Path::new("content/roster.md"));
     assert!(errs[0].message.contains("private"), "{}", errs[0]);
     let page = read_page("in.md", &content.join("in.md")).unwrap();
-    assert_eq!(page.body, "shared\n");
+    assert_eq!(page.body.text(), "shared\n");
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn sections_are_assembled_and_sorted() {
             print: false,
             tool: None,
         },
-        body: String::new(),
+        body: Body::default(),
         body_line: 3,
         front_text: String::new(),
     };

@@ -122,7 +122,7 @@ pub fn policy_length(root: &Path, policy: &str) -> Result<Option<Length>> {
                 let page_words = pages
                     .iter()
                     .filter(|p| p.front.module.as_deref() == Some(q.module.as_str()))
-                    .map(|p| markdown::render(&p.body, p.body_line, &options).word_count)
+                    .map(|p| markdown::render(&p.body.text(), p.body_line, &options).word_count)
                     .sum();
                 of_module(page_words, q)
             })

@@ -70,7 +70,7 @@ pub(crate) fn render_part(
         id_prefix: &ids,
         labels,
     };
-    let html = markdown::render(&page.body, page.body_line, &options).html;
+    let html = markdown::render(&page.body.text(), page.body_line, &options).html;
     headings_down(&html)
 }
 

@@ -274,7 +274,7 @@ impl Site {
             labels: self.strings.markdown_labels(),
             ..RenderOptions::default()
         };
-        markdown::render(&page.body, page.body_line, &options)
+        markdown::render(&page.body.text(), page.body_line, &options)
     }
 
     /// A renderer of the site's theme, in the site's language.
