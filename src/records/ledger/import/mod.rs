@@ -23,6 +23,7 @@
 mod check;
 mod pieces;
 mod reason;
+mod write;
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -31,17 +32,18 @@ use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
-use check::{Accepted, Checker};
+use check::Checker;
 pub use reason::Reason;
 
+use super::Ledger;
 use super::history::{Fingerprinter, History};
 use super::read::{self, Kind, MailInfo};
 use super::scan::find_tokens;
-use super::{Batch, Ledger, Method, NewCompletion};
 use crate::error::{Error, Result};
 use crate::records::policy::Library;
 use crate::records::roster::Roster;
 use crate::records::token::{MasterKey, token_hash};
+use write::{ToLedger, ToWrite, write};
 
 /// Progress is reported after every this many tokens.
 const PROGRESS_EVERY: usize = 1_000;
@@ -328,92 +330,6 @@ where
         history.forget_token(&hex(hash));
     }
     Ok(summary)
-}
-
-/// What the writer is sent.
-enum ToLedger<'r> {
-    /// Completions to add (the transaction is opened with the first).
-    Write(Vec<ToWrite<'r>>),
-    /// The import is done: commit.
-    Commit,
-}
-
-/// A checked token waiting to be written.
-struct ToWrite<'r> {
-    accepted: Accepted<'r>,
-    token: String,
-    hash: [u8; 32],
-    /// The scores as the ledger keeps them (JSON).
-    scores: String,
-    line: Option<usize>,
-    unit: Arc<UnitPlace>,
-}
-
-/// The writer: adds what it is sent in one transaction, opened with the
-/// first completions and committed when told; if the import stops before
-/// that (an input could not be read), the transaction is rolled back. The
-/// completions newly recorded and those already there. `rows` is how many
-/// the ledger holds already, for the size of its cache.
-fn write(
-    ledger: &mut Ledger,
-    receiver: mpsc::Receiver<ToLedger<'_>>,
-    rows: usize,
-    now: i64,
-) -> Result<(usize, usize)> {
-    let mut messages = receiver.into_iter();
-    // Nothing is opened until there is something to write.
-    let first = loop {
-        match messages.next() {
-            Some(ToLedger::Write(items)) if !items.is_empty() => break items,
-            Some(ToLedger::Write(_)) => {}
-            Some(ToLedger::Commit) | None => return Ok((0, 0)),
-        }
-    };
-    let batch = ledger.batch()?;
-    let (mut new, mut duplicates) = (0, 0);
-    let mut items = first;
-    let mut source = String::new();
-    loop {
-        batch.expect_rows(rows + new + duplicates + items.len())?;
-        for item in &items {
-            source.clear();
-            let unit = &item.unit;
-            write_source(&mut source, &unit.file, item.line, unit.within.as_deref());
-            if store(&batch, item, &source, now)? {
-                new += 1;
-            } else {
-                duplicates += 1;
-            }
-        }
-        match messages.next() {
-            Some(ToLedger::Write(more)) => items = more,
-            Some(ToLedger::Commit) => {
-                batch.commit()?;
-                return Ok((new, duplicates));
-            }
-            // The import stopped: the transaction is rolled back.
-            None => return Ok((0, 0)),
-        }
-    }
-}
-
-/// Adds one accepted token found at `source`; false when it was already
-/// recorded.
-fn store(batch: &Batch<'_>, item: &ToWrite<'_>, source: &str, now: i64) -> Result<bool> {
-    let claims = &item.accepted.claims;
-    let completion = NewCompletion {
-        staff_id: &item.accepted.person.id,
-        policy: &item.accepted.policy.id,
-        policy_version: &claims.pv,
-        completed_at: claims.iat,
-        scores: &claims.mods,
-        token: Some(&item.token),
-        source,
-        method: Method::Token,
-        note: None,
-        imported_at: now,
-    };
-    batch.insert_prepared(&completion, Some(&item.hash), &item.scores)
 }
 
 /// The first 16 bytes of a token's hash: what an import knows tokens by
