@@ -96,7 +96,9 @@ impl History {
 
     /// What a file is remembered by: the SHA-256 of its bytes.
     pub(crate) fn fingerprint(bytes: &[u8]) -> String {
-        hex(&Sha256::digest(bytes))
+        let mut fingerprint = Fingerprinter::default();
+        fingerprint.add(bytes);
+        fingerprint.finish()
     }
 
     /// Whether any rejected token is remembered (which, once recorded, is
@@ -192,7 +194,9 @@ fn remember(
     false
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hex: how a token's hash and a file's fingerprint
+/// are kept.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");

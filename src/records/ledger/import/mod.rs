@@ -36,7 +36,7 @@ use check::Checker;
 pub use reason::Reason;
 
 use super::Ledger;
-use super::history::{Fingerprinter, History};
+use super::history::{Fingerprinter, History, hex};
 use super::read::{self, Kind, MailInfo};
 use super::scan::find_tokens;
 use crate::error::{Error, Result};
@@ -344,11 +344,6 @@ fn short(hash: &[u8; 32]) -> Short {
     first
 }
 
-/// A hash in hex, as the history keeps it.
-fn hex(hash: &[u8; 32]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Where the tokens of one unit (an e-mail, a row, a text file) were
 /// found: shared by them all.
 #[derive(Debug)]
@@ -576,16 +571,18 @@ impl<'r> Run<'r, '_> {
             to_check.push((found, hash));
         }
         let checker = self.checker;
-        let checked: Vec<_> = to_check
-            .into_par_iter()
-            .map(|(found, hash)| {
-                let outcome = checker.check(&found.token).map(|accepted| {
-                    let scores = accepted.claims.mods.to_json();
-                    (accepted, scores)
-                });
-                (found, hash, outcome)
-            })
-            .collect();
+        let checked: Vec<_> = self.in_pool(|| {
+            to_check
+                .into_par_iter()
+                .map(|(found, hash)| {
+                    let outcome = checker.check(&found.token).map(|accepted| {
+                        let scores = accepted.claims.mods.to_json();
+                        (accepted, scores)
+                    });
+                    (found, hash, outcome)
+                })
+                .collect()
+        });
         for (found, hash, outcome) in checked {
             match outcome {
                 Ok((accepted, scores)) => {

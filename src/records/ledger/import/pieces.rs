@@ -13,11 +13,10 @@
 
 use std::io::{self, Read};
 
+use crate::records::ledger::scan::HEADER_START;
+
 /// How much is read at a time.
 const PIECE: usize = 2 << 20;
-
-/// What starts every token's header, as in `scan::candidate`.
-const HEADER_START: &[u8] = b"eyJhbGciOi";
 
 /// An input being read piece by piece.
 pub(super) struct Pieces<R> {

@@ -270,7 +270,7 @@ fn reasons_escape_what_the_token_says() {
 fn nothing_is_locked_while_inputs_are_read_and_checked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    let (master, roster, library) = (master(), roster(), library());
+    let library = library();
     let mut ledger = Ledger::open(&path, &library).unwrap();
     let good = token("T1", 1, &claims("T1"));
     let mut probes = 0;
@@ -289,16 +289,7 @@ fn nothing_is_locked_while_inputs_are_read_and_checked() {
             },
         ))
     });
-    let summary = import(
-        &mut ledger,
-        &master,
-        &roster,
-        &library,
-        inputs,
-        NOW,
-        &mut |_| {},
-    )
-    .unwrap();
+    let summary = import_all(&mut ledger, inputs).unwrap();
     assert_eq!(probes, 3);
     assert_eq!(summary.inputs, 3);
     // The second copy is counted once, not as "already recorded".
@@ -483,6 +474,22 @@ fn reasons_read_plainly() {
     );
 }
 
+/// Imports `inputs` with the test site's key, roster and library, at NOW.
+fn import_all<I>(ledger: &mut Ledger, inputs: I) -> Result<ImportSummary>
+where
+    I: IntoIterator<Item = Result<Input>>,
+{
+    import(
+        ledger,
+        &master(),
+        &roster(),
+        &library(),
+        inputs,
+        NOW,
+        &mut |_| {},
+    )
+}
+
 /// `count` different valid tokens for T1, one per line.
 fn many_tokens(count: usize) -> String {
     let key = master().staff_key("T1", 1).signing_key();
@@ -512,17 +519,13 @@ impl std::io::Read for Failing {
 #[test]
 fn a_large_import_is_written_as_it_goes_and_every_token_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let (master, roster, library) = (master(), roster(), library());
-    let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite"), &library).unwrap();
+    let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite"), &library()).unwrap();
     // More than are held before the writing starts, with a copy of one
     // in a second input.
     let text = many_tokens(HELD + 1_500);
     let first_line = text.lines().next().unwrap().to_string();
-    let summary = import(
+    let summary = import_all(
         &mut ledger,
-        &master,
-        &roster,
-        &library,
         [
             Ok(Input::reader(
                 "big.txt",
@@ -533,8 +536,6 @@ fn a_large_import_is_written_as_it_goes_and_every_token_is_recorded() {
                 format!("{first_line}\n").into_bytes(),
             )),
         ],
-        NOW,
-        &mut |_| {},
     )
     .unwrap();
     assert_eq!(summary.new, HELD + 1_500);
@@ -554,15 +555,12 @@ fn a_large_import_is_written_as_it_goes_and_every_token_is_recorded() {
 fn a_large_import_that_fails_part_way_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    let (master, roster, library) = (master(), roster(), library());
+    let library = library();
     let mut ledger = Ledger::open(&path, &library).unwrap();
     // The first input is enough to start writing; the second cannot be
     // read to its end.
-    let result = import(
+    let result = import_all(
         &mut ledger,
-        &master,
-        &roster,
-        &library,
         [
             Ok(Input::bytes(
                 "big.txt",
@@ -573,8 +571,6 @@ fn a_large_import_that_fails_part_way_records_nothing() {
                 Failing(std::io::Cursor::new(many_tokens(3).into_bytes())),
             )),
         ],
-        NOW,
-        &mut |_| {},
     );
     let err = result.unwrap_err().to_string();
     assert!(err.contains("share/more.txt"), "{err}");
@@ -592,7 +588,7 @@ fn a_small_import_reads_every_input_before_the_ledger_is_locked_even_in_pieces()
     // a piece at a time, and the ledger stays free until the end.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    let (master, roster, library) = (master(), roster(), library());
+    let library = library();
     let mut ledger = Ledger::open(&path, &library).unwrap();
     let good = token("T1", 1, &claims("T1"));
     let mut text = "Dear office,\n\n".repeat(600_000).into_bytes();
@@ -612,16 +608,7 @@ fn a_small_import_reads_every_input_before_the_ledger_is_locked_even_in_pieces()
             Input::bytes("empty.txt", Vec::new())
         })
     });
-    let summary = import(
-        &mut ledger,
-        &master,
-        &roster,
-        &library,
-        inputs,
-        NOW,
-        &mut |_| {},
-    )
-    .unwrap();
+    let summary = import_all(&mut ledger, inputs).unwrap();
     assert_eq!(summary.new, 1);
     let completions = ledger.completions().unwrap();
     assert_eq!(completions[0].source, "letter.txt:1200001");

@@ -15,7 +15,7 @@ const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The base64url of `{"alg":`, how every JWT header handbook (and most
 /// other JWT software) writes begins: a line starting so is a new token,
 /// never the continuation of the one before.
-const HEADER_START: &[u8] = b"eyJhbGciOi";
+pub(crate) const HEADER_START: &[u8] = b"eyJhbGciOi";
 
 /// What is known of a candidate so far, kept up to date byte by byte (so
 /// that deciding whether the next line continues it costs nothing): which

@@ -35,6 +35,7 @@ mod candidate;
 mod clean;
 mod mail;
 
+pub(crate) use candidate::HEADER_START;
 use candidate::Scanner;
 use clean::Cleaned;
 pub(crate) use clean::is_invisible;
