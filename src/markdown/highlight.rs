@@ -92,6 +92,12 @@ pub(super) fn language(kind: &CodeBlockKind<'_>) -> String {
     }
 }
 
+/// Whether code in `lang` is highlighted (as far as can be told without
+/// colouring it: syntect knows the language).
+pub(super) fn known(lang: &str) -> bool {
+    !lang.is_empty() && syntax_set().find_syntax_by_token(lang).is_some()
+}
+
 /// A fenced code block as HTML; highlighted (with CSS classes) when the
 /// language is known. Returns the HTML and whether it was highlighted.
 pub(super) fn code_block(lang: &str, code: &str, labels: &super::Labels<'_>) -> (String, bool) {

@@ -178,16 +178,118 @@ impl LineIndex {
 /// `markdown` starts, so that problems and links carry file lines.
 pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) -> Rendered {
     let lines = LineIndex::new(markdown, first_line);
-    let mut events: Vec<(Event<'_>, Range<usize>)> =
-        TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
-            .collect();
+    let events = parse(markdown);
+    write(
+        events,
+        markdown,
+        &lines,
+        options,
+        Output::Html,
+        &mut Highlights::default(),
+    )
+}
+
+/// What the checks need of a page body, without writing its HTML or
+/// colouring its code: its ids, links, problems, warnings and word count
+/// (`highlighted` says whether a code block names a language handbook
+/// highlights). A build checks every page this way before it writes any.
+pub fn render_for_checks(
+    markdown: &str,
+    first_line: usize,
+    options: &RenderOptions<'_>,
+) -> Rendered {
+    let lines = LineIndex::new(markdown, first_line);
+    let events = parse(markdown);
+    let mut highlights = Highlights::default();
+    write(
+        events,
+        markdown,
+        &lines,
+        options,
+        Output::Checks,
+        &mut highlights,
+    )
+}
+
+/// Renders one page body for its own page (`own`) and, from the same
+/// parse and with its code coloured once, as shown on another output page
+/// (`elsewhere`: a printable policy): the first rendering whole, and the
+/// second's HTML.
+pub fn render_twice(
+    markdown: &str,
+    first_line: usize,
+    own: &RenderOptions<'_>,
+    elsewhere: &RenderOptions<'_>,
+) -> (Rendered, String) {
+    let lines = LineIndex::new(markdown, first_line);
+    let events = parse(markdown);
+    let mut highlights = Highlights::default();
+    let shown = write(
+        events.clone(),
+        markdown,
+        &lines,
+        elsewhere,
+        Output::Html,
+        &mut highlights,
+    );
+    highlights.next = 0;
+    let rendered = write(events, markdown, &lines, own, Output::Html, &mut highlights);
+    (rendered, shown.html)
+}
+
+/// A page body's events, with the byte range each comes from.
+fn parse(markdown: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    TextMergeWithOffset::new(Parser::new_ext(markdown, parser_options()).into_offset_iter())
+        .collect()
+}
+
+/// Whether a rendering writes HTML or only gathers what the checks need.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Html,
+    Checks,
+}
+
+/// The code blocks of one page body as HTML, in order, with whether each
+/// was highlighted: a page rendered twice colours its code once.
+#[derive(Default)]
+struct Highlights {
+    done: Vec<(String, bool)>,
+    /// The next block's place in `done`.
+    next: usize,
+}
+
+impl Highlights {
+    /// The HTML of the next code block, coloured unless it was before.
+    fn code_block(&mut self, lang: &str, code: &str, labels: &Labels<'_>) -> (String, bool) {
+        if self.next == self.done.len() {
+            self.done.push(highlight::code_block(lang, code, labels));
+        }
+        self.next += 1;
+        self.done[self.next - 1].clone()
+    }
+}
+
+/// Writes one rendering of `events` for `options`: the links in raw HTML
+/// are checked and rewritten, every id is decided, then the HTML and the
+/// rest are gathered.
+fn write<'a>(
+    mut events: Vec<(Event<'a>, Range<usize>)>,
+    markdown: &str,
+    lines: &LineIndex,
+    options: &RenderOptions<'_>,
+    output: Output,
+    highlights: &mut Highlights,
+) -> Rendered {
     let mut out = Rendered::default();
-    links::check_raw(&mut events, &lines, options, &mut out);
-    let ids = anchors::assign(&events, markdown, &lines, &mut out.problems);
+    links::check_raw(&mut events, lines, options, &mut out);
+    let ids = anchors::assign(&events, markdown, lines, &mut out.problems);
     let mut writer = Writer {
         options,
+        output,
+        highlights,
         ids: &ids,
-        lines: &lines,
+        lines,
         out,
         html: Vec::with_capacity(events.len()),
         part: TextPart::default(),
@@ -207,6 +309,8 @@ pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) ->
 /// contents, the links and the text, one event at a time.
 struct Writer<'a, 'r> {
     options: &'r RenderOptions<'r>,
+    output: Output,
+    highlights: &'r mut Highlights,
     ids: &'r anchors::PageIds,
     lines: &'r LineIndex,
     out: Rendered,
@@ -328,8 +432,14 @@ impl<'a> Writer<'a, '_> {
         };
         match event {
             Event::Text(text) => buffer.push_str(text),
+            Event::End(TagEnd::CodeBlock) if self.output == Output::Checks => {
+                self.out.highlighted |= highlight::known(lang);
+                self.part.text.push_str(buffer);
+                self.code = None;
+            }
             Event::End(TagEnd::CodeBlock) => {
-                let (html, highlighted) = highlight::code_block(lang, buffer, &self.options.labels);
+                let (html, highlighted) =
+                    (self.highlights).code_block(lang, buffer, &self.options.labels);
                 self.out.highlighted |= highlighted;
                 self.part.text.push_str(buffer);
                 self.html.push(Event::Html(html.into()));
@@ -452,7 +562,9 @@ impl<'a> Writer<'a, '_> {
                 });
             }
         }
-        pulldown_cmark::html::push_html(&mut out.html, html.into_iter());
+        if self.output == Output::Html {
+            pulldown_cmark::html::push_html(&mut out.html, html.into_iter());
+        }
         out
     }
 }

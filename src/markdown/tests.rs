@@ -395,3 +395,57 @@ fn a_tables_cells_are_separate_words_in_the_search_text() {
     );
     assert!(r.html.contains("<td>cell one</td>"), "{}", r.html);
 }
+
+/// A page with everything that differs between its own page and another:
+/// ids, `#anchor` and `.md` links, raw HTML, footnotes and two code blocks.
+const EVERYTHING: &str = "Intro [scope](#scope) and [roles](roles.md#staff).[^n]\n\n\
+## Scope\n\nText. {#p1}\n\n<a href=\"other.md\">raw</a>\n\n\
+```rust\nfn main() {}\n```\n\n```pyhton\nx = 1\n```\n\n```python\ny = 2\n```\n\n\
+![logo](img/logo.png)\n\n[^n]: A note.\n";
+
+#[test]
+fn rendering_twice_is_rendering_each_way() {
+    let own = RenderOptions::default();
+    let elsewhere = RenderOptions {
+        link_prefix: "../",
+        page_url: None,
+        id_prefix: "part--",
+        labels: Labels::default(),
+    };
+    let (rendered, shown) = render_twice(EVERYTHING, 4, &own, &elsewhere);
+    let alone = render(EVERYTHING, 4, &own);
+    assert_eq!(rendered.html, alone.html);
+    assert_eq!(rendered.parts, alone.parts);
+    assert_eq!(rendered.anchors, alone.anchors);
+    assert_eq!(rendered.links, alone.links);
+    assert_eq!(rendered.toc, alone.toc);
+    assert_eq!(rendered.warnings, alone.warnings);
+    assert_eq!(rendered.word_count, alone.word_count);
+    assert!(rendered.highlighted);
+    // The second rendering has its own ids and links, and the code of the
+    // first (coloured once, in order).
+    assert_eq!(shown, render(EVERYTHING, 4, &elsewhere).html);
+    assert!(shown.contains("id=\"part--scope\""), "{shown}");
+    assert!(shown.contains("src=\"../img/logo.png\""), "{shown}");
+    assert_eq!(shown.matches("hl-code").count(), 2, "{shown}");
+    assert!(shown.find("data-lang=\"rust\"") < shown.find("data-lang=\"python\""));
+}
+
+#[test]
+fn rendering_for_the_checks_writes_no_html_and_misses_nothing() {
+    let options = RenderOptions::default();
+    let checked = render_for_checks(EVERYTHING, 4, &options);
+    let whole = render(EVERYTHING, 4, &options);
+    assert!(checked.html.is_empty());
+    assert_eq!(checked.anchors, whole.anchors);
+    assert_eq!(checked.links, whole.links);
+    assert_eq!(checked.problems, whole.problems);
+    assert_eq!(checked.warnings, whole.warnings);
+    assert_eq!(checked.word_count, whole.word_count);
+    assert_eq!(checked.highlighted, whole.highlighted);
+    assert_eq!(checked.warnings.len(), 1, "{:?}", checked.warnings);
+    // Plain text only: not highlighted either way.
+    let plain = "```text\nx\n```\n";
+    assert!(!render_for_checks(plain, 1, &options).highlighted);
+    assert!(!render(plain, 1, &options).highlighted);
+}

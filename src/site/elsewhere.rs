@@ -74,6 +74,31 @@ pub(crate) fn render_part(
     headings_down(&html)
 }
 
+/// `page`'s text rendered on its own page, whole, and from the same parse
+/// as shown on the printable page at `shown_at` (see [`render_part`]: ids
+/// starting `anchor--`, `#anchor` links kept on the printable page).
+pub(crate) fn render_with_part(
+    page: &Page,
+    (page_url, shown_at): (&str, &str),
+    anchor: &str,
+    labels: markdown::Labels<'_>,
+) -> (markdown::Rendered, String) {
+    let prefix = folder_prefix(shown_at, page_url);
+    let ids = format!("{anchor}--");
+    let own = RenderOptions {
+        labels,
+        ..RenderOptions::default()
+    };
+    let shown = RenderOptions {
+        link_prefix: &prefix,
+        page_url: None,
+        id_prefix: &ids,
+        labels,
+    };
+    let (rendered, html) = markdown::render_twice(&page.body.text(), page.body_line, &own, &shown);
+    (rendered, headings_down(&html))
+}
+
 /// `html` with every heading one level lower (`<h2>` → `<h3>`; `<h6>`
 /// stays), so that a page's own headings sit below its part title. The
 /// Markdown renderer escapes every `<` of text and code, so each `<h`

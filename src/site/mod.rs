@@ -260,7 +260,7 @@ impl Site {
         self.entries()
             .par_iter()
             .map(|entry| match entry.page {
-                Some(page) if lean_pages && !entry.is_index => lean(self.render_markdown(page)),
+                Some(page) if lean_pages && !entry.is_index => lean(self.check_markdown(page)),
                 Some(page) => self.render_markdown(page),
                 None => Rendered::default(),
             })
@@ -275,6 +275,16 @@ impl Site {
             ..RenderOptions::default()
         };
         markdown::render(&page.body.text(), page.body_line, &options)
+    }
+
+    /// What the checks need of one page's Markdown (its HTML is not
+    /// written: see [`markdown::render_for_checks`]).
+    fn check_markdown(&self, page: &content::Page) -> Rendered {
+        let options = RenderOptions {
+            labels: self.strings.markdown_labels(),
+            ..RenderOptions::default()
+        };
+        markdown::render_for_checks(&page.body.text(), page.body_line, &options)
     }
 
     /// A renderer of the site's theme, in the site's language.
@@ -501,7 +511,6 @@ impl Prepared<'_> {
             sink,
         };
         let mut count = self.render_entries(&out)?;
-        count += self.render_print_pages(&out)?;
         count += self.render_course(&out)?;
         count += self.render_versions(&out)?;
         count += self.render_generated(&out)?;

@@ -379,38 +379,80 @@ impl<'a> Prepared<'a> {
 
     /// Renders every content page and section index, in batches of
     /// [`BATCH`] rendered in parallel, and writes the search index as each
-    /// batch is done, from the same rendering; returns the number of
-    /// pages.
+    /// batch is done, from the same rendering; each policy's printable
+    /// page is written once its last page is rendered, from the same
+    /// rendering too. Returns the number of pages.
     pub(super) fn render_entries(&self, out: &Pages<'_>) -> Result<usize> {
         let count = self.entries.len();
+        let plan = PrintPlan::new(self);
+        let mut prints = PrintParts::new(&plan);
         let mut results = Vec::with_capacity(count);
+        let mut printed = Vec::new();
+        let render = |range: std::ops::Range<usize>| -> Vec<Rendering<'_>> {
+            (range.into_par_iter())
+                .map(|i| self.render_entry(out, i, plan.part(i)))
+                .collect()
+        };
         out.sink.stream("search-index.js", &mut |w| {
             let mut index = crate::search::IndexWriter::start(w)?;
-            for start in (0..count).step_by(BATCH) {
-                let batch: Vec<(Result<()>, Cow<'_, markdown::Rendered>)> = (start
-                    ..(start + BATCH).min(count))
-                    .into_par_iter()
-                    .map(|i| self.render_entry(out, i))
-                    .collect();
-                for (i, (result, rendered)) in (start..).zip(batch) {
-                    let entry = &self.entries[i];
-                    if entry.page.is_some() {
-                        let from = self.from(i, entry);
-                        index.page(&self.titles[i], &self.urls[i], from, &rendered.parts)?;
+            let mut start = 0;
+            let mut batch = render(0..BATCH.min(count));
+            // Each batch is added to the index (and to the printable
+            // pages) while the next one renders.
+            while !batch.is_empty() {
+                let next = start + batch.len();
+                let mut following = Vec::new();
+                let added = rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| following = render(next..(next + BATCH).min(count)));
+                    for (i, rendering) in (start..).zip(batch) {
+                        let entry = &self.entries[i];
+                        if entry.page.is_some() {
+                            let from = self.from(i, entry);
+                            let parts = &rendering.rendered.parts;
+                            index.page(&self.titles[i], &self.urls[i], from, parts)?;
+                        }
+                        results.push(rendering.written);
+                        if let Some(p) = prints.add(self, i, rendering.shown) {
+                            printed.push(self.render_print_page(out, p, prints.take(p)));
+                        }
                     }
-                    results.push(result);
-                }
+                    std::io::Result::Ok(())
+                });
+                added?;
+                (start, batch) = (next, following);
             }
             index.finish()
         })?;
-        gather(results)
+        // A printable page with no part after its start, written empty.
+        for p in prints.unwritten() {
+            printed.push(self.render_print_page(out, p, Vec::new()));
+        }
+        let pages = gather(results)?;
+        let mut prints = 0;
+        for result in printed {
+            prints += result?;
+        }
+        Ok(pages + prints)
     }
 
     /// Renders and writes entry `i`; gives back its rendered Markdown, for
-    /// its search text.
-    fn render_entry(&self, out: &Pages<'_>, i: usize) -> (Result<()>, Cow<'_, markdown::Rendered>) {
+    /// its search text, and, when `print` names its part of a printable
+    /// page (the page's address and the part's anchor), its text as shown
+    /// there.
+    fn render_entry(
+        &self,
+        out: &Pages<'_>,
+        i: usize,
+        print: Option<(&str, &str)>,
+    ) -> Rendering<'_> {
         let entry = &self.entries[i];
-        let rendered = self.full(i);
+        let (rendered, shown) = match (entry.page, print) {
+            (Some(page), Some((url, anchor))) => {
+                let (rendered, shown) = self.render_with_print(i, page, url, anchor);
+                (rendered, Some(shown))
+            }
+            _ => (self.full(i), None),
+        };
         let written = out
             .renderer
             .render(
@@ -425,52 +467,52 @@ impl<'a> Prepared<'a> {
                 Error::input(d)
             })
             .and_then(|html| out.sink.file(&self.urls[i], html.as_bytes()));
-        (written, rendered)
-    }
-
-    /// Every policy's printable page; returns how many.
-    pub(super) fn render_print_pages(&self, out: &Pages<'_>) -> Result<usize> {
-        let mut count = 0;
-        for p in 0..self.site.policies.len() {
-            count += self.render_print_page(out, p)?;
+        Rendering {
+            written,
+            rendered,
+            shown,
         }
-        Ok(count)
     }
 
-    /// Policy `p`'s printable page: every page of the policy in reading
-    /// order, sub-folders included (but not a section that says `print:
-    /// false`), each a part whose headings sit one level below its title.
-    /// Returns how many pages (0 or 1).
-    fn render_print_page(&self, out: &Pages<'_>, p: usize) -> Result<usize> {
+    /// Entry `i`'s page rendered whole and as its part of the printable
+    /// page at `url` (ids starting `anchor--`, headings one level down):
+    /// from one parse when the build dropped its HTML, otherwise from the
+    /// rendering kept.
+    fn render_with_print(
+        &self,
+        i: usize,
+        page: &Page,
+        url: &str,
+        anchor: &str,
+    ) -> (Cow<'_, markdown::Rendered>, String) {
+        let labels = self.site.strings.markdown_labels();
+        let place = (self.urls[i].as_str(), url);
+        if self.lean && !self.entries[i].is_index {
+            let (rendered, shown) = elsewhere::render_with_part(page, place, anchor, labels);
+            (Cow::Owned(rendered), shown)
+        } else {
+            let shown = elsewhere::render_part(page, place, anchor, false, labels);
+            (Cow::Borrowed(&self.rendered[i]), shown)
+        }
+    }
+
+    /// Policy `p`'s printable page, with its `pages` (every page of the
+    /// policy in reading order after its start, sub-folders included but
+    /// not a section that says `print: false`, each a part whose headings
+    /// sit one level below its title). Returns how many pages (0 or 1).
+    fn render_print_page(
+        &self,
+        out: &Pages<'_>,
+        p: usize,
+        pages: Vec<PrintPage<'_>>,
+    ) -> Result<usize> {
         let (Some(start), Some(policy)) = (self.policy_starts[p], self.policy_section(p)) else {
             return Ok(0);
         };
         let Some(url) = self.print_url(policy) else {
             return Ok(0);
         };
-        let mut taken = std::collections::HashSet::new();
         let printed = self.printed_entries(p);
-        let pages = printed
-            .iter()
-            .filter(|&&j| j != start)
-            .map(|&j| {
-                let page = self.entries[j].page.expect("printed entries have a page");
-                let anchor = elsewhere::part_anchor(&page.source, &mut taken);
-                let content = elsewhere::render_part(
-                    page,
-                    (&self.urls[j], &url),
-                    &anchor,
-                    false,
-                    self.site.strings.markdown_labels(),
-                );
-                PrintPage {
-                    title: &self.titles[j],
-                    anchor,
-                    url: &self.urls[j],
-                    content,
-                }
-            })
-            .collect();
         let title = format!("{} (printable)", self.titles[start]);
         let mut context = PrintTemplate {
             root: root_prefix(&url),
@@ -590,6 +632,119 @@ fn parent_dir(dir: &str) -> Option<&str> {
         None
     } else {
         Some(dir.rsplit_once('/').map_or("", |(parent, _)| parent))
+    }
+}
+
+/// One entry rendered and written.
+struct Rendering<'s> {
+    /// Whether its page was written.
+    written: Result<()>,
+    /// Its rendered Markdown (for the search index).
+    rendered: Cow<'s, markdown::Rendered>,
+    /// Its text as shown on its policy's printable page, if it is there.
+    shown: Option<String>,
+}
+
+/// Which entries each policy's printable page holds.
+struct PrintPlan {
+    /// Each entry's policy and part anchor, when it is printed.
+    of_entry: Vec<Option<(usize, String)>>,
+    /// Each policy's printable page's address, when it has one.
+    urls: Vec<Option<String>>,
+    /// Each policy's last printed entry.
+    last: Vec<Option<usize>>,
+}
+
+impl PrintPlan {
+    fn new(prepared: &Prepared<'_>) -> PrintPlan {
+        let policies = prepared.site.policies.len();
+        let mut plan = PrintPlan {
+            of_entry: vec![None; prepared.entries.len()],
+            urls: vec![None; policies],
+            last: vec![None; policies],
+        };
+        for p in 0..policies {
+            let start = prepared.policy_starts[p];
+            let url = prepared
+                .policy_section(p)
+                .and_then(|s| prepared.print_url(s));
+            let (Some(start), Some(url)) = (start, url) else {
+                continue;
+            };
+            let mut anchors = std::collections::HashSet::new();
+            for j in prepared.printed_entries(p) {
+                if j == start {
+                    continue;
+                }
+                let page = prepared.entries[j]
+                    .page
+                    .expect("printed entries have a page");
+                let anchor = elsewhere::part_anchor(&page.source, &mut anchors);
+                plan.of_entry[j] = Some((p, anchor));
+                plan.last[p] = Some(j);
+            }
+            plan.urls[p] = Some(url);
+        }
+        plan
+    }
+
+    /// Entry `i`'s printable page and part anchor, when it is printed.
+    fn part(&self, i: usize) -> Option<(&str, &str)> {
+        let (p, anchor) = self.of_entry[i].as_ref()?;
+        Some((self.urls[*p].as_deref()?, anchor))
+    }
+}
+
+/// The printable pages put together as the pages are rendered: the parts
+/// of each policy's rendered so far.
+struct PrintParts<'s> {
+    plan: &'s PrintPlan,
+    /// Each policy's parts so far.
+    parts: Vec<Vec<PrintPage<'s>>>,
+    /// Whether each policy's page was handed over (by `take`).
+    taken: Vec<bool>,
+}
+
+impl<'s> PrintParts<'s> {
+    fn new(plan: &'s PrintPlan) -> PrintParts<'s> {
+        PrintParts {
+            plan,
+            parts: plan.urls.iter().map(|_| Vec::new()).collect(),
+            taken: vec![false; plan.urls.len()],
+        }
+    }
+
+    /// Adds entry `i`'s part (its text as `shown`); gives its policy when
+    /// that was the policy's last, so its printable page can be written.
+    fn add(
+        &mut self,
+        prepared: &'s Prepared<'_>,
+        i: usize,
+        shown: Option<String>,
+    ) -> Option<usize> {
+        let (Some((p, anchor)), Some(content)) = (&self.plan.of_entry[i], shown) else {
+            return None;
+        };
+        self.parts[*p].push(PrintPage {
+            title: &prepared.titles[i],
+            anchor: anchor.clone(),
+            url: &prepared.urls[i],
+            content,
+        });
+        (self.plan.last[*p] == Some(i)).then_some(*p)
+    }
+
+    /// Policy `p`'s parts, handed over to be written.
+    fn take(&mut self, p: usize) -> Vec<PrintPage<'s>> {
+        self.taken[p] = true;
+        std::mem::take(&mut self.parts[p])
+    }
+
+    /// The policies with a printable page not yet handed over.
+    fn unwritten(&self) -> Vec<usize> {
+        (0..self.taken.len())
+            .filter(|&p| self.plan.urls[p].is_some() && !self.taken[p])
+            .collect()
     }
 }
 

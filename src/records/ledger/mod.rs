@@ -273,7 +273,53 @@ impl Ledger {
         Ok(Batch {
             tx,
             path: &self.path,
+            bulk: false,
         })
+    }
+
+    /// Starts a batch that adds a great many rows (a large import): like
+    /// [`Ledger::batch`], but the ledger is held by this import alone
+    /// until it commits, so that each new page is written once. The WAL
+    /// would take every new page, then copy it into the file at the
+    /// commit; a rollback journal takes only the few pages that already
+    /// held rows, and readers wait for the commit instead (the mode goes
+    /// back to WAL after it, and whenever the ledger is opened). The index
+    /// by policy is made again at the end, at once, rather than kept up to
+    /// date row by row. When another connection has the ledger open, the
+    /// journal stays in WAL mode and the import goes on there.
+    pub fn bulk_batch(&mut self) -> Result<Batch<'_>> {
+        let written = |err| sqlite_error(&self.path, "writing", err);
+        let _: String = (self.conn)
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |row| row.get(0))
+            .or_else(|err| match err {
+                rusqlite::Error::SqliteFailure(e, _)
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+                {
+                    Ok("wal".to_string())
+                }
+                other => Err(other),
+            })
+            .map_err(written)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|err| sqlite_error(&self.path, "writing", err))?;
+        tx.execute_batch(schema::DROP_POLICY_INDEX)
+            .map_err(|err| sqlite_error(&self.path, "writing", err))?;
+        Ok(Batch {
+            tx,
+            path: &self.path,
+            bulk: true,
+        })
+    }
+
+    /// After a [`Ledger::bulk_batch`]: the journal back in WAL mode, so
+    /// that readers never wait on the next import.
+    pub fn end_bulk(&mut self) -> Result<()> {
+        (self.conn)
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map(drop)
+            .map_err(|err| sqlite_error(&self.path, "writing", err))
     }
 }
 
@@ -289,10 +335,17 @@ const MAX_CACHE_KIB: i64 = 512 * 1024;
 /// row's own page is written once and need not stay.
 const INDEX_BYTES_PER_ROW: i64 = 110;
 
+/// The same for a bulk batch, which keeps only the unique index up to
+/// date as it goes ([`Ledger::bulk_batch`]).
+const BULK_INDEX_BYTES_PER_ROW: i64 = 64;
+
 /// Writes to the ledger that succeed or fail together.
 pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
     path: &'a Path,
+    /// Made by [`Ledger::bulk_batch`]: the index by policy is made again
+    /// before the commit, and the journal goes back to WAL after it.
+    bulk: bool,
 }
 
 impl Batch<'_> {
@@ -344,8 +397,13 @@ impl Batch<'_> {
     /// commits (rather than spilling pages to the WAL and reading them
     /// back, which made inserts most of an import's time).
     pub fn expect_rows(&self, rows: usize) -> Result<()> {
+        let per_row = if self.bulk {
+            BULK_INDEX_BYTES_PER_ROW
+        } else {
+            INDEX_BYTES_PER_ROW
+        };
         let kib = (rows as i64)
-            .saturating_mul(INDEX_BYTES_PER_ROW)
+            .saturating_mul(per_row)
             .div_euclid(1024)
             .clamp(MIN_CACHE_KIB, MAX_CACHE_KIB);
         self.tx
@@ -377,9 +435,14 @@ impl Batch<'_> {
     /// Commits every write of the batch at once (and durably).
     pub fn commit(self) -> Result<()> {
         let path = self.path;
-        self.tx
-            .commit()
-            .map_err(|err| sqlite_error(path, "writing", err))
+        let written = |err| sqlite_error(path, "writing", err);
+        if self.bulk {
+            self.tx
+                .execute_batch(schema::POLICY_INDEX)
+                .map_err(written)?;
+        }
+        self.tx.commit().map_err(written)?;
+        Ok(())
     }
 }
 
@@ -508,6 +571,78 @@ mod tests {
         assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
         drop(batch);
         assert_eq!(ledger.completions().unwrap().len(), 3);
+    }
+
+    /// The ledger's journal mode and whether it has the index by policy.
+    fn mode_and_index(ledger: &Ledger) -> (String, bool) {
+        let mode = (ledger.conn)
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .unwrap();
+        let index = (ledger.conn)
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'completions_by_policy'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .unwrap();
+        (mode, index == 1)
+    }
+
+    #[test]
+    fn a_bulk_batch_keeps_the_ledger_as_it_was_but_for_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let scores = Scores::default();
+        let mut ledger = Ledger::open(&path, &library()).unwrap();
+        assert_eq!(mode_and_index(&ledger), ("wal".to_string(), true));
+        // Rolled back: no rows, and the index it dropped is there again.
+        let batch = ledger.bulk_batch().unwrap();
+        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        drop(batch);
+        assert_eq!(ledger.completions().unwrap().len(), 0);
+        assert!(mode_and_index(&ledger).1);
+        // Committed: the rows, the index made again, the journal in WAL
+        // mode again, and a token already recorded still recorded once.
+        let batch = ledger.bulk_batch().unwrap();
+        batch.expect_rows(2).unwrap();
+        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        assert!(batch.insert(&new("T2", Some("d.e.f"), &scores)).unwrap());
+        batch.commit().unwrap();
+        ledger.end_bulk().unwrap();
+        assert_eq!(mode_and_index(&ledger), ("wal".to_string(), true));
+        assert_eq!(ledger.completions().unwrap().len(), 2);
+        let plan: String = (ledger.conn)
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT * FROM completions WHERE policy = 'x' AND staff_id = 'T1'",
+                [],
+                |row| row.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("completions_by_policy"), "{plan}");
+    }
+
+    #[test]
+    fn a_bulk_batch_with_a_reader_open_stays_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let scores = Scores::default();
+        let mut ledger = Ledger::open(&path, &library()).unwrap();
+        let batch = ledger.batch().unwrap();
+        batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap();
+        batch.commit().unwrap();
+        let ReadOnly::Open(reader) = Ledger::open_read_only(&path).unwrap() else {
+            panic!("the ledger was not opened");
+        };
+        assert_eq!(reader.completions().unwrap().len(), 1);
+        let batch = ledger.bulk_batch().unwrap();
+        assert!(batch.insert(&new("T2", Some("d.e.f"), &scores)).unwrap());
+        // The reader still reads while the import goes on (WAL).
+        assert_eq!(reader.completions().unwrap().len(), 1);
+        batch.commit().unwrap();
+        ledger.end_bulk().unwrap();
+        assert_eq!(reader.completions().unwrap().len(), 2);
+        assert_eq!(mode_and_index(&ledger), ("wal".to_string(), true));
     }
 
     #[test]

@@ -82,6 +82,14 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'a revoked completion is kept as evidence'); END;",
 ];
 
+/// The index by policy and staff as the latest schema has it, which a
+/// large import drops ([`DROP_POLICY_INDEX`]) and makes again at its end.
+pub(super) const POLICY_INDEX: &str =
+    "CREATE INDEX completions_by_policy ON completions (policy, staff_id)";
+
+/// See [`POLICY_INDEX`].
+pub(super) const DROP_POLICY_INDEX: &str = "DROP INDEX completions_by_policy";
+
 /// The first schema with the `revocations` table; a ledger before it has
 /// none (and is read as having no revocations).
 pub(super) const REVOCATIONS_SCHEMA: i64 = 3;

@@ -49,7 +49,39 @@ pub(super) fn write(
             Some(ToLedger::Commit) | None => return Ok((0, 0)),
         }
     };
-    let batch = ledger.batch()?;
+    // A large import (more than HELD at once) is written as a bulk batch.
+    let bulk = first.len() >= super::HELD;
+    let (new, duplicates) = {
+        let batch = if bulk {
+            ledger.bulk_batch()?
+        } else {
+            ledger.batch()?
+        };
+        match add_all(&batch, first, &mut messages, rows, now)? {
+            Some(counts) => {
+                batch.commit()?;
+                counts
+            }
+            // The import stopped: the transaction is rolled back.
+            None => return Ok((0, 0)),
+        }
+    };
+    if bulk {
+        ledger.end_bulk()?;
+    }
+    Ok((new, duplicates))
+}
+
+/// Adds `first` and every batch of completions sent after it, until told
+/// to commit: the completions newly recorded and those already there, or
+/// `None` when the import stopped before it was done.
+fn add_all<'r>(
+    batch: &Batch<'_>,
+    first: Vec<ToWrite<'r>>,
+    messages: &mut impl Iterator<Item = ToLedger<'r>>,
+    rows: usize,
+    now: i64,
+) -> Result<Option<(usize, usize)>> {
     let (mut new, mut duplicates) = (0, 0);
     let mut items = first;
     let mut source = String::new();
@@ -59,7 +91,7 @@ pub(super) fn write(
             source.clear();
             let unit = &item.unit;
             write_source(&mut source, &unit.file, item.line, unit.within.as_deref());
-            if store(&batch, item, &source, now)? {
+            if store(batch, item, &source, now)? {
                 new += 1;
             } else {
                 duplicates += 1;
@@ -67,12 +99,8 @@ pub(super) fn write(
         }
         match messages.next() {
             Some(ToLedger::Write(more)) => items = more,
-            Some(ToLedger::Commit) => {
-                batch.commit()?;
-                return Ok((new, duplicates));
-            }
-            // The import stopped: the transaction is rolled back.
-            None => return Ok((0, 0)),
+            Some(ToLedger::Commit) => return Ok(Some((new, duplicates))),
+            None => return Ok(None),
         }
     }
 }
