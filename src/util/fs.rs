@@ -25,6 +25,21 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|err| Error::writing(path, err))
 }
 
+/// Makes the file `path` if it is not there, empty, and leaves it (new or
+/// not, its bytes untouched) readable and writable by the owner only: for a
+/// file another library writes, such as the ledger SQLite opens (whose
+/// journal files take the same permissions).
+pub fn private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(path)
+        .map_err(|err| Error::writing(path, err))?;
+    restrict(&file, 0o600).map_err(|err| Error::io(format!("protecting {}", path.display()), err))
+}
+
 /// Makes `dir` (and its parents) if needed and leaves it open to its owner
 /// only (0700 on unix), even when it already existed.
 pub fn private_dir(dir: &Path) -> Result<()> {
@@ -85,5 +100,15 @@ mod tests {
         write_private(&file, b"new").unwrap();
         assert_eq!(mode(&file), 0o600);
         assert_eq!(std::fs::read(&file).unwrap(), b"new");
+
+        // Kept as it is, but narrowed; or made, empty and private.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        private_file(&file).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        let made = dir.join("ledger.sqlite");
+        private_file(&made).unwrap();
+        assert_eq!(mode(&made), 0o600);
+        assert_eq!(std::fs::read(&made).unwrap(), b"");
     }
 }

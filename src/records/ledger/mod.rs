@@ -156,6 +156,9 @@ impl Ledger {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|err| Error::creating(parent, err))?;
         }
+        // Personal data: the owner's alone, and so are the WAL and the
+        // journal, which SQLite makes with the file's permissions.
+        crate::util::fs::private_file(path)?;
         let mut conn = Connection::open(path).map_err(|err| sqlite_error(path, "opening", err))?;
         // WAL: readers (a report) never block an import. synchronous=FULL:
         // in WAL mode NORMAL may lose the last transactions on power loss,
@@ -643,6 +646,28 @@ mod tests {
         ledger.end_bulk().unwrap();
         assert_eq!(reader.completions().unwrap().len(), 2);
         assert_eq!(mode_and_index(&ledger), ("wal".to_string(), true));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_ledger_and_its_journals_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let mut ledger = Ledger::open(&path, &library()).unwrap();
+        let batch = ledger.batch().unwrap();
+        batch
+            .insert(&new("T1", Some("a.b.c"), &Scores::default()))
+            .unwrap();
+        batch.commit().unwrap();
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let entry = entry.unwrap();
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", entry.path().display());
+            files += 1;
+        }
+        assert!(files >= 2, "the ledger and its WAL: {files}");
     }
 
     #[test]
