@@ -177,16 +177,7 @@ impl LineIndex {
 /// Renders one page body. `first_line` is the line of the file on which
 /// `markdown` starts, so that problems and links carry file lines.
 pub fn render(markdown: &str, first_line: usize, options: &RenderOptions<'_>) -> Rendered {
-    let lines = LineIndex::new(markdown, first_line);
-    let events = parse(markdown);
-    write(
-        events,
-        markdown,
-        &lines,
-        options,
-        Output::Html,
-        &mut Highlights::default(),
-    )
+    render_once(markdown, first_line, options, Output::Html)
 }
 
 /// What the checks need of a page body, without writing its HTML or
@@ -198,16 +189,25 @@ pub fn render_for_checks(
     first_line: usize,
     options: &RenderOptions<'_>,
 ) -> Rendered {
+    render_once(markdown, first_line, options, Output::Checks)
+}
+
+/// [`render`] or [`render_for_checks`], as `output` says.
+fn render_once(
+    markdown: &str,
+    first_line: usize,
+    options: &RenderOptions<'_>,
+    output: Output,
+) -> Rendered {
     let lines = LineIndex::new(markdown, first_line);
     let events = parse(markdown);
-    let mut highlights = Highlights::default();
     write(
         events,
         markdown,
         &lines,
         options,
-        Output::Checks,
-        &mut highlights,
+        output,
+        &mut Highlights::default(),
     )
 }
 

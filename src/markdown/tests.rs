@@ -403,6 +403,17 @@ const EVERYTHING: &str = "Intro [scope](#scope) and [roles](roles.md#staff).[^n]
 ```rust\nfn main() {}\n```\n\n```pyhton\nx = 1\n```\n\n```python\ny = 2\n```\n\n\
 ![logo](img/logo.png)\n\n[^n]: A note.\n";
 
+/// `a` and `b` found the same ids, links, problems, warnings and words, and
+/// both highlighted code or neither did.
+fn assert_same_findings(a: &Rendered, b: &Rendered) {
+    assert_eq!(a.anchors, b.anchors);
+    assert_eq!(a.links, b.links);
+    assert_eq!(a.problems, b.problems);
+    assert_eq!(a.warnings, b.warnings);
+    assert_eq!(a.word_count, b.word_count);
+    assert_eq!(a.highlighted, b.highlighted);
+}
+
 #[test]
 fn rendering_twice_is_rendering_each_way() {
     let own = RenderOptions::default();
@@ -416,11 +427,8 @@ fn rendering_twice_is_rendering_each_way() {
     let alone = render(EVERYTHING, 4, &own);
     assert_eq!(rendered.html, alone.html);
     assert_eq!(rendered.parts, alone.parts);
-    assert_eq!(rendered.anchors, alone.anchors);
-    assert_eq!(rendered.links, alone.links);
     assert_eq!(rendered.toc, alone.toc);
-    assert_eq!(rendered.warnings, alone.warnings);
-    assert_eq!(rendered.word_count, alone.word_count);
+    assert_same_findings(&rendered, &alone);
     assert!(rendered.highlighted);
     // The second rendering has its own ids and links, and the code of the
     // first (coloured once, in order).
@@ -437,12 +445,7 @@ fn rendering_for_the_checks_writes_no_html_and_misses_nothing() {
     let checked = render_for_checks(EVERYTHING, 4, &options);
     let whole = render(EVERYTHING, 4, &options);
     assert!(checked.html.is_empty());
-    assert_eq!(checked.anchors, whole.anchors);
-    assert_eq!(checked.links, whole.links);
-    assert_eq!(checked.problems, whole.problems);
-    assert_eq!(checked.warnings, whole.warnings);
-    assert_eq!(checked.word_count, whole.word_count);
-    assert_eq!(checked.highlighted, whole.highlighted);
+    assert_same_findings(&checked, &whole);
     assert_eq!(checked.warnings.len(), 1, "{:?}", checked.warnings);
     // Plain text only: not highlighted either way.
     let plain = "```text\nx\n```\n";

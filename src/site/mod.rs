@@ -270,21 +270,22 @@ impl Site {
     /// One page's Markdown, on its own page, with the generator's words
     /// in the site's language.
     pub(crate) fn render_markdown(&self, page: &content::Page) -> Rendered {
-        let options = RenderOptions {
+        markdown::render(&page.body.text(), page.body_line, &self.own_page())
+    }
+
+    /// How a page's Markdown is rendered on its own page: links as
+    /// written, the generator's words in the site's language.
+    fn own_page(&self) -> RenderOptions<'_> {
+        RenderOptions {
             labels: self.strings.markdown_labels(),
             ..RenderOptions::default()
-        };
-        markdown::render(&page.body.text(), page.body_line, &options)
+        }
     }
 
     /// What the checks need of one page's Markdown (its HTML is not
     /// written: see [`markdown::render_for_checks`]).
     fn check_markdown(&self, page: &content::Page) -> Rendered {
-        let options = RenderOptions {
-            labels: self.strings.markdown_labels(),
-            ..RenderOptions::default()
-        };
-        markdown::render_for_checks(&page.body.text(), page.body_line, &options)
+        markdown::render_for_checks(&page.body.text(), page.body_line, &self.own_page())
     }
 
     /// A renderer of the site's theme, in the site's language.

@@ -11,15 +11,7 @@ use crate::error::{Error, Result};
 /// file already existed with wider permissions.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|err| Error::writing(path, err))?;
-    restrict(&file, 0o600)
-        .map_err(|err| Error::io(format!("protecting {}", path.display()), err))?;
+    let mut file = open_private(path, true)?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|err| Error::writing(path, err))
@@ -30,14 +22,22 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 /// file another library writes, such as the ledger SQLite opens (whose
 /// journal files take the same permissions).
 pub fn private_file(path: &Path) -> Result<()> {
+    open_private(path, false).map(drop)
+}
+
+/// `path` opened for writing (made if it is not there, emptied when
+/// `truncate`), readable and writable by its owner only (0600 on unix).
+fn open_private(path: &Path, truncate: bool) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    options.write(true).create(true).truncate(truncate);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options
         .open(path)
         .map_err(|err| Error::writing(path, err))?;
-    restrict(&file, 0o600).map_err(|err| Error::io(format!("protecting {}", path.display()), err))
+    restrict(&file, 0o600)
+        .map_err(|err| Error::io(format!("protecting {}", path.display()), err))?;
+    Ok(file)
 }
 
 /// Makes `dir` (and its parents) if needed and leaves it open to its owner

@@ -291,7 +291,6 @@ impl Ledger {
     /// date row by row. When another connection has the ledger open, the
     /// journal stays in WAL mode and the import goes on there.
     pub fn bulk_batch(&mut self) -> Result<Batch<'_>> {
-        let written = |err| sqlite_error(&self.path, "writing", err);
         let _: String = (self.conn)
             .pragma_update_and_check(None, "journal_mode", "DELETE", |row| row.get(0))
             .or_else(|err| match err {
@@ -302,18 +301,13 @@ impl Ledger {
                 }
                 other => Err(other),
             })
-            .map_err(written)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|err| sqlite_error(&self.path, "writing", err))?;
-        tx.execute_batch(schema::DROP_POLICY_INDEX)
-            .map_err(|err| sqlite_error(&self.path, "writing", err))?;
-        Ok(Batch {
-            tx,
-            path: &self.path,
-            bulk: true,
-        })
+        let mut batch = self.batch()?;
+        batch.bulk = true;
+        (batch.tx)
+            .execute_batch(schema::DROP_POLICY_INDEX)
+            .map_err(|err| sqlite_error(batch.path, "writing", err))?;
+        Ok(batch)
     }
 
     /// After a [`Ledger::bulk_batch`]: the journal back in WAL mode, so
@@ -625,15 +619,24 @@ mod tests {
         assert!(plan.contains("completions_by_policy"), "{plan}");
     }
 
-    #[test]
-    fn a_bulk_batch_with_a_reader_open_stays_in_wal_mode() {
+    /// A ledger in a folder of its own, with one completion recorded (T1's,
+    /// by token).
+    fn with_one_completion() -> (tempfile::TempDir, PathBuf, Ledger) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
-        let scores = Scores::default();
         let mut ledger = Ledger::open(&path, &library()).unwrap();
         let batch = ledger.batch().unwrap();
-        batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap();
+        batch
+            .insert(&new("T1", Some("a.b.c"), &Scores::default()))
+            .unwrap();
         batch.commit().unwrap();
+        (dir, path, ledger)
+    }
+
+    #[test]
+    fn a_bulk_batch_with_a_reader_open_stays_in_wal_mode() {
+        let (_dir, path, mut ledger) = with_one_completion();
+        let scores = Scores::default();
         let ReadOnly::Open(reader) = Ledger::open_read_only(&path).unwrap() else {
             panic!("the ledger was not opened");
         };
@@ -652,14 +655,7 @@ mod tests {
     #[test]
     fn the_ledger_and_its_journals_are_the_owners_alone() {
         use std::os::unix::fs::PermissionsExt as _;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite");
-        let mut ledger = Ledger::open(&path, &library()).unwrap();
-        let batch = ledger.batch().unwrap();
-        batch
-            .insert(&new("T1", Some("a.b.c"), &Scores::default()))
-            .unwrap();
-        batch.commit().unwrap();
+        let (dir, _path, _ledger) = with_one_completion();
         let mut files = 0;
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let entry = entry.unwrap();
