@@ -160,17 +160,17 @@ impl Ledger {
         // journal, which SQLite makes with the file's permissions.
         crate::util::fs::private_file(path)?;
         let mut conn = Connection::open(path).map_err(|err| sqlite_error(path, "opening", err))?;
-        // WAL: readers (a report) never block an import. synchronous=FULL:
-        // in WAL mode NORMAL may lose the last transactions on power loss,
-        // and an import the office was told succeeded must survive that.
-        // The cost is one extra fsync per import, since an import is one
-        // transaction.
         // A new ledger's pages are 16 KiB rather than SQLite's 4: a large
         // import finds its place in each index in fewer pages, and adds
         // rows to a quarter as many (a tenth faster at a million tokens).
         // An existing ledger keeps the size it was made with.
         conn.pragma_update(None, "page_size", LEDGER_PAGE_SIZE)
             .map_err(|err| sqlite_error(path, "opening", err))?;
+        // WAL: readers (a report) never block an import. synchronous=FULL:
+        // in WAL mode NORMAL may lose the last transactions on power loss,
+        // and an import the office was told succeeded must survive that.
+        // The cost is one extra fsync per import, since an import is one
+        // transaction.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
             .map_err(|err| sqlite_error(path, "opening", err))?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -595,12 +595,7 @@ mod tests {
     fn a_new_ledger_has_large_pages_and_an_old_one_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap();
         let made = dir.path().join("new.sqlite");
-        let scores = Scores::default();
-        let mut ledger = Ledger::open(&made, &library()).unwrap();
-        let batch = ledger.batch().unwrap();
-        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
-        batch.commit().unwrap();
-        drop(ledger);
+        drop(open_with_one_completion(&made));
         assert_eq!(page_size(&made), LEDGER_PAGE_SIZE);
 
         // A ledger made with SQLite's own 4 KiB pages opens, migrates and
@@ -610,10 +605,7 @@ mod tests {
             .unwrap()
             .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
             .unwrap();
-        let mut ledger = Ledger::open(&old, &library()).unwrap();
-        let batch = ledger.batch().unwrap();
-        assert!(batch.insert(&new("T1", Some("a.b.c"), &scores)).unwrap());
-        batch.commit().unwrap();
+        let ledger = open_with_one_completion(&old);
         assert_eq!(ledger.completions().unwrap().len(), 1);
         drop(ledger);
         assert_eq!(page_size(&old), 4096);
@@ -673,13 +665,22 @@ mod tests {
     fn with_one_completion() -> (tempfile::TempDir, PathBuf, Ledger) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
-        let mut ledger = Ledger::open(&path, &library()).unwrap();
-        let batch = ledger.batch().unwrap();
-        batch
-            .insert(&new("T1", Some("a.b.c"), &Scores::default()))
-            .unwrap();
-        batch.commit().unwrap();
+        let ledger = open_with_one_completion(&path);
         (dir, path, ledger)
+    }
+
+    /// The ledger at `path`, opened (made if need be) and given T1's
+    /// completion by token.
+    fn open_with_one_completion(path: &Path) -> Ledger {
+        let mut ledger = Ledger::open(path, &library()).unwrap();
+        let batch = ledger.batch().unwrap();
+        assert!(
+            batch
+                .insert(&new("T1", Some("a.b.c"), &Scores::default()))
+                .unwrap()
+        );
+        batch.commit().unwrap();
+        ledger
     }
 
     #[test]
