@@ -99,7 +99,8 @@ fn main() {
     let policies: Vec<String> = (0..POLICIES).map(|i| format!("policy-{i:02}")).collect();
     write_site(&dir, &policies);
     let master = MasterKey::from_bytes([11; 32]);
-    write(&dir, ".handbook/master.key", &master.to_file_text());
+    handbook::records::private::ensure_private_dir(&dir).expect("making .handbook/");
+    write_private(&dir, ".handbook/master.key", &master.to_file_text());
     let mut roster = String::from("id,name,email,school,role\n");
     for i in 0..PEOPLE {
         let _ = writeln!(
@@ -109,10 +110,10 @@ fn main() {
             ROLES[(i / SCHOOLS.len()) % ROLES.len()]
         );
     }
-    write(&dir, ".handbook/roster.csv", &roster);
+    write_private(&dir, ".handbook/roster.csv", &roster);
 
     let tokens = tokens(&dir, &policies, &master, count);
-    write(&dir, "inbox/tokens.txt", &tokens);
+    write_private(&dir, "inbox/tokens.txt", &tokens);
     println!(
         "wrote {POLICIES} policies of {PAGES} pages, {PEOPLE} people and {count} tokens \
          ({} bytes) to {}",
@@ -161,6 +162,14 @@ fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("making folders");
     std::fs::write(path, text).expect("writing");
+}
+
+/// The same for the key, the roster and the tokens, which only their
+/// owner may read, as handbook itself writes such files.
+fn write_private(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("making folders");
+    handbook::util::fs::write_private(&path, text.as_bytes()).expect("writing");
 }
 
 /// A deterministic paragraph of `n` words.
