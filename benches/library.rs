@@ -158,18 +158,22 @@ fn tokens(dir: &Path, policies: &[String], master: &MasterKey, count: usize) -> 
     tokens
 }
 
+/// Writes `text` to `root/rel`, making its folders.
 fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("making folders");
-    std::fs::write(path, text).expect("writing");
+    std::fs::write(with_folders(root, rel), text).expect("writing");
 }
 
 /// The same for the key, the roster and the tokens, which only their
 /// owner may read, as handbook itself writes such files.
 fn write_private(root: &Path, rel: &str, text: &str) {
+    handbook::util::fs::write_private(&with_folders(root, rel), text.as_bytes()).expect("writing");
+}
+
+/// `root/rel`, its folders made.
+fn with_folders(root: &Path, rel: &str) -> PathBuf {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("making folders");
-    handbook::util::fs::write_private(&path, text.as_bytes()).expect("writing");
+    path
 }
 
 /// A deterministic paragraph of `n` words.
